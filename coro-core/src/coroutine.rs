@@ -1,0 +1,38 @@
+//! The `Coroutine` trait: what every coroutine object can say about itself.
+
+use core::fmt;
+use core::future::Future;
+
+/// Where a coroutine object is in its life, as `inspect.getcoroutinestate` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CoroutineState {
+    /// Created by a call, never polled.
+    Created,
+    /// Polled at least once and waiting at an `.await`.
+    Suspended,
+    /// Being polled right now (only observable from inside its own poll).
+    Running,
+    /// Returned a value, or panicked.
+    Done,
+}
+
+impl fmt::Display for CoroutineState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Created => "CORO_CREATED",
+            Self::Suspended => "CORO_SUSPENDED",
+            Self::Running => "CORO_RUNNING",
+            Self::Done => "CORO_CLOSED",
+        })
+    }
+}
+
+/// A coroutine object: the value a `#[coroutine]` function returns.
+///
+/// It is a [`Future`]; awaiting it (or scheduling it on an event loop) runs the body.
+pub trait Coroutine: Future {
+    /// The name of the function the coroutine was created from.
+    fn name(&self) -> &'static str;
+    /// Where the coroutine is in its life.
+    fn state(&self) -> CoroutineState;
+}

@@ -1,0 +1,46 @@
+//! Python's coroutine model for Rust.
+//!
+//! `#[coro_core::coroutine]` rewrites an ordinary `fn` whose body uses `.await` into a
+//! hand-rolled state machine (see `ARCHITECTURE.md`). Calling the function runs nothing: it
+//! returns a coroutine object that implements [`Future`](core::future::Future) and
+//! [`Coroutine`].
+//!
+//! ```
+//! #[coro_core::coroutine]
+//! fn add_later(a: u32, b: u32) -> u32 {
+//!     let a = core::future::ready(a).await;
+//!     a + b
+//! }
+//!
+//! let coro = add_later(1, 2);
+//! assert_eq!(coro_core::Coroutine::state(&coro), coro_core::CoroutineState::Created);
+//! assert!(format!("{coro:?}").starts_with("<coroutine object add_later at 0x"));
+//! assert_eq!(coro_core::block_on(coro), 3);
+//! ```
+//!
+//! Spell the attribute with its path, `#[coro_core::coroutine]`, or import it under another name
+//! (`use coro_core::coroutine as coro;`). A bare `#[coroutine]` brought in by `use` is ambiguous
+//! with rustc's built-in (unstable) `#[coroutine]` attribute and fails with E0659.
+#![forbid(unsafe_code)]
+
+mod block_on;
+mod coroutine;
+mod frame;
+mod try_op;
+
+pub use block_on::block_on;
+pub use coro_macros::coroutine;
+pub use coroutine::{Coroutine, CoroutineState};
+
+/// Items the expansion of `#[coroutine]` refers to. Not a public API: names and signatures may
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::frame::Frame;
+    pub use crate::try_op::{Branch, FromResidual};
+    pub use core::future::{Future, IntoFuture};
+    pub use core::ops::ControlFlow;
+    pub use core::pin::Pin;
+    pub use core::task::{Context, Poll};
+    pub use pin_project_lite::pin_project;
+}

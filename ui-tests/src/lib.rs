@@ -1,0 +1,1 @@
+//! Compile-fail suite; see tests/.

@@ -124,3 +124,42 @@ impl<S, F> fmt::Debug for Frame<S, F> {
         write!(f, "<coroutine object {} at {:p}>", self.name, self)
     }
 }
+
+/// What a function whose `#[coroutine]` expansion failed returns, beside the compile error, so
+/// callers type-check and only the real error is reported.
+pub struct Stub<T>(core::marker::PhantomData<fn() -> T>);
+
+impl<T> Stub<T> {
+    /// Never called at run time: the crate does not compile.
+    pub fn new() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Stub<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Future for Stub<T> {
+    type Output = T;
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
+        unreachable!("a coroutine that failed to compile was polled")
+    }
+}
+
+impl<T> Coroutine for Stub<T> {
+    fn name(&self) -> &'static str {
+        "<stub>"
+    }
+    fn state(&self) -> CoroutineState {
+        CoroutineState::Done
+    }
+}
+
+impl<T> fmt::Debug for Stub<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<coroutine stub>")
+    }
+}

@@ -36,7 +36,7 @@ pub use coroutine::{Coroutine, CoroutineState};
 /// change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::frame::Frame;
+    pub use crate::frame::{Frame, Stub};
     pub use crate::try_op::{Branch, FromResidual};
     pub use core::future::{Future, IntoFuture};
     pub use core::ops::ControlFlow;

@@ -1,0 +1,203 @@
+//! Run-pass tests of the lowering: each coroutine is driven to completion and its result and
+//! side effects checked.
+
+use coro_core::{Coroutine, CoroutineState, block_on};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+thread_local! {
+    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+fn log(s: impl Into<String>) {
+    LOG.with(|l| l.borrow_mut().push(s.into()));
+}
+
+fn take_log() -> Vec<String> {
+    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
+
+struct Tracer(&'static str);
+impl Drop for Tracer {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+/// Pending `n` times, then ready with `v`.
+struct Yield<T> {
+    n: u32,
+    v: Option<T>,
+}
+impl<T: Unpin> Future for Yield<T> {
+    type Output = T;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        if self.n == 0 {
+            Poll::Ready(self.v.take().expect("polled after ready"))
+        } else {
+            self.n -= 1;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+fn ready_later<T: Unpin>(v: T) -> Yield<T> {
+    Yield { n: 1, v: Some(v) }
+}
+
+#[coro_core::coroutine]
+fn add(a: u32, b: u32) -> u32 {
+    let x = ready_later(a).await;
+    x + ready_later(b).await
+}
+
+#[test]
+fn sequence_and_operands() {
+    assert_eq!(block_on(add(2, 3)), 5);
+}
+
+#[coro_core::coroutine]
+fn loops(n: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        if i % 2 == 0 {
+            continue;
+        }
+        out.push(ready_later(i).await);
+    }
+    let mut j = 0;
+    while ready_later(j).await < 3 {
+        j += 1;
+    }
+    out.push(j);
+    let v = 'outer: loop {
+        loop {
+            j += ready_later(1).await;
+            if j > 5 {
+                break 'outer j * 10;
+            }
+        }
+    };
+    out.push(v);
+    out
+}
+
+#[test]
+fn loops_break_continue() {
+    assert_eq!(block_on(loops(6)), vec![1, 3, 5, 3, 60]);
+}
+
+#[coro_core::coroutine]
+fn branches(x: Option<u32>) -> Result<u32, String> {
+    let base = match x {
+        Some(v) if v > 10 => ready_later(v).await,
+        Some(v) => v + 1,
+        None => return Err("none".to_string()),
+    };
+    let doubled = if base > 5 {
+        ready_later(base * 2).await
+    } else {
+        base
+    };
+    let parsed: u32 = ready_later("7")
+        .await
+        .parse()
+        .map_err(|_| "bad".to_string())?;
+    Ok(doubled + parsed)
+}
+
+#[test]
+fn branches_return_question() {
+    assert_eq!(block_on(branches(Some(20))), Ok(47));
+    assert_eq!(block_on(branches(Some(1))), Ok(9));
+    assert_eq!(block_on(branches(None)), Err("none".to_string()));
+}
+
+#[coro_core::coroutine]
+fn drops() {
+    let _a = Tracer("a");
+    {
+        let _b = Tracer("b");
+        ready_later(()).await;
+        log("inner end");
+    }
+    ready_later(()).await;
+    log("outer end");
+}
+
+#[test]
+fn drop_order() {
+    take_log();
+    block_on(drops());
+    assert_eq!(take_log(), ["inner end", "drop b", "outer end", "drop a"]);
+}
+
+#[test]
+fn cancel_drops_live_locals() {
+    take_log();
+    let mut c = Box::pin(drops());
+    let waker = std::task::Waker::noop();
+    let mut cx = Context::from_waker(waker);
+    assert!(c.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(c.state(), CoroutineState::Suspended);
+    drop(c);
+    assert_eq!(take_log(), ["drop b", "drop a"]);
+}
+
+struct Counter {
+    n: u32,
+}
+
+impl Counter {
+    #[coro_core::coroutine]
+    fn bump(&mut self, by: u32) -> u32 {
+        self.n += ready_later(by).await;
+        self.n
+    }
+}
+
+#[test]
+fn methods() {
+    let mut c = Counter { n: 1 };
+    assert_eq!(block_on(c.bump(2)), 3);
+    assert_eq!(c.n, 3);
+}
+
+#[coro_core::coroutine]
+fn borrowed<'a>(s: &'a str, extra: &str) -> usize {
+    let n = ready_later(s.len()).await;
+    let v = vec![1, 2, 3];
+    let r = &v;
+    ready_later(()).await;
+    n + extra.len() + r.len()
+}
+
+#[test]
+fn borrows_and_alias() {
+    let s = String::from("abc");
+    assert_eq!(block_on(borrowed(&s, "de")), 8);
+}
+
+#[test]
+fn object_protocol() {
+    let c = add(1, 1);
+    assert_eq!(c.name(), "add");
+    assert_eq!(c.state(), CoroutineState::Created);
+    assert!(format!("{c:?}").starts_with("<coroutine object add at 0x"));
+}
+
+#[coro_core::coroutine]
+fn nested() -> u32 {
+    let a = add(add(1, 2).await, 4).await;
+    let t = (ready_later(1).await, ready_later(2).await);
+    let arr = [a, t.0 + t.1];
+    println!("{} {}", arr[0], ready_later(5).await);
+    arr[0] + arr[1]
+}
+
+#[test]
+fn nested_awaits() {
+    assert_eq!(block_on(nested()), 10);
+}

@@ -1,0 +1,468 @@
+//! Phase 6: print the state enum and the step closure.
+//!
+//! ```text
+//! fn name(__arg0: A, ..) -> impl Coroutine<Output = T> + Debug {
+//!     pin_project! { enum __CoroState<G0, G1, ..> {        // one type parameter per field
+//!         S0 { __arg0: G0, .. },                            // the arguments, never polled yet
+//!         S1 { #[pin] __fut: G1, __v3: G2, .. },            // suspended: the future, then locals
+//!         __Running,                                        // moved out while an arm runs
+//!     } }
+//!     Frame::new("name", __CoroState::S0 { __arg0, .. }, move |__state, __cx| -> Poll<T> {
+//!         '__dispatch: loop { match __state.as_mut().project() {
+//!             __CoroProj::S1 { __fut, .. } => { poll it; move the locals out; run to the next jump }
+//!             ..
+//!         } }
+//!     })
+//! }
+//! ```
+//!
+//! Arms are printed in reverse post-order of the state graph, so every variant is constructed
+//! (and its type parameters inferred) before the arm that matches it. States no path reaches
+//! are not printed. A suspended variant stores the future first and the locals innermost-first,
+//! so dropping a suspended coroutine drops them in the order rustc's `async fn` would.
+
+use crate::liveness::Payloads;
+use crate::lower::{Cont, Lowered, Node};
+use crate::names;
+use crate::signature::{self, Parsed};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned};
+use std::collections::HashMap;
+
+pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenStream {
+    let order = reverse_post_order(l);
+    let variant: HashMap<usize, Ident> = order
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, format_ident!("S{}", i)))
+        .collect();
+    let e = Emitter {
+        l,
+        payloads,
+        variant: &variant,
+        dispatch: syn::Lifetime::new("'__dispatch", Span::mixed_site()),
+    };
+
+    let mut generics = Vec::new();
+    let mut variants = Vec::new();
+    for &s in &order {
+        let name = &variant[&s];
+        let mut fields = Vec::new();
+        let mut field = |f: TokenStream| {
+            let g = format_ident!("G{}", generics.len());
+            fields.push(quote!(#f: #g));
+            generics.push(g);
+        };
+        if s == 0 {
+            for arg in &parsed.args {
+                let slot = &arg.slot;
+                field(quote!(#slot));
+            }
+        } else {
+            if l.states[s].resume {
+                let fut = names::hidden("__fut");
+                field(quote!(#[pin] #fut));
+            }
+            // Innermost first: the order rustc's drop glue uses for a suspended `async fn`.
+            for &v in payloads[s].iter().rev() {
+                let f = names::var_field(v);
+                field(quote!(#f));
+            }
+            if l.states[s].input.is_some() && !l.states[s].resume {
+                let input = names::hidden("__in");
+                field(quote!(#input));
+            }
+        }
+        // pin_project! wants a unit variant, not `S {}`; `S {}` still builds and matches it.
+        variants.push(if fields.is_empty() {
+            quote!(#name)
+        } else {
+            quote!(#name { #(#fields),* })
+        });
+    }
+
+    let arms = order.iter().map(|&s| e.arm(s));
+    let start_fields = parsed
+        .args
+        .iter()
+        .zip(&parsed.sig.inputs)
+        .map(|(arg, input)| {
+            let slot = &arg.slot;
+            match input {
+                syn::FnArg::Receiver(_) => quote!(#slot: self),
+                syn::FnArg::Typed(_) => quote!(#slot: #slot),
+            }
+        });
+    let output = &parsed.output;
+    let closure_ret = if mentions_impl(quote!(#output)) {
+        TokenStream::new()
+    } else {
+        quote!(-> ::coro_core::__private::Poll<#output>)
+    };
+    let name = parsed.sig.ident.to_string();
+    let (state, cx) = (names::hidden("__state"), names::hidden("__cx"));
+    let dispatch = &e.dispatch;
+    let underscores = generics.iter().map(|_| quote!(_));
+    let frame = quote! {
+        ::coro_core::__private::Frame::new(
+            #name,
+            __CoroState::S0 { #(#start_fields),* },
+            #[allow(unused_mut, unused_variables, unused_braces, unreachable_code, clippy::all, clippy::pedantic)]
+            move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
+                  #cx: &mut ::coro_core::__private::Context<'_>| #closure_ret {
+                #dispatch: loop {
+                    match #state.as_mut().project() {
+                        #(#arms)*
+                        __CoroProj::__Running => ::core::unreachable!("a coroutine state is never left in `Running`"),
+                    }
+                }
+            },
+        )
+    };
+    let body = if parsed.boxed {
+        quote!(::std::boxed::Box::pin(#frame))
+    } else {
+        frame
+    };
+    let Parsed {
+        attrs, vis, sig, ..
+    } = parsed;
+    let inputs = signature::renamed_inputs(parsed);
+    let (constness, unsafety, ident, generics_decl, where_clause) = (
+        &sig.constness,
+        &sig.unsafety,
+        &sig.ident,
+        &sig.generics,
+        &sig.generics.where_clause,
+    );
+    let ret = return_type(parsed);
+    let must_use = must_use(attrs);
+    quote! {
+        #(#attrs)*
+        #must_use
+        #vis #constness #unsafety fn #ident #generics_decl (#inputs) -> #ret #where_clause {
+            ::coro_core::__private::pin_project! {
+                #[project = __CoroProj]
+                #[project_replace = __CoroRepl]
+                #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+                enum __CoroState<#(#generics),*> {
+                    #(#variants,)*
+                    __Running,
+                }
+            }
+            #body
+        }
+    }
+}
+
+fn must_use(attrs: &[syn::Attribute]) -> TokenStream {
+    if attrs.iter().any(|a| a.path().is_ident("must_use")) {
+        TokenStream::new()
+    } else {
+        quote!(#[must_use = "coroutines do nothing unless awaited or scheduled"])
+    }
+}
+
+/// The coroutine's return type as callers see it.
+pub(crate) fn return_type(parsed: &Parsed) -> TokenStream {
+    let output = &parsed.output;
+    if parsed.boxed {
+        quote!(::core::pin::Pin<::std::boxed::Box<dyn ::coro_core::Coroutine<Output = #output>>>)
+    } else {
+        quote!(impl ::coro_core::Coroutine<Output = #output> + ::core::fmt::Debug)
+    }
+}
+
+/// What is emitted beside a compile error: the signature with the coroutine return type and a
+/// body that never runs, so the error does not cascade to every caller.
+pub(crate) fn stub(parsed: &Parsed) -> TokenStream {
+    let Parsed {
+        attrs, vis, sig, ..
+    } = parsed;
+    let span = sig.ident.span();
+    let inputs = signature::renamed_inputs(parsed);
+    let (ident, generics, where_clause) = (&sig.ident, &sig.generics, &sig.generics.where_clause);
+    let ret = return_type(parsed);
+    let output = &parsed.output;
+    let value = if parsed.boxed {
+        quote!(::std::boxed::Box::pin(::coro_core::__private::Stub::<#output>::new()))
+    } else {
+        quote!(::coro_core::__private::Stub::<#output>::new())
+    };
+    quote_spanned! {span=>
+        #(#attrs)*
+        #[allow(unused_variables, clippy::all)]
+        #vis fn #ident #generics (#inputs) -> #ret #where_clause {
+            #value
+        }
+    }
+}
+
+fn mentions_impl(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == "impl",
+        TokenTree::Group(g) => mentions_impl(g.stream()),
+        _ => false,
+    })
+}
+
+fn successors(l: &Lowered, nodes: &[Node], out: &mut Vec<usize>) {
+    fn jump(l: &Lowered, j: usize, out: &mut Vec<usize>) {
+        let j = &l.jumps[j];
+        for &inner in &j.inner {
+            jump(l, inner, out);
+        }
+        if let Cont::State(t, _) = j.cont {
+            out.push(t);
+        }
+    }
+    for node in nodes {
+        match node {
+            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, out)),
+            Node::Block(b) => successors(l, b, out),
+            Node::If { then, els, .. } => {
+                successors(l, then, out);
+                successors(l, els, out);
+            }
+            Node::Match { arms, .. } => arms.iter().for_each(|a| successors(l, &a.body, out)),
+            Node::LetElse { els, .. } => successors(l, els, out),
+            Node::Jump(j) => jump(l, *j, out),
+            Node::Suspend { target, .. } => out.push(*target),
+        }
+    }
+}
+
+fn reverse_post_order(l: &Lowered) -> Vec<usize> {
+    let mut seen = vec![false; l.states.len()];
+    let mut post = Vec::new();
+    // Iterative DFS: (state, its successors, next successor index).
+    let mut stack = vec![(0, Vec::new(), 0)];
+    seen[0] = true;
+    successors(l, &l.states[0].body, &mut stack[0].1);
+    while let Some((s, succ, i)) = stack.last_mut() {
+        if let Some(&t) = succ.get(*i) {
+            *i += 1;
+            if !seen[t] {
+                seen[t] = true;
+                let mut next = Vec::new();
+                successors(l, &l.states[t].body, &mut next);
+                stack.push((t, next, 0));
+            }
+        } else {
+            post.push(*s);
+            stack.pop();
+        }
+    }
+    post.reverse();
+    post
+}
+
+struct Emitter<'a> {
+    l: &'a Lowered,
+    payloads: &'a Payloads,
+    variant: &'a HashMap<usize, Ident>,
+    dispatch: syn::Lifetime,
+}
+
+impl Emitter<'_> {
+    fn arm(&self, s: usize) -> TokenStream {
+        let state = &self.l.states[s];
+        let name = &self.variant[&s];
+        let st = names::hidden("__state");
+        let cx = names::hidden("__cx");
+        let body = self.nodes(&state.body);
+        if s == 0 {
+            let slots = self.l_args();
+            return quote! {
+                __CoroProj::#name { .. } => {
+                    let __CoroRepl::#name { #(#slots),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
+                        ::core::unreachable!()
+                    };
+                    #body
+                }
+            };
+        }
+        let mut pattern = Vec::new();
+        let mut aliases = Vec::new();
+        for (id, ident) in &state.scope {
+            let Some(ident) = ident else { continue };
+            let var = &self.l.vars.all[*id];
+            if self.payloads[s].contains(id) {
+                let field = names::var_field(*id);
+                let m = var.mutable.then(|| quote!(mut));
+                pattern.push(quote!(#field: #m #ident));
+            } else if let Some((src, mutable)) = var.alias {
+                if self.payloads[s].contains(&src) {
+                    let src_name = state
+                        .scope
+                        .iter()
+                        .find(|(v, _)| *v == src)
+                        .and_then(|(_, n)| n.clone());
+                    if let Some(src_name) = src_name {
+                        let m = mutable.then(|| quote!(mut));
+                        aliases.push(quote!(let #ident = &#m #src_name;));
+                    }
+                }
+            }
+        }
+        let fut = names::hidden("__fut");
+        let out = names::hidden("__out");
+        let input = state.input.map(|v| &self.l.vars.all[v].ident);
+        if state.resume {
+            let input = input.expect("resume states take the output");
+            quote! {
+                __CoroProj::#name { #fut, .. } => {
+                    let #out = match ::coro_core::__private::Future::poll(#fut, #cx) {
+                        ::coro_core::__private::Poll::Ready(v) => v,
+                        ::coro_core::__private::Poll::Pending => return ::coro_core::__private::Poll::Pending,
+                    };
+                    let __CoroRepl::#name { #fut: _, #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
+                        ::core::unreachable!()
+                    };
+                    #(#aliases)*
+                    let #input = #out;
+                    #body
+                }
+            }
+        } else {
+            let input_field = names::hidden("__in");
+            if let Some(input) = input {
+                pattern.push(quote!(#input_field: #input));
+            }
+            quote! {
+                __CoroProj::#name { .. } => {
+                    let __CoroRepl::#name { #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
+                        ::core::unreachable!()
+                    };
+                    #(#aliases)*
+                    #body
+                }
+            }
+        }
+    }
+
+    /// The Start variant's fields: the argument slots, in order.
+    fn l_args(&self) -> Vec<Ident> {
+        (0..self.l.arg_count).map(names::arg_slot).collect()
+    }
+
+    fn nodes(&self, nodes: &[Node]) -> TokenStream {
+        nodes.iter().map(|n| self.node(n)).collect()
+    }
+
+    fn node(&self, node: &Node) -> TokenStream {
+        match node {
+            Node::Code { tokens, .. } => self.substitute(tokens.clone()),
+            Node::Block(b) => {
+                let inner = self.nodes(b);
+                quote!({ #inner })
+            }
+            Node::If {
+                cond, then, els, ..
+            } => {
+                let (cond, then, els) = (
+                    self.substitute(cond.clone()),
+                    self.nodes(then),
+                    self.nodes(els),
+                );
+                quote!(if #cond { #then } else { #els })
+            }
+            Node::Match {
+                scrutinee, arms, ..
+            } => {
+                let scrutinee = self.substitute(scrutinee.clone());
+                let arms = arms.iter().map(|a| {
+                    let pat = &a.pat;
+                    let guard = a.guard.as_ref().map(|g| quote!(if #g));
+                    let body = self.nodes(&a.body);
+                    quote!(#pat #guard => { #body })
+                });
+                quote!(match #scrutinee { #(#arms)* })
+            }
+            Node::LetElse { pat, init, els, .. } => {
+                let (init, els) = (self.substitute(init.clone()), self.nodes(els));
+                quote!(let #pat = #init else { #els };)
+            }
+            Node::Jump(j) => self.jump(*j),
+            Node::Suspend {
+                future,
+                target,
+                site,
+                ..
+            } => {
+                let fut = names::hidden("__fut");
+                let future = self.substitute(future.clone());
+                self.transfer(*target, &quote!(#fut: #future,), site)
+            }
+        }
+    }
+
+    fn jump(&self, j: usize) -> TokenStream {
+        let jump = &self.l.jumps[j];
+        let value = jump.value.clone().map(|v| self.substitute(v));
+        match jump.cont {
+            Cont::Return => {
+                let value = value.unwrap_or_else(|| quote!(()));
+                quote!({ return ::coro_core::__private::Poll::Ready(#value); })
+            }
+            Cont::Unreachable => match value {
+                Some(v) => quote!({ #v; ::core::unreachable!() }),
+                None => quote!(::core::unreachable!()),
+            },
+            Cont::State(t, takes) => {
+                if takes {
+                    let input = names::hidden("__in");
+                    let value = value.unwrap_or_else(|| quote!(()));
+                    self.transfer(t, &quote!(#input: #value,), &jump.site)
+                } else {
+                    let discard = value.map(|v| quote!(::core::mem::drop(#v);));
+                    let transfer = self.transfer(t, &TokenStream::new(), &jump.site);
+                    quote!({ #discard #transfer })
+                }
+            }
+        }
+    }
+
+    /// Moves `first` and then the payload of `target` into the state and goes there.
+    fn transfer(
+        &self,
+        target: usize,
+        first: &TokenStream,
+        site: &crate::vars::Visible,
+    ) -> TokenStream {
+        let name = &self.variant[&target];
+        let st = names::hidden("__state");
+        let dispatch = &self.dispatch;
+        let fields = self.payloads[target].iter().map(|v| {
+            let field = names::var_field(*v);
+            let ident = site
+                .iter()
+                .find(|(id, _)| id == v)
+                .and_then(|(_, n)| n.clone());
+            quote!(#field: #ident)
+        });
+        quote!({
+            #st.set(__CoroState::#name { #first #(#fields),* });
+            continue #dispatch;
+        })
+    }
+
+    /// Replaces jump markers in user code with the jumps' code.
+    fn substitute(&self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Ident(i) => match names::parse_jump_marker(&i) {
+                    Some(j) => TokenTree::Group(Group::new(Delimiter::Brace, self.jump(j))),
+                    None => TokenTree::Ident(i),
+                },
+                TokenTree::Group(g) => {
+                    let mut ng = Group::new(g.delimiter(), self.substitute(g.stream()));
+                    ng.set_span(g.span());
+                    TokenTree::Group(ng)
+                }
+                other => other,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,604 @@
+//! Phase 4: cut the normalized body into states.
+//!
+//! A state starts at the function's entry, after each `.await` (a *resume* state, whose input
+//! is the awaited output), at the head of each loop that contains an await, and after each
+//! `if`/`match`/block that contains one (a *join* state, whose input is the construct's value).
+//! Everything between two such points stays ordinary Rust inside one arm of the step closure;
+//! only constructs that contain an await are taken apart.
+//!
+//! Each state remembers the variables in scope where it starts (`scope`); `liveness` later
+//! picks which of them the state's variant must store. Jumps inside user fragments (`break`,
+//! `continue` aimed at a loop that became states) are left as marker identifiers that `emit`
+//! replaces with the jump's code once payloads are known.
+
+use crate::names;
+use crate::normalize::{has_await, stmt_has_await};
+use crate::signature::Parsed;
+use crate::vars::{VarId, Vars, Visible};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, Pat, Stmt};
+
+pub(crate) type StateId = usize;
+
+pub(crate) struct Lowered {
+    pub arg_count: usize,
+    pub vars: Vars,
+    pub states: Vec<State>,
+    pub jumps: Vec<Jump>,
+}
+
+pub(crate) struct State {
+    /// Variables in scope where the state begins, with the names they have there.
+    pub scope: Visible,
+    /// The awaited output (resume states) or the construct's value (join states).
+    pub input: Option<VarId>,
+    pub resume: bool,
+    pub body: Vec<Node>,
+}
+
+pub(crate) enum Node {
+    /// Await-free user code: statements or a `let`. `jumps` are the markers inside it.
+    Code {
+        tokens: TokenStream,
+        uses: Vec<VarId>,
+        defs: Vec<VarId>,
+        jumps: Vec<usize>,
+    },
+    Block(Vec<Node>),
+    If {
+        cond: TokenStream,
+        uses: Vec<VarId>,
+        then: Vec<Node>,
+        els: Vec<Node>,
+    },
+    Match {
+        scrutinee: TokenStream,
+        uses: Vec<VarId>,
+        arms: Vec<ArmNode>,
+    },
+    /// `let PAT = init else { .. }` whose `else` block contains an await.
+    LetElse {
+        pat: TokenStream,
+        init: TokenStream,
+        uses: Vec<VarId>,
+        defs: Vec<VarId>,
+        els: Vec<Node>,
+    },
+    Jump(usize),
+    /// Store `future` and the live variables in `target`'s variant, then poll it there.
+    Suspend {
+        future: TokenStream,
+        uses: Vec<VarId>,
+        target: StateId,
+        site: Visible,
+    },
+}
+
+pub(crate) struct ArmNode {
+    pub pat: TokenStream,
+    pub guard: Option<TokenStream>,
+    pub defs: Vec<VarId>,
+    pub body: Vec<Node>,
+}
+
+/// A transfer of control with an optional value, and the names visible where it happens.
+pub(crate) struct Jump {
+    pub cont: Cont,
+    pub value: Option<TokenStream>,
+    pub uses: Vec<VarId>,
+    /// Markers inside `value` (a `break` inside a `break` value, say).
+    pub inner: Vec<usize>,
+    pub site: Visible,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Cont {
+    /// Go to a state; `true` when the state takes a value.
+    State(StateId, bool),
+    /// Return from the coroutine with the value.
+    Return,
+    /// The end of a `let .. else` block, which rustc proves unreachable.
+    Unreachable,
+}
+
+struct Target {
+    label: Option<String>,
+    is_loop: bool,
+    break_to: Cont,
+    continue_to: Option<StateId>,
+}
+
+pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
+    let mut l = Lowerer {
+        vars: Vars::default(),
+        states: Vec::new(),
+        jumps: Vec::new(),
+        targets: Vec::new(),
+    };
+    l.vars.push();
+    let start = l.new_state(None, false);
+    let mut nodes = Vec::new();
+    for (arg, input) in parsed.args.iter().zip(&parsed.sig.inputs) {
+        let slot = &arg.slot;
+        let stmt: Stmt = match (&arg.pat, input) {
+            (None, syn::FnArg::Receiver(r)) => {
+                let this = names::self_var();
+                let m = r.mutability;
+                syn::parse_quote!(let #m #this = #slot;)
+            }
+            // `_` does not move the argument, so rustc keeps it until the end: so do we.
+            (Some(Pat::Wild(_)), _) => syn::parse_quote!(let #slot = #slot;),
+            (Some(pat), _) => syn::parse_quote!(let #pat = #slot;),
+            (None, syn::FnArg::Typed(_)) => unreachable!("typed arguments have patterns"),
+        };
+        nodes.push(l.plain(&stmt)?);
+    }
+    nodes.extend(l.seq(&body.stmts, Cont::Return)?);
+    l.states[start].body = nodes;
+    Ok(Lowered {
+        arg_count: parsed.args.len(),
+        vars: l.vars,
+        states: l.states,
+        jumps: l.jumps,
+    })
+}
+
+struct Lowerer {
+    vars: Vars,
+    states: Vec<State>,
+    jumps: Vec<Jump>,
+    targets: Vec<Target>,
+}
+
+impl Lowerer {
+    fn new_state(&mut self, input: Option<VarId>, resume: bool) -> StateId {
+        self.states.push(State {
+            scope: self.vars.visible(),
+            input,
+            resume,
+            body: Vec::new(),
+        });
+        self.states.len() - 1
+    }
+
+    fn jump(&mut self, cont: Cont, value: Option<&Expr>) -> Node {
+        let uses = value.map(|v| self.vars.uses_expr(v)).unwrap_or_default();
+        let mut inner = Vec::new();
+        let value = value.map(|v| {
+            let mut v = v.clone();
+            inner = self.mark_jumps_expr(&mut v);
+            v.to_token_stream()
+        });
+        let site = self.vars.visible();
+        self.jumps.push(Jump {
+            cont,
+            value,
+            uses,
+            inner,
+            site,
+        });
+        Node::Jump(self.jumps.len() - 1)
+    }
+
+    /// The statements of one block, then `k`.
+    fn seq(&mut self, stmts: &[Stmt], k: Cont) -> syn::Result<Vec<Node>> {
+        let mut out = Vec::new();
+        for (i, stmt) in stmts.iter().enumerate() {
+            let rest = &stmts[i + 1..];
+            if let Stmt::Expr(tail, None) = stmt {
+                if rest.is_empty() {
+                    out.extend(self.compound(tail, k)?);
+                    return Ok(out);
+                }
+            }
+            if !stmt_has_await(stmt) {
+                out.push(self.plain(stmt)?);
+                continue;
+            }
+            match stmt {
+                Stmt::Local(local) => {
+                    let init = local.init.as_ref().expect("has an await");
+                    if let Some((_, els)) = &init.diverge {
+                        out.push(self.let_else(&local.pat, &init.expr, els)?);
+                        continue;
+                    }
+                    if let Expr::Await(aw) = &*init.expr {
+                        let Pat::Ident(p) = &local.pat else {
+                            unreachable!("normalized")
+                        };
+                        let uses = self.vars.uses_expr(&aw.base);
+                        let site = self.vars.visible();
+                        let input = self.vars.declare(p.ident.clone(), false, false);
+                        let target = self.new_state(Some(input), true);
+                        let base = &aw.base;
+                        let future = quote!(::coro_core::__private::IntoFuture::into_future(#base));
+                        out.push(Node::Suspend {
+                            future,
+                            uses,
+                            target,
+                            site,
+                        });
+                        let body = self.seq(rest, k)?;
+                        self.states[target].body = body;
+                        return Ok(out);
+                    }
+                    // `let PAT = <construct with an await>;`
+                    let join = self.new_state(None, false);
+                    out.extend(self.compound(&init.expr, Cont::State(join, true))?);
+                    let input = self.vars.declare(names::temp("join", join), false, false);
+                    self.states[join].input = Some(input);
+                    let value = names::temp("join", join);
+                    let pat = &local.pat;
+                    let bind: Stmt = syn::parse_quote!(let #pat = #value;);
+                    let mut body = vec![self.plain(&bind)?];
+                    body.extend(self.seq(rest, k)?);
+                    self.states[join].body = body;
+                    return Ok(out);
+                }
+                Stmt::Expr(expr, _) => {
+                    let join = self.new_state(None, false);
+                    out.extend(self.compound(expr, Cont::State(join, false))?);
+                    let body = self.seq(rest, k)?;
+                    self.states[join].body = body;
+                    return Ok(out);
+                }
+                Stmt::Macro(_) | Stmt::Item(_) => unreachable!("normalized"),
+            }
+        }
+        out.push(self.jump(k, None));
+        Ok(out)
+    }
+
+    /// A construct in statement position whose value goes to `k`.
+    fn compound(&mut self, expr: &Expr, k: Cont) -> syn::Result<Vec<Node>> {
+        if !has_await(expr) {
+            return Ok(vec![self.jump(k, Some(expr))]);
+        }
+        match expr {
+            Expr::Block(b) => {
+                let label = b.label.as_ref().map(|l| l.name.ident.to_string());
+                let labelled = label.is_some();
+                if labelled {
+                    self.targets.push(Target {
+                        label,
+                        is_loop: false,
+                        break_to: k,
+                        continue_to: None,
+                    });
+                }
+                let nodes = self.block(&b.block, k);
+                if labelled {
+                    self.targets.pop();
+                }
+                nodes
+            }
+            Expr::If(i) => {
+                let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
+                    let uses = self.vars.uses_expr(&l.expr);
+                    self.vars.push();
+                    self.shadowing_pattern(&l.pat);
+                    self.vars.declare_pattern(&l.pat);
+                    let then = self.seq(&i.then_branch.stmts, k);
+                    self.vars.pop();
+                    (quote!(let #l), uses, then?)
+                } else {
+                    let uses = self.vars.uses_expr(&i.cond);
+                    let cond = &i.cond;
+                    (quote!(#cond), uses, self.block(&i.then_branch, k)?)
+                };
+                let els = match &i.else_branch {
+                    Some((_, e)) => self.compound(e, k)?,
+                    None => vec![self.jump(k, None)],
+                };
+                Ok(vec![Node::If {
+                    cond,
+                    uses,
+                    then,
+                    els,
+                }])
+            }
+            Expr::Match(m) => {
+                let uses = self.vars.uses_expr(&m.expr);
+                let mut arms = Vec::new();
+                for arm in &m.arms {
+                    self.vars.push();
+                    self.shadowing_pattern(&arm.pat);
+                    let defs = self.vars.declare_pattern(&arm.pat);
+                    let guard = arm.guard.as_ref().map(|(_, g)| {
+                        let _ = self.vars.uses_expr(g);
+                        quote!(#g)
+                    });
+                    let body = self.compound(&arm.body, k);
+                    self.vars.pop();
+                    let pat = &arm.pat;
+                    arms.push(ArmNode {
+                        pat: quote!(#pat),
+                        guard,
+                        defs,
+                        body: body?,
+                    });
+                }
+                let scrutinee = &m.expr;
+                Ok(vec![Node::Match {
+                    scrutinee: quote!(#scrutinee),
+                    uses,
+                    arms,
+                }])
+            }
+            Expr::Loop(lp) => {
+                let head = self.new_state(None, false);
+                let enter = self.jump(Cont::State(head, false), None);
+                let label = lp.label.as_ref().map(|l| l.name.ident.to_string());
+                self.targets.push(Target {
+                    label,
+                    is_loop: true,
+                    break_to: k,
+                    continue_to: Some(head),
+                });
+                let body = self.block(&lp.body, Cont::State(head, false));
+                self.targets.pop();
+                self.states[head].body = body?;
+                Ok(vec![enter])
+            }
+            other => Err(syn::Error::new(
+                other.span(),
+                "unsupported construct around `.await`",
+            )),
+        }
+    }
+
+    fn block(&mut self, block: &Block, k: Cont) -> syn::Result<Vec<Node>> {
+        self.vars.push();
+        let nodes = self.seq(&block.stmts, k);
+        self.vars.pop();
+        Ok(vec![Node::Block(nodes?)])
+    }
+
+    fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Node> {
+        let uses = self.vars.uses_expr(init);
+        let els = self.compound(els, Cont::Unreachable)?;
+        let defs = self.vars.declare_pattern(pat);
+        Ok(Node::LetElse {
+            pat: quote!(#pat),
+            init: quote!(#init),
+            uses,
+            defs,
+            els,
+        })
+    }
+
+    /// Bindings of a match arm or `if let` that shadow a variable hide it until the arm ends.
+    fn shadowing_pattern(&mut self, pat: &Pat) {
+        let mut found = Vec::new();
+        crate::vars::bindings(pat, &mut found);
+        for (ident, _) in found {
+            if let Some(id) = self.vars.lookup(&ident.to_string()) {
+                self.vars.rename(id, None);
+            }
+        }
+    }
+
+    /// An await-free statement. A `let` that shadows a variable which may still need storing
+    /// moves the old value to a hidden name first, so later states can still name it:
+    /// `let __hN; let x = { let __new = init; __hN = x; __new };`.
+    fn plain(&mut self, stmt: &Stmt) -> syn::Result<Node> {
+        let uses = self.vars.uses_stmt(stmt);
+        let mut stmt = stmt.clone();
+        let jumps = self.mark_jumps_stmt(&mut stmt);
+        let Stmt::Local(local) = &stmt else {
+            return Ok(Node::Code {
+                tokens: stmt.to_token_stream(),
+                uses,
+                defs: Vec::new(),
+                jumps,
+            });
+        };
+        let mut bound = Vec::new();
+        crate::vars::bindings(&local.pat, &mut bound);
+        let mut prefix = TokenStream::new();
+        let mut moves = TokenStream::new();
+        for (ident, _) in &bound {
+            let Some(old) = self.vars.lookup(&ident.to_string()) else {
+                continue;
+            };
+            let var = &self.vars.all[old];
+            if var.maybe_moved || var.current.is_none() || local.init.is_none() {
+                // Not storable anyway, or already hidden: it just goes out of reach.
+                self.vars.rename(old, None);
+                continue;
+            }
+            let current = var.current.clone().expect("checked");
+            let hidden = names::temp("h", old);
+            prefix.extend(quote!(let #hidden;));
+            moves.extend(quote!(#hidden = #current;));
+            self.vars.rename(old, Some(hidden));
+        }
+        let tokens = if moves.is_empty() {
+            stmt.to_token_stream()
+        } else {
+            let init = local.init.as_ref().expect("checked");
+            let (pat, value, attrs) = (&local.pat, &init.expr, &local.attrs);
+            let new = names::hidden("__new");
+            match &init.diverge {
+                None => quote!(#prefix #(#attrs)* let #pat = { let #new = #value; #moves #new };),
+                Some((_, els)) => {
+                    quote!(#prefix #(#attrs)* let #pat = { let #new = #value; #moves #new } else #els;)
+                }
+            }
+        };
+        let defs = self.vars.declare_pattern(&local.pat);
+        if local.init.is_none() {
+            // `let x;` may still be uninitialised at a suspension: store it only while live.
+            for &d in &defs {
+                self.vars.all[d].maybe_moved = true;
+            }
+        }
+        if let (Pat::Ident(p), Some(init)) = (&local.pat, &local.init) {
+            if let (Expr::Reference(r), [def]) = (&*init.expr, defs.as_slice()) {
+                if let Expr::Path(target) = &*r.expr {
+                    if let Some(src) = target
+                        .path
+                        .get_ident()
+                        .and_then(|i| self.vars.lookup(&i.to_string()))
+                    {
+                        if p.by_ref.is_none() && p.subpat.is_none() && src != *def {
+                            self.vars.all[*def].alias = Some((src, r.mutability.is_some()));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Node::Code {
+            tokens,
+            uses,
+            defs,
+            jumps,
+        })
+    }
+
+    fn mark_jumps_stmt(&mut self, stmt: &mut Stmt) -> Vec<usize> {
+        let mut m = Marker {
+            l: self,
+            inner_labels: Vec::new(),
+            inner_loops: 0,
+            found: Vec::new(),
+        };
+        m.visit_stmt_mut(stmt);
+        m.found
+    }
+
+    fn mark_jumps_expr(&mut self, expr: &mut Expr) -> Vec<usize> {
+        let mut m = Marker {
+            l: self,
+            inner_labels: Vec::new(),
+            inner_loops: 0,
+            found: Vec::new(),
+        };
+        m.visit_expr_mut(expr);
+        m.found
+    }
+
+    fn resolve(&self, label: Option<&str>, is_continue: bool) -> Option<&Target> {
+        self.targets
+            .iter()
+            .rev()
+            .find(|t| match label {
+                Some(l) => t.label.as_deref() == Some(l),
+                None => t.is_loop,
+            })
+            .filter(|t| !is_continue || t.is_loop)
+    }
+}
+
+/// Replaces `break`/`continue` aimed at a loop or labelled block that became states with a
+/// marker the emitter turns into a jump.
+struct Marker<'a> {
+    l: &'a mut Lowerer,
+    inner_labels: Vec<String>,
+    inner_loops: usize,
+    found: Vec<usize>,
+}
+
+impl Marker<'_> {
+    fn mark(
+        &mut self,
+        expr: &mut Expr,
+        label: Option<&syn::Lifetime>,
+        value: Option<&Expr>,
+        is_continue: bool,
+    ) {
+        let name = label.map(|l| l.ident.to_string());
+        if let Some(n) = &name {
+            if self.inner_labels.contains(n) {
+                return;
+            }
+        } else if self.inner_loops > 0 {
+            return;
+        }
+        let Some(target) = self.l.resolve(name.as_deref(), is_continue) else {
+            return;
+        };
+        let cont = if is_continue {
+            Cont::State(target.continue_to.expect("loops have heads"), false)
+        } else {
+            target.break_to
+        };
+        let uses = value.map(|v| self.l.vars.uses_expr(v)).unwrap_or_default();
+        let site = self.l.vars.visible();
+        // Markers already placed inside the value belong to this jump now.
+        let inner = std::mem::take(&mut self.found);
+        self.l.jumps.push(Jump {
+            cont,
+            value: value.map(ToTokens::to_token_stream),
+            uses,
+            inner,
+            site,
+        });
+        let n = self.l.jumps.len() - 1;
+        self.found.push(n);
+        let marker = names::jump_marker(n);
+        *expr = syn::parse_quote!(#marker);
+    }
+
+    fn inside(&mut self, label: Option<&syn::Label>, is_loop: bool, f: impl FnOnce(&mut Self)) {
+        if let Some(l) = label {
+            self.inner_labels.push(l.name.ident.to_string());
+        }
+        self.inner_loops += usize::from(is_loop);
+        f(self);
+        self.inner_loops -= usize::from(is_loop);
+        if label.is_some() {
+            self.inner_labels.pop();
+        }
+    }
+}
+
+impl VisitMut for Marker<'_> {
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Break(b) => {
+                if let Some(v) = &mut b.expr {
+                    self.visit_expr_mut(v);
+                }
+                let (label, value) = (b.label.clone(), b.expr.as_deref().cloned());
+                self.mark(expr, label.as_ref(), value.as_ref(), false);
+            }
+            Expr::Continue(c) => {
+                let label = c.label.clone();
+                self.mark(expr, label.as_ref(), None, true);
+            }
+            Expr::Loop(lp) => {
+                let label = lp.label.clone();
+                self.inside(label.as_ref(), true, |m| {
+                    visit_mut::visit_expr_loop_mut(m, lp)
+                });
+            }
+            Expr::While(w) => {
+                let label = w.label.clone();
+                self.inside(label.as_ref(), true, |m| {
+                    visit_mut::visit_expr_while_mut(m, w)
+                });
+            }
+            Expr::ForLoop(f) => {
+                let label = f.label.clone();
+                self.inside(label.as_ref(), true, |m| {
+                    visit_mut::visit_expr_for_loop_mut(m, f)
+                });
+            }
+            Expr::Block(b) if b.label.is_some() => {
+                let label = b.label.clone();
+                self.inside(label.as_ref(), false, |m| {
+                    visit_mut::visit_expr_block_mut(m, b)
+                });
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Names the expansion introduces. All use `Span::mixed_site()`, so they can never collide with
+//! or capture a user's local, label or binding of the same spelling.
+
+use proc_macro2::{Ident, Span};
+
+pub(crate) fn hidden(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// Field of the Start variant holding argument `i`.
+pub(crate) fn arg_slot(i: usize) -> Ident {
+    hidden(&format!("__arg{i}"))
+}
+
+/// What the body's `self` is renamed to: a closure cannot bind `self`.
+pub(crate) fn self_var() -> Ident {
+    hidden("__self")
+}
+
+/// A temporary introduced by normalization (`__t3`) or an await result (`__aw3`).
+pub(crate) fn temp(prefix: &str, n: usize) -> Ident {
+    hidden(&format!("__{prefix}{n}"))
+}
+
+/// Payload field of a variable in a state variant.
+pub(crate) fn var_field(id: usize) -> Ident {
+    hidden(&format!("__v{id}"))
+}
+
+/// Placeholder left where a jump to another state will be printed, see `lower::Jump`.
+pub(crate) fn jump_marker(n: usize) -> Ident {
+    hidden(&format!("__coro_jump_{n}"))
+}
+
+pub(crate) fn parse_jump_marker(ident: &Ident) -> Option<usize> {
+    ident.to_string().strip_prefix("__coro_jump_")?.parse().ok()
+}

@@ -1,0 +1,577 @@
+//! Phase 3: move every `.await` into statement position without changing evaluation order.
+//!
+//! After this pass an await appears only as `let __awN = FUTURE.await;` where `FUTURE` contains
+//! no await, and every construct whose *control flow* contains an await (`if`, `match`, `loop`,
+//! blocks) sits in statement position: as a statement, as a `let` initialiser or as a block tail.
+//! `while`, `while let` and `for` loops that contain an await are desugared to `loop` + `match`
+//! here, the way rustc desugars them, so later phases know only one loop form.
+//!
+//! Evaluation order: operands are evaluated left to right, so an operand to the left of an
+//! awaiting operand is hoisted into a temporary (`let __tN = operand;`) before the await. A
+//! plain place (`v`, `v.field`, `&v`, `&mut v`, a literal or a path) is left in place instead:
+//! reading it after the await is indistinguishable, and it keeps a method receiver like the
+//! `v` of `v.push(x.await)` from being borrowed across the suspension.
+//!
+//! ```text
+//! let n = f(a(), b().await) + 1;
+//! // becomes
+//! let n = { let __t0 = a(); let __aw1 = b().await; f(__t0, __aw1) + 1 };
+//! ```
+
+use crate::names;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Block, Expr, Local, LocalInit, Macro, Stmt, Token};
+
+pub(crate) fn normalize(body: Block) -> syn::Result<Block> {
+    Normalizer { next: 0 }.block(body)
+}
+
+struct Normalizer {
+    next: usize,
+}
+
+/// Does `.await` appear in this expression, outside closures, `async` blocks and items?
+pub(crate) fn has_await(expr: &Expr) -> bool {
+    struct Find(bool);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+        fn visit_macro(&mut self, m: &Macro) {
+            self.0 |= tokens_have_await(m.tokens.clone());
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::visit_expr(&mut f, expr);
+    f.0
+}
+
+pub(crate) fn stmt_has_await(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
+            has_await(&i.expr) || i.diverge.as_ref().is_some_and(|(_, e)| has_await(e))
+        }),
+        Stmt::Expr(e, _) => has_await(e),
+        Stmt::Macro(m) => tokens_have_await(m.mac.tokens.clone()),
+        Stmt::Item(_) => false,
+    }
+}
+
+fn tokens_have_await(tokens: TokenStream) -> bool {
+    let mut prev_dot = false;
+    for tt in tokens {
+        match &tt {
+            TokenTree::Ident(i) if prev_dot && i == "await" => return true,
+            TokenTree::Group(g) if tokens_have_await(g.stream()) => return true,
+            _ => {}
+        }
+        prev_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+    }
+    false
+}
+
+/// Constructs that carry control flow and are lowered as such when they contain an await.
+fn is_compound(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::If(_)
+            | Expr::Match(_)
+            | Expr::Block(_)
+            | Expr::Loop(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+    )
+}
+
+/// An operand that can be evaluated after a later operand's await without anyone noticing.
+fn is_deferrable(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Field(f) => is_deferrable(&f.base),
+        Expr::Paren(p) => is_deferrable(&p.expr),
+        Expr::Reference(r) => is_deferrable(&r.expr),
+        _ => false,
+    }
+}
+
+/// Does any identifier in `later` spell the root variable of the place `expr`?
+fn mentioned_in(expr: &Expr, later: &[&mut Expr]) -> bool {
+    fn root(expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+            Expr::Field(f) => root(&f.base),
+            Expr::Paren(p) => root(&p.expr),
+            Expr::Reference(r) => root(&r.expr),
+            _ => None,
+        }
+    }
+    fn find(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            TokenTree::Ident(i) => i == name,
+            TokenTree::Group(g) => find(g.stream(), name),
+            _ => false,
+        })
+    }
+    let Some(name) = root(expr) else { return false };
+    later.iter().any(|e| find(e.to_token_stream(), &name))
+}
+
+fn path_expr(ident: &proc_macro2::Ident) -> Expr {
+    Expr::Path(syn::ExprPath {
+        attrs: vec![],
+        qself: None,
+        path: ident.clone().into(),
+    })
+}
+
+impl Normalizer {
+    fn fresh(&mut self, prefix: &str) -> proc_macro2::Ident {
+        self.next += 1;
+        names::temp(prefix, self.next)
+    }
+
+    fn block(&mut self, block: Block) -> syn::Result<Block> {
+        let mut stmts = Vec::with_capacity(block.stmts.len());
+        for stmt in block.stmts {
+            self.stmt(stmt, &mut stmts)?;
+        }
+        Ok(Block {
+            brace_token: block.brace_token,
+            stmts,
+        })
+    }
+
+    fn stmt(&mut self, stmt: Stmt, out: &mut Vec<Stmt>) -> syn::Result<()> {
+        if !stmt_has_await(&stmt) {
+            out.push(stmt);
+            return Ok(());
+        }
+        match stmt {
+            Stmt::Local(local) => self.local(local, out),
+            Stmt::Expr(expr, semi) if is_compound(&expr) => {
+                out.push(Stmt::Expr(self.compound(expr)?, semi));
+                Ok(())
+            }
+            Stmt::Expr(expr, None) => {
+                // A block tail: its temporaries may live to the end of the block, as rustc's do.
+                let tail = self.expr(expr, out)?;
+                out.push(Stmt::Expr(tail, None));
+                Ok(())
+            }
+            Stmt::Expr(expr, Some(semi)) => {
+                let mut pre = Vec::new();
+                let value = self.expr(expr, &mut pre)?;
+                if let Some(aw) = single_await(&pre, &value) {
+                    // `f().await;`: drop the output right away, as the statement would.
+                    out.extend(pre);
+                    out.push(syn::parse_quote!(::core::mem::drop(#aw);));
+                } else {
+                    // Scope the temporaries to the statement, as rustc does.
+                    pre.push(Stmt::Expr(value, None));
+                    let block = Block {
+                        brace_token: Default::default(),
+                        stmts: pre,
+                    };
+                    out.push(Stmt::Expr(
+                        Expr::Block(syn::ExprBlock {
+                            attrs: vec![],
+                            label: None,
+                            block,
+                        }),
+                        Some(semi),
+                    ));
+                }
+                Ok(())
+            }
+            Stmt::Macro(m) => {
+                let expr = Expr::Macro(syn::ExprMacro {
+                    attrs: m.attrs,
+                    mac: m.mac,
+                });
+                self.stmt(
+                    Stmt::Expr(expr, Some(m.semi_token.unwrap_or_default())),
+                    out,
+                )
+            }
+            Stmt::Item(_) => unreachable!("items never contain the body's awaits"),
+        }
+    }
+
+    fn local(&mut self, mut local: Local, out: &mut Vec<Stmt>) -> syn::Result<()> {
+        let Some(init) = local.init.take() else {
+            unreachable!("checked by stmt_has_await")
+        };
+        let LocalInit {
+            eq_token,
+            expr,
+            diverge,
+        } = init;
+        let diverge = match diverge {
+            Some((else_token, els)) => Some((else_token, Box::new(self.compound(*els)?))),
+            None => None,
+        };
+        let expr = if diverge.is_some() {
+            // `let P = e else { .. }` binds into the enclosing scope, so its temporaries do too.
+            self.expr(*expr, out)?
+        } else if is_compound(&expr) {
+            self.compound(*expr)?
+        } else {
+            let mut pre = Vec::new();
+            let value = self.expr(*expr, &mut pre)?;
+            if single_await(&pre, &value).is_some() {
+                out.extend(pre);
+                value
+            } else {
+                pre.push(Stmt::Expr(value, None));
+                let block = Block {
+                    brace_token: Default::default(),
+                    stmts: pre,
+                };
+                Expr::Block(syn::ExprBlock {
+                    attrs: vec![],
+                    label: None,
+                    block,
+                })
+            }
+        };
+        local.init = Some(LocalInit {
+            eq_token,
+            expr: Box::new(expr),
+            diverge,
+        });
+        out.push(Stmt::Local(local));
+        Ok(())
+    }
+
+    /// Normalizes inside a control-flow construct, keeping the construct.
+    fn compound(&mut self, expr: Expr) -> syn::Result<Expr> {
+        if !has_await(&expr) {
+            return Ok(expr);
+        }
+        Ok(match expr {
+            Expr::Block(mut b) => {
+                b.block = self.block(b.block)?;
+                Expr::Block(b)
+            }
+            Expr::If(mut i) => {
+                let mut pre = Vec::new();
+                if let Expr::Let(l) = &mut *i.cond {
+                    let scrutinee =
+                        std::mem::replace(&mut *l.expr, Expr::Verbatim(TokenStream::new()));
+                    *l.expr = self.expr(scrutinee, &mut pre)?;
+                } else if has_await(&i.cond) {
+                    let cond = std::mem::replace(&mut *i.cond, Expr::Verbatim(TokenStream::new()));
+                    *i.cond = self.expr(cond, &mut pre)?;
+                }
+                i.then_branch = self.block(i.then_branch)?;
+                if let Some((else_token, els)) = i.else_branch.take() {
+                    i.else_branch = Some((else_token, Box::new(self.compound(*els)?)));
+                }
+                wrap(pre, Expr::If(i))
+            }
+            Expr::Match(mut m) => {
+                let mut pre = Vec::new();
+                let scrutinee = std::mem::replace(&mut *m.expr, Expr::Verbatim(TokenStream::new()));
+                *m.expr = self.expr(scrutinee, &mut pre)?;
+                for arm in &mut m.arms {
+                    if let Some((_, guard)) = &arm.guard {
+                        if has_await(guard) {
+                            return Err(syn::Error::new(
+                                guard.span(),
+                                "`.await` in a match guard is not supported: await before the \
+                                 `match` and bind the result",
+                            ));
+                        }
+                    }
+                    let body =
+                        std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
+                    *arm.body = self.arm_body(body)?;
+                }
+                wrap(pre, Expr::Match(m))
+            }
+            Expr::Loop(mut l) => {
+                l.body = self.block(l.body)?;
+                Expr::Loop(l)
+            }
+            Expr::While(w) => {
+                let label = &w.label;
+                let body = &w.body;
+                let desugared: Expr = match &*w.cond {
+                    Expr::Let(l) => {
+                        let (pat, scrutinee) = (&l.pat, &l.expr);
+                        syn::parse_quote! {
+                            #label loop { match #scrutinee { #pat => #body, _ => break } }
+                        }
+                    }
+                    cond => syn::parse_quote! { #label loop { if #cond #body else { break } } },
+                };
+                self.compound(desugared)?
+            }
+            Expr::ForLoop(f) => {
+                let (label, pat, iterable, body) = (&f.label, &f.pat, &f.expr, &f.body);
+                let iter = self.fresh("iter");
+                let desugared: Expr = syn::parse_quote! {{
+                    let mut #iter = ::core::iter::IntoIterator::into_iter(#iterable);
+                    #label loop {
+                        match ::core::iter::Iterator::next(&mut #iter) {
+                            ::core::option::Option::Some(#pat) => #body,
+                            ::core::option::Option::None => break,
+                        }
+                    }
+                }};
+                self.compound(desugared)?
+            }
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "unsupported construct around `.await`",
+                ));
+            }
+        })
+    }
+
+    fn arm_body(&mut self, body: Expr) -> syn::Result<Expr> {
+        if !has_await(&body) || is_compound(&body) {
+            return self.compound(body);
+        }
+        let block: Block = syn::parse_quote!({ #body });
+        Ok(Expr::Block(syn::ExprBlock {
+            attrs: vec![],
+            label: None,
+            block: self.block(block)?,
+        }))
+    }
+
+    /// Returns the value of `expr` after pushing, onto `pre`, the statements that must run
+    /// before it (hoisted operands and awaits), in evaluation order.
+    fn expr(&mut self, expr: Expr, pre: &mut Vec<Stmt>) -> syn::Result<Expr> {
+        if !has_await(&expr) {
+            return Ok(expr);
+        }
+        match expr {
+            Expr::Await(a) => {
+                let future = self.expr(*a.base, pre)?;
+                let aw = self.fresh("aw");
+                let dot = a.dot_token;
+                let await_token = a.await_token;
+                pre.push(syn::parse_quote!(let #aw = #future #dot #await_token;));
+                Ok(path_expr(&aw))
+            }
+            Expr::Binary(b)
+                if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_))
+                    && has_await(&b.right) =>
+            {
+                let (l, r) = (&b.left, &b.right);
+                let as_if: Expr = if matches!(b.op, syn::BinOp::And(_)) {
+                    syn::parse_quote!(if #l { #r } else { false })
+                } else {
+                    syn::parse_quote!(if #l { true } else { #r })
+                };
+                self.expr(as_if, pre)
+            }
+            e if is_compound(&e) => {
+                let compound = self.compound(e)?;
+                let t = self.fresh("t");
+                pre.push(syn::parse_quote!(let #t = #compound;));
+                Ok(path_expr(&t))
+            }
+            Expr::Macro(mut m) => {
+                m.mac = self.macro_args(m.mac, pre)?;
+                Ok(Expr::Macro(m))
+            }
+            Expr::Closure(_) | Expr::Async(_) => Ok(expr),
+            mut e => {
+                let place_first = matches!(e, Expr::Assign(_))
+                    || matches!(&e, Expr::Binary(b) if is_assign_op(&b.op));
+                {
+                    let mut ops = operands(&mut e);
+                    if ops.is_empty() {
+                        return Err(syn::Error::new(
+                            e.span(),
+                            "`.await` in this position is not supported: bind the awaited \
+                             value to a local first",
+                        ));
+                    }
+                    self.operands(&mut ops, place_first, pre)?;
+                }
+                Ok(e)
+            }
+        }
+    }
+
+    /// Left-to-right evaluation of `ops` where some operand awaits.
+    fn operands(
+        &mut self,
+        ops: &mut [&mut Expr],
+        place_first: bool,
+        pre: &mut Vec<Stmt>,
+    ) -> syn::Result<()> {
+        let Some(last) = ops.iter().rposition(|e| has_await(e)) else {
+            return Ok(());
+        };
+        for i in 0..=last {
+            let (head, later) = ops.split_at_mut(i + 1);
+            let op = &mut *head[i];
+            let value = self.expr(
+                std::mem::replace(op, Expr::Verbatim(TokenStream::new())),
+                pre,
+            )?;
+            let keep = i == last
+                || (place_first && i == 0)
+                || (is_deferrable(&value)
+                    && (matches!(value, Expr::Reference(_)) || !mentioned_in(&value, later)));
+            if keep {
+                *op = value;
+            } else {
+                let t = self.fresh("t");
+                pre.push(syn::parse_quote!(let mut #t = #value;));
+                *op = path_expr(&t);
+            }
+        }
+        Ok(())
+    }
+
+    /// `.await` inside a formatting-style macro: its arguments are ordinary expressions.
+    fn macro_args(&mut self, mac: Macro, pre: &mut Vec<Stmt>) -> syn::Result<Macro> {
+        const FORMAT_LIKE: &[&str] = &[
+            "println",
+            "print",
+            "eprintln",
+            "eprint",
+            "format",
+            "write",
+            "writeln",
+            "panic",
+            "assert",
+            "assert_eq",
+            "assert_ne",
+            "debug_assert",
+            "debug_assert_eq",
+            "debug_assert_ne",
+            "vec",
+            "format_args",
+            "dbg",
+            "todo",
+            "unimplemented",
+            "unreachable",
+        ];
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let parsed = if FORMAT_LIKE.contains(&name.as_str()) {
+            mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+                .ok()
+        } else {
+            None
+        };
+        let Some(args) = parsed else {
+            return Err(syn::Error::new(
+                mac.path.span(),
+                format!(
+                    "`.await` inside `{name}!(..)` is not supported: bind the awaited value to \
+                     a local before the macro (`let v = fut.await; {name}!(.., v)`)"
+                ),
+            ));
+        };
+        let mut args: Vec<Expr> = args.into_iter().collect();
+        {
+            let mut ops: Vec<&mut Expr> = args.iter_mut().collect();
+            self.operands(&mut ops, false, pre)?;
+        }
+        let tokens = quote!(#(#args),*);
+        Ok(Macro { tokens, ..mac })
+    }
+}
+
+fn is_assign_op(op: &syn::BinOp) -> bool {
+    use syn::BinOp as B;
+    matches!(
+        op,
+        B::AddAssign(_)
+            | B::SubAssign(_)
+            | B::MulAssign(_)
+            | B::DivAssign(_)
+            | B::RemAssign(_)
+            | B::BitXorAssign(_)
+            | B::BitAndAssign(_)
+            | B::BitOrAssign(_)
+            | B::ShlAssign(_)
+            | B::ShrAssign(_)
+    )
+}
+
+/// If `pre` is exactly one await and `value` is its result, returns the result's name.
+fn single_await(pre: &[Stmt], value: &Expr) -> Option<syn::Ident> {
+    let [Stmt::Local(local)] = pre else {
+        return None;
+    };
+    let syn::Pat::Ident(pat) = &local.pat else {
+        return None;
+    };
+    let Expr::Path(p) = value else { return None };
+    (p.path.get_ident() == Some(&pat.ident)).then(|| pat.ident.clone())
+}
+
+fn wrap(pre: Vec<Stmt>, expr: Expr) -> Expr {
+    if pre.is_empty() {
+        return expr;
+    }
+    let mut stmts = pre;
+    stmts.push(Stmt::Expr(expr, None));
+    Expr::Block(syn::ExprBlock {
+        attrs: vec![],
+        label: None,
+        block: Block {
+            brace_token: Default::default(),
+            stmts,
+        },
+    })
+}
+
+/// The sub-expressions of `expr` in the order rustc evaluates them.
+fn operands(expr: &mut Expr) -> Vec<&mut Expr> {
+    match expr {
+        Expr::Array(a) => a.elems.iter_mut().collect(),
+        Expr::Tuple(t) => t.elems.iter_mut().collect(),
+        Expr::Call(c) => std::iter::once(&mut *c.func)
+            .chain(c.args.iter_mut())
+            .collect(),
+        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver)
+            .chain(m.args.iter_mut())
+            .collect(),
+        Expr::Binary(b) => vec![&mut *b.left, &mut *b.right],
+        Expr::Assign(a) => vec![&mut *a.left, &mut *a.right],
+        Expr::Index(i) => vec![&mut *i.expr, &mut *i.index],
+        Expr::Unary(u) => vec![&mut *u.expr],
+        Expr::Cast(c) => vec![&mut *c.expr],
+        Expr::Field(f) => vec![&mut *f.base],
+        Expr::Paren(p) => vec![&mut *p.expr],
+        Expr::Group(g) => vec![&mut *g.expr],
+        Expr::Reference(r) => vec![&mut *r.expr],
+        Expr::Return(r) => r.expr.iter_mut().map(|e| &mut **e).collect(),
+        Expr::Break(b) => b.expr.iter_mut().map(|e| &mut **e).collect(),
+        Expr::Range(r) => r
+            .start
+            .iter_mut()
+            .chain(r.end.iter_mut())
+            .map(|e| &mut **e)
+            .collect(),
+        Expr::Repeat(r) => vec![&mut *r.expr],
+        Expr::Struct(s) => s
+            .fields
+            .iter_mut()
+            .map(|f| &mut f.expr)
+            .chain(s.rest.iter_mut().map(|e| &mut **e))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

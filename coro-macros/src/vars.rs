@@ -1,0 +1,403 @@
+//! Variables of the coroutine body: declaration, scoping, and what each fragment of user code
+//! reads. The lowering needs this without type information, so it works from syntax:
+//!
+//! - a *use* is a single-identifier path that resolves to a variable of the body (fragment-local
+//!   bindings shadow);
+//! - a use *may move* the variable unless it is under `&`/`&mut`, on the left of an assignment,
+//!   the base of an index, or an argument of a formatting macro. A variable that is never used in
+//!   a moving position is still initialised at every point of its scope, so it can be stored
+//!   across a suspension even when nothing reads it afterwards (keeping rustc's drop order).
+
+use proc_macro2::{Ident, TokenStream, TokenTree};
+use std::collections::HashSet;
+use syn::punctuated::Punctuated;
+use syn::visit::{self, Visit};
+use syn::{Expr, Macro, Pat, Token};
+
+pub(crate) type VarId = usize;
+
+pub(crate) struct Var {
+    /// The binding as the user spelled it (its span resolves the user's uses).
+    pub ident: Ident,
+    /// How the variable can be named right now: its own ident, a hidden name it was moved to
+    /// when a `let` shadowed it, or `None` when a pattern shadows it.
+    pub current: Option<Ident>,
+    pub mutable: bool,
+    /// Some use may move it, so it is stored across a suspension only while still needed.
+    pub maybe_moved: bool,
+    /// `let r = &x;` / `&mut x`: rebuilt after each resume instead of stored.
+    pub alias: Option<(VarId, bool)>,
+}
+
+#[derive(Default)]
+pub(crate) struct Vars {
+    pub all: Vec<Var>,
+    stack: Vec<Vec<VarId>>,
+    /// Per open scope: the names to restore when it closes.
+    renames: Vec<Vec<(VarId, Option<Ident>)>>,
+}
+
+/// A variable as it can be named at one program point.
+pub(crate) type Visible = Vec<(VarId, Option<Ident>)>;
+
+impl Vars {
+    pub fn push(&mut self) {
+        self.stack.push(Vec::new());
+        self.renames.push(Vec::new());
+    }
+
+    pub fn pop(&mut self) {
+        self.stack.pop();
+        for (id, old) in self
+            .renames
+            .pop()
+            .expect("a scope is open")
+            .into_iter()
+            .rev()
+        {
+            self.all[id].current = old;
+        }
+    }
+
+    pub fn declare(&mut self, ident: Ident, mutable: bool, maybe_moved: bool) -> VarId {
+        let id = self.all.len();
+        self.all.push(Var {
+            current: Some(ident.clone()),
+            ident,
+            mutable,
+            maybe_moved,
+            alias: None,
+        });
+        self.stack.last_mut().expect("a scope is open").push(id);
+        id
+    }
+
+    /// Renames `id` until the innermost scope closes (`None`: it cannot be named).
+    pub fn rename(&mut self, id: VarId, to: Option<Ident>) {
+        let old = std::mem::replace(&mut self.all[id].current, to);
+        self.renames
+            .last_mut()
+            .expect("a scope is open")
+            .push((id, old));
+    }
+
+    /// Every variable in scope, outermost first, in declaration order, with its current name.
+    pub fn visible(&self) -> Visible {
+        self.stack
+            .iter()
+            .flatten()
+            .map(|&id| (id, self.all[id].current.clone()))
+            .collect()
+    }
+
+    /// The variable the name resolves to here.
+    pub fn lookup(&self, name: &str) -> Option<VarId> {
+        self.stack
+            .iter()
+            .flatten()
+            .rev()
+            .copied()
+            .find(|&id| self.all[id].ident == name)
+    }
+
+    /// Declares the bindings of `pat` in the innermost scope, in source order.
+    pub fn declare_pattern(&mut self, pat: &Pat) -> Vec<VarId> {
+        let mut found = Vec::new();
+        bindings(pat, &mut found);
+        found
+            .into_iter()
+            .map(|(ident, mutable)| self.declare(ident, mutable, false))
+            .collect()
+    }
+
+    /// The variables `node` reads, in first-use order; marks those it may move.
+    pub fn uses_expr(&mut self, expr: &Expr) -> Vec<VarId> {
+        self.collect(|c| c.visit_expr(expr))
+    }
+
+    pub fn uses_stmt(&mut self, stmt: &syn::Stmt) -> Vec<VarId> {
+        self.collect(|c| c.visit_stmt(stmt))
+    }
+
+    fn collect(&mut self, f: impl FnOnce(&mut Collector<'_>)) -> Vec<VarId> {
+        let mut c = Collector {
+            vars: self,
+            shadow: vec![HashSet::new()],
+            found: Vec::new(),
+            borrow: false,
+        };
+        f(&mut c);
+        let found = c.found;
+        let mut ids = Vec::new();
+        for (id, moving) in found {
+            self.all[id].maybe_moved |= moving;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+}
+
+/// Bindings introduced by a pattern. An identifier starting with an upper-case letter is taken
+/// to be a constant or unit variant, as rustc's naming lints assume.
+pub(crate) fn bindings(pat: &Pat, out: &mut Vec<(Ident, bool)>) {
+    struct B<'a>(&'a mut Vec<(Ident, bool)>);
+    impl Visit<'_> for B<'_> {
+        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+            let upper = p.ident.to_string().starts_with(|c: char| c.is_uppercase());
+            if !upper || p.subpat.is_some() {
+                self.0.push((p.ident.clone(), p.mutability.is_some()));
+            }
+            if let Some((_, sub)) = &p.subpat {
+                self.visit_pat(sub);
+            }
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    B(out).visit_pat(pat);
+}
+
+struct Collector<'a> {
+    vars: &'a Vars,
+    /// Names bound inside the fragment itself (closure parameters, inner `let`s, arm bindings).
+    shadow: Vec<HashSet<String>>,
+    found: Vec<(VarId, bool)>,
+    /// Inside `&place` or an assignment target: a use here does not move.
+    borrow: bool,
+}
+
+const FORMAT_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "format_args",
+    "todo",
+    "unimplemented",
+    "unreachable",
+];
+
+impl Collector<'_> {
+    fn use_name(&mut self, name: &str, moving: bool) {
+        if self.shadow.iter().any(|s| s.contains(name)) {
+            return;
+        }
+        if let Some(id) = self.vars.lookup(name) {
+            self.found.push((id, moving));
+        }
+    }
+
+    fn with_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        self.shadow.push(HashSet::new());
+        f(self);
+        self.shadow.pop();
+    }
+
+    fn bind(&mut self, pat: &Pat) {
+        let mut b = Vec::new();
+        bindings(pat, &mut b);
+        let top = self.shadow.last_mut().expect("scope");
+        top.extend(b.into_iter().map(|(i, _)| i.to_string()));
+    }
+
+    fn place(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                let name = p.path.segments[0].ident.to_string();
+                self.use_name(&name, false);
+            }
+            Expr::Field(f) => self.place(&f.base),
+            Expr::Paren(p) => self.place(&p.expr),
+            Expr::Index(i) => {
+                self.place(&i.expr);
+                self.borrow = false;
+                self.visit_expr(&i.index);
+            }
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.place(&u.expr),
+            other => {
+                self.borrow = false;
+                self.visit_expr(other);
+            }
+        }
+    }
+
+    fn tokens(&mut self, tokens: TokenStream, moving: bool) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => self.use_name(&i.to_string(), moving),
+                TokenTree::Group(g) => self.tokens(g.stream(), moving),
+                TokenTree::Literal(l) => self.format_string(&l.to_string()),
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+
+    /// `{name}` and `{name:?}` in a format string read `name`.
+    fn format_string(&mut self, lit: &str) {
+        if !lit.starts_with('"') && !lit.starts_with('r') {
+            return;
+        }
+        let mut rest = lit;
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            if rest.starts_with('{') {
+                rest = &rest[1..];
+                continue;
+            }
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let name = &rest[..end];
+            if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                self.use_name(name, false);
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Collector<'_> {
+    fn visit_item(&mut self, _: &syn::Item) {}
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.with_scope(|c| visit::visit_block(c, b));
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, e)) = &init.diverge {
+                self.visit_expr(e);
+            }
+        }
+        self.bind(&l.pat);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.with_scope(|c| {
+            c.bind(&arm.pat);
+            if let Some((_, g)) = &arm.guard {
+                c.visit_expr(g);
+            }
+            c.visit_expr(&arm.body);
+        });
+    }
+
+    fn visit_expr_closure(&mut self, cl: &'ast syn::ExprClosure) {
+        self.with_scope(|c| {
+            for p in &cl.inputs {
+                c.bind(p);
+            }
+            c.visit_expr(&cl.body);
+        });
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.with_scope(|c| {
+            c.bind(&f.pat);
+            c.visit_block(&f.body);
+        });
+    }
+
+    fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+        self.visit_expr(&l.expr);
+        // The bindings scope over the `then` block; approximating with the enclosing fragment
+        // scope only makes uses look shadowed slightly longer.
+        self.bind(&l.pat);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                let name = p.path.segments[0].ident.to_string();
+                let moving = !self.borrow;
+                self.use_name(&name, moving);
+            }
+            Expr::Reference(r) => {
+                let was = std::mem::replace(&mut self.borrow, true);
+                self.place(&r.expr);
+                self.borrow = was;
+            }
+            Expr::Assign(a) => {
+                let was = std::mem::replace(&mut self.borrow, true);
+                self.place(&a.left);
+                self.borrow = was;
+                self.visit_expr(&a.right);
+            }
+            Expr::Binary(b) if is_assign(&b.op) => {
+                let was = std::mem::replace(&mut self.borrow, true);
+                self.place(&b.left);
+                self.borrow = was;
+                self.visit_expr(&b.right);
+            }
+            Expr::Index(i) => {
+                let was = std::mem::replace(&mut self.borrow, true);
+                self.place(&i.expr);
+                self.borrow = was;
+                self.visit_expr(&i.index);
+            }
+            _ => {
+                let was = std::mem::replace(&mut self.borrow, false);
+                visit::visit_expr(self, expr);
+                self.borrow = was;
+            }
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if FORMAT_MACROS.contains(&name.as_str()) {
+            if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                for arg in &args {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = arg
+                    {
+                        self.format_string(&format!("{:?}", s.value()));
+                    } else {
+                        // The formatting machinery only takes references to its arguments.
+                        let was = std::mem::replace(&mut self.borrow, true);
+                        self.place(arg);
+                        self.borrow = was;
+                    }
+                }
+                return;
+            }
+        }
+        self.tokens(mac.tokens.clone(), true);
+    }
+}
+
+fn is_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp as B;
+    matches!(
+        op,
+        B::AddAssign(_)
+            | B::SubAssign(_)
+            | B::MulAssign(_)
+            | B::DivAssign(_)
+            | B::RemAssign(_)
+            | B::BitXorAssign(_)
+            | B::BitAndAssign(_)
+            | B::BitOrAssign(_)
+            | B::ShlAssign(_)
+            | B::ShrAssign(_)
+    )
+}

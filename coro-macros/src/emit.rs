@@ -405,10 +405,7 @@ impl Emitter<'_> {
                 let value = value.unwrap_or_else(|| quote!(()));
                 quote!({ return ::coro_core::__private::Poll::Ready(#value); })
             }
-            Cont::Unreachable => match value {
-                Some(v) => quote!({ #v; ::core::unreachable!() }),
-                None => quote!(::core::unreachable!()),
-            },
+            Cont::Unreachable => quote!({ #value; ::core::unreachable!() }),
             Cont::State(t, takes) => {
                 if takes {
                     let input = names::hidden("__in");

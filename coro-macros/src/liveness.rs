@@ -63,7 +63,7 @@ fn reachable_by_name(l: &Lowered, s: usize, id: VarId) -> bool {
         .jumps
         .iter()
         .filter(|j| matches!(j.cont, Cont::State(t, _) if t == s));
-    let mut ok = from_jumps.map(|j| named(&j.site)).all(|b| b);
+    let mut ok = from_jumps.into_iter().all(|j| named(&j.site));
     for state in &l.states {
         visit_suspends(&state.body, &mut |target, site| {
             if target == s {

@@ -134,7 +134,7 @@ pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
             (Some(pat), _) => syn::parse_quote!(let #pat = #slot;),
             (None, syn::FnArg::Typed(_)) => unreachable!("typed arguments have patterns"),
         };
-        nodes.push(l.plain(&stmt)?);
+        nodes.push(l.plain(&stmt));
     }
     nodes.extend(l.seq(&body.stmts, Cont::Return)?);
     l.states[start].body = nodes;
@@ -195,7 +195,7 @@ impl Lowerer {
                 }
             }
             if !stmt_has_await(stmt) {
-                out.push(self.plain(stmt)?);
+                out.push(self.plain(stmt));
                 continue;
             }
             match stmt {
@@ -233,7 +233,7 @@ impl Lowerer {
                     let value = names::temp("join", join);
                     let pat = &local.pat;
                     let bind: Stmt = syn::parse_quote!(let #pat = #value;);
-                    let mut body = vec![self.plain(&bind)?];
+                    let mut body = vec![self.plain(&bind)];
                     body.extend(self.seq(rest, k)?);
                     self.states[join].body = body;
                     return Ok(out);
@@ -384,17 +384,17 @@ impl Lowerer {
     /// An await-free statement. A `let` that shadows a variable which may still need storing
     /// moves the old value to a hidden name first, so later states can still name it:
     /// `let __hN; let x = { let __new = init; __hN = x; __new };`.
-    fn plain(&mut self, stmt: &Stmt) -> syn::Result<Node> {
+    fn plain(&mut self, stmt: &Stmt) -> Node {
         let uses = self.vars.uses_stmt(stmt);
         let mut stmt = stmt.clone();
         let jumps = self.mark_jumps_stmt(&mut stmt);
         let Stmt::Local(local) = &stmt else {
-            return Ok(Node::Code {
+            return Node::Code {
                 tokens: stmt.to_token_stream(),
                 uses,
                 defs: Vec::new(),
                 jumps,
-            });
+            };
         };
         let mut bound = Vec::new();
         crate::vars::bindings(&local.pat, &mut bound);
@@ -451,12 +451,12 @@ impl Lowerer {
                 }
             }
         }
-        Ok(Node::Code {
+        Node::Code {
             tokens,
             uses,
             defs,
             jumps,
-        })
+        }
     }
 
     fn mark_jumps_stmt(&mut self, stmt: &mut Stmt) -> Vec<usize> {
@@ -577,25 +577,25 @@ impl VisitMut for Marker<'_> {
             Expr::Loop(lp) => {
                 let label = lp.label.clone();
                 self.inside(label.as_ref(), true, |m| {
-                    visit_mut::visit_expr_loop_mut(m, lp)
+                    visit_mut::visit_expr_loop_mut(m, lp);
                 });
             }
             Expr::While(w) => {
                 let label = w.label.clone();
                 self.inside(label.as_ref(), true, |m| {
-                    visit_mut::visit_expr_while_mut(m, w)
+                    visit_mut::visit_expr_while_mut(m, w);
                 });
             }
             Expr::ForLoop(f) => {
                 let label = f.label.clone();
                 self.inside(label.as_ref(), true, |m| {
-                    visit_mut::visit_expr_for_loop_mut(m, f)
+                    visit_mut::visit_expr_for_loop_mut(m, f);
                 });
             }
             Expr::Block(b) if b.label.is_some() => {
                 let label = b.label.clone();
                 self.inside(label.as_ref(), false, |m| {
-                    visit_mut::visit_expr_block_mut(m, b)
+                    visit_mut::visit_expr_block_mut(m, b);
                 });
             }
             _ => visit_mut::visit_expr_mut(self, expr),

@@ -175,7 +175,7 @@ impl Normalizer {
                     // Scope the temporaries to the statement, as rustc does.
                     pre.push(Stmt::Expr(value, None));
                     let block = Block {
-                        brace_token: Default::default(),
+                        brace_token: syn::token::Brace::default(),
                         stmts: pre,
                     };
                     out.push(Stmt::Expr(
@@ -230,7 +230,7 @@ impl Normalizer {
             } else {
                 pre.push(Stmt::Expr(value, None));
                 let block = Block {
-                    brace_token: Default::default(),
+                    brace_token: syn::token::Brace::default(),
                     stmts: pre,
                 };
                 Expr::Block(syn::ExprBlock {
@@ -531,7 +531,7 @@ fn wrap(pre: Vec<Stmt>, expr: Expr) -> Expr {
         attrs: vec![],
         label: None,
         block: Block {
-            brace_token: Default::default(),
+            brace_token: syn::token::Brace::default(),
             stmts,
         },
     })

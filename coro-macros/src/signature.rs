@@ -29,7 +29,7 @@ pub(crate) struct Arg {
     pub pat: Option<Pat>,
 }
 
-pub(crate) fn parse(attr: TokenStream, item: TokenStream) -> syn::Result<Parsed> {
+pub(crate) fn parse(attr: &TokenStream, item: TokenStream) -> syn::Result<Parsed> {
     let item: ItemFn = syn::parse2(item)?;
     let boxed = parse_attr(attr)?;
     let ItemFn {
@@ -66,7 +66,7 @@ pub(crate) fn parse(attr: TokenStream, item: TokenStream) -> syn::Result<Parsed>
     })
 }
 
-fn parse_attr(attr: TokenStream) -> syn::Result<bool> {
+fn parse_attr(attr: &TokenStream) -> syn::Result<bool> {
     if attr.is_empty() {
         return Ok(false);
     }

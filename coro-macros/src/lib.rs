@@ -32,13 +32,13 @@ pub fn coroutine(
     attr: proc_macro::TokenStream,
     item: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
-    expand(attr.into(), item.into()).into()
+    expand(&attr.into(), item.into()).into()
 }
 
 /// The whole transform over `proc_macro2` tokens, so tests can call it. Never panics: any misuse
 /// becomes a `compile_error!` beside a stub that keeps the function's signature.
-pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
-    match signature::parse(&attr, item.clone()) {
+pub(crate) fn expand(attr: &TokenStream, item: TokenStream) -> TokenStream {
+    match signature::parse(attr, item.clone()) {
         Ok(parsed) => match transform(&parsed) {
             Ok(tokens) => tokens,
             Err(err) => {

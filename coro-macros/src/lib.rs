@@ -64,3 +64,6 @@ fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
     let payloads = liveness::payloads(&lowered);
     Ok(emit::emit(parsed, &lowered, &payloads))
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,238 @@
+//! Expansion snapshots and a property test that the transform never panics.
+
+use crate::expand;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::fmt::Write as _;
+
+fn pretty(tokens: &TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => tokens.to_string(),
+    }
+}
+
+/// Compares with `tests/snapshots/NAME.rs`; `UPDATE_SNAPSHOTS=1` rewrites it.
+fn snapshot(name: &str, item: TokenStream) {
+    let got = pretty(&expand(&TokenStream::new(), item));
+    let path = format!("{}/tests/snapshots/{name}.rs", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {path}: run with UPDATE_SNAPSHOTS=1"));
+    assert_eq!(
+        got, want,
+        "expansion of {name} changed; rerun with UPDATE_SNAPSHOTS=1 and review"
+    );
+}
+
+#[test]
+fn snapshot_sequence() {
+    snapshot(
+        "sequence",
+        quote! {
+            fn add(a: u32, b: u32) -> u32 {
+                let x = ready(a).await;
+                x + ready(b).await
+            }
+        },
+    );
+}
+
+#[test]
+fn snapshot_loop_with_drop() {
+    snapshot(
+        "loop_with_drop",
+        quote! {
+            fn count(names: Vec<String>) -> usize {
+                let guard = Guard::new();
+                let mut total = 0;
+                for name in names {
+                    if name.is_empty() { continue; }
+                    total += fetch(name).await.len();
+                }
+                total
+            }
+        },
+    );
+}
+
+#[test]
+fn snapshot_method_and_question_mark() {
+    snapshot(
+        "method",
+        quote! {
+            fn load(&mut self, key: &str) -> Result<u32, Error> {
+                let v = self.store.get(key).await?;
+                self.hits += 1;
+                Ok(v)
+            }
+        },
+    );
+}
+
+#[test]
+fn snapshot_error_keeps_a_stub() {
+    snapshot(
+        "error_stub",
+        quote! {
+            async fn already_async() -> u32 { 1 }
+        },
+    );
+}
+
+/// A tiny deterministic generator of function bodies (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn gen_expr(r: &mut Rng, depth: u32, out: &mut String) {
+    let pick = if depth > 3 { r.below(3) } else { r.below(12) };
+    match pick {
+        0 => write!(out, "{}", r.below(10)).unwrap(),
+        1 => write!(out, "x{}", r.below(4)).unwrap(),
+        2 => out.push_str("ready(1).await"),
+        3 => {
+            out.push_str("f(");
+            gen_expr(r, depth + 1, out);
+            out.push_str(", ");
+            gen_expr(r, depth + 1, out);
+            out.push(')');
+        }
+        4 => {
+            gen_expr(r, depth + 1, out);
+            out.push_str(" + ");
+            gen_expr(r, depth + 1, out);
+        }
+        5 => {
+            out.push_str("if ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(" > 2 { ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(" } else { ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(" }");
+        }
+        6 => {
+            out.push_str("match ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(" { 0 => ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(", n if n > 3 => { break; } _ => ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(" }");
+        }
+        7 => {
+            out.push_str("{ let y = ");
+            gen_expr(r, depth + 1, out);
+            out.push_str("; y }");
+        }
+        8 => {
+            out.push_str("v.push(");
+            gen_expr(r, depth + 1, out);
+            out.push(')');
+        }
+        9 => {
+            out.push_str("(");
+            gen_expr(r, depth + 1, out);
+            out.push_str(")?");
+        }
+        10 => {
+            out.push_str("println!(\"{}\", ");
+            gen_expr(r, depth + 1, out);
+            out.push(')');
+        }
+        _ => {
+            out.push_str("g(");
+            gen_expr(r, depth + 1, out);
+            out.push_str(").await");
+        }
+    }
+}
+
+fn gen_stmts(r: &mut Rng, depth: u32, out: &mut String) {
+    for _ in 0..r.below(4) + 1 {
+        match if depth > 2 { r.below(3) } else { r.below(7) } {
+            0 | 1 => {
+                write!(out, "let x{} = ", r.below(4)).unwrap();
+                gen_expr(r, depth, out);
+                out.push_str(";\n");
+            }
+            2 => {
+                gen_expr(r, depth, out);
+                out.push_str(";\n");
+            }
+            3 => {
+                out.push_str("loop { ");
+                gen_stmts(r, depth + 1, out);
+                out.push_str(" break; }\n");
+            }
+            4 => {
+                out.push_str("'a: for i in 0..3 { ");
+                gen_stmts(r, depth + 1, out);
+                out.push_str(" if i == 1 { continue 'a; } }\n");
+            }
+            5 => {
+                out.push_str("while x0 < 3 { ");
+                gen_stmts(r, depth + 1, out);
+                out.push_str(" }\n");
+            }
+            _ => {
+                out.push_str("let Some(z) = opt(");
+                gen_expr(r, depth, out);
+                out.push_str(") else { return 0; };\n");
+            }
+        }
+    }
+}
+
+/// The transform returns tokens or a `compile_error!` for every input, never a panic.
+#[test]
+fn never_panics_on_generated_bodies() {
+    let mut r = Rng(0x00C0_FFEE);
+    for _ in 0..400 {
+        let mut body = String::new();
+        gen_stmts(&mut r, 0, &mut body);
+        let src = format!("fn gen(x0: u32, x1: u32) -> u32 {{ let x2 = 0; let x3 = 1; {body} 0 }}");
+        let item: TokenStream = src.parse().expect("generator emits valid tokens");
+        let out = std::panic::catch_unwind(|| expand(&TokenStream::new(), item));
+        assert!(out.is_ok(), "the macro panicked on:\n{src}");
+    }
+}
+
+/// Deleting any single token from valid input must not make the transform panic either.
+#[test]
+fn never_panics_on_truncated_input() {
+    let src = "fn f(a: u32) -> u32 { let mut t = 0; for i in 0..a { t += g(i).await; if t > 3 { break; } } match h().await { Some(x) => x, None => t } }";
+    let tokens: Vec<proc_macro2::TokenTree> =
+        src.parse::<TokenStream>().unwrap().into_iter().collect();
+    for skip in 0..tokens.len() {
+        let item: TokenStream = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, t)| t.clone())
+            .collect();
+        let out = std::panic::catch_unwind(|| expand(&TokenStream::new(), item));
+        assert!(out.is_ok(), "the macro panicked without token {skip}");
+    }
+    for attr in ["boxed", "fast", "boxed, boxed", "= 1"] {
+        let out = std::panic::catch_unwind(|| expand(&attr.parse().unwrap(), src.parse().unwrap()));
+        assert!(out.is_ok(), "the macro panicked on attribute {attr}");
+    }
+}

@@ -1,0 +1,193 @@
+#[must_use = "coroutines do nothing unless awaited or scheduled"]
+fn count(
+    __arg0: Vec<String>,
+) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
+    ::coro_core::__private::pin_project! {
+        #[project = __CoroProj] #[project_replace = __CoroRepl]
+        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
+        G0, G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12 > { S0 { __arg0 : G0 }, S1
+        { __v3 : G1, __v2 : G2, __v1 : G3 }, S2 { __v2 : G4, __v1 : G5 }, S3 { #[pin]
+        __fut : G6, __v3 : G7, __v2 : G8, __v1 : G9 }, S4 { __v3 : G10, __v2 : G11, __v1
+        : G12 }, __Running, }
+    }
+    ::coro_core::__private::Frame::new(
+        "count",
+        __CoroState::S0 { __arg0: __arg0 },
+        #[allow(
+            unused_mut,
+            unused_variables,
+            unused_braces,
+            unreachable_code,
+            clippy::all,
+            clippy::pedantic
+        )]
+        move |
+            mut __state: ::coro_core::__private::Pin<
+                &mut __CoroState<_, _, _, _, _, _, _, _, _, _, _, _, _>,
+            >,
+            __cx: &mut ::coro_core::__private::Context<'_>,
+        | -> ::coro_core::__private::Poll<usize> {
+            '__dispatch: loop {
+                match __state.as_mut().project() {
+                    __CoroProj::S0 { .. } => {
+                        let __CoroRepl::S0 { __arg0 } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let names = __arg0;
+                        let guard = Guard::new();
+                        let mut total = 0;
+                        {
+                            let mut __iter1 = ::core::iter::IntoIterator::into_iter(
+                                names,
+                            );
+                            {
+                                {
+                                    __state
+                                        .set(__CoroState::S1 {
+                                            __v1: guard,
+                                            __v2: total,
+                                            __v3: __iter1,
+                                        });
+                                    continue '__dispatch;
+                                }
+                            }
+                        }
+                    }
+                    __CoroProj::S1 { .. } => {
+                        let __CoroRepl::S1 {
+                            __v1: guard,
+                            __v2: mut total,
+                            __v3: mut __iter1,
+                        } = __state.as_mut().project_replace(__CoroState::__Running)
+                        else { ::core::unreachable!() };
+                        {
+                            match ::core::iter::Iterator::next(&mut __iter1) {
+                                ::core::option::Option::Some(name) => {
+                                    if name.is_empty() {
+                                        {
+                                            {
+                                                {
+                                                    __state
+                                                        .set(__CoroState::S1 {
+                                                            __v1: guard,
+                                                            __v2: total,
+                                                            __v3: __iter1,
+                                                        });
+                                                    continue '__dispatch;
+                                                }
+                                            }
+                                        };
+                                    }
+                                    {
+                                        {
+                                            __state
+                                                .set(__CoroState::S3 {
+                                                    __fut: ::coro_core::__private::IntoFuture::into_future(
+                                                        fetch(name),
+                                                    ),
+                                                    __v1: guard,
+                                                    __v2: total,
+                                                    __v3: __iter1,
+                                                });
+                                            continue '__dispatch;
+                                        }
+                                    }
+                                }
+                                ::core::option::Option::None => {
+                                    ::core::mem::drop({
+                                        {
+                                            {
+                                                __state
+                                                    .set(__CoroState::S2 {
+                                                        __v1: guard,
+                                                        __v2: total,
+                                                    });
+                                                continue '__dispatch;
+                                            }
+                                        }
+                                    });
+                                    {
+                                        __state
+                                            .set(__CoroState::S1 {
+                                                __v1: guard,
+                                                __v2: total,
+                                                __v3: __iter1,
+                                            });
+                                        continue '__dispatch;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    __CoroProj::S2 { .. } => {
+                        let __CoroRepl::S2 { __v1: guard, __v2: mut total } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        {
+                            return ::coro_core::__private::Poll::Ready(total);
+                        }
+                    }
+                    __CoroProj::S3 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::Future::poll(
+                            __fut,
+                            __cx,
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let __CoroRepl::S3 {
+                            __fut: _,
+                            __v1: guard,
+                            __v2: mut total,
+                            __v3: mut __iter1,
+                        } = __state.as_mut().project_replace(__CoroState::__Running)
+                        else { ::core::unreachable!() };
+                        let __aw2 = __out;
+                        {
+                            ::core::mem::drop(total += __aw2.len());
+                            {
+                                __state
+                                    .set(__CoroState::S4 {
+                                        __v1: guard,
+                                        __v2: total,
+                                        __v3: __iter1,
+                                    });
+                                continue '__dispatch;
+                            }
+                        }
+                    }
+                    __CoroProj::S4 { .. } => {
+                        let __CoroRepl::S4 {
+                            __v1: guard,
+                            __v2: mut total,
+                            __v3: mut __iter1,
+                        } = __state.as_mut().project_replace(__CoroState::__Running)
+                        else { ::core::unreachable!() };
+                        {
+                            {
+                                __state
+                                    .set(__CoroState::S1 {
+                                        __v1: guard,
+                                        __v2: total,
+                                        __v3: __iter1,
+                                    });
+                                continue '__dispatch;
+                            }
+                        }
+                    }
+                    __CoroProj::__Running => {
+                        ::core::unreachable!(
+                            "a coroutine state is never left in `Running`"
+                        )
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,108 @@
+#[must_use = "coroutines do nothing unless awaited or scheduled"]
+fn load(
+    &mut self,
+    __arg1: &str,
+) -> impl ::coro_core::Coroutine<Output = Result<u32, Error>> + ::core::fmt::Debug {
+    ::coro_core::__private::pin_project! {
+        #[project = __CoroProj] #[project_replace = __CoroRepl]
+        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
+        G0, G1, G2, G3, G4, G5 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut :
+        G2, __v0 : G3 }, S2 { __v0 : G4, __in : G5 }, __Running, }
+    }
+    ::coro_core::__private::Frame::new(
+        "load",
+        __CoroState::S0 {
+            __arg0: self,
+            __arg1: __arg1,
+        },
+        #[allow(
+            unused_mut,
+            unused_variables,
+            unused_braces,
+            unreachable_code,
+            clippy::all,
+            clippy::pedantic
+        )]
+        move |
+            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _, _>>,
+            __cx: &mut ::coro_core::__private::Context<'_>,
+        | -> ::coro_core::__private::Poll<Result<u32, Error>> {
+            '__dispatch: loop {
+                match __state.as_mut().project() {
+                    __CoroProj::S0 { .. } => {
+                        let __CoroRepl::S0 { __arg0, __arg1 } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let mut __self = __arg0;
+                        let key = __arg1;
+                        {
+                            {
+                                __state
+                                    .set(__CoroState::S1 {
+                                        __fut: ::coro_core::__private::IntoFuture::into_future(
+                                            __self.store.get(key),
+                                        ),
+                                        __v0: __self,
+                                    });
+                                continue '__dispatch;
+                            }
+                        }
+                    }
+                    __CoroProj::S1 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::Future::poll(
+                            __fut,
+                            __cx,
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let __CoroRepl::S1 { __fut: _, __v0: mut __self } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let __aw1 = __out;
+                        {
+                            __state
+                                .set(__CoroState::S2 {
+                                    __in: match ::coro_core::__private::Branch::branch(__aw1) {
+                                        ::coro_core::__private::ControlFlow::Continue(__ok) => __ok,
+                                        ::coro_core::__private::ControlFlow::Break(__residual) => {
+                                            return ::coro_core::__private::Poll::Ready(
+                                                ::coro_core::__private::FromResidual::from_residual(
+                                                    __residual,
+                                                ),
+                                            );
+                                        }
+                                    },
+                                    __v0: __self,
+                                });
+                            continue '__dispatch;
+                        }
+                    }
+                    __CoroProj::S2 { .. } => {
+                        let __CoroRepl::S2 { __v0: mut __self, __in: __join1 } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let v = __join1;
+                        __self.hits += 1;
+                        {
+                            return ::coro_core::__private::Poll::Ready(Ok(v));
+                        }
+                    }
+                    __CoroProj::__Running => {
+                        ::core::unreachable!(
+                            "a coroutine state is never left in `Running`"
+                        )
+                    }
+                }
+            }
+        },
+    )
+}

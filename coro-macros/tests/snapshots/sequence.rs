@@ -1,0 +1,108 @@
+#[must_use = "coroutines do nothing unless awaited or scheduled"]
+fn add(
+    __arg0: u32,
+    __arg1: u32,
+) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
+    ::coro_core::__private::pin_project! {
+        #[project = __CoroProj] #[project_replace = __CoroRepl]
+        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
+        G0, G1, G2, G3, G4, G5 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut :
+        G2, __v1 : G3 }, S2 { #[pin] __fut : G4, __v3 : G5 }, __Running, }
+    }
+    ::coro_core::__private::Frame::new(
+        "add",
+        __CoroState::S0 {
+            __arg0: __arg0,
+            __arg1: __arg1,
+        },
+        #[allow(
+            unused_mut,
+            unused_variables,
+            unused_braces,
+            unreachable_code,
+            clippy::all,
+            clippy::pedantic
+        )]
+        move |
+            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _, _>>,
+            __cx: &mut ::coro_core::__private::Context<'_>,
+        | -> ::coro_core::__private::Poll<u32> {
+            '__dispatch: loop {
+                match __state.as_mut().project() {
+                    __CoroProj::S0 { .. } => {
+                        let __CoroRepl::S0 { __arg0, __arg1 } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let a = __arg0;
+                        let b = __arg1;
+                        {
+                            __state
+                                .set(__CoroState::S1 {
+                                    __fut: ::coro_core::__private::IntoFuture::into_future(
+                                        ready(a),
+                                    ),
+                                    __v1: b,
+                                });
+                            continue '__dispatch;
+                        }
+                    }
+                    __CoroProj::S1 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::Future::poll(
+                            __fut,
+                            __cx,
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let __CoroRepl::S1 { __fut: _, __v1: b } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let __aw1 = __out;
+                        let x = __aw1;
+                        {
+                            __state
+                                .set(__CoroState::S2 {
+                                    __fut: ::coro_core::__private::IntoFuture::into_future(
+                                        ready(b),
+                                    ),
+                                    __v3: x,
+                                });
+                            continue '__dispatch;
+                        }
+                    }
+                    __CoroProj::S2 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::Future::poll(
+                            __fut,
+                            __cx,
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let __CoroRepl::S2 { __fut: _, __v3: x } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let __aw2 = __out;
+                        {
+                            return ::coro_core::__private::Poll::Ready(x + __aw2);
+                        }
+                    }
+                    __CoroProj::__Running => {
+                        ::core::unreachable!(
+                            "a coroutine state is never left in `Running`"
+                        )
+                    }
+                }
+            }
+        },
+    )
+}

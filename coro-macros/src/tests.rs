@@ -148,7 +148,7 @@ fn gen_expr(r: &mut Rng, depth: u32, out: &mut String) {
             out.push(')');
         }
         9 => {
-            out.push_str("(");
+            out.push('(');
             gen_expr(r, depth + 1, out);
             out.push_str(")?");
         }
@@ -166,7 +166,7 @@ fn gen_expr(r: &mut Rng, depth: u32, out: &mut String) {
 }
 
 fn gen_stmts(r: &mut Rng, depth: u32, out: &mut String) {
-    for _ in 0..r.below(4) + 1 {
+    for _ in 0..=r.below(4) {
         match if depth > 2 { r.below(3) } else { r.below(7) } {
             0 | 1 => {
                 write!(out, "let x{} = ", r.below(4)).unwrap();

@@ -201,3 +201,125 @@ fn nested() -> u32 {
 fn nested_awaits() {
     assert_eq!(block_on(nested()), 10);
 }
+
+// Hygiene: a local module named `core` must not capture the expansion's `::core` paths.
+mod core {}
+
+#[coro_core::coroutine]
+fn hygienic(v: u32) -> u32 {
+    let __state = v;
+    let __cx = ready_later(__state).await;
+    __cx + 1
+}
+
+#[test]
+fn hygiene() {
+    assert_eq!(block_on(hygienic(1)), 2);
+}
+
+/// A `!Unpin` rustc async block, awaited in place: must be sound (run under Miri).
+#[coro_core::coroutine]
+fn awaits_unpin_hostile() -> u32 {
+    let inner = async {
+        let x = 5;
+        let r = &x;
+        ready_later(()).await;
+        *r
+    };
+    inner.await + 1
+}
+
+#[test]
+fn not_unpin_future() {
+    assert_eq!(block_on(awaits_unpin_hostile()), 6);
+    take_log();
+    // Cancel mid-await: the pinned async block is dropped in place.
+    let mut c = Box::pin(awaits_unpin_hostile());
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    assert!(c.as_mut().poll(&mut cx).is_pending());
+    drop(c);
+}
+
+#[coro_core::coroutine]
+fn finishes() -> u32 {
+    ready_later(1).await
+}
+
+#[test]
+fn resumed_after_completion_panics() {
+    let mut c = Box::pin(finishes());
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    assert!(c.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(c.as_mut().poll(&mut cx), Poll::Ready(1));
+    assert_eq!(c.state(), CoroutineState::Done);
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.as_mut().poll(&mut cx)))
+        .unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>(),
+        Some(&"coroutine resumed after completion")
+    );
+}
+
+#[coro_core::coroutine]
+fn panics_after_await(t: Tracer) -> u32 {
+    let _local = Tracer("local");
+    ready_later(()).await;
+    let _ = &t;
+    panic!("boom")
+}
+
+#[test]
+fn resumed_after_panicking_panics() {
+    take_log();
+    let mut c = Box::pin(panics_after_await(Tracer("arg")));
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    assert!(c.as_mut().poll(&mut cx).is_pending());
+    assert!(
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.as_mut().poll(&mut cx)))
+            .is_err()
+    );
+    assert_eq!(take_log(), ["drop local", "drop arg"]);
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.as_mut().poll(&mut cx)))
+        .unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>(),
+        Some(&"coroutine resumed after panicking")
+    );
+}
+
+#[test]
+fn never_polled_drops_only_arguments() {
+    take_log();
+    drop(panics_after_await(Tracer("arg")));
+    assert_eq!(take_log(), ["drop arg"]);
+}
+
+#[coro_core::coroutine(boxed)]
+fn fib(n: u32) -> u64 {
+    if n < 2 {
+        return u64::from(n);
+    }
+    fib(n - 1).await + fib(n - 2).await
+}
+
+#[test]
+fn boxed_recursion() {
+    assert_eq!(block_on(fib(10)), 55);
+}
+
+#[coro_core::coroutine]
+fn shadowing() -> Vec<&'static str> {
+    let x = Tracer("x1");
+    let x = Tracer(if x.0 == "x1" { "x2" } else { "?" });
+    ready_later(()).await;
+    log("after");
+    let _ = &x;
+    vec![]
+}
+
+#[test]
+fn shadowed_local_drops_at_scope_end() {
+    take_log();
+    block_on(shadowing());
+    assert_eq!(take_log(), ["after", "drop x2", "drop x1"]);
+}

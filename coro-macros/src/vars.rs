@@ -335,6 +335,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 self.borrow = was;
                 self.visit_expr(&a.right);
             }
+            // Comparisons take both sides by reference (`PartialEq::eq(&a, &b)`).
+            Expr::Binary(b) if is_comparison(&b.op) => {
+                let was = std::mem::replace(&mut self.borrow, true);
+                self.place(&b.left);
+                self.borrow = true;
+                self.place(&b.right);
+                self.borrow = was;
+            }
             Expr::Binary(b) if is_assign(&b.op) => {
                 let was = std::mem::replace(&mut self.borrow, true);
                 self.place(&b.left);
@@ -399,5 +407,13 @@ fn is_assign(op: &syn::BinOp) -> bool {
             | B::BitOrAssign(_)
             | B::ShlAssign(_)
             | B::ShrAssign(_)
+    )
+}
+
+fn is_comparison(op: &syn::BinOp) -> bool {
+    use syn::BinOp as B;
+    matches!(
+        op,
+        B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_)
     )
 }

@@ -323,3 +323,13 @@ fn shadowed_local_drops_at_scope_end() {
     block_on(shadowing());
     assert_eq!(take_log(), ["after", "drop x2", "drop x1"]);
 }
+
+#[coro_core::coroutine]
+fn no_await() -> u32 {
+    7
+}
+
+#[test]
+fn coroutine_without_await() {
+    assert_eq!(block_on(no_await()), 7);
+}

@@ -1,1 +1,56 @@
-//! The event loop.
+//! An asyncio-shaped event loop for coro coroutines.
+//!
+//! `coro_loop::run` is `asyncio.run`; [`EventLoop`] is asyncio's loop with `create_task`,
+//! `run_until_complete`, `all_tasks` and `close`; [`sleep`], [`gather!`] and [`gather_all`]
+//! are their asyncio namesakes. Scheduling follows asyncio: a FIFO ready queue in `call_soon`
+//! order, timers by deadline with a FIFO tie-break, and `sleep(Duration::ZERO)` as a plain yield.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! async fn count(name: &'static str, n: u32, log: std::rc::Rc<std::cell::RefCell<Vec<String>>>) {
+//!     for i in 0..n {
+//!         log.borrow_mut().push(format!("{name}{i}"));
+//!         coro_loop::sleep(Duration::from_millis(100)).await;
+//!     }
+//! }
+//!
+//! let log = std::rc::Rc::default();
+//! let lp = coro_loop::EventLoop::builder().virtual_clock(true).build();
+//! lp.run_until_complete(coro_loop::gather!(count("a", 2, std::rc::Rc::clone(&log)),
+//!                                          count("b", 2, std::rc::Rc::clone(&log))));
+//! assert_eq!(*log.borrow(), ["a0", "b0", "a1", "b1"]);
+//! assert_eq!(lp.time(), 0.2); // virtual time: no real waiting
+//! lp.close();
+//! ```
+//!
+//! A loop is bound to the thread that made it; tasks need not be `Send`, but the wakers the loop
+//! hands out are, so a task can be woken from any thread. Coroutines themselves are ordinary
+//! futures and also run on other executors (tokio, `futures::executor::block_on`).
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+mod event_loop;
+mod gather;
+#[doc(hidden)]
+pub mod inspect;
+mod task;
+mod time;
+
+pub use event_loop::{
+    Builder, EventLoop, all_tasks, create_task, current_task, get_event_loop, get_running_loop,
+    new_event_loop, run, set_event_loop,
+};
+pub use gather::{GatherAll, gather_all};
+pub use task::{AnyJoin, AnyTask, Join, PanicPayload, Task, TaskError};
+pub use time::{Sleep, sleep};
+
+/// Items the `gather!`, `iscoroutine!` and `iscoroutinefunction!` expansions refer to. Not a
+/// public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::gather::{
+        Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,
+    };
+    pub use crate::inspect;
+}

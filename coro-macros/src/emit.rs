@@ -81,6 +81,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         });
     }
 
+    // pin_project!'s projections borrow through a lifetime that some field must use.
+    let unit = names::hidden("__unit");
+    let needs_unit = generics.is_empty();
+    if needs_unit {
+        variants[0] = quote!(S0 { #unit: () });
+    }
     let arms = order.iter().map(|&s| e.arm(s));
     let start_fields = parsed
         .args
@@ -103,10 +109,11 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let (state, cx) = (names::hidden("__state"), names::hidden("__cx"));
     let dispatch = &e.dispatch;
     let underscores = generics.iter().map(|_| quote!(_));
+    let unit_init: Option<TokenStream> = needs_unit.then(|| quote!(#unit: ()));
     let frame = quote! {
         ::coro_core::__private::Frame::new(
             #name,
-            __CoroState::S0 { #(#start_fields),* },
+            __CoroState::S0 { #(#start_fields,)* #unit_init },
             #[allow(unused_mut, unused_variables, unused_braces, unreachable_code, clippy::all, clippy::pedantic)]
             move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
                   #cx: &mut ::coro_core::__private::Context<'_>| #closure_ret {
@@ -275,7 +282,7 @@ impl Emitter<'_> {
             let slots = self.l_args();
             return quote! {
                 __CoroProj::#name { .. } => {
-                    let __CoroRepl::#name { #(#slots),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
+                    let __CoroRepl::#name { #(#slots,)* .. } = #st.as_mut().project_replace(__CoroState::__Running) else {
                         ::core::unreachable!()
                     };
                     #body

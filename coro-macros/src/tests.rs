@@ -236,3 +236,17 @@ fn never_panics_on_truncated_input() {
         assert!(out.is_ok(), "the macro panicked on attribute {attr}");
     }
 }
+
+/// Debug aid: `CORO_EXPAND=path/to/fn.rs cargo test -p coro-macros expand_file -- --nocapture`
+/// prints the expansion of the function in that file.
+#[test]
+fn expand_file() {
+    let Some(path) = std::env::var_os("CORO_EXPAND") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap();
+    println!(
+        "{}",
+        pretty(&expand(&TokenStream::new(), src.parse().unwrap()))
+    );
+}

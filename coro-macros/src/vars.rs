@@ -60,6 +60,18 @@ impl Vars {
     }
 
     pub fn declare(&mut self, ident: Ident, mutable: bool, maybe_moved: bool) -> VarId {
+        // Whatever the name meant before is out of reach from here on (unless the caller
+        // already moved it to a hidden name), so no two visible variables share a name.
+        let shadowed: Vec<VarId> = self
+            .stack
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&v| self.all[v].current.as_ref() == Some(&ident))
+            .collect();
+        for v in shadowed {
+            self.rename(v, None);
+        }
         let id = self.all.len();
         self.all.push(Var {
             current: Some(ident.clone()),

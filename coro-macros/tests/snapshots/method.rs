@@ -30,7 +30,7 @@ fn load(
             '__dispatch: loop {
                 match __state.as_mut().project() {
                     __CoroProj::S0 { .. } => {
-                        let __CoroRepl::S0 { __arg0, __arg1 } = __state
+                        let __CoroRepl::S0 { __arg0, __arg1, .. } = __state
                             .as_mut()
                             .project_replace(__CoroState::__Running) else {
                             ::core::unreachable!()

@@ -1,0 +1,6 @@
+#[coro_core::coroutine]
+struct Task {
+    id: u32,
+}
+
+fn main() {}

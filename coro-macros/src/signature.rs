@@ -19,6 +19,19 @@ pub(crate) struct Parsed {
     pub args: Vec<Arg>,
     /// The declared output type (`()` when omitted).
     pub output: Type,
+    /// `#[coroutine(yield = Y)]`: the function is a generator yielding `Y` (with `.await` in the
+    /// body too, an async generator: a `Stream`).
+    pub yield_ty: Option<Type>,
+    /// `#[coroutine(yield = Y, resume = R)]`: each resume sends an `R` in; `()` when omitted.
+    pub resume_ty: Option<Type>,
+}
+
+/// The attribute's arguments.
+#[derive(Default)]
+struct Options {
+    boxed: bool,
+    yield_ty: Option<Type>,
+    resume_ty: Option<Type>,
 }
 
 /// One argument: how the Start state stores it and the pattern the body binds from it.
@@ -31,7 +44,11 @@ pub(crate) struct Arg {
 
 pub(crate) fn parse(attr: &TokenStream, item: TokenStream) -> syn::Result<Parsed> {
     let item: ItemFn = syn::parse2(item)?;
-    let boxed = parse_attr(attr)?;
+    let Options {
+        boxed,
+        yield_ty,
+        resume_ty,
+    } = parse_attr(attr)?;
     let ItemFn {
         attrs,
         vis,
@@ -63,27 +80,51 @@ pub(crate) fn parse(attr: &TokenStream, item: TokenStream) -> syn::Result<Parsed
         boxed,
         args,
         output,
+        yield_ty,
+        resume_ty,
     })
 }
 
-fn parse_attr(attr: &TokenStream) -> syn::Result<bool> {
+// Input: `boxed`, `yield = u64`, `yield = f64, resume = f64` (comma separated, any order).
+fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
+    let mut options = Options::default();
     if attr.is_empty() {
-        return Ok(false);
+        return Ok(options);
     }
-    let ident: Ident = syn::parse2(attr.clone()).map_err(|_| {
-        syn::Error::new(
+    // `syn::meta::parser` accepts keywords as option names, which `yield` is.
+    let parser = syn::meta::parser(|meta| {
+        let slot = if meta.path.is_ident("boxed") && !options.boxed {
+            options.boxed = true;
+            return Ok(());
+        } else if meta.path.is_ident("yield") && options.yield_ty.is_none() {
+            &mut options.yield_ty
+        } else if meta.path.is_ident("resume") && options.resume_ty.is_none() {
+            &mut options.resume_ty
+        } else {
+            let name = meta.path.to_token_stream().to_string();
+            return Err(meta.error(format!(
+                "unknown or repeated coroutine option `{name}`; the options are `boxed`, \
+                 `yield = Type` and `resume = Type`, each at most once"
+            )));
+        };
+        *slot = Some(meta.value()?.parse::<Type>()?);
+        Ok(())
+    });
+    syn::parse::Parser::parse2(parser, attr.clone())?;
+    if options.resume_ty.is_some() && options.yield_ty.is_none() {
+        return Err(syn::Error::new(
             attr.span(),
-            "expected `#[coroutine]` or `#[coroutine(boxed)]`",
-        )
-    })?;
-    if ident == "boxed" {
-        Ok(true)
-    } else {
-        Err(syn::Error::new(
-            ident.span(),
-            format!("unknown coroutine option `{ident}`; the only option is `boxed`"),
-        ))
+            "`resume = Type` needs `yield = Type`: only a generator can be sent values",
+        ));
     }
+    if options.boxed && options.yield_ty.is_some() {
+        return Err(syn::Error::new(
+            attr.span(),
+            "`boxed` is for recursive coroutines; a generator cannot be `boxed` (box it at the \
+             call site with `Box::pin`)",
+        ));
+    }
+    Ok(options)
 }
 
 fn validate(sig: &Signature) -> syn::Result<()> {

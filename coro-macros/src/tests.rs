@@ -250,3 +250,16 @@ fn expand_file() {
         pretty(&expand(&TokenStream::new(), src.parse().unwrap()))
     );
 }
+
+#[test]
+fn generator_options_parse() {
+    use crate::signature;
+    let item = quote::quote!(
+        fn f() {}
+    );
+    let p = signature::parse(&quote::quote!(yield = u64, resume = f64), item.clone()).unwrap();
+    assert!(p.yield_ty.is_some() && p.resume_ty.is_some() && !p.boxed);
+    assert!(signature::parse(&quote::quote!(resume = f64), item.clone()).is_err());
+    assert!(signature::parse(&quote::quote!(boxed, boxed), item.clone()).is_err());
+    assert!(signature::parse(&quote::quote!(boxed), item).unwrap().boxed);
+}

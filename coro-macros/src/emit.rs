@@ -21,7 +21,7 @@
 //! are not printed. A suspended variant stores the future first and the locals innermost-first,
 //! so dropping a suspended coroutine drops them in the order rustc's `async fn` would.
 
-use crate::liveness::Payloads;
+use crate::liveness::{Payloads, redeclared, reverse_post_order};
 use crate::lower::{Cont, Lowered, Node};
 use crate::names;
 use crate::signature::{self, Parsed};
@@ -39,6 +39,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let e = Emitter {
         l,
         payloads,
+        redeclared: redeclared(l, payloads),
         variant: &variant,
         dispatch: syn::Lifetime::new("'__dispatch", Span::mixed_site()),
     };
@@ -114,7 +115,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         ::coro_core::__private::Frame::new(
             #name,
             __CoroState::S0 { #(#start_fields,)* #unit_init },
-            #[allow(unused_mut, unused_variables, unused_braces, unreachable_code, clippy::all, clippy::pedantic)]
+            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unreachable_code, clippy::all, clippy::pedantic)]
             move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
                   #cx: &mut ::coro_core::__private::Context<'_>| #closure_ret {
                 #dispatch: loop {
@@ -213,60 +214,10 @@ fn mentions_impl(tokens: TokenStream) -> bool {
     })
 }
 
-fn successors(l: &Lowered, nodes: &[Node], out: &mut Vec<usize>) {
-    fn jump(l: &Lowered, j: usize, out: &mut Vec<usize>) {
-        let j = &l.jumps[j];
-        for &inner in &j.inner {
-            jump(l, inner, out);
-        }
-        if let Cont::State(t, _) = j.cont {
-            out.push(t);
-        }
-    }
-    for node in nodes {
-        match node {
-            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, out)),
-            Node::Block(b) => successors(l, b, out),
-            Node::If { then, els, .. } => {
-                successors(l, then, out);
-                successors(l, els, out);
-            }
-            Node::Match { arms, .. } => arms.iter().for_each(|a| successors(l, &a.body, out)),
-            Node::LetElse { els, .. } => successors(l, els, out),
-            Node::Jump(j) => jump(l, *j, out),
-            Node::Suspend { target, .. } => out.push(*target),
-        }
-    }
-}
-
-fn reverse_post_order(l: &Lowered) -> Vec<usize> {
-    let mut seen = vec![false; l.states.len()];
-    let mut post = Vec::new();
-    // Iterative DFS: (state, its successors, next successor index).
-    let mut stack = vec![(0, Vec::new(), 0)];
-    seen[0] = true;
-    successors(l, &l.states[0].body, &mut stack[0].1);
-    while let Some((s, succ, i)) = stack.last_mut() {
-        if let Some(&t) = succ.get(*i) {
-            *i += 1;
-            if !seen[t] {
-                seen[t] = true;
-                let mut next = Vec::new();
-                successors(l, &l.states[t].body, &mut next);
-                stack.push((t, next, 0));
-            }
-        } else {
-            post.push(*s);
-            stack.pop();
-        }
-    }
-    post.reverse();
-    post
-}
-
 struct Emitter<'a> {
     l: &'a Lowered,
     payloads: &'a Payloads,
+    redeclared: Vec<Vec<usize>>,
     variant: &'a HashMap<usize, Ident>,
     dispatch: syn::Lifetime,
 }
@@ -298,6 +249,9 @@ impl Emitter<'_> {
                 let field = names::var_field(*id);
                 let m = var.mutable.then(|| quote!(mut));
                 pattern.push(quote!(#field: #m #ident));
+            } else if self.redeclared[s].contains(id) {
+                let m = var.mutable.then(|| quote!(mut));
+                aliases.push(quote!(let #m #ident;));
             } else if let Some((src, mutable)) = var.alias {
                 if self.payloads[s].contains(&src) {
                     let src_name = state

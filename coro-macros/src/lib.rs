@@ -2,7 +2,8 @@
 //! hand-rolled state machine driven by `coro_core::__private::Frame`.
 //!
 //! The phases, each in its own module, run in this order (see `ARCHITECTURE.md`):
-//! 1. [`signature`]: validate the item, read the attribute arguments, name the arguments.
+//! 1. [`signature`]: parse the function, then read the attribute arguments and validate the
+//!    signature; name the arguments.
 //! 2. [`check`]: reject what the lowering cannot express (awaits in closures, recursion, ...).
 //! 3. [`normalize`]: hoist every `.await` into statement position, in evaluation order.
 //! 4. [`lower`]: cut the normalized body into states at suspensions, loop heads and joins.
@@ -36,21 +37,26 @@ pub fn coroutine(
 }
 
 /// The whole transform over `proc_macro2` tokens, so tests can call it. Never panics: any misuse
-/// becomes a `compile_error!` beside a stub that keeps the function's signature.
+/// becomes a `compile_error!`.
+///
+/// This is the one place errors turn into tokens. An item that is not a function is handed back
+/// untouched beside the error. Once the function has parsed, any later error (the options, the
+/// signature, the body) comes with a stub of the same signature instead of the body: the body's
+/// `.await`s would add rustc errors of their own, and callers still type-check.
 pub(crate) fn expand(attr: &TokenStream, item: TokenStream) -> TokenStream {
-    match signature::parse(attr, item.clone()) {
-        Ok(parsed) => match transform(&parsed) {
-            Ok(tokens) => tokens,
-            Err(err) => {
-                let mut out = err.to_compile_error();
-                out.extend(emit::stub(&parsed));
-                out
-            }
-        },
-        // Unparseable input: hand it back untouched so rustc reports its own errors too.
+    let mut parsed = match signature::parse_fn(item.clone()) {
+        Ok(parsed) => parsed,
         Err(err) => {
             let mut out = err.to_compile_error();
             out.extend(item);
+            return out;
+        }
+    };
+    match signature::configure(&mut parsed, attr).and_then(|()| transform(&parsed)) {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            let mut out = err.to_compile_error();
+            out.extend(emit::stub(&parsed));
             out
         }
     }
@@ -61,7 +67,7 @@ fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
     check::check(parsed, &mut body)?;
     let body = normalize::normalize(body)?;
     let lowered = lower::lower(parsed, &body)?;
-    let payloads = liveness::payloads(&lowered);
+    let payloads = liveness::payloads(&lowered)?;
     Ok(emit::emit(parsed, &lowered, &payloads))
 }
 

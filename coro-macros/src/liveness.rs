@@ -19,7 +19,7 @@ pub(crate) type Payloads = Vec<Vec<VarId>>;
 
 type Set = BTreeSet<VarId>;
 
-pub(crate) fn payloads(l: &Lowered) -> Payloads {
+pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
     let mut live_in: Vec<Set> = vec![Set::new(); l.states.len()];
     loop {
         let mut changed = false;
@@ -37,57 +37,142 @@ pub(crate) fn payloads(l: &Lowered) -> Payloads {
             break;
         }
     }
-    (0..l.states.len())
-        .map(|s| {
-            let state = &l.states[s];
-            state
-                .scope
-                .iter()
-                .filter(|(id, name)| {
-                    let var = &l.vars.all[*id];
-                    name.is_some()
-                        && var.alias.is_none()
-                        && (live_in[s].contains(id) || !var.maybe_moved)
-                        && reachable_by_name(l, s, *id)
-                })
-                .map(|(id, _)| *id)
-                .collect()
-        })
-        .collect()
+    let mut reachable = vec![false; l.states.len()];
+    for s in reverse_post_order(l) {
+        reachable[s] = true;
+    }
+    let mut payloads = Vec::with_capacity(l.states.len());
+    for (s, state) in l.states.iter().enumerate() {
+        let mut stored = Vec::new();
+        for (id, name) in &state.scope {
+            let var = &l.vars.all[*id];
+            if name.is_none() || var.alias.is_some() {
+                continue;
+            }
+            let needed = live_in[s].contains(id) || !var.maybe_moved;
+            if !needed {
+                continue;
+            }
+            if reachable_by_name(l, &reachable, s, *id) {
+                stored.push(*id);
+            } else if live_in[s].contains(id) && reachable[s] {
+                // Some path into `s` went through a binding that hides the variable, so the
+                // state cannot be built there, yet the variable is read later.
+                let span = l
+                    .vars
+                    .hidden_by
+                    .get(id)
+                    .copied()
+                    .unwrap_or_else(|| var.ident.span());
+                return Err(syn::Error::new(
+                    span,
+                    format!(
+                        "this binding hides `{name}` on a path to a suspension point, but the \
+                         outer `{name}` is used after it: give this binding another name",
+                        name = var.ident
+                    ),
+                ));
+            }
+        }
+        payloads.push(stored);
+    }
+    Ok(payloads)
 }
 
-/// Every site that enters state `s` can still name `id`.
-fn reachable_by_name(l: &Lowered, s: usize, id: VarId) -> bool {
+/// Every site that enters state `s` from a reachable state can still name `id`. Sites in
+/// states nothing reaches (the join after a block that always returns) do not count.
+fn reachable_by_name(l: &Lowered, reachable: &[bool], s: usize, id: VarId) -> bool {
     let named = |site: &crate::vars::Visible| site.iter().any(|(v, n)| *v == id && n.is_some());
-    let from_jumps = l
-        .jumps
-        .iter()
-        .filter(|j| matches!(j.cont, Cont::State(t, _) if t == s));
-    let mut ok = from_jumps.into_iter().all(|j| named(&j.site));
-    for state in &l.states {
-        visit_suspends(&state.body, &mut |target, site| {
-            if target == s {
-                ok &= named(site);
-            }
-        });
+    let mut ok = true;
+    for (from, state) in l.states.iter().enumerate() {
+        if reachable[from] {
+            visit_entries(l, &state.body, &mut |target, site| {
+                if target == s {
+                    ok &= named(site);
+                }
+            });
+        }
     }
     ok
 }
 
-fn visit_suspends(nodes: &[Node], f: &mut impl FnMut(usize, &crate::vars::Visible)) {
+/// Calls `f(target, site)` for every jump or suspension in `nodes` that enters a state.
+fn visit_entries(l: &Lowered, nodes: &[Node], f: &mut impl FnMut(usize, &crate::vars::Visible)) {
+    fn jump(l: &Lowered, j: usize, f: &mut impl FnMut(usize, &crate::vars::Visible)) {
+        let j = &l.jumps[j];
+        for &inner in &j.inner {
+            jump(l, inner, f);
+        }
+        if let Cont::State(t, _) = j.cont {
+            f(t, &j.site);
+        }
+    }
     for node in nodes {
         match node {
             Node::Suspend { target, site, .. } => f(*target, site),
-            Node::Block(b) => visit_suspends(b, f),
+            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, f)),
+            Node::Jump(j) => jump(l, *j, f),
+            Node::Block(b) => visit_entries(l, b, f),
             Node::If { then, els, .. } => {
-                visit_suspends(then, f);
-                visit_suspends(els, f);
+                visit_entries(l, then, f);
+                visit_entries(l, els, f);
             }
-            Node::Match { arms, .. } => arms.iter().for_each(|a| visit_suspends(&a.body, f)),
-            Node::LetElse { els, .. } => visit_suspends(els, f),
-            Node::Code { .. } | Node::Jump(_) => {}
+            Node::Match { arms, .. } => arms.iter().for_each(|a| visit_entries(l, &a.body, f)),
+            Node::LetElse { els, .. } => visit_entries(l, els, f),
         }
     }
+}
+
+fn successors(l: &Lowered, nodes: &[Node], out: &mut Vec<usize>) {
+    fn jump(l: &Lowered, j: usize, out: &mut Vec<usize>) {
+        let j = &l.jumps[j];
+        for &inner in &j.inner {
+            jump(l, inner, out);
+        }
+        if let Cont::State(t, _) = j.cont {
+            out.push(t);
+        }
+    }
+    for node in nodes {
+        match node {
+            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, out)),
+            Node::Block(b) => successors(l, b, out),
+            Node::If { then, els, .. } => {
+                successors(l, then, out);
+                successors(l, els, out);
+            }
+            Node::Match { arms, .. } => arms.iter().for_each(|a| successors(l, &a.body, out)),
+            Node::LetElse { els, .. } => successors(l, els, out),
+            Node::Jump(j) => jump(l, *j, out),
+            Node::Suspend { target, .. } => out.push(*target),
+        }
+    }
+}
+
+/// The states reachable from the entry, in reverse post-order of the state graph.
+pub(crate) fn reverse_post_order(l: &Lowered) -> Vec<usize> {
+    let mut seen = vec![false; l.states.len()];
+    let mut post = Vec::new();
+    // Iterative DFS: (state, its successors, next successor index).
+    let mut stack = vec![(0, Vec::new(), 0)];
+    seen[0] = true;
+    successors(l, &l.states[0].body, &mut stack[0].1);
+    while let Some((s, succ, i)) = stack.last_mut() {
+        if let Some(&t) = succ.get(*i) {
+            *i += 1;
+            if !seen[t] {
+                seen[t] = true;
+                let mut next = Vec::new();
+                successors(l, &l.states[t].body, &mut next);
+                stack.push((t, next, 0));
+            }
+        } else {
+            post.push(*s);
+            stack.pop();
+        }
+    }
+    post.reverse();
+    post
 }
 
 fn with_aliases(l: &Lowered, set: &mut Set, uses: &[VarId]) {
@@ -162,4 +247,49 @@ fn nodes(l: &Lowered, live_in: &[Set], nodes_: &[Node]) -> Set {
         }
     }
     live
+}
+
+/// Per state, the variables in scope that the state does not store but that its own code
+/// assigns (`let x; .. x = f().await;`, or a moved-from `p` given a new value). The arm
+/// declares them again, uninitialised, so the assignment has a binding to initialise. (A later
+/// state that assigns one declares it for itself.)
+pub(crate) fn redeclared(l: &Lowered, payloads: &Payloads) -> Vec<Vec<VarId>> {
+    (0..l.states.len())
+        .map(|s| {
+            let mut assigned = Set::new();
+            assigns(&l.states[s].body, &mut assigned);
+            l.states[s]
+                .scope
+                .iter()
+                .filter(|(id, name)| {
+                    name.is_some()
+                        && !payloads[s].contains(id)
+                        && l.vars.all[*id].alias.is_none()
+                        && assigned.contains(id)
+                })
+                .map(|(id, _)| *id)
+                .collect()
+        })
+        .collect()
+}
+
+/// Variables assigned by a plain `x = e;` in `nodes`.
+fn assigns(nodes: &[Node], out: &mut Set) {
+    for node in nodes {
+        match node {
+            Node::Code {
+                defs,
+                assigns: true,
+                ..
+            } => out.extend(defs.iter().copied()),
+            Node::Block(b) => assigns(b, out),
+            Node::If { then, els, .. } => {
+                assigns(then, out);
+                assigns(els, out);
+            }
+            Node::Match { arms, .. } => arms.iter().for_each(|a| assigns(&a.body, out)),
+            Node::LetElse { els, .. } => assigns(els, out),
+            Node::Code { .. } | Node::Jump(_) | Node::Suspend { .. } => {}
+        }
+    }
 }

@@ -45,6 +45,8 @@ pub(crate) enum Node {
         tokens: TokenStream,
         uses: Vec<VarId>,
         defs: Vec<VarId>,
+        /// `defs` come from `x = e;` (an existing variable) rather than from a `let`.
+        assigns: bool,
         jumps: Vec<usize>,
     },
     Block(Vec<Node>),
@@ -111,9 +113,18 @@ struct Target {
     continue_to: Option<StateId>,
 }
 
+/// Lowers `body` twice: whether a variable may be moved is only known once all its uses have
+/// been seen, and decisions taken at a `let` that shadows it (see [`Lowerer::plain`]) need the
+/// final answer, so the second pass starts from what the first one found.
 pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
+    let first = lower_once(parsed, body, Vec::new())?;
+    let moved = first.vars.all.iter().map(|v| v.maybe_moved).collect();
+    lower_once(parsed, body, moved)
+}
+
+fn lower_once(parsed: &Parsed, body: &Block, maybe_moved: Vec<bool>) -> syn::Result<Lowered> {
     let mut l = Lowerer {
-        vars: Vars::default(),
+        vars: Vars::with_maybe_moved(maybe_moved),
         states: Vec::new(),
         jumps: Vec::new(),
         targets: Vec::new(),
@@ -189,6 +200,11 @@ impl Lowerer {
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
             if let Stmt::Expr(tail, None) = stmt {
+                if rest.is_empty() && diverges(stmt) {
+                    // `{ ..; return x }`: no value flows on to `k`.
+                    out.push(self.plain(stmt));
+                    return Ok(out);
+                }
                 if rest.is_empty() {
                     out.extend(self.compound(tail, k)?);
                     return Ok(out);
@@ -196,6 +212,12 @@ impl Lowerer {
             }
             if !stmt_has_await(stmt) {
                 out.push(self.plain(stmt));
+                if diverges(stmt) {
+                    // What follows is dead code. Lowering it would add a jump from a site where
+                    // names shadowed on this path are unreachable, which would keep the join
+                    // after this block from storing them.
+                    return Ok(out);
+                }
                 continue;
             }
             match stmt {
@@ -211,7 +233,16 @@ impl Lowerer {
                         };
                         let uses = self.vars.uses_expr(&aw.base);
                         let site = self.vars.visible();
-                        let input = self.vars.declare(p.ident.clone(), false, false);
+                        // `let x = f.await;` where `x` shadows a variable: bind the output to a
+                        // hidden name and let `plain` shadow `x` with it, so the old `x` is
+                        // moved to a name the states after this one can still use.
+                        let shadows = self.vars.lookup(&p.ident.to_string()).is_some();
+                        let input_ident = if shadows {
+                            names::temp("out", self.states.len())
+                        } else {
+                            p.ident.clone()
+                        };
+                        let input = self.vars.declare(input_ident.clone(), false, false);
                         let target = self.new_state(Some(input), true);
                         let base = &aw.base;
                         let future = quote!(::coro_core::__private::IntoFuture::into_future(#base));
@@ -221,7 +252,13 @@ impl Lowerer {
                             target,
                             site,
                         });
-                        let body = self.seq(rest, k)?;
+                        let mut body = Vec::new();
+                        if shadows {
+                            let pat = &local.pat;
+                            let bind: Stmt = syn::parse_quote!(let #pat = #input_ident;);
+                            body.push(self.plain(&bind));
+                        }
+                        body.extend(self.seq(rest, k)?);
                         self.states[target].body = body;
                         return Ok(out);
                     }
@@ -376,7 +413,7 @@ impl Lowerer {
         crate::vars::bindings(pat, &mut found);
         for (ident, _) in found {
             if let Some(id) = self.vars.lookup(&ident.to_string()) {
-                self.vars.rename(id, None);
+                self.vars.hide(id, &ident);
             }
         }
     }
@@ -385,14 +422,35 @@ impl Lowerer {
     /// moves the old value to a hidden name first, so later states can still name it:
     /// `let __hN; let x = { let __new = init; __hN = x; __new };`.
     fn plain(&mut self, stmt: &Stmt) -> Node {
-        let uses = self.vars.uses_stmt(stmt);
+        let mut uses = self.vars.uses_stmt(stmt);
         let mut stmt = stmt.clone();
         let jumps = self.mark_jumps_stmt(&mut stmt);
         let Stmt::Local(local) = &stmt else {
+            // `x = e;` (re)initialises `x`: it is dead just before, whatever it held then.
+            let defs = match &stmt {
+                Stmt::Expr(Expr::Assign(a), _) => match &*a.left {
+                    Expr::Path(p) if p.qself.is_none() => p
+                        .path
+                        .get_ident()
+                        .and_then(|i| self.vars.lookup(&i.to_string()))
+                        .filter(|v| self.vars.all[*v].current.is_some())
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            if !defs.is_empty() {
+                let Stmt::Expr(Expr::Assign(a), _) = &stmt else {
+                    unreachable!("defs come from an assignment")
+                };
+                uses = self.vars.uses_expr(&a.right);
+            }
             return Node::Code {
                 tokens: stmt.to_token_stream(),
                 uses,
-                defs: Vec::new(),
+                assigns: !defs.is_empty(),
+                defs,
                 jumps,
             };
         };
@@ -407,13 +465,17 @@ impl Lowerer {
             let var = &self.vars.all[old];
             if var.maybe_moved || var.current.is_none() || local.init.is_none() {
                 // Not storable anyway, or already hidden: it just goes out of reach.
-                self.vars.rename(old, None);
+                self.vars.hide(old, ident);
                 continue;
             }
             let current = var.current.clone().expect("checked");
             let hidden = names::temp("h", old);
             prefix.extend(quote!(let #hidden;));
             moves.extend(quote!(#hidden = #current;));
+            // The move into the hidden name reads the old variable: it is live up to here.
+            if !uses.contains(&old) {
+                uses.push(old);
+            }
             self.vars.rename(old, Some(hidden));
         }
         let tokens = if moves.is_empty() {
@@ -455,6 +517,7 @@ impl Lowerer {
             tokens,
             uses,
             defs,
+            assigns: false,
             jumps,
         }
     }
@@ -601,4 +664,12 @@ impl VisitMut for Marker<'_> {
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
+}
+
+/// A statement that never completes normally: `return`, `break` or `continue`.
+fn diverges(stmt: &Stmt) -> bool {
+    matches!(
+        stmt,
+        Stmt::Expr(Expr::Return(_) | Expr::Break(_) | Expr::Continue(_), _)
+    )
 }

@@ -340,7 +340,9 @@ impl Normalizer {
         if !has_await(&body) || is_compound(&body) {
             return self.compound(body);
         }
-        let block: Block = syn::parse_quote!({ #body });
+        // Parenthesised: printed bare, a body like `{ a } - b` would re-parse as a block
+        // statement followed by a stray `- b`.
+        let block: Block = syn::parse_quote!({ (#body) });
         Ok(Expr::Block(syn::ExprBlock {
             attrs: vec![],
             label: None,
@@ -360,6 +362,12 @@ impl Normalizer {
                 let aw = self.fresh("aw");
                 let dot = a.dot_token;
                 let await_token = a.await_token;
+                // A receiver of lower precedence than `.await` (`a + b`) keeps its parens.
+                let future = if binds_tighter_than_postfix(&future) {
+                    quote::quote!(#future)
+                } else {
+                    quote::quote!((#future))
+                };
                 pre.push(syn::parse_quote!(let #aw = #future #dot #await_token;));
                 Ok(path_expr(&aw))
             }
@@ -367,11 +375,20 @@ impl Normalizer {
                 if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_))
                     && has_await(&b.right) =>
             {
+                if let Some(span) = let_in_chain(&b) {
+                    return Err(syn::Error::new(
+                        span,
+                        "`.await` in a let-chain is not supported: await before the `if` and \
+                         bind the result to a local, or nest the `if let`s",
+                    ));
+                }
+                // Input: `l && r.await`. Output: `if (l) { (r.await) } else { false }`. The parens
+                // keep each operand one expression when the tokens are parsed again.
                 let (l, r) = (&b.left, &b.right);
                 let as_if: Expr = if matches!(b.op, syn::BinOp::And(_)) {
-                    syn::parse_quote!(if #l { #r } else { false })
+                    syn::parse_quote!(if (#l) { (#r) } else { false })
                 } else {
-                    syn::parse_quote!(if #l { true } else { #r })
+                    syn::parse_quote!(if (#l) { true } else { (#r) })
                 };
                 self.expr(as_if, pre)
             }
@@ -574,4 +591,34 @@ fn operands(expr: &mut Expr) -> Vec<&mut Expr> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The `let` of a let-chain (`let P = e && …`), whose operands cannot be split apart.
+fn let_in_chain(chain: &syn::ExprBinary) -> Option<proc_macro2::Span> {
+    [&*chain.left, &*chain.right]
+        .into_iter()
+        .find_map(|side| match side {
+            Expr::Let(l) => Some(l.let_token.span),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => let_in_chain(b),
+            _ => None,
+        })
+}
+
+/// Can `e` be the receiver of a postfix operator (`e.await`) without parentheses?
+fn binds_tighter_than_postfix(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Path(_)
+            | Expr::Call(_)
+            | Expr::MethodCall(_)
+            | Expr::Field(_)
+            | Expr::Paren(_)
+            | Expr::Macro(_)
+            | Expr::Index(_)
+            | Expr::Await(_)
+            | Expr::Try(_)
+            | Expr::Lit(_)
+            | Expr::Tuple(_)
+            | Expr::Array(_)
+    )
 }

@@ -1,11 +1,20 @@
-//! Phase 1: read the attribute and the function, validate what the lowering relies on, and
+//! Phase 1: read the function, then the attribute, validate what the lowering relies on, and
 //! give every argument a name the state enum can store it under.
+//!
+//! The two steps fail differently. If the item is not a function with a body, [`parse_fn`]
+//! fails and the item goes back to rustc untouched. Once the function has parsed, every later
+//! mistake ([`configure`]: the options, the qualifiers) is reported next to a stub with the
+//! same signature, so the body's `.await`s do not add rustc errors of their own.
 
 use crate::names;
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::parse::ParseStream;
 use syn::spanned::Spanned;
-use syn::{Attribute, Block, FnArg, Ident, ItemFn, Pat, ReturnType, Signature, Type, Visibility};
+use syn::{
+    Attribute, Block, FnArg, Ident, Item, ItemFn, Pat, ReturnType, Signature, Token, TraitItemFn,
+    Type, Visibility,
+};
 
 /// A function accepted by `#[coroutine]`, split into the parts later phases use.
 pub(crate) struct Parsed {
@@ -26,12 +35,12 @@ pub(crate) struct Parsed {
     pub resume_ty: Option<Type>,
 }
 
-/// The attribute's arguments.
+/// The attribute's arguments, with where each was written for later checks.
 #[derive(Default)]
 struct Options {
-    boxed: bool,
-    yield_ty: Option<Type>,
-    resume_ty: Option<Type>,
+    boxed: Option<Span>,
+    yield_ty: Option<(Span, Type)>,
+    resume_ty: Option<(Span, Type)>,
 }
 
 /// One argument: how the Start state stores it and the pattern the body binds from it.
@@ -42,20 +51,25 @@ pub(crate) struct Arg {
     pub pat: Option<Pat>,
 }
 
+/// Both steps at once; an error from either is returned (used by the unit tests).
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn parse(attr: &TokenStream, item: TokenStream) -> syn::Result<Parsed> {
-    let item: ItemFn = syn::parse2(item)?;
-    let Options {
-        boxed,
-        yield_ty,
-        resume_ty,
-    } = parse_attr(attr)?;
+    let mut parsed = parse_fn(item)?;
+    configure(&mut parsed, attr)?;
+    Ok(parsed)
+}
+
+/// Step 1: the item must be a function with a body. The options are left at their defaults.
+pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
     let ItemFn {
         attrs,
         vis,
         sig,
         block,
-    } = item;
-    validate(&sig)?;
+    } = match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(f) => f,
+        Err(err) => return Err(explain_not_a_fn(item).unwrap_or(err)),
+    };
     let args = sig
         .inputs
         .iter()
@@ -77,12 +91,87 @@ pub(crate) fn parse(attr: &TokenStream, item: TokenStream) -> syn::Result<Parsed
         vis,
         sig,
         body: *block,
-        boxed,
+        boxed: false,
         args,
         output,
-        yield_ty,
-        resume_ty,
+        yield_ty: None,
+        resume_ty: None,
     })
+}
+
+/// A clearer error than syn's "expected `fn`" when the item is some other well-formed item:
+/// `None` when it is not, so syn's own error (on the offending token) stands.
+fn explain_not_a_fn(item: TokenStream) -> Option<syn::Error> {
+    // A method declaration in a trait (`fn f(&self) -> u32;`) has no body to lower.
+    if let Ok(f) = syn::parse2::<TraitItemFn>(item.clone()) {
+        if f.default.is_none() {
+            let name = &f.sig.ident;
+            let output = match &f.sig.output {
+                ReturnType::Default => quote!(()),
+                ReturnType::Type(_, ty) => ty.to_token_stream(),
+            };
+            return Some(syn::Error::new(
+                f.sig.fn_token.span,
+                format!(
+                    "`#[coroutine]` needs a function body to lower: put it on `{name}` in the \
+                     `impl` block, and declare the trait method as `fn {name}(..) -> impl \
+                     Future<Output = {output}>`"
+                ),
+            ));
+        }
+    }
+    let (what, span) = match syn::parse2::<Item>(item).ok()? {
+        Item::Struct(i) => ("a struct", i.struct_token.span),
+        Item::Enum(i) => ("an enum", i.enum_token.span),
+        Item::Union(i) => ("a union", i.union_token.span),
+        Item::Trait(i) => ("a trait", i.trait_token.span),
+        Item::Impl(i) => ("an `impl` block", i.impl_token.span),
+        Item::Mod(i) => ("a module", i.mod_token.span),
+        Item::Const(i) => ("a `const`", i.const_token.span),
+        Item::Static(i) => ("a `static`", i.static_token.span),
+        Item::Type(i) => ("a type alias", i.type_token.span),
+        Item::Use(i) => ("a `use` declaration", i.use_token.span),
+        other => ("this item", other.span()),
+    };
+    Some(syn::Error::new(
+        span,
+        format!(
+            "`#[coroutine]` applies to functions, not to {what}: write it on a `fn` whose \
+             body uses `.await`"
+        ),
+    ))
+}
+
+/// Step 2: read the attribute's options into `parsed` and check the qualifiers the lowering
+/// cannot keep. All the mistakes found are reported together.
+pub(crate) fn configure(parsed: &mut Parsed, attr: &TokenStream) -> syn::Result<()> {
+    let mut errors = Errors(None);
+    match parse_attr(attr) {
+        Ok(options) => {
+            parsed.boxed = options.boxed.is_some();
+            parsed.yield_ty = options.yield_ty.map(|(_, ty)| ty);
+            parsed.resume_ty = options.resume_ty.map(|(_, ty)| ty);
+        }
+        Err(err) => errors.push(err),
+    }
+    validate(&parsed.sig, &mut errors);
+    errors.finish()
+}
+
+/// Independent errors, reported together.
+struct Errors(Option<syn::Error>);
+
+impl Errors {
+    fn push(&mut self, err: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(err),
+            None => self.0 = Some(err),
+        }
+    }
+
+    fn finish(self) -> syn::Result<()> {
+        self.0.map_or(Ok(()), Err)
+    }
 }
 
 // Input: `boxed`, `yield = u64`, `yield = f64, resume = f64` (comma separated, any order).
@@ -93,33 +182,54 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
     }
     // `syn::meta::parser` accepts keywords as option names, which `yield` is.
     let parser = syn::meta::parser(|meta| {
-        let slot = if meta.path.is_ident("boxed") && !options.boxed {
-            options.boxed = true;
-            return Ok(());
-        } else if meta.path.is_ident("yield") && options.yield_ty.is_none() {
-            &mut options.yield_ty
-        } else if meta.path.is_ident("resume") && options.resume_ty.is_none() {
-            &mut options.resume_ty
-        } else {
-            let name = meta.path.to_token_stream().to_string();
-            return Err(meta.error(format!(
-                "unknown or repeated coroutine option `{name}`; the options are `boxed`, \
-                 `yield = Type` and `resume = Type`, each at most once"
-            )));
-        };
-        *slot = Some(meta.value()?.parse::<Type>()?);
+        let span = meta.path.span();
+        let name = meta.path.to_token_stream().to_string().replace(' ', "");
+        let repeated = || syn::Error::new(span, format!("`{name}` is given twice"));
+        match name.as_str() {
+            "boxed" => {
+                if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
+                    return Err(syn::Error::new(
+                        span,
+                        "`boxed` takes no value: write `#[coro_core::coroutine(boxed)]`",
+                    ));
+                }
+                if options.boxed.replace(span).is_some() {
+                    return Err(repeated());
+                }
+            }
+            "yield" | "resume" => {
+                let ty = option_type(&name, span, meta.input)?;
+                let slot = if name == "yield" {
+                    &mut options.yield_ty
+                } else {
+                    &mut options.resume_ty
+                };
+                if slot.replace((span, ty)).is_some() {
+                    return Err(repeated());
+                }
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    span,
+                    format!(
+                        "unknown coroutine option `{name}`: the options are `boxed`, \
+                         `yield = Type` and `resume = Type`"
+                    ),
+                ));
+            }
+        }
         Ok(())
     });
     syn::parse::Parser::parse2(parser, attr.clone())?;
-    if options.resume_ty.is_some() && options.yield_ty.is_none() {
+    if let (Some((span, _)), None) = (&options.resume_ty, &options.yield_ty) {
         return Err(syn::Error::new(
-            attr.span(),
+            *span,
             "`resume = Type` needs `yield = Type`: only a generator can be sent values",
         ));
     }
-    if options.boxed && options.yield_ty.is_some() {
+    if let (Some(span), Some(_)) = (options.boxed, &options.yield_ty) {
         return Err(syn::Error::new(
-            attr.span(),
+            span,
             "`boxed` is for recursive coroutines; a generator cannot be `boxed` (box it at the \
              call site with `Box::pin`)",
         ));
@@ -127,34 +237,42 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
     Ok(options)
 }
 
-fn validate(sig: &Signature) -> syn::Result<()> {
-    if let Some(t) = &sig.asyncness {
+// Input: the rest of `yield = u64` after `yield`.
+fn option_type(name: &str, span: Span, input: ParseStream<'_>) -> syn::Result<Type> {
+    if !input.peek(Token![=]) {
         return Err(syn::Error::new(
+            span,
+            format!("`{name}` needs a type: write `{name} = Type`"),
+        ));
+    }
+    input.parse::<Token![=]>()?;
+    input.parse()
+}
+
+fn validate(sig: &Signature, errors: &mut Errors) {
+    if let Some(t) = &sig.constness {
+        errors.push(syn::Error::new(
+            t.span,
+            "a coroutine cannot be a `const fn`: calling it builds a coroutine object at run \
+             time; remove `const`",
+        ));
+    }
+    if let Some(t) = &sig.asyncness {
+        errors.push(syn::Error::new(
             t.span,
             "`#[coroutine]` makes the function a coroutine already: remove `async`",
         ));
     }
-    if let Some(t) = &sig.constness {
-        return Err(syn::Error::new(
-            t.span,
-            "a coroutine cannot be a `const fn`",
-        ));
-    }
     if let Some(abi) = &sig.abi {
-        return Err(syn::Error::new(
+        errors.push(syn::Error::new(
             abi.span(),
-            "a coroutine cannot have an `extern` ABI: it returns a Rust coroutine object",
+            "a coroutine cannot have an `extern` ABI: it returns a Rust coroutine object; \
+             remove the ABI, or wrap the coroutine in an `extern` fn that schedules it",
         ));
     }
     if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new(v.span(), "a coroutine cannot be variadic"));
+        errors.push(syn::Error::new(v.span(), "a coroutine cannot be variadic"));
     }
-    if let ReturnType::Type(_, ty) = &sig.output {
-        if let Type::ImplTrait(_) = **ty {
-            // Fine, but the step closure cannot be annotated with it; see `emit`.
-        }
-    }
-    Ok(())
 }
 
 /// The signature the expansion emits: every typed argument renamed to its slot, so the body

@@ -35,12 +35,24 @@ pub(crate) struct Vars {
     stack: Vec<Vec<VarId>>,
     /// Per open scope: the names to restore when it closes.
     renames: Vec<Vec<(VarId, Option<Ident>)>>,
+    /// `maybe_moved` of each variable as a previous pass over the same body found it.
+    known_moved: Vec<bool>,
+    /// Where each variable was first hidden by a binding of the same name, for errors.
+    pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
 }
 
 /// A variable as it can be named at one program point.
 pub(crate) type Visible = Vec<(VarId, Option<Ident>)>;
 
 impl Vars {
+    /// Starts with the `maybe_moved` flags a previous pass computed (indexed by `VarId`).
+    pub fn with_maybe_moved(known_moved: Vec<bool>) -> Self {
+        Self {
+            known_moved,
+            ..Self::default()
+        }
+    }
+
     pub fn push(&mut self) {
         self.stack.push(Vec::new());
         self.renames.push(Vec::new());
@@ -70,9 +82,10 @@ impl Vars {
             .filter(|&v| self.all[v].current.as_ref() == Some(&ident))
             .collect();
         for v in shadowed {
-            self.rename(v, None);
+            self.hide(v, &ident);
         }
         let id = self.all.len();
+        let maybe_moved = maybe_moved || self.known_moved.get(id).copied().unwrap_or(false);
         self.all.push(Var {
             current: Some(ident.clone()),
             ident,
@@ -91,6 +104,12 @@ impl Vars {
             .last_mut()
             .expect("a scope is open")
             .push((id, old));
+    }
+
+    /// Makes `id` unnameable until the innermost scope closes: `by` shadows it.
+    pub fn hide(&mut self, id: VarId, by: &Ident) {
+        self.hidden_by.entry(id).or_insert_with(|| by.span());
+        self.rename(id, None);
     }
 
     /// Every variable in scope, outermost first, in declaration order, with its current name.

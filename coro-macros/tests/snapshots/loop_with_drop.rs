@@ -17,6 +17,8 @@ fn count(
             unused_mut,
             unused_variables,
             unused_braces,
+            unused_parens,
+            unused_assignments,
             unreachable_code,
             clippy::all,
             clippy::pedantic

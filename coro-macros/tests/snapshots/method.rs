@@ -19,6 +19,8 @@ fn load(
             unused_mut,
             unused_variables,
             unused_braces,
+            unused_parens,
+            unused_assignments,
             unreachable_code,
             clippy::all,
             clippy::pedantic

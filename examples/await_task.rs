@@ -14,8 +14,6 @@
 mod aio {
     #[coro_core::coroutine]
     pub fn task() {
-        // WORKAROUND(NEEDS.md#1): the macro rejects coroutines without `.await`; remove this.
-        std::future::ready(()).await;
         for i in 0..10 {
             println!("{i}");
         }

@@ -11,8 +11,6 @@
 
 #[coro_core::coroutine]
 fn func() -> i32 {
-    // WORKAROUND(NEEDS.md#1): the macro rejects coroutines without `.await`; remove this line.
-    std::future::ready(()).await;
     10
 }
 

@@ -1,71 +1,130 @@
-//! `Frame`: the coroutine object every `#[coroutine]` function returns.
+//! The objects every `#[coroutine]` function returns: [`Frame`] (a coroutine, a `Future`),
+//! [`GenFrame`] (a generator) and [`StreamFrame`] (an async generator, a `Stream`).
 //!
 //! The macro generates two things per function: a state enum (one variant per suspension point,
-//! holding what is live there) and a step closure that advances it. `Frame` owns both and adds
-//! what every coroutine needs and nothing the macro has to repeat: the life-cycle flag that turns
-//! misuse into a clear panic, poisoning on unwind, and `Debug`/[`Coroutine`] reporting.
+//! holding what is live there) and a step closure that advances it. A frame owns both, plus the
+//! function's name as a zero-sized closure, so it is exactly as big as the state enum. The life
+//! cycle lives in the enum too: besides one variant per suspension, the macro adds the unit
+//! variants `__Done` and `__Panicked`, and implements [`StateEnum`] to report which one is
+//! current. Unit variants only use spare discriminant values, so they cost no space.
 
 use crate::coroutine::{Coroutine, CoroutineState};
+use crate::generator::{Generator, GeneratorState};
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
+use futures_core::Stream;
 use pin_project_lite::pin_project;
 
+/// Where a state machine is in its life, as its state enum reports it.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Life {
+pub enum Phase {
+    /// The start variant: holds the arguments, never resumed.
     Created,
+    /// Any variant of a suspension point.
     Suspended,
-    Running,
+    /// Returned (or, for a stream, ended).
     Done,
+    /// A step unwound; whatever the state held has been dropped.
     Panicked,
 }
 
-pin_project! {
-    /// A coroutine object: a generated state enum `S` advanced by a generated step function `F`.
-    #[must_use = "coroutines do nothing unless awaited or scheduled"]
-    pub struct Frame<S, F> {
-        name: &'static str,
-        life: Life,
-        // `None` once the coroutine has returned or panicked: whatever it still held has been
-        // dropped in place by then.
-        #[pin]
-        state: Option<S>,
-        step: F,
-    }
+/// Implemented by each generated state enum.
+#[doc(hidden)]
+pub trait StateEnum: Sized {
+    /// The `__Done` variant.
+    const DONE: Self;
+    /// The `__Panicked` variant.
+    const PANICKED: Self;
+    /// Which phase the current variant stands for.
+    fn phase(&self) -> Phase;
 }
 
-impl<S, F> Frame<S, F> {
-    /// Wraps the initial state (the arguments) and the step function of coroutine `name`.
-    #[inline]
-    pub fn new<T>(name: &'static str, state: S, step: F) -> Self
-    where
-        F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
-    {
-        Self {
-            name,
-            life: Life::Created,
-            state: Some(state),
-            step,
+/// The three kinds of object, for the misuse panics.
+#[derive(Clone, Copy)]
+enum Object {
+    Coroutine,
+    Generator,
+    AsyncGenerator,
+}
+
+/// Runs one step of a state machine. If the step unwinds, the state becomes `PANICKED`, which
+/// drops whatever it still held in place; if `finished` says the step ended the machine, the
+/// state becomes `DONE`. `kind` names the object in the two misuse panics.
+#[inline]
+fn step<S: StateEnum, O>(
+    mut state: Pin<&mut S>,
+    kind: Object,
+    run: impl FnOnce(Pin<&mut S>) -> O,
+    finished: impl FnOnce(&O) -> bool,
+) -> O {
+    // Literal messages, so the panic payload is a `&'static str` callers can downcast.
+    match (state.phase(), kind) {
+        (Phase::Created | Phase::Suspended, _) => {}
+        (Phase::Done, Object::Coroutine) => panic!("coroutine resumed after completion"),
+        (Phase::Done, Object::Generator) => panic!("generator resumed after completion"),
+        (Phase::Done, Object::AsyncGenerator) => panic!("async generator resumed after completion"),
+        (Phase::Panicked, Object::Coroutine) => panic!("coroutine resumed after panicking"),
+        (Phase::Panicked, Object::Generator) => panic!("generator resumed after panicking"),
+        (Phase::Panicked, Object::AsyncGenerator) => {
+            panic!("async generator resumed after panicking")
         }
     }
+    let mut guard = PoisonOnUnwind(state.as_mut());
+    let out = run(guard.0.as_mut());
+    core::mem::forget(guard);
+    if finished(&out) {
+        state.set(S::DONE);
+    }
+    out
 }
 
-/// Marks the frame poisoned and drops what the state still holds if the step unwinds.
-struct PoisonOnUnwind<'a, S> {
-    life: &'a mut Life,
-    state: Pin<&'a mut Option<S>>,
-}
+/// Poisons the state (dropping what it holds) if the step unwinds.
+struct PoisonOnUnwind<'a, S: StateEnum>(Pin<&'a mut S>);
 
-impl<S> Drop for PoisonOnUnwind<'_, S> {
+impl<S: StateEnum> Drop for PoisonOnUnwind<'_, S> {
     fn drop(&mut self) {
-        *self.life = Life::Panicked;
-        self.state.set(None);
+        self.0.set(S::PANICKED);
     }
 }
 
-impl<S, F, T> Future for Frame<S, F>
+fn life<S: StateEnum>(state: &S) -> CoroutineState {
+    match state.phase() {
+        Phase::Created => CoroutineState::Created,
+        Phase::Suspended => CoroutineState::Suspended,
+        Phase::Done | Phase::Panicked => CoroutineState::Done,
+    }
+}
+
+pin_project! {
+    /// A coroutine object: a generated state enum `S` advanced by a generated step function
+    /// `F`; `N` returns the function's name.
+    #[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
+    pub struct Frame<S, F, N> {
+        #[pin]
+        state: S,
+        step: F,
+        name: N,
+    }
+}
+
+impl<S, F, N> Frame<S, F, N> {
+    /// Wraps the initial state (the arguments), the step function and the name of a coroutine.
+    #[inline]
+    pub fn new<T>(state: S, step: F, name: N) -> Self
+    where
+        F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
+        N: Fn() -> &'static str,
+    {
+        Self { state, step, name }
+    }
+}
+
+impl<S, F, N, T> Future for Frame<S, F, N>
 where
+    S: StateEnum,
     F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
 {
     type Output = T;
@@ -73,83 +132,217 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.project();
-        match *this.life {
-            Life::Created | Life::Suspended => {}
-            Life::Done => panic!("coroutine resumed after completion"),
-            Life::Panicked => panic!("coroutine resumed after panicking"),
-            // The step closure owns no handle to its own frame, so this needs a waker that
-            // polls synchronously from inside `wake`, which is itself a bug.
-            Life::Running => panic!("coroutine `{}` polled while it is running", this.name),
-        }
-        *this.life = Life::Running;
-        let mut guard = PoisonOnUnwind {
-            life: this.life,
-            state: this.state,
-        };
-        let Some(state) = guard.state.as_mut().as_pin_mut() else {
-            unreachable!("a live coroutine always has a state")
-        };
-        let out = (this.step)(state, cx);
-        if out.is_ready() {
-            guard.state.set(None);
-            *guard.life = Life::Done;
-        } else {
-            *guard.life = Life::Suspended;
-        }
-        core::mem::forget(guard);
-        out
+        let f = this.step;
+        step(this.state, Object::Coroutine, |s| f(s, cx), Poll::is_ready)
     }
 }
 
-impl<S, F, T> Coroutine for Frame<S, F>
+impl<S, F, N, T> Coroutine for Frame<S, F, N>
 where
+    S: StateEnum,
     F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
+    N: Fn() -> &'static str,
 {
     fn name(&self) -> &'static str {
-        self.name
+        (self.name)()
     }
 
     fn state(&self) -> CoroutineState {
-        match self.life {
-            Life::Created => CoroutineState::Created,
-            Life::Suspended => CoroutineState::Suspended,
-            Life::Running => CoroutineState::Running,
-            Life::Done | Life::Panicked => CoroutineState::Done,
+        life(&self.state)
+    }
+}
+
+impl<S, F, N: Fn() -> &'static str> fmt::Debug for Frame<S, F, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<coroutine object {} at {:p}>", (self.name)(), self)
+    }
+}
+
+pin_project! {
+    /// A generator object: `#[coroutine(yield = Y)]` (and `resume = R`) without `.await`.
+    #[must_use = "generators do nothing unless iterated or resumed"]
+    pub struct GenFrame<S, F, N> {
+        #[pin]
+        state: S,
+        step: F,
+        name: N,
+    }
+}
+
+impl<S, F, N> GenFrame<S, F, N> {
+    /// Wraps the initial state, the step function and the name of a generator. The step gets
+    /// `None` when started and `Some(sent)` on every later resume.
+    #[inline]
+    pub fn new<R, Y, T>(state: S, step: F, name: N) -> Self
+    where
+        F: FnMut(Pin<&mut S>, Option<R>) -> GeneratorState<Y, T>,
+        N: Fn() -> &'static str,
+    {
+        Self { state, step, name }
+    }
+}
+
+impl<S, F, N> GenFrame<S, F, N>
+where
+    S: StateEnum,
+{
+    /// Where the generator is in its life (`Running` is never observed).
+    pub fn life(&self) -> CoroutineState {
+        life(&self.state)
+    }
+}
+
+impl<S, F, N, R, Y, T> Generator<R> for GenFrame<S, F, N>
+where
+    S: StateEnum,
+    F: FnMut(Pin<&mut S>, Option<R>) -> GeneratorState<Y, T>,
+{
+    type Yield = Y;
+    type Return = T;
+
+    fn start(self: Pin<&mut Self>) -> GeneratorState<Y, T> {
+        let this = self.project();
+        assert!(
+            this.state.phase() != Phase::Suspended,
+            "start() on a generator that has already started: use resume(value)"
+        );
+        let f = this.step;
+        step(this.state, Object::Generator, |s| f(s, None), GeneratorState::is_complete)
+    }
+
+    fn resume(self: Pin<&mut Self>, arg: R) -> GeneratorState<Y, T> {
+        let this = self.project();
+        let sent = if this.state.phase() == Phase::Created {
+            // Nothing is waiting for a value yet. A zero-sized value carries no information, so
+            // `resume(())` may start a generator; anything else would be lost: refuse it.
+            assert!(
+                size_of::<R>() == 0,
+                "can't send a value to a generator that has not started: call start() first"
+            );
+            None
+        } else {
+            Some(arg)
+        };
+        let f = this.step;
+        step(this.state, Object::Generator, |s| f(s, sent), GeneratorState::is_complete)
+    }
+}
+
+/// A generator that takes no values is an iterator over what it yields (its return value, if
+/// any, is dropped). It must be `Unpin`, which it is unless it holds a `!Unpin` value across a
+/// `yield_!`; pin it (`Box::pin`) and drive it with [`Generator::resume`] otherwise.
+impl<S, F, N, Y, T> Iterator for GenFrame<S, F, N>
+where
+    S: StateEnum + Unpin,
+    F: FnMut(Pin<&mut S>, Option<()>) -> GeneratorState<Y, T>,
+{
+    type Item = Y;
+
+    fn next(&mut self) -> Option<Y> {
+        if self.state.phase() == Phase::Done {
+            return None;
+        }
+        match Pin::new(self).resume(()) {
+            GeneratorState::Yielded(y) => Some(y),
+            GeneratorState::Complete(_) => None,
         }
     }
 }
 
-impl<S, F> fmt::Debug for Frame<S, F> {
+impl<S, F, N, Y, T> core::iter::FusedIterator for GenFrame<S, F, N>
+where
+    S: StateEnum + Unpin,
+    F: FnMut(Pin<&mut S>, Option<()>) -> GeneratorState<Y, T>,
+{
+}
+
+impl<S, F, N: Fn() -> &'static str> fmt::Debug for GenFrame<S, F, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<coroutine object {} at {:p}>", self.name, self)
+        write!(f, "<generator object {} at {:p}>", (self.name)(), self)
+    }
+}
+
+pin_project! {
+    /// An async generator object: `#[coroutine(yield = Y)]` whose body also uses `.await`. It
+    /// is a [`Stream`] of what it yields.
+    #[must_use = "streams do nothing unless polled"]
+    pub struct StreamFrame<S, F, N> {
+        #[pin]
+        state: S,
+        step: F,
+        name: N,
+    }
+}
+
+impl<S, F, N> StreamFrame<S, F, N> {
+    /// Wraps the initial state, the step function and the name of an async generator.
+    #[inline]
+    pub fn new<Y>(state: S, step: F, name: N) -> Self
+    where
+        F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<Option<Y>>,
+        N: Fn() -> &'static str,
+    {
+        Self { state, step, name }
+    }
+}
+
+impl<S, F, N, Y> Stream for StreamFrame<S, F, N>
+where
+    S: StateEnum,
+    F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<Option<Y>>,
+{
+    type Item = Y;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+        let this = self.project();
+        // An ended stream keeps answering `None`, as a fused stream does.
+        if this.state.phase() == Phase::Done {
+            return Poll::Ready(None);
+        }
+        let f = this.step;
+        step(
+            this.state,
+            Object::AsyncGenerator,
+            |s| f(s, cx),
+            |out| matches!(out, Poll::Ready(None)),
+        )
+    }
+}
+
+impl<S, F, N: Fn() -> &'static str> fmt::Debug for StreamFrame<S, F, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<async_generator object {} at {:p}>", (self.name)(), self)
     }
 }
 
 /// What a function whose `#[coroutine]` expansion failed returns, beside the compile error, so
-/// callers type-check and only the real error is reported.
-pub struct Stub<T>(core::marker::PhantomData<fn() -> T>);
+/// callers type-check and only the real error is reported. It stands in for every kind:
+/// coroutine (`T` its output), generator (`Y` its items, `R` what it is sent) and stream.
+pub struct Stub<T, Y = (), R = ()>(core::marker::PhantomData<fn(R) -> (T, Y)>);
 
-impl<T> Stub<T> {
+impl<T, Y, R> Stub<T, Y, R> {
     /// Never called at run time: the crate does not compile.
     pub fn new() -> Self {
         Self(core::marker::PhantomData)
     }
 }
 
-impl<T> Default for Stub<T> {
+impl<T, Y, R> Default for Stub<T, Y, R> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T> Future for Stub<T> {
+const STUB_POLLED: &str = "a coroutine that failed to compile was run";
+
+impl<T, Y, R> Future for Stub<T, Y, R> {
     type Output = T;
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
-        unreachable!("a coroutine that failed to compile was polled")
+        unreachable!("{STUB_POLLED}")
     }
 }
 
-impl<T> Coroutine for Stub<T> {
+impl<T, Y, R> Coroutine for Stub<T, Y, R> {
     fn name(&self) -> &'static str {
         "<stub>"
     }
@@ -158,7 +351,32 @@ impl<T> Coroutine for Stub<T> {
     }
 }
 
-impl<T> fmt::Debug for Stub<T> {
+impl<T, Y, R> Generator<R> for Stub<T, Y, R> {
+    type Yield = Y;
+    type Return = T;
+    fn start(self: Pin<&mut Self>) -> GeneratorState<Y, T> {
+        unreachable!("{STUB_POLLED}")
+    }
+    fn resume(self: Pin<&mut Self>, _: R) -> GeneratorState<Y, T> {
+        unreachable!("{STUB_POLLED}")
+    }
+}
+
+impl<T, Y, R> Iterator for Stub<T, Y, R> {
+    type Item = Y;
+    fn next(&mut self) -> Option<Y> {
+        unreachable!("{STUB_POLLED}")
+    }
+}
+
+impl<T, Y, R> Stream for Stub<T, Y, R> {
+    type Item = Y;
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Y>> {
+        unreachable!("{STUB_POLLED}")
+    }
+}
+
+impl<T, Y, R> fmt::Debug for Stub<T, Y, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<coroutine stub>")
     }

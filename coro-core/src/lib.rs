@@ -23,20 +23,35 @@
 //! with rustc's built-in (unstable) `#[coroutine]` attribute and fails with E0659.
 #![forbid(unsafe_code)]
 
+mod awaitable;
 mod block_on;
 mod coroutine;
 mod frame;
+mod generator;
+mod stream;
+mod gather;
+#[doc(hidden)]
+pub mod inspect;
 mod try_op;
 
 pub use block_on::block_on;
 pub use coro_macros::coroutine;
 pub use coroutine::{Coroutine, CoroutineState};
+pub use generator::{Generator, GeneratorState};
+pub use stream::{Fold, ForEach, Next, Stream, fold, for_each, next};
+pub use gather::{GatherAll, gather_all};
 
 /// Items the expansion of `#[coroutine]` refers to. Not a public API: names and signatures may
 /// change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::frame::{Frame, Stub};
+    pub use crate::awaitable::{Awaitable, into_future};
+    pub use crate::frame::{Frame, GenFrame, Phase, StateEnum, StreamFrame, Stub};
+    pub use crate::generator::{Generator, GeneratorState};
+    pub use crate::gather::{
+        Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,
+    };
+    pub use crate::inspect;
     pub use crate::try_op::{Branch, FromResidual};
     pub use core::future::{Future, IntoFuture};
     pub use core::ops::ControlFlow;

@@ -7,6 +7,11 @@ use core::convert::Infallible;
 use core::ops::ControlFlow;
 
 /// Splits a `?` operand into the value to continue with or the residual to return.
+#[diagnostic::on_unimplemented(
+    message = "the `?` operator can only be applied to values that implement `Try`",
+    label = "the `?` operator cannot be applied to type `{Self}`",
+    note = "inside a coroutine, `?` works on `Result`, `Option` and `ControlFlow`"
+)]
 pub trait Branch {
     /// What `expr?` evaluates to when it does not return.
     type Output;
@@ -17,6 +22,13 @@ pub trait Branch {
 }
 
 /// Builds the function's return value out of a `?` residual.
+#[diagnostic::on_unimplemented(
+    message = "the `?` operator can only be used in a coroutine that returns `Result` or `Option`",
+    label = "cannot use the `?` operator in a coroutine that returns `{Self}`",
+    note = "change the coroutine's return type to a `Result` or an `Option` (`Result` needs a \
+            `From` conversion for the error), or handle the value here with `match`, `if let` or \
+            `unwrap_or`"
+)]
 pub trait FromResidual<R> {
     /// Converts the residual (for `Result`, with `From` on the error).
     fn from_residual(residual: R) -> Self;

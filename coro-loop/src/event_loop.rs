@@ -4,14 +4,20 @@
 //! ready or the next timer is due (under the virtual clock, jump to it instead), append the due
 //! timers to the ready queue, then run exactly the items that were ready at that point; what they
 //! schedule runs in the next iteration.
+//!
+//! The ready queue has two halves. Wake-ups on the loop's own thread while it runs (nearly all
+//! of them) go to `LoopInner::ready`, a plain `VecDeque` reached through the thread's running
+//! loop, with no lock. Wake-ups from other threads, and from this thread while the loop is not
+//! running (`create_task` before `run_until_complete`), go to `Shared::remote`, behind a mutex;
+//! each iteration first moves those to the back of `ready`, in arrival order.
 
 use crate::task::{self, AnyTask, DoneGuard, Erased, Header, Task, TaskCell, TaskFuture};
-use crate::time::{Clock, TimerEntry, TimerSlot};
+use crate::time::{Clock, Timers};
 use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::future::IntoFuture;
 use core::time::Duration;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -21,45 +27,58 @@ use std::thread::{self, Thread};
 pub(crate) enum Item {
     /// One step of a task.
     Run(async_task::Runnable),
-    /// A due timer: wakes the sleeping task.
-    Fire(Arc<TimerSlot>),
+    /// A due timer (its slot and generation): wakes the sleeping task.
+    Fire(u32, u32),
     /// `run_until_complete`'s future finished: stop after this iteration.
     Stop,
 }
 
-/// The part of a loop that wakers on any thread can reach: the ready queue.
+/// The part of a loop that wakers on any thread can reach: the remote half of the ready queue.
 pub(crate) struct Shared {
-    queue: Mutex<VecDeque<Item>>,
+    /// Which loop this is, to recognise it as the thread's running loop.
+    id: u64,
+    remote: Mutex<VecDeque<async_task::Runnable>>,
+    /// Whether `remote` may be non-empty; saves taking the lock on every iteration.
+    has_remote: AtomicBool,
     /// The loop's thread, unparked when an item arrives while the loop sleeps.
     thread: Thread,
     sleeping: AtomicBool,
 }
 
 impl Shared {
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Item>> {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<async_task::Runnable>> {
+        self.remote.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Appends to the ready queue (`call_soon`), waking the loop if it waits.
-    pub(crate) fn push(&self, item: Item) {
-        self.lock().push_back(item);
+    /// Schedules a task step (`call_soon`): straight onto the ready queue when this is the loop
+    /// running on the calling thread, else onto the remote queue, waking the loop if it waits.
+    fn schedule(&self, runnable: async_task::Runnable) {
+        let mut runnable = Some(runnable);
+        with_running(self.id, |lp| {
+            if let Ok(mut ready) = lp.ready.try_borrow_mut() {
+                ready.extend(runnable.take().map(Item::Run));
+            }
+        });
+        let Some(runnable) = runnable else { return };
+        self.lock().push_back(runnable);
+        self.has_remote.store(true, Ordering::SeqCst);
         if self.sleeping.load(Ordering::SeqCst) {
             self.thread.unpark();
         }
     }
 
-    fn pop(&self) -> Option<Item> {
-        self.lock().pop_front()
-    }
-
-    fn len(&self) -> usize {
-        self.lock().len()
+    /// Takes everything other threads scheduled.
+    fn take_remote(&self) -> VecDeque<async_task::Runnable> {
+        if !self.has_remote.swap(false, Ordering::SeqCst) {
+            return VecDeque::new();
+        }
+        core::mem::take(&mut *self.lock())
     }
 
     /// Parks the loop thread until an item arrives or `timeout` passes.
     fn wait(&self, timeout: Option<Duration>) {
         self.sleeping.store(true, Ordering::SeqCst);
-        if self.len() == 0 {
+        if !self.has_remote.load(Ordering::SeqCst) {
             match timeout {
                 Some(t) => thread::park_timeout(t),
                 None => thread::park(),
@@ -71,16 +90,65 @@ impl Shared {
 
 /// Counter behind task names (`Task-1`, `Task-2`, …), per process as in asyncio.
 static TASK_COUNTER: AtomicU64 = AtomicU64::new(0);
+/// Counter behind loop ids.
+static LOOP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 type ExceptionHandler = Box<dyn FnMut(&str)>;
 
+/// The tasks of a loop that are not done yet: a slab indexed by `Header::slot`, so adding and
+/// removing a task is O(1). `all_tasks` sorts by id to list them in creation order.
+#[derive(Default)]
+pub(crate) struct Registry {
+    slots: Vec<Option<Rc<dyn Erased>>>,
+    free: Vec<u32>,
+    len: usize,
+}
+
+impl Registry {
+    fn insert(&mut self, task: Rc<dyn Erased>) {
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pending tasks")
+            }
+        };
+        task.header().slot.set(slot);
+        self.slots[slot as usize] = Some(task);
+        self.len += 1;
+    }
+
+    fn remove(&mut self, header: &Header) -> Option<Rc<dyn Erased>> {
+        let slot = header.slot.get();
+        let entry = self.slots.get_mut(slot as usize)?;
+        if !entry.as_ref().is_some_and(|t| core::ptr::eq(t.header(), header)) {
+            return None;
+        }
+        self.free.push(slot);
+        self.len -= 1;
+        entry.take()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The tasks in creation order.
+    fn in_order(&self) -> Vec<Rc<dyn Erased>> {
+        let mut tasks: Vec<_> = self.slots.iter().flatten().cloned().collect();
+        tasks.sort_by_key(|t| t.header().id);
+        tasks
+    }
+}
+
 pub(crate) struct LoopInner {
     pub(crate) shared: Arc<Shared>,
+    /// The local half of the ready queue (see the module docs).
+    pub(crate) ready: RefCell<VecDeque<Item>>,
     clock: Clock,
-    timers: RefCell<BinaryHeap<TimerEntry>>,
-    timer_seq: Cell<u64>,
-    /// Tasks not yet done, by id (creation order).
-    tasks: RefCell<BTreeMap<u64, Rc<dyn Erased>>>,
+    pub(crate) timers: RefCell<Timers>,
+    /// Tasks not yet done.
+    tasks: RefCell<Registry>,
     /// Tasks that panicked, checked at close for panics nobody retrieved.
     panicked: RefCell<Vec<Rc<dyn Erased>>>,
     running: Cell<bool>,
@@ -100,48 +168,42 @@ pub(crate) fn running_loop() -> Option<Rc<LoopInner>> {
     RUNNING.try_with(|r| r.borrow().clone()).ok().flatten()
 }
 
+/// Calls `f` with the loop running on this thread if its id is `id`, without cloning the `Rc`.
+/// `None` if that loop is not the one running here (or the thread is shutting down).
+pub(crate) fn with_running<R>(id: u64, f: impl FnOnce(&LoopInner) -> R) -> Option<R> {
+    RUNNING
+        .try_with(|r| {
+            let r = r.try_borrow().ok()?;
+            let lp = r.as_ref().filter(|lp| lp.shared.id == id)?;
+            Some(f(lp))
+        })
+        .ok()
+        .flatten()
+}
+
 impl LoopInner {
     pub(crate) fn now(&self) -> Duration {
         self.clock.now()
     }
 
-    pub(crate) fn add_timer(this: &Rc<Self>, delay: Duration, slot: Arc<TimerSlot>) {
-        let seq = this.timer_seq.get();
-        this.timer_seq.set(seq + 1);
-        let deadline = this.now().saturating_add(delay);
-        this.timers.borrow_mut().push(TimerEntry {
-            deadline,
-            seq,
-            slot,
-        });
+    pub(crate) fn id(&self) -> u64 {
+        self.shared.id
     }
 
     pub(crate) fn task_finished(&self, task: &Rc<dyn Erased>, panicked: bool) {
-        let id = task.header().id;
-        let removed = self.tasks.borrow_mut().remove(&id);
+        let removed = self.tasks.borrow_mut().remove(task.header());
         drop(removed);
         if panicked {
             self.panicked.borrow_mut().push(task.clone());
         }
     }
 
-    /// The deadline of the earliest live timer, dropping cancelled ones from the top.
-    fn next_deadline(&self) -> Option<Duration> {
-        let mut timers = self.timers.borrow_mut();
-        while let Some(top) = timers.peek() {
-            if top.slot.is_cancelled() {
-                timers.pop();
-            } else {
-                return Some(top.deadline);
-            }
-        }
-        None
-    }
-
     /// One iteration of the loop (asyncio's `_run_once`).
     fn run_once(&self) {
-        if self.shared.len() == 0 {
-            match (self.next_deadline(), &self.clock) {
+        self.take_remote();
+        if self.ready.borrow().is_empty() {
+            let next = self.timers.borrow_mut().next_deadline();
+            match (next, &self.clock) {
                 (Some(deadline), Clock::Virtual(now)) => {
                     if deadline > now.get() {
                         now.set(deadline);
@@ -156,31 +218,42 @@ impl LoopInner {
                 // Nothing ready, no timers: only a waker on another thread can help.
                 (None, _) => self.shared.wait(None),
             }
+            self.take_remote();
         }
         let now = self.now();
-        loop {
-            let entry = {
-                let mut timers = self.timers.borrow_mut();
-                match timers.peek() {
-                    Some(top) if top.deadline <= now => timers.pop(),
-                    _ => None,
-                }
-            };
-            let Some(entry) = entry else { break };
-            if !entry.slot.is_cancelled() {
-                self.shared.push(Item::Fire(entry.slot));
+        {
+            let mut timers = self.timers.borrow_mut();
+            let mut ready = self.ready.borrow_mut();
+            while let Some((slot, generation)) = timers.pop_due(now) {
+                ready.push_back(Item::Fire(slot, generation));
             }
         }
-        let ntodo = self.shared.len();
+        let ntodo = self.ready.borrow().len();
         for _ in 0..ntodo {
-            let Some(item) = self.shared.pop() else { break };
+            let item = self.ready.borrow_mut().pop_front();
             match item {
-                Item::Run(runnable) => {
+                Some(Item::Run(runnable)) => {
                     runnable.run();
                 }
-                Item::Fire(slot) => slot.fire(),
-                Item::Stop => self.stopping.set(true),
+                Some(Item::Fire(slot, generation)) => {
+                    let waker = self.timers.borrow_mut().fire(slot, generation);
+                    if let Some(waker) = waker {
+                        waker.wake();
+                    }
+                }
+                Some(Item::Stop) => self.stopping.set(true),
+                None => break,
             }
+        }
+    }
+
+    /// Moves what other threads scheduled to the back of the ready queue.
+    fn take_remote(&self) {
+        let remote = self.shared.take_remote();
+        if !remote.is_empty() {
+            self.ready
+                .borrow_mut()
+                .extend(remote.into_iter().map(Item::Run));
         }
     }
 
@@ -189,17 +262,28 @@ impl LoopInner {
     fn shutdown(&self) {
         loop {
             let tasks = core::mem::take(&mut *self.tasks.borrow_mut());
-            for task in tasks.values() {
+            for task in tasks.slots.iter().flatten() {
                 task.header().cancel();
             }
             drop(tasks);
             let mut drained = false;
-            while let Some(item) = self.shared.pop() {
-                // Dropping a runnable drops its future: the coroutine's destructors run here.
+            loop {
+                let remote = self.shared.take_remote();
+                let item = self.ready.borrow_mut().pop_front();
+                let Some(item) = item else {
+                    if remote.is_empty() {
+                        break;
+                    }
+                    // Dropping a runnable drops its future: the coroutine's destructors run here.
+                    drop(remote);
+                    drained = true;
+                    continue;
+                };
+                drop(remote);
                 drop(item);
                 drained = true;
             }
-            if !drained && self.tasks.borrow().is_empty() {
+            if !drained && self.tasks.borrow().len() == 0 {
                 break;
             }
         }
@@ -256,14 +340,16 @@ impl Builder {
         EventLoop {
             inner: Rc::new(LoopInner {
                 shared: Arc::new(Shared {
-                    queue: Mutex::new(VecDeque::new()),
+                    id: LOOP_COUNTER.fetch_add(1, Ordering::Relaxed) + 1,
+                    remote: Mutex::new(VecDeque::new()),
+                    has_remote: AtomicBool::new(false),
                     thread: thread::current(),
                     sleeping: AtomicBool::new(false),
                 }),
+                ready: RefCell::new(VecDeque::new()),
                 clock,
-                timers: RefCell::new(BinaryHeap::new()),
-                timer_seq: Cell::new(0),
-                tasks: RefCell::new(BTreeMap::new()),
+                timers: RefCell::new(Timers::default()),
+                tasks: RefCell::new(Registry::default()),
                 panicked: RefCell::new(Vec::new()),
                 running: Cell::new(false),
                 stopping: Cell::new(false),
@@ -392,17 +478,16 @@ impl EventLoop {
         self.check_open("create_task");
         let fut = awaitable.into_future();
         let id = TASK_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-        let header = Header::new(id, task::coro_name::<F>(), Rc::downgrade(&self.inner));
+        let header = Header::new(id, task::coro_name::<F>, Rc::downgrade(&self.inner));
         let cell = Rc::new(TaskCell::new(header));
         let shared = Arc::clone(&self.inner.shared);
         let future = TaskFuture {
             fut,
             guard: DoneGuard { cell: cell.clone() },
         };
-        let (runnable, handle) =
-            async_task::spawn_local(future, move |r| shared.push(Item::Run(r)));
-        *cell.header.handle.borrow_mut() = Some(handle);
-        self.inner.tasks.borrow_mut().insert(id, cell.clone());
+        let (runnable, handle) = async_task::spawn_local(future, move |r| shared.schedule(r));
+        cell.header.handle.set(Some(handle));
+        self.inner.tasks.borrow_mut().insert(cell.clone());
         runnable.schedule();
         Task { cell }
     }
@@ -441,8 +526,9 @@ impl EventLoop {
         self.inner
             .tasks
             .borrow()
-            .values()
-            .map(|t| AnyTask::from_erased(t.clone()))
+            .in_order()
+            .into_iter()
+            .map(AnyTask::from_erased)
             .collect()
     }
 

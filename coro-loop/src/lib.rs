@@ -2,7 +2,7 @@
 //!
 //! `coro_loop::run` is `asyncio.run`; [`EventLoop`] is asyncio's loop with `create_task`,
 //! `run_until_complete`, `all_tasks` and `close`; [`sleep`], [`gather!`] and [`gather_all`]
-//! are their asyncio namesakes. Scheduling follows asyncio: a FIFO ready queue in `call_soon`
+//! are their asyncio namesakes (the last two re-exported from `coro-core`). Scheduling follows asyncio: a FIFO ready queue in `call_soon`
 //! order, timers by deadline with a FIFO tie-break, and `sleep(Duration::ZERO)` as a plain yield.
 //!
 //! ```
@@ -31,9 +31,6 @@
 #![warn(missing_debug_implementations)]
 
 mod event_loop;
-mod gather;
-#[doc(hidden)]
-pub mod inspect;
 mod task;
 mod time;
 
@@ -41,16 +38,9 @@ pub use event_loop::{
     Builder, EventLoop, all_tasks, create_task, current_task, get_event_loop, get_running_loop,
     new_event_loop, run, set_event_loop,
 };
-pub use gather::{GatherAll, gather_all};
 pub use task::{AnyJoin, AnyTask, Join, PanicPayload, Task, TaskError};
 pub use time::{Sleep, sleep};
 
-/// Items the `gather!`, `iscoroutine!` and `iscoroutinefunction!` expansions refer to. Not a
-/// public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::gather::{
-        Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,
-    };
-    pub use crate::inspect;
-}
+/// `asyncio.gather` and `inspect`'s questions need no event loop, so they live in `coro-core`;
+/// they are re-exported here so that `coro_loop::gather!` and friends work too.
+pub use coro_core::{GatherAll, gather, gather_all, iscoroutine, iscoroutinefunction};

@@ -82,19 +82,30 @@ pub(crate) enum State {
 /// The type-independent part of a task.
 pub(crate) struct Header {
     pub(crate) id: u64,
-    name: RefCell<String>,
-    coro: &'static str,
+    /// Where the loop's registry keeps the task.
+    pub(crate) slot: Cell<u32>,
     pub(crate) state: Cell<State>,
-    waiters: RefCell<Vec<Waker>>,
-    /// The async-task handle; dropping it cancels the task. `None` once cancellation was asked.
-    pub(crate) handle: RefCell<Option<async_task::Task<()>>>,
-    panic: RefCell<Option<PanicPayload>>,
-    panic_message: RefCell<String>,
     /// Whether a panic was re-raised in (or returned to) someone who awaited the task.
     pub(crate) retrieved: Cell<bool>,
     /// Set on the task `run_until_complete` waits for: finishing stops the loop.
     pub(crate) stop_on_done: Cell<bool>,
+    /// The coroutine's name, worked out only when a task is printed.
+    coro: fn() -> &'static str,
+    waiters: RefCell<Vec<Waker>>,
+    /// The async-task handle; dropping it cancels the task. `None` once cancellation was asked.
+    pub(crate) handle: Cell<Option<async_task::Task<()>>>,
+    /// What few tasks need (a new name, a panic), boxed so the common task stays small.
+    extra: RefCell<Option<Box<Extra>>>,
     lp: Weak<LoopInner>,
+}
+
+/// The rarely used part of a [`Header`].
+#[derive(Default)]
+struct Extra {
+    /// Set by `set_name`; until then the name is `Task-{id}`, formatted when asked for.
+    name: Option<String>,
+    panic: Option<PanicPayload>,
+    panic_message: String,
 }
 
 /// A task cell: the header and, once finished, the output.
@@ -115,20 +126,40 @@ impl<T> Erased for TaskCell<T> {
 }
 
 impl Header {
-    pub(crate) fn new(id: u64, coro: &'static str, lp: Weak<LoopInner>) -> Self {
+    pub(crate) fn new(id: u64, coro: fn() -> &'static str, lp: Weak<LoopInner>) -> Self {
         Self {
             id,
-            name: RefCell::new(format!("Task-{id}")),
-            coro,
+            slot: Cell::new(u32::MAX),
             state: Cell::new(State::Pending),
-            waiters: RefCell::new(Vec::new()),
-            handle: RefCell::new(None),
-            panic: RefCell::new(None),
-            panic_message: RefCell::new(String::new()),
             retrieved: Cell::new(false),
             stop_on_done: Cell::new(false),
+            coro,
+            waiters: RefCell::new(Vec::new()),
+            handle: Cell::new(None),
+            extra: RefCell::new(None),
             lp,
         }
+    }
+
+    /// The task's name: `Task-N` unless renamed.
+    pub(crate) fn name(&self) -> String {
+        match self.extra.borrow().as_ref().and_then(|e| e.name.as_ref()) {
+            Some(name) => name.clone(),
+            None => format!("Task-{}", self.id),
+        }
+    }
+
+    fn set_name(&self, name: String) {
+        self.extra.borrow_mut().get_or_insert_default().name = Some(name);
+    }
+
+    /// The message of the stored panic (empty if none).
+    fn panic_message(&self) -> String {
+        self.extra
+            .borrow()
+            .as_ref()
+            .map(|e| e.panic_message.clone())
+            .unwrap_or_default()
     }
 
     fn done(&self) -> bool {
@@ -149,7 +180,7 @@ impl Header {
             return false;
         }
         // Take the handle out before dropping it: dropping may reschedule the task.
-        let handle = self.handle.borrow_mut().take();
+        let handle = self.handle.take();
         drop(handle);
         true
     }
@@ -160,7 +191,7 @@ impl Header {
         if let Some(lp) = self.lp.upgrade() {
             lp.task_finished(this, state == State::Panicked);
             if self.stop_on_done.get() {
-                lp.shared.push(Item::Stop);
+                lp.ready.borrow_mut().push_back(Item::Stop);
             }
         }
         let waiters = core::mem::take(&mut *self.waiters.borrow_mut());
@@ -172,13 +203,14 @@ impl Header {
     /// Takes the stored panic for someone who awaited the task.
     fn take_panic(&self) -> PanicPayload {
         self.retrieved.set(true);
-        match self.panic.borrow_mut().take() {
+        let payload = self.extra.borrow_mut().as_mut().and_then(|e| e.panic.take());
+        match payload {
             Some(p) => p,
             // Someone else already took the original payload: hand out a copy of its message.
             None => Box::new(format!(
                 "task '{}' panicked: {}",
-                self.name.borrow(),
-                self.panic_message.borrow()
+                self.name(),
+                self.panic_message()
             )),
         }
     }
@@ -198,16 +230,16 @@ impl Header {
     }
 
     fn fmt_task(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.name.borrow();
+        let name = self.name();
+        let coro = (self.coro)();
         match self.state.get() {
-            State::Pending => write!(f, "<Task pending name='{name}' coro=<{}>>", self.coro),
-            State::Finished => write!(f, "<Task finished name='{name}' coro=<{}>>", self.coro),
-            State::Cancelled => write!(f, "<Task cancelled name='{name}' coro=<{}>>", self.coro),
+            State::Pending => write!(f, "<Task pending name='{name}' coro=<{coro}>>"),
+            State::Finished => write!(f, "<Task finished name='{name}' coro=<{coro}>>"),
+            State::Cancelled => write!(f, "<Task cancelled name='{name}' coro=<{coro}>>"),
             State::Panicked => write!(
                 f,
-                "<Task finished name='{name}' coro=<{}> panic={:?}>",
-                self.coro,
-                self.panic_message.borrow()
+                "<Task finished name='{name}' coro=<{coro}> panic={:?}>",
+                self.panic_message()
             ),
         }
     }
@@ -215,9 +247,9 @@ impl Header {
     pub(crate) fn never_retrieved_report(&self) -> String {
         format!(
             "Task panic was never retrieved\nfuture: <Task finished name='{}' coro=<{}> panic={:?}>",
-            self.name.borrow(),
-            self.coro,
-            self.panic_message.borrow()
+            self.name(),
+            (self.coro)(),
+            self.panic_message()
         )
     }
 }
@@ -302,10 +334,14 @@ impl<F: Future<Output = T>, T: 'static> Future for TaskFuture<F, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
         let cell = &this.guard.cell;
-        let erased: Rc<dyn Erased> = cell.clone();
-        let _enter = EnterTask::new(erased.clone());
+        let _enter = EnterTask::new(cell.clone());
         let fut = this.fut;
-        match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+        let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
+        if polled.as_ref().is_ok_and(Poll::is_pending) {
+            return Poll::Pending;
+        }
+        let erased: Rc<dyn Erased> = cell.clone();
+        match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(out)) => {
                 *cell.output.borrow_mut() = Some(out);
@@ -313,10 +349,14 @@ impl<F: Future<Output = T>, T: 'static> Future for TaskFuture<F, T> {
                 Poll::Ready(())
             }
             Err(payload) => {
-                payload_message(payload.as_ref())
-                    .unwrap_or("<non-string payload>")
-                    .clone_into(&mut cell.header.panic_message.borrow_mut());
-                *cell.header.panic.borrow_mut() = Some(payload);
+                {
+                    let mut extra = cell.header.extra.borrow_mut();
+                    let extra = extra.get_or_insert_default();
+                    payload_message(payload.as_ref())
+                        .unwrap_or("<non-string payload>")
+                        .clone_into(&mut extra.panic_message);
+                    extra.panic = Some(payload);
+                }
                 cell.header.finish(&erased, State::Panicked);
                 Poll::Ready(())
             }
@@ -356,12 +396,12 @@ impl<T: 'static> Task<T> {
 
     /// The task's name, `Task-N` unless [`set_name`](Task::set_name) changed it.
     pub fn name(&self) -> String {
-        self.cell.header.name.borrow().clone()
+        self.cell.header.name()
     }
 
     /// Renames the task (shown by `Debug` and in panic reports).
     pub fn set_name(&self, name: impl Into<String>) {
-        *self.cell.header.name.borrow_mut() = name.into();
+        self.cell.header.set_name(name.into());
     }
 
     /// A future that waits for the task and reports how it ended, instead of re-raising.
@@ -465,12 +505,12 @@ impl AnyTask {
 
     /// The task's name.
     pub fn name(&self) -> String {
-        self.cell.header().name.borrow().clone()
+        self.cell.header().name()
     }
 
     /// Renames the task.
     pub fn set_name(&self, name: impl Into<String>) {
-        *self.cell.header().name.borrow_mut() = name.into();
+        self.cell.header().set_name(name.into());
     }
 
     /// Whether both handles refer to the same task.

@@ -1,6 +1,13 @@
 //! Clocks, the timer heap and `sleep`.
+//!
+//! Timers live in the loop: a slab of slots (what a `Sleep` waits for) and a binary heap of
+//! deadlines pointing at slots. A [`Sleep`] holds only the loop's id, its slot index and the
+//! slot's generation, so registering a timer allocates nothing once the slab and heap have grown,
+//! and `Sleep` stays `Send`. Dropping a pending `Sleep` frees its slot at once and leaves a stale
+//! heap entry behind (recognised by its generation); when stale entries are more than half of the
+//! heap, the heap is rebuilt without them, as asyncio does with cancelled timer handles.
 
-use crate::event_loop::{LoopInner, running_loop};
+use crate::event_loop::{running_loop, with_running};
 use core::cell::Cell;
 use core::cmp::Ordering;
 use core::fmt;
@@ -8,8 +15,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BinaryHeap;
 use std::time::Instant;
 
 /// Where a loop's time comes from.
@@ -29,39 +35,22 @@ impl Clock {
     }
 }
 
-/// What a timer and the sleep that set it share. `Send + Sync` because the fired timer travels
-/// through the loop's ready queue, which other threads push to.
-pub(crate) struct TimerSlot {
-    fired: AtomicBool,
-    cancelled: AtomicBool,
-    waker: Mutex<Option<Waker>>,
-}
-
-impl TimerSlot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Waker>> {
-        self.waker.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn is_cancelled(&self) -> bool {
-        self.cancelled.load(AtomicOrdering::Acquire)
-    }
-
-    /// Runs as a ready-queue item: marks the sleep done and wakes its task (one more hop, as
-    /// asyncio's timer callback sets a future whose done-callback wakes the task).
-    pub(crate) fn fire(&self) {
-        self.fired.store(true, AtomicOrdering::Release);
-        let waker = self.lock().take();
-        if let Some(w) = waker {
-            w.wake();
-        }
-    }
+/// What a timer slot holds.
+enum Slot {
+    /// Unused; its index is on the free list.
+    Free,
+    /// A pending sleep and the waker of the task that awaits it.
+    Waiting(Waker),
+    /// The deadline passed and the task was woken; the sleep has not seen it yet.
+    Fired,
 }
 
 /// An entry of the timer heap, ordered by deadline, then by creation (FIFO tie-break).
-pub(crate) struct TimerEntry {
-    pub(crate) deadline: Duration,
-    pub(crate) seq: u64,
-    pub(crate) slot: Arc<TimerSlot>,
+struct TimerEntry {
+    deadline: Duration,
+    seq: u64,
+    slot: u32,
+    generation: u32,
 }
 
 impl PartialEq for TimerEntry {
@@ -82,6 +71,118 @@ impl Ord for TimerEntry {
     // Reversed, so that `BinaryHeap` (a max-heap) pops the earliest deadline first.
     fn cmp(&self, other: &Self) -> Ordering {
         (other.deadline, other.seq).cmp(&(self.deadline, self.seq))
+    }
+}
+
+/// A loop's timers: the heap of deadlines and the slots they point at.
+#[derive(Default)]
+pub(crate) struct Timers {
+    heap: BinaryHeap<TimerEntry>,
+    /// Each slot with its generation, bumped whenever the slot is freed.
+    slots: Vec<(u32, Slot)>,
+    free: Vec<u32>,
+    /// Heap entries whose slot was freed before they fired.
+    stale: usize,
+    seq: u64,
+}
+
+impl Timers {
+    /// Registers a timer due at `deadline` that wakes `waker`; returns its slot and generation.
+    fn add(&mut self, deadline: Duration, waker: Waker) -> (u32, u32) {
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push((0, Slot::Free));
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 timers at once")
+            }
+        };
+        let entry = &mut self.slots[slot as usize];
+        entry.1 = Slot::Waiting(waker);
+        let generation = entry.0;
+        self.seq += 1;
+        self.heap.push(TimerEntry {
+            deadline,
+            seq: self.seq,
+            slot,
+            generation,
+        });
+        (slot, generation)
+    }
+
+    /// Whether the heap entry still refers to a live timer.
+    fn is_live(&self, entry: &TimerEntry) -> bool {
+        self.slots
+            .get(entry.slot as usize)
+            .is_some_and(|(g, s)| *g == entry.generation && matches!(s, Slot::Waiting(_)))
+    }
+
+    /// Frees a slot (its sleep finished or was dropped) and returns the waker it held.
+    fn release(&mut self, slot: u32, generation: u32) -> Option<Waker> {
+        let entry = self.slots.get_mut(slot as usize)?;
+        if entry.0 != generation {
+            return None;
+        }
+        entry.0 = entry.0.wrapping_add(1);
+        let old = core::mem::replace(&mut entry.1, Slot::Free);
+        self.free.push(slot);
+        match old {
+            Slot::Waiting(waker) => {
+                // The heap entry is still there and now stale.
+                self.stale += 1;
+                if self.stale > 64 && self.stale * 2 > self.heap.len() {
+                    let slots = &self.slots;
+                    self.heap.retain(|e| {
+                        slots.get(e.slot as usize).is_some_and(|(g, s)| {
+                            *g == e.generation && matches!(s, Slot::Waiting(_))
+                        })
+                    });
+                    self.stale = 0;
+                }
+                Some(waker)
+            }
+            Slot::Fired | Slot::Free => None,
+        }
+    }
+
+    /// The deadline of the earliest live timer, dropping stale entries from the top.
+    pub(crate) fn next_deadline(&mut self) -> Option<Duration> {
+        while let Some(top) = self.heap.peek() {
+            if self.is_live(top) {
+                return Some(top.deadline);
+            }
+            self.heap.pop();
+            self.stale = self.stale.saturating_sub(1);
+        }
+        None
+    }
+
+    /// Pops the next live timer due at `now`, as (slot, generation).
+    pub(crate) fn pop_due(&mut self, now: Duration) -> Option<(u32, u32)> {
+        while let Some(top) = self.heap.peek() {
+            if top.deadline > now {
+                return None;
+            }
+            let entry = self.heap.pop()?;
+            if self.is_live(&entry) {
+                return Some((entry.slot, entry.generation));
+            }
+            self.stale = self.stale.saturating_sub(1);
+        }
+        None
+    }
+
+    /// Runs as a ready-queue item: marks the timer fired and returns the waker of its task (one
+    /// more hop than waking at once, as asyncio's timer callback sets a future whose
+    /// done-callback wakes the task).
+    pub(crate) fn fire(&mut self, slot: u32, generation: u32) -> Option<Waker> {
+        let entry = self.slots.get_mut(slot as usize)?;
+        if entry.0 != generation || !matches!(entry.1, Slot::Waiting(_)) {
+            return None;
+        }
+        match core::mem::replace(&mut entry.1, Slot::Fired) {
+            Slot::Waiting(waker) => Some(waker),
+            Slot::Fired | Slot::Free => None,
+        }
     }
 }
 
@@ -107,7 +208,12 @@ pub fn sleep(duration: Duration) -> Sleep {
 enum SleepState {
     Start,
     Yielded,
-    Waiting(Arc<TimerSlot>),
+    /// Registered with the loop `loop_id`, in timer slot `slot` of generation `generation`.
+    Waiting {
+        loop_id: u64,
+        slot: u32,
+        generation: u32,
+    },
     Done,
 }
 
@@ -130,7 +236,7 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match &self.state {
+        match self.state {
             SleepState::Start if self.duration.is_zero() => {
                 self.state = SleepState::Yielded;
                 cx.waker().wake_by_ref();
@@ -146,26 +252,48 @@ impl Future for Sleep {
                         self.duration
                     );
                 };
-                let slot = Arc::new(TimerSlot {
-                    fired: AtomicBool::new(false),
-                    cancelled: AtomicBool::new(false),
-                    waker: Mutex::new(Some(cx.waker().clone())),
-                });
-                LoopInner::add_timer(&lp, self.duration, Arc::clone(&slot));
-                self.state = SleepState::Waiting(slot);
+                let deadline = lp.now().saturating_add(self.duration);
+                let (slot, generation) = lp.timers.borrow_mut().add(deadline, cx.waker().clone());
+                self.state = SleepState::Waiting {
+                    loop_id: lp.id(),
+                    slot,
+                    generation,
+                };
                 Poll::Pending
             }
-            SleepState::Waiting(slot) => {
-                if slot.fired.load(AtomicOrdering::Acquire) {
-                    self.state = SleepState::Done;
-                    return Poll::Ready(());
+            SleepState::Waiting {
+                loop_id,
+                slot,
+                generation,
+            } => {
+                let fired = with_running(loop_id, |lp| {
+                    let mut timers = lp.timers.borrow_mut();
+                    match timers.slots.get_mut(slot as usize) {
+                        Some((g, Slot::Waiting(w))) if *g == generation => {
+                            if !w.will_wake(cx.waker()) {
+                                *w = cx.waker().clone();
+                            }
+                            false
+                        }
+                        Some((g, Slot::Fired)) if *g == generation => {
+                            timers.release(slot, generation);
+                            true
+                        }
+                        _ => true,
+                    }
+                });
+                match fired {
+                    Some(true) => {
+                        self.state = SleepState::Done;
+                        Poll::Ready(())
+                    }
+                    Some(false) => Poll::Pending,
+                    None => panic!(
+                        "coro_loop::sleep({:?}) was polled outside the event loop it started on; \
+                         a sleep belongs to one running loop",
+                        self.duration
+                    ),
                 }
-                let mut waker = slot.lock();
-                match &*waker {
-                    Some(w) if w.will_wake(cx.waker()) => {}
-                    _ => *waker = Some(cx.waker().clone()),
-                }
-                Poll::Pending
             }
             SleepState::Yielded => {
                 self.state = SleepState::Done;
@@ -178,10 +306,20 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Waiting(slot) = &self.state {
-            // Leave the heap entry in place; the loop skips cancelled entries.
-            slot.cancelled.store(true, AtomicOrdering::Release);
-            let waker = slot.lock().take();
+        if let SleepState::Waiting {
+            loop_id,
+            slot,
+            generation,
+        } = self.state
+        {
+            // Free the slot now if the loop is reachable (it runs on this thread, which is where
+            // tasks are dropped). Otherwise the slot stays until the loop fires or drops it.
+            let waker = with_running(loop_id, |lp| {
+                lp.timers
+                    .try_borrow_mut()
+                    .ok()
+                    .and_then(|mut t| t.release(slot, generation))
+            });
             drop(waker);
         }
     }

@@ -8,18 +8,20 @@
 //! Closures, `async` blocks and nested items keep their own `return`, `?` and `self`, so the
 //! visitor does not rewrite inside them.
 
+use crate::kind::Kind;
 use crate::names;
 use crate::signature::Parsed;
 use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, ExprPath, Item, Macro};
+use syn::{Block, Expr, ExprPath, Item, Macro, Stmt};
 
 pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
     let mut checker = Checker {
         name: parsed.sig.ident.to_string(),
         boxed: parsed.boxed,
+        kind: Kind::of(parsed)?,
         errors: None,
     };
     checker.visit_block_mut(body);
@@ -32,6 +34,7 @@ pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
 struct Checker {
     name: String,
     boxed: bool,
+    kind: Kind,
     errors: Option<syn::Error>,
 }
 
@@ -79,8 +82,37 @@ impl VisitMut for Checker {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
-            Expr::Async(_) => {}
+            Expr::Async(a) => {
+                let block = Expr::Block(syn::ExprBlock {
+                    attrs: vec![],
+                    label: None,
+                    block: a.block.clone(),
+                });
+                if let Some(span) = find_yield_macro(&block) {
+                    self.error(syn::Error::new(
+                        span,
+                        "`yield_!` inside an `async` block: the block is a separate future, not \
+                         part of the generator. Move the `yield_!` out of it",
+                    ));
+                }
+            }
+            Expr::Macro(m) if suspend_macro(&m.mac).is_some() => {
+                match self.suspend(&m.mac) {
+                    Ok(mut new) => {
+                        self.visit_expr_mut(&mut new);
+                        *expr = new;
+                    }
+                    Err(err) => self.error(err),
+                }
+            }
             Expr::Closure(c) => {
+                if let Some(span) = find_yield_macro(&c.body) {
+                    self.error(syn::Error::new(
+                        span,
+                        "`yield_!` inside a closure: the closure is not part of the generator's \
+                         state machine. Move the `yield_!` out of the closure",
+                    ));
+                }
                 if c.asyncness.is_none() {
                     if let Some(span) = has_await_in_closure(&c.body) {
                         self.error(syn::Error::new(
@@ -105,29 +137,29 @@ impl VisitMut for Checker {
                 visit_mut::visit_expr_return_mut(self, r);
                 let span = r.return_token.span;
                 let value = r.expr.take().map_or_else(|| quote!(()), |e| quote!(#e));
-                *expr = syn::parse_quote_spanned! {span=>
-                    return ::coro_core::__private::Poll::Ready(#value)
-                };
+                let complete = self.kind.complete(&value);
+                *expr = syn::parse_quote_spanned! {span=> return #complete };
             }
             Expr::Try(t) => {
                 visit_mut::visit_expr_try_mut(self, t);
                 let span = t.question_token.span;
                 let inner = &t.expr;
                 let (v, r) = (names::hidden("__ok"), names::hidden("__residual"));
+                let complete = self
+                    .kind
+                    .complete(&quote!(::coro_core::__private::FromResidual::from_residual(#r)));
                 *expr = syn::parse_quote_spanned! {span=>
                     match ::coro_core::__private::Branch::branch(#inner) {
                         ::coro_core::__private::ControlFlow::Continue(#v) => #v,
-                        ::coro_core::__private::ControlFlow::Break(#r) => {
-                            return ::coro_core::__private::Poll::Ready(
-                                ::coro_core::__private::FromResidual::from_residual(#r),
-                            )
-                        }
+                        ::coro_core::__private::ControlFlow::Break(#r) => return #complete,
                     }
                 };
             }
             Expr::Yield(y) => self.error(syn::Error::new(
                 y.yield_token.span,
-                "`yield` is not supported in a `#[coroutine]` fn",
+                "`yield` cannot be used in a `#[coroutine]` fn (rustc rejects it before the \
+                 attribute runs): write `coro_core::yield_!(value)` in a \
+                 `#[coro_core::coroutine(yield = Type)]` fn",
             )),
             Expr::Unsafe(u)
                 if has_await_in_closure(&Expr::Block(syn::ExprBlock {
@@ -176,6 +208,130 @@ impl VisitMut for Checker {
 
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
         mac.tokens = rename_self_tokens(std::mem::take(&mut mac.tokens));
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(m) = stmt {
+            if suspend_macro(&m.mac).is_some() {
+                // `yield_!(v);` as a statement: the same as the expression statement.
+                let mut expr = Expr::Macro(syn::ExprMacro {
+                    attrs: m.attrs.clone(),
+                    mac: m.mac.clone(),
+                });
+                self.visit_expr_mut(&mut expr);
+                *stmt = Stmt::Expr(expr, Some(m.semi_token.unwrap_or_default()));
+                return;
+            }
+        }
+        visit_mut::visit_stmt_mut(self, stmt);
+    }
+}
+
+/// The two suspension macros of generators.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Suspend {
+    Yield,
+    YieldFrom,
+}
+
+/// `yield_!` / `yield_from!`, spelled bare or with a path (`coro_core::yield_!`).
+fn suspend_macro(mac: &Macro) -> Option<Suspend> {
+    let last = mac.path.segments.last()?;
+    if last.ident == "yield_" {
+        Some(Suspend::Yield)
+    } else if last.ident == "yield_from" {
+        Some(Suspend::YieldFrom)
+    } else {
+        None
+    }
+}
+
+/// The first `yield_!`/`yield_from!` in `expr`, closures and `async` blocks included.
+fn find_yield_macro(expr: &Expr) -> Option<proc_macro2::Span> {
+    struct Find(Option<proc_macro2::Span>);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_macro(&mut self, m: &Macro) {
+            if suspend_macro(m).is_some() {
+                self.0.get_or_insert(m.path.span());
+            }
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut f = Find(None);
+    syn::visit::visit_expr(&mut f, expr);
+    f.0
+}
+
+impl Checker {
+    /// Rewrites a suspension macro into what the later phases already know how to cut at.
+    ///
+    /// Input: `yield_!(v)`. Output: `__coro_yield(v).await`, an await of a marker call that
+    /// `lower` turns into a suspension handing `v` out; its value is what is sent back in.
+    ///
+    /// Input: `yield_from!(inner)`. Output: a loop that starts `inner`, yields each of its values
+    /// and passes each sent value on, breaking with its return value:
+    /// ```text
+    /// { let mut g = inner; let mut sent = None;
+    ///   loop { match (match sent.take() { None => start(pin(&mut g)), Some(v) => resume(pin(&mut g), v) }) {
+    ///       Yielded(y) => sent = Some(yield_!(y)),
+    ///       Complete(r) => break r } } }
+    /// ```
+    fn suspend(&self, mac: &Macro) -> syn::Result<Expr> {
+        let which = suspend_macro(mac).expect("checked by the caller");
+        let span = mac.path.span();
+        let name = if which == Suspend::Yield { "yield_" } else { "yield_from" };
+        if !self.kind.is_generator() {
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`{name}!` in a coroutine that does not yield: declare what it yields with \
+                     `#[coro_core::coroutine(yield = Type)]`"
+                ),
+            ));
+        }
+        let value: Expr = if mac.tokens.is_empty() {
+            syn::parse_quote!(())
+        } else {
+            mac.parse_body()?
+        };
+        let marker = names::yield_marker();
+        if which == Suspend::Yield {
+            return Ok(syn::parse_quote_spanned!(span=> #marker(#value).await));
+        }
+        if matches!(self.kind, Kind::Stream { .. }) {
+            return Err(syn::Error::new(
+                span,
+                "`yield_from!` delegates to a generator; an async generator cannot delegate \
+                 yet: loop over the inner generator and `yield_!` each value",
+            ));
+        }
+        let (inner, sent, st, y, r, v) = (
+            names::hidden("__inner"),
+            names::hidden("__sent"),
+            names::hidden("__st"),
+            names::hidden("__y"),
+            names::hidden("__r"),
+            names::hidden("__v"),
+        );
+        let p = quote!(::coro_core::__private);
+        Ok(syn::parse_quote_spanned! {span=> {
+            let mut #inner = #value;
+            let mut #sent = ::core::option::Option::None;
+            loop {
+                let #st = match ::core::option::Option::take(&mut #sent) {
+                    ::core::option::Option::None =>
+                        #p::Generator::start(#p::Pin::new(&mut #inner)),
+                    ::core::option::Option::Some(#v) =>
+                        #p::Generator::resume(#p::Pin::new(&mut #inner), #v),
+                };
+                match #st {
+                    #p::GeneratorState::Yielded(#y) => {
+                        #sent = ::core::option::Option::Some(#marker(#y).await);
+                    }
+                    #p::GeneratorState::Complete(#r) => break #r,
+                }
+            }
+        }})
     }
 }
 

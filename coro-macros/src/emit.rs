@@ -21,6 +21,7 @@
 //! are not printed. A suspended variant stores the future first and the locals innermost-first,
 //! so dropping a suspended coroutine drops them in the order rustc's `async fn` would.
 
+use crate::kind::Kind;
 use crate::liveness::{Payloads, redeclared, reverse_post_order};
 use crate::lower::{Cont, Lowered, Node};
 use crate::names;
@@ -30,6 +31,7 @@ use quote::{format_ident, quote, quote_spanned};
 use std::collections::HashMap;
 
 pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenStream {
+    let kind = Kind::of(parsed).unwrap_or(Kind::Coroutine);
     let order = reverse_post_order(l);
     let variant: HashMap<usize, Ident> = order
         .iter()
@@ -37,6 +39,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         .map(|(i, &s)| (s, format_ident!("S{}", i)))
         .collect();
     let e = Emitter {
+        kind: &kind,
         l,
         payloads,
         redeclared: redeclared(l, payloads),
@@ -60,7 +63,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 field(quote!(#slot));
             }
         } else {
-            if l.states[s].resume {
+            if l.states[s].resume && !l.states[s].yields {
                 let fut = names::hidden("__fut");
                 field(quote!(#[pin] #fut));
             }
@@ -104,27 +107,45 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let closure_ret = if mentions_impl(quote!(#output)) {
         TokenStream::new()
     } else {
-        quote!(-> ::coro_core::__private::Poll<#output>)
+        let step_output = kind.step_output(output);
+        quote!(-> #step_output)
     };
     let name = parsed.sig.ident.to_string();
-    let (state, cx) = (names::hidden("__state"), names::hidden("__cx"));
+    let (state, cx, resume) = (
+        names::hidden("__state"),
+        names::hidden("__cx"),
+        names::hidden("__resume"),
+    );
+    // What the step gets besides the state: the task context, or for a generator the value
+    // sent in (`None` when it is started).
+    let input = match &kind {
+        Kind::Generator { resume_ty, .. } => {
+            quote!(#resume: ::core::option::Option<#resume_ty>)
+        }
+        Kind::Coroutine | Kind::Stream { .. } => {
+            quote!(#cx: &mut ::coro_core::__private::Context<'_>)
+        }
+    };
     let dispatch = &e.dispatch;
     let underscores = generics.iter().map(|_| quote!(_));
     let unit_init: Option<TokenStream> = needs_unit.then(|| quote!(#unit: ()));
+    let new_frame = kind.frame();
     let frame = quote! {
-        ::coro_core::__private::Frame::new(
-            #name,
+        #new_frame(
             __CoroState::S0 { #(#start_fields,)* #unit_init },
             #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unreachable_code, clippy::all, clippy::pedantic)]
             move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
-                  #cx: &mut ::coro_core::__private::Context<'_>| #closure_ret {
+                  #input| #closure_ret {
                 #dispatch: loop {
                     match #state.as_mut().project() {
                         #(#arms)*
-                        __CoroProj::__Running => ::core::unreachable!("a coroutine state is never left in `Running`"),
+                        __CoroProj::__Running | __CoroProj::__Done | __CoroProj::__Panicked => {
+                            ::core::unreachable!("the frame only steps a suspended state")
+                        }
                     }
                 }
             },
+            || #name,
         )
     };
     let body = if parsed.boxed {
@@ -143,8 +164,9 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         &sig.generics,
         &sig.generics.where_clause,
     );
-    let ret = return_type(parsed);
-    let must_use = must_use(attrs);
+    let ret = return_type(parsed, &kind);
+    let must_use = must_use(attrs, &kind);
+    let phase = quote!(::coro_core::__private::Phase);
     quote! {
         #(#attrs)*
         #must_use
@@ -155,7 +177,25 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
                 enum __CoroState<#(#generics),*> {
                     #(#variants,)*
+                    // While an arm runs, its variant's fields live on the stack.
                     __Running,
+                    __Done,
+                    __Panicked,
+                }
+            }
+            // The life cycle is the enum's own: no flag beside it, so no extra bytes.
+            #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+            impl<#(#generics),*> ::coro_core::__private::StateEnum for __CoroState<#(#generics),*> {
+                const DONE: Self = Self::__Done;
+                const PANICKED: Self = Self::__Panicked;
+                #[inline]
+                fn phase(&self) -> #phase {
+                    match self {
+                        Self::S0 { .. } => #phase::Created,
+                        Self::__Done => #phase::Done,
+                        Self::__Panicked => #phase::Panicked,
+                        _ => #phase::Suspended,
+                    }
                 }
             }
             #body
@@ -163,21 +203,22 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     }
 }
 
-fn must_use(attrs: &[syn::Attribute]) -> TokenStream {
+fn must_use(attrs: &[syn::Attribute], kind: &Kind) -> TokenStream {
     if attrs.iter().any(|a| a.path().is_ident("must_use")) {
         TokenStream::new()
     } else {
-        quote!(#[must_use = "coroutines do nothing unless awaited or scheduled"])
+        let text = kind.must_use();
+        quote!(#[must_use = #text])
     }
 }
 
 /// The coroutine's return type as callers see it.
-pub(crate) fn return_type(parsed: &Parsed) -> TokenStream {
+pub(crate) fn return_type(parsed: &Parsed, kind: &Kind) -> TokenStream {
     let output = &parsed.output;
     if parsed.boxed {
         quote!(::core::pin::Pin<::std::boxed::Box<dyn ::coro_core::Coroutine<Output = #output>>>)
     } else {
-        quote!(impl ::coro_core::Coroutine<Output = #output> + ::core::fmt::Debug)
+        kind.object_type(output)
     }
 }
 
@@ -190,12 +231,14 @@ pub(crate) fn stub(parsed: &Parsed) -> TokenStream {
     let span = sig.ident.span();
     let inputs = signature::renamed_inputs(parsed);
     let (ident, generics, where_clause) = (&sig.ident, &sig.generics, &sig.generics.where_clause);
-    let ret = return_type(parsed);
+    let kind = Kind::of(parsed).unwrap_or(Kind::Coroutine);
+    let ret = return_type(parsed, &kind);
     let output = &parsed.output;
+    let args = kind.stub_args();
     let value = if parsed.boxed {
         quote!(::std::boxed::Box::pin(::coro_core::__private::Stub::<#output>::new()))
     } else {
-        quote!(::coro_core::__private::Stub::<#output>::new())
+        quote!(::coro_core::__private::Stub::<#output #args>::new())
     };
     quote_spanned! {span=>
         #(#attrs)*
@@ -215,6 +258,7 @@ fn mentions_impl(tokens: TokenStream) -> bool {
 }
 
 struct Emitter<'a> {
+    kind: &'a Kind,
     l: &'a Lowered,
     payloads: &'a Payloads,
     redeclared: Vec<Vec<usize>>,
@@ -269,7 +313,29 @@ impl Emitter<'_> {
         let fut = names::hidden("__fut");
         let out = names::hidden("__out");
         let input = state.input.map(|v| &self.l.vars.all[v].ident);
-        if state.resume {
+        if state.yields {
+            let input = input.expect("resume states take the output");
+            let resume = names::hidden("__resume");
+            let sent = match self.kind {
+                Kind::Generator { .. } => quote! {
+                    match #resume {
+                        ::core::option::Option::Some(v) => v,
+                        ::core::option::Option::None => ::core::unreachable!("a started generator is resumed with a value"),
+                    }
+                },
+                Kind::Coroutine | Kind::Stream { .. } => quote!(()),
+            };
+            quote! {
+                __CoroProj::#name { .. } => {
+                    let __CoroRepl::#name { #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
+                        ::core::unreachable!()
+                    };
+                    #(#aliases)*
+                    let #input = #sent;
+                    #body
+                }
+            }
+        } else if state.resume {
             let input = input.expect("resume states take the output");
             quote! {
                 __CoroProj::#name { #fut, .. } => {
@@ -351,9 +417,17 @@ impl Emitter<'_> {
                 site,
                 ..
             } => {
-                let fut = names::hidden("__fut");
                 let future = self.substitute(future.clone());
-                self.transfer(*target, &quote!(#fut: #future,), site)
+                if self.l.states[*target].yields {
+                    // Evaluate the yielded value first: it may read what the state stores.
+                    let y = names::hidden("__yielded");
+                    let yielded = self.kind.yielded(&quote!(#y));
+                    let store = self.store(*target, &TokenStream::new(), site);
+                    quote!({ let #y = #future; #store return #yielded; })
+                } else {
+                    let fut = names::hidden("__fut");
+                    self.transfer(*target, &quote!(#fut: #future,), site)
+                }
             }
         }
     }
@@ -364,7 +438,8 @@ impl Emitter<'_> {
         match jump.cont {
             Cont::Return => {
                 let value = value.unwrap_or_else(|| quote!(()));
-                quote!({ return ::coro_core::__private::Poll::Ready(#value); })
+                let complete = self.kind.complete(&value);
+                quote!({ return #complete; })
             }
             Cont::Unreachable => quote!({ #value; ::core::unreachable!() }),
             Cont::State(t, takes) => {
@@ -388,9 +463,18 @@ impl Emitter<'_> {
         first: &TokenStream,
         site: &crate::vars::Visible,
     ) -> TokenStream {
+        let store = self.store(target, first, site);
+        let dispatch = &self.dispatch;
+        quote!({
+            #store
+            continue #dispatch;
+        })
+    }
+
+    /// Moves `first` and then the payload of `target` into the state.
+    fn store(&self, target: usize, first: &TokenStream, site: &crate::vars::Visible) -> TokenStream {
         let name = &self.variant[&target];
         let st = names::hidden("__state");
-        let dispatch = &self.dispatch;
         let fields = self.payloads[target].iter().map(|v| {
             let field = names::var_field(*v);
             let ident = site
@@ -399,10 +483,7 @@ impl Emitter<'_> {
                 .and_then(|(_, n)| n.clone());
             quote!(#field: #ident)
         });
-        quote!({
-            #st.set(__CoroState::#name { #first #(#fields),* });
-            continue #dispatch;
-        })
+        quote!(#st.set(__CoroState::#name { #first #(#fields),* });)
     }
 
     /// Replaces jump markers in user code with the jumps' code.

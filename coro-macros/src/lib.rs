@@ -16,6 +16,7 @@
 
 mod check;
 mod emit;
+mod kind;
 mod liveness;
 mod lower;
 mod names;

@@ -36,6 +36,8 @@ pub(crate) struct State {
     /// The awaited output (resume states) or the construct's value (join states).
     pub input: Option<VarId>,
     pub resume: bool,
+    /// A resume state entered by `yield_!`: no future, the input is the value sent back in.
+    pub yields: bool,
     pub body: Vec<Node>,
 }
 
@@ -170,6 +172,7 @@ impl Lowerer {
             scope: self.vars.visible(),
             input,
             resume,
+            yields: false,
             body: Vec::new(),
         });
         self.states.len() - 1
@@ -245,7 +248,15 @@ impl Lowerer {
                         let input = self.vars.declare(input_ident.clone(), false, false);
                         let target = self.new_state(Some(input), true);
                         let base = &aw.base;
-                        let future = quote!(::coro_core::__private::IntoFuture::into_future(#base));
+                        let future = match &**base {
+                            // `check` wrote `yield_!(v)` as `__coro_yield(v).await`.
+                            Expr::Call(c) if names::is_yield_marker(&c.func) => {
+                                self.states[target].yields = true;
+                                let value = &c.args;
+                                quote!(#value)
+                            }
+                            _ => quote!(::coro_core::__private::IntoFuture::into_future(#base)),
+                        };
                         out.push(Node::Suspend {
                             future,
                             uses,

@@ -35,3 +35,13 @@ pub(crate) fn jump_marker(n: usize) -> Ident {
 pub(crate) fn parse_jump_marker(ident: &Ident) -> Option<usize> {
     ident.to_string().strip_prefix("__coro_jump_")?.parse().ok()
 }
+
+/// The function `check` calls in place of `yield_!(v)` (as `__coro_yield(v).await`) and
+/// `lower` recognises as a yield suspension.
+pub(crate) fn yield_marker() -> Ident {
+    hidden("__coro_yield")
+}
+
+pub(crate) fn is_yield_marker(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("__coro_yield"))
+}

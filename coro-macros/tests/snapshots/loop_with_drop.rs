@@ -1,4 +1,4 @@
-#[must_use = "coroutines do nothing unless awaited or scheduled"]
+#[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
 fn count(
     __arg0: Vec<String>,
 ) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
@@ -8,10 +8,38 @@ fn count(
         G0, G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12 > { S0 { __arg0 : G0 }, S1
         { __v3 : G1, __v2 : G2, __v1 : G3 }, S2 { __v2 : G4, __v1 : G5 }, S3 { #[pin]
         __fut : G6, __v3 : G7, __v2 : G8, __v1 : G9 }, S4 { __v3 : G10, __v2 : G11, __v1
-        : G12 }, __Running, }
+        : G12 }, __Running, __Done, __Panicked, }
+    }
+    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    impl<
+        G0,
+        G1,
+        G2,
+        G3,
+        G4,
+        G5,
+        G6,
+        G7,
+        G8,
+        G9,
+        G10,
+        G11,
+        G12,
+    > ::coro_core::__private::StateEnum
+    for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12> {
+        const DONE: Self = Self::__Done;
+        const PANICKED: Self = Self::__Panicked;
+        #[inline]
+        fn phase(&self) -> ::coro_core::__private::Phase {
+            match self {
+                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
+                Self::__Done => ::coro_core::__private::Phase::Done,
+                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
+                _ => ::coro_core::__private::Phase::Suspended,
+            }
+        }
     }
     ::coro_core::__private::Frame::new(
-        "count",
         __CoroState::S0 { __arg0: __arg0 },
         #[allow(
             unused_mut,
@@ -183,13 +211,14 @@ fn count(
                             }
                         }
                     }
-                    __CoroProj::__Running => {
-                        ::core::unreachable!(
-                            "a coroutine state is never left in `Running`"
-                        )
+                    __CoroProj::__Running
+                    | __CoroProj::__Done
+                    | __CoroProj::__Panicked => {
+                        ::core::unreachable!("the frame only steps a suspended state")
                     }
                 }
             }
         },
+        || "count",
     )
 }

@@ -1,4 +1,4 @@
-#[must_use = "coroutines do nothing unless awaited or scheduled"]
+#[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
 fn load(
     &mut self,
     __arg1: &str,
@@ -7,10 +7,24 @@ fn load(
         #[project = __CoroProj] #[project_replace = __CoroRepl]
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
         G0, G1, G2, G3, G4, G5 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut :
-        G2, __v0 : G3 }, S2 { __v0 : G4, __in : G5 }, __Running, }
+        G2, __v0 : G3 }, S2 { __v0 : G4, __in : G5 }, __Running, __Done, __Panicked, }
+    }
+    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    impl<G0, G1, G2, G3, G4, G5> ::coro_core::__private::StateEnum
+    for __CoroState<G0, G1, G2, G3, G4, G5> {
+        const DONE: Self = Self::__Done;
+        const PANICKED: Self = Self::__Panicked;
+        #[inline]
+        fn phase(&self) -> ::coro_core::__private::Phase {
+            match self {
+                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
+                Self::__Done => ::coro_core::__private::Phase::Done,
+                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
+                _ => ::coro_core::__private::Phase::Suspended,
+            }
+        }
     }
     ::coro_core::__private::Frame::new(
-        "load",
         __CoroState::S0 {
             __arg0: self,
             __arg1: __arg1,
@@ -98,13 +112,14 @@ fn load(
                             return ::coro_core::__private::Poll::Ready(Ok(v));
                         }
                     }
-                    __CoroProj::__Running => {
-                        ::core::unreachable!(
-                            "a coroutine state is never left in `Running`"
-                        )
+                    __CoroProj::__Running
+                    | __CoroProj::__Done
+                    | __CoroProj::__Panicked => {
+                        ::core::unreachable!("the frame only steps a suspended state")
                     }
                 }
             }
         },
+        || "load",
     )
 }

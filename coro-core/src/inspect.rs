@@ -2,8 +2,8 @@
 //! checker.
 //!
 //! Both use autoref specialization: method lookup tries `&Probe<T>` (implemented only when `T`
-//! is a future) before `Probe<T>` (implemented for everything). This module depends on nothing
-//! but `core` and contains no `unsafe`, so it can move into `coro-core` unchanged (see `NEEDS.md`).
+//! is a future) before `Probe<T>` (implemented for everything). Both need nothing
+//! but `core`; `coro-loop` re-exports them under the same names.
 
 use core::future::Future;
 use core::marker::PhantomData;
@@ -90,8 +90,8 @@ pub fn returns<Func: FnReturn<Args>, Args>(_f: &Func) -> Probe<Func::Output> {
 /// ```
 /// fn func1() -> i32 { 10 }
 /// async fn func2() -> i32 { 10 }
-/// assert!(!coro_loop::iscoroutinefunction!(func1));
-/// assert!(coro_loop::iscoroutinefunction!(func2));
+/// assert!(!coro_core::iscoroutinefunction!(func1));
+/// assert!(coro_core::iscoroutinefunction!(func2));
 /// ```
 #[macro_export]
 macro_rules! iscoroutinefunction {
@@ -108,8 +108,8 @@ macro_rules! iscoroutinefunction {
 /// ```
 /// async fn func() -> i32 { 10 }
 /// let f = func();
-/// assert!(coro_loop::iscoroutine!(f));
-/// assert!(!coro_loop::iscoroutine!(10));
+/// assert!(coro_core::iscoroutine!(f));
+/// assert!(!coro_core::iscoroutine!(10));
 /// # drop(f);
 /// ```
 #[macro_export]

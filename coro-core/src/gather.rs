@@ -1,7 +1,7 @@
 //! `gather!` and `gather_all`: await several awaitables at once, outputs in argument order.
 //!
-//! This module depends on nothing but `core`/`std` and contains no `unsafe`, so it can move into
-//! `coro-core` unchanged (see `NEEDS.md`).
+//! They need no event loop (only `core`/`std`), which is why they live here rather than in
+//! `coro-loop`; `coro-loop` re-exports them under the same names.
 //!
 //! Unlike `asyncio.gather`, which wraps each argument in a task, these are join combinators: the
 //! children run inside the awaiting task, each with its own waker, and are polled in the order
@@ -182,7 +182,7 @@ impl<F: Future> fmt::Debug for GatherAll<F> {
 /// If a child panics, the panic goes through the awaiter and the other children are dropped.
 ///
 /// ```
-/// let out = coro_core::block_on(coro_loop::gather_all([1, 2].map(std::future::ready)));
+/// let out = coro_core::block_on(coro_core::gather_all([1, 2].map(std::future::ready)));
 /// assert_eq!(out, vec![1, 2]);
 /// ```
 pub fn gather_all<I>(iter: I) -> GatherAll<<I::Item as IntoFuture>::IntoFuture>
@@ -306,7 +306,7 @@ gather_tuple!(
 ///
 /// ```
 /// let (a, b) = coro_core::block_on(async {
-///     coro_loop::gather!(async { 1 }, async { "two" }).await
+///     coro_core::gather!(async { 1 }, async { "two" }).await
 /// });
 /// assert_eq!((a, b), (1, "two"));
 /// ```

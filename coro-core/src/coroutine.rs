@@ -30,6 +30,7 @@ impl fmt::Display for CoroutineState {
 /// A coroutine object: the value a `#[coroutine]` function returns.
 ///
 /// It is a [`Future`]; awaiting it (or scheduling it on an event loop) runs the body.
+#[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
 pub trait Coroutine: Future {
     /// The name of the function the coroutine was created from.
     fn name(&self) -> &'static str;

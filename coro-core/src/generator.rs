@@ -59,6 +59,7 @@ impl<Y, R> GeneratorState<Y, R> {
 /// Python's `next(g)` is [`start`](Self::start) the first time; `g.send(v)` is
 /// [`resume(v)`](Self::resume) after that. Dropping a generator is Python's `g.close()`: what it
 /// holds is dropped, in reverse declaration order.
+#[must_use = "generators do nothing unless iterated or resumed"]
 pub trait Generator<R = ()> {
     /// What `yield_!` hands out.
     type Yield;
@@ -111,6 +112,8 @@ impl<G: Generator<R> + ?Sized, R> Generator<R> for Pin<Box<G>> {
 /// `yield` cannot be used: rustc rejects it before any attribute macro runs.)
 #[macro_export]
 macro_rules! yield_ {
+    // The attribute invokes this arm once so that importing the macro does not look unused.
+    (@__coro_used) => {};
     ($($value:tt)*) => {
         ::core::compile_error!(
             "`yield_!` can only be used inside a `#[coro_core::coroutine(yield = Type)]` function"
@@ -125,6 +128,7 @@ macro_rules! yield_ {
 /// Only meaningful inside a `#[coro_core::coroutine(yield = Type)]` function.
 #[macro_export]
 macro_rules! yield_from {
+    (@__coro_used) => {};
     ($($inner:tt)*) => {
         ::core::compile_error!(
             "`yield_from!` can only be used inside a `#[coro_core::coroutine(yield = Type)]` function"

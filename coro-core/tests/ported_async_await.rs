@@ -576,6 +576,30 @@ fn the_callers_waker_reaches_the_innermost_future() {
     assert_eq!(counter.0.load(Ordering::SeqCst), 5);
 }
 
+// Macro bug (finding 13, a compile error): `if let` whose body awaits. Delete the `cfg` when
+// fixed.
+#[cfg(any())]
+mod if_let_body_awaits {
+    use super::*;
+
+    twin! {
+        fn if_let_await / if_let_await_ref (v: Option<u32>) -> u32 {
+            let _d = D("d");
+            if let Some(k) = v {
+                return later(k).await;
+            }
+            0
+        }
+    }
+
+    #[test]
+    fn if_let_with_an_await_in_its_body() {
+        for v in [None, Some(4)] {
+            assert_same_at_every_cancel(|| if_let_await_ref(v), || if_let_await(v));
+        }
+    }
+}
+
 // --- Late initialisation (macro bug: finding 1) ---------------------------------------------
 
 // Upstream `conditional-and-guaranteed-initialization.rs`. Delete the `cfg` when fixed.

@@ -215,8 +215,13 @@ fn run_test<FR: Future, FO: Future>(
             );
         }
         // Upstream only fails the operations of the last poll; failing every one is simpler
-        // and still cheap.
-        for failing_op in 1..=want.ops {
+        // and still cheap. Under Miri (100x slower) every third poll count and every third
+        // operation, which still covers failures in polls, in the body's drops and in the drop.
+        let stride = if cfg!(miri) { 3 } else { 1 };
+        if polls % stride != 0 && !want.completed {
+            continue;
+        }
+        for failing_op in (1..=want.ops).step_by(stride) {
             let context = format!("{polls} polls, operation {failing_op} fails");
             let want = one_run(&reference, polls, failing_op, &context);
             injected += 1;

@@ -12,7 +12,7 @@ use crate::kind::Kind;
 use crate::names;
 use crate::signature::Parsed;
 use proc_macro2::{Group, TokenStream, TokenTree};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprPath, Item, Macro, Stmt};
@@ -22,9 +22,18 @@ pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
         name: parsed.sig.ident.to_string(),
         boxed: parsed.boxed,
         kind: Kind::of(parsed)?,
+        output: parsed.output.clone(),
+        recursion_reported: false,
+        suspend_paths: Vec::new(),
         errors: None,
     };
     checker.visit_block_mut(body);
+    // `yield_!(v)` is rewritten away, so a `use coro_core::yield_;` would look unused: invoke
+    // each path once with the marker arm, which expands to nothing.
+    for path in checker.suspend_paths.drain(..).rev() {
+        body.stmts
+            .insert(0, syn::parse_quote!(#path!(@__coro_used);));
+    }
     match checker.errors {
         Some(err) => Err(err),
         None => Ok(()),
@@ -35,6 +44,12 @@ struct Checker {
     name: String,
     boxed: bool,
     kind: Kind,
+    /// The declared return type, which `?` converts its residual into.
+    output: syn::Type,
+    /// One recursion error per function: `f(n - 1).await + f(n - 2).await` is one mistake.
+    recursion_reported: bool,
+    /// The paths `yield_!`/`yield_from!` were spelled with, one of each spelling.
+    suspend_paths: Vec<syn::Path>,
     errors: Option<syn::Error>,
 }
 
@@ -137,7 +152,10 @@ impl VisitMut for Checker {
                 visit_mut::visit_expr_return_mut(self, r);
                 let span = r.return_token.span;
                 let value = r.expr.take().map_or_else(|| quote!(()), |e| quote!(#e));
-                let complete = self.kind.complete(&value);
+                // The wrapper's tokens take the `return`'s span, so a type mismatch is reported
+                // on the user's `return`, not on the attribute.
+                let complete = respan(self.kind.complete(&quote!(__coro_value)), span);
+                let complete = replace_ident(complete, "__coro_value", &value);
                 *expr = syn::parse_quote_spanned! {span=> return #complete };
             }
             Expr::Try(t) => {
@@ -145,9 +163,17 @@ impl VisitMut for Checker {
                 let span = t.question_token.span;
                 let inner = &t.expr;
                 let (v, r) = (names::hidden("__ok"), names::hidden("__residual"));
-                let complete = self
-                    .kind
-                    .complete(&quote!(::coro_core::__private::FromResidual::from_residual(#r)));
+                // Naming the output type, spanned on the `?`, puts a wrong return type's error
+                // on the `?`. `<impl Trait as ..>` is not an expression: infer it then.
+                let output = &self.output;
+                let convert = if mentions_impl(&quote!(#output)) {
+                    quote!(::coro_core::__private::FromResidual::from_residual(#r))
+                } else {
+                    let output = respan(quote!(#output), span);
+                    quote_spanned!(span=> <#output as ::coro_core::__private::FromResidual<_>>::from_residual(#r))
+                };
+                let complete = respan(self.kind.complete(&quote!(__coro_value)), span);
+                let complete = replace_ident(complete, "__coro_value", &convert);
                 *expr = syn::parse_quote_spanned! {span=>
                     match ::coro_core::__private::Branch::branch(#inner) {
                         ::coro_core::__private::ControlFlow::Continue(#v) => #v,
@@ -176,6 +202,10 @@ impl VisitMut for Checker {
                 ));
             }
             Expr::Call(c) if !self.boxed && self.is_self_call(&c.func) => {
+                visit_mut::visit_expr_call_mut(self, c);
+                if std::mem::replace(&mut self.recursion_reported, true) {
+                    return;
+                }
                 let name = &self.name;
                 self.error(syn::Error::new(
                     c.func.span(),
@@ -191,6 +221,10 @@ impl VisitMut for Checker {
                     && m.method == self.name
                     && matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) =>
             {
+                if std::mem::replace(&mut self.recursion_reported, true) {
+                    visit_mut::visit_expr_mut(self, expr);
+                    return;
+                }
                 let name = &self.name;
                 self.error(syn::Error::new(
                     m.method.span(),
@@ -276,7 +310,10 @@ impl Checker {
     ///       Yielded(y) => sent = Some(yield_!(y)),
     ///       Complete(r) => break r } } }
     /// ```
-    fn suspend(&self, mac: &Macro) -> syn::Result<Expr> {
+    fn suspend(&mut self, mac: &Macro) -> syn::Result<Expr> {
+        if !self.suspend_paths.contains(&mac.path) {
+            self.suspend_paths.push(mac.path.clone());
+        }
         let which = suspend_macro(mac).expect("checked by the caller");
         let span = mac.path.span();
         let name = if which == Suspend::Yield { "yield_" } else { "yield_from" };
@@ -380,4 +417,44 @@ fn rename_self_tokens(tokens: TokenStream) -> TokenStream {
         }
     }
     out.into_iter().collect()
+}
+
+/// `tokens` with every span moved to `span` (keeping each token's hygiene).
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut ng = Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(g.span().located_at(span));
+                return TokenTree::Group(ng);
+            }
+            tt.set_span(tt.span().located_at(span));
+            tt
+        })
+        .collect()
+}
+
+/// `tokens` with the identifier `name` replaced by `with` (which keeps its own spans).
+fn replace_ident(tokens: TokenStream, name: &str, with: &TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|tt| match tt {
+            TokenTree::Ident(i) if i == name => with.clone(),
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), replace_ident(g.stream(), name, with));
+                ng.set_span(g.span());
+                TokenTree::Group(ng).into()
+            }
+            other => other.into(),
+        })
+        .collect()
+}
+
+fn mentions_impl(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == "impl",
+        TokenTree::Group(g) => mentions_impl(&g.stream()),
+        _ => false,
+    })
 }

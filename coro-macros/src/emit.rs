@@ -203,8 +203,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     }
 }
 
+/// `#[must_use]` for the function when its return type does not carry one: `Coroutine` and
+/// `Generator` are `#[must_use]` traits themselves (one warning, not two), `Stream` is not.
 fn must_use(attrs: &[syn::Attribute], kind: &Kind) -> TokenStream {
-    if attrs.iter().any(|a| a.path().is_ident("must_use")) {
+    if attrs.iter().any(|a| a.path().is_ident("must_use"))
+        || matches!(kind, Kind::Coroutine | Kind::Generator { .. })
+    {
         TokenStream::new()
     } else {
         let text = kind.must_use();
@@ -423,7 +427,9 @@ impl Emitter<'_> {
                     let y = names::hidden("__yielded");
                     let yielded = self.kind.yielded(&quote!(#y));
                     let store = self.store(*target, &TokenStream::new(), site);
-                    quote!({ let #y = #future; #store return #yielded; })
+                    // The declared type on the binding puts a mismatch on the user's value.
+                    let ty = self.kind.yield_ty().map(|t| quote!(: #t));
+                    quote!({ let #y #ty = #future; #store return #yielded; })
                 } else {
                     let fut = names::hidden("__fut");
                     self.transfer(*target, &quote!(#fut: #future,), site)

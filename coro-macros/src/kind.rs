@@ -44,13 +44,24 @@ impl Kind {
             ));
         }
         if !is_unit(&parsed.output) {
+            let span = match &parsed.sig.output {
+                syn::ReturnType::Type(_, ty) => ty.span(),
+                syn::ReturnType::Default => parsed.sig.output.span(),
+            };
             return Err(syn::Error::new(
-                parsed.sig.output.span(),
+                span,
                 "an async generator (one that uses `.await`) is a `Stream`, which has no \
                  return value: remove the return type",
             ));
         }
         Ok(Self::Stream { yield_ty })
+    }
+
+    pub fn yield_ty(&self) -> Option<&Type> {
+        match self {
+            Self::Coroutine => None,
+            Self::Generator { yield_ty, .. } | Self::Stream { yield_ty } => Some(yield_ty),
+        }
     }
 
     pub fn is_generator(&self) -> bool {

@@ -255,7 +255,10 @@ impl Lowerer {
                                 let value = &c.args;
                                 quote!(#value)
                             }
-                            _ => quote!(::coro_core::__private::IntoFuture::into_future(#base)),
+                            // Spanned on `.await`: a non-future is reported once, there.
+                            _ => quote::quote_spanned!(aw.await_token.span=>
+                                ::coro_core::__private::into_future(#base)
+                            ),
                         };
                         out.push(Node::Suspend {
                             future,
@@ -498,7 +501,8 @@ impl Lowerer {
             match &init.diverge {
                 None => quote!(#prefix #(#attrs)* let #pat = { let #new = #value; #moves #new };),
                 Some((_, els)) => {
-                    quote!(#prefix #(#attrs)* let #pat = { let #new = #value; #moves #new } else #els;)
+                    // Parenthesised: `let P = { .. } else { .. }` does not parse.
+                    quote!(#prefix #(#attrs)* let #pat = ({ let #new = #value; #moves #new }) else #els;)
                 }
             }
         };

@@ -282,8 +282,10 @@ impl Normalizer {
                 for arm in &mut m.arms {
                     if let Some((_, guard)) = &arm.guard {
                         if has_await(guard) {
+                            let span = crate::check::has_await_in_closure(guard)
+                                .unwrap_or_else(|| guard.span());
                             return Err(syn::Error::new(
-                                guard.span(),
+                                span,
                                 "`.await` in a match guard is not supported: await before the \
                                  `match` and bind the result",
                             ));

@@ -110,9 +110,9 @@ impl Config {
         max_cost: 24,
         guard_awaits: false,
         shadow_outer: false,
-        let_else_shadow: false,
+        let_else_shadow: true,
         field_reads: false,
-        reassign_moved: false,
+        reassign_moved: true,
         shadow_params: false,
     };
 

@@ -340,14 +340,25 @@ impl Program {
              {reference}}}\n\
              pub mod ours {{\n\
              use gentest::rt::*;\n\
+             {ours_imports}\
              {ours}}}\n\
              pub const SEED: u64 = {seed:#x};\n\
              pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {{\n\
-             gentest::rt::compare(|| reference::{entry}({args}), || ours::{entry}({args}), || {dummy})\n\
+             gentest::rt::{compare}(|| reference::{entry}({args}), || ours::{entry}({args}), || {dummy})\n\
              }}\n",
             seed = self.seed,
             reference = self.side(Lowering::Rustc),
             ours = self.side(lowering),
+            compare = if lowering == Lowering::Rustc {
+                "compare_rustc"
+            } else {
+                "compare"
+            },
+            ours_imports = if lowering == Lowering::Rustc {
+                "use std::ops::{Coroutine, CoroutineState};\n"
+            } else {
+                ""
+            },
         )
     }
 

@@ -32,17 +32,6 @@ pub enum Verdict {
 /// How long one batch binary may run before the program it is on counts as hanging.
 const TIMEOUT: &str = "30";
 
-impl Verdict {
-    /// A key that stays the same while a program is reduced, if the symptom does.
-    pub fn symptom(&self) -> Option<String> {
-        match self {
-            Self::ReferenceError(_) | Self::Pass(_) | Self::Timeout => None,
-            Self::OursError(e) => Some(format!("does not compile: {}", normalise(e))),
-            Self::Mismatch(sig, _) => Some(sig.clone()),
-        }
-    }
-}
-
 /// Sets up the scratch crate in `dir` (once).
 pub fn scaffold(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("src/generated"))?;
@@ -64,9 +53,10 @@ pub fn scaffold(dir: &Path) -> std::io::Result<()> {
     }
     std::fs::write(
         dir.join("src/main.rs"),
-        "#![allow(warnings)]\nmod generated;\n\
+        "#![feature(coroutines, coroutine_trait, stmt_expr_attributes)]\n\
+         #![allow(warnings)]\nmod generated;\n\
          fn main() {\n\
-             let from: usize = std::env::var(\"DIFFTEST_FROM\").ok().and_then(|s| s.parse().ok()).unwrap_or(0);\n\
+             let from: usize = std::env::var(\"GENTEST_FROM\").ok().and_then(|s| s.parse().ok()).unwrap_or(0);\n\
              for (i, (_, check)) in generated::ALL.iter().enumerate().skip(from) {\n\
                  match check() {\n\
                      Ok(steps) => println!(\"OK {i} {steps}\"),\n\

@@ -400,9 +400,41 @@ where
     A::Return: Debug,
     R: Debug + Sends,
 {
+    compare_runs(
+        |limit| run_rustc(&reference, dummy, R::send, limit),
+        |limit| run_ours(&ours, dummy, R::send, limit),
+    )
+}
+
+/// [`compare`] with rustc's coroutines on both sides (`gentest … --rustc`): checks the
+/// generator and the harness without the macro.
+///
+/// # Errors
+/// The first run on which the two disagree (which would be a harness bug).
+pub fn compare_rustc<A, B, R>(
+    reference: impl Fn() -> A,
+    other: impl Fn() -> B,
+    dummy: impl Fn() -> R + Copy,
+) -> Result<usize, Box<Mismatch>>
+where
+    A: Coroutine<R, Yield = i64>,
+    B: Coroutine<R, Yield = i64, Return = A::Return>,
+    A::Return: Debug,
+    R: Debug + Sends,
+{
+    compare_runs(
+        |limit| run_rustc(&reference, dummy, R::send, limit),
+        |limit| run_rustc(&other, dummy, R::send, limit),
+    )
+}
+
+fn compare_runs(
+    reference: impl Fn(Option<usize>) -> Trace,
+    ours: impl Fn(Option<usize>) -> Trace,
+) -> Result<usize, Box<Mismatch>> {
     let check = |run: RunKind, limit: Option<usize>| {
-        let r = run_rustc(&reference, dummy, R::send, limit);
-        let o = run_ours(&ours, dummy, R::send, limit);
+        let r = reference(limit);
+        let o = ours(limit);
         if r == o {
             Ok(r)
         } else {

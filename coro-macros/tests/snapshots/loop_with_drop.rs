@@ -1,4 +1,3 @@
-#[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
 fn count(
     __arg0: Vec<String>,
 ) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
@@ -114,9 +113,7 @@ fn count(
                                         {
                                             __state
                                                 .set(__CoroState::S3 {
-                                                    __fut: ::coro_core::__private::IntoFuture::into_future(
-                                                        fetch(name),
-                                                    ),
+                                                    __fut: ::coro_core::__private::into_future(fetch(name)),
                                                     __v1: guard,
                                                     __v2: total,
                                                     __v3: __iter1,

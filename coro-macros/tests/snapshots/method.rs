@@ -1,4 +1,3 @@
-#[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
 fn load(
     &mut self,
     __arg1: &str,
@@ -57,7 +56,7 @@ fn load(
                             {
                                 __state
                                     .set(__CoroState::S1 {
-                                        __fut: ::coro_core::__private::IntoFuture::into_future(
+                                        __fut: ::coro_core::__private::into_future(
                                             __self.store.get(key),
                                         ),
                                         __v0: __self,
@@ -89,9 +88,12 @@ fn load(
                                         ::coro_core::__private::ControlFlow::Continue(__ok) => __ok,
                                         ::coro_core::__private::ControlFlow::Break(__residual) => {
                                             return ::coro_core::__private::Poll::Ready(
-                                                ::coro_core::__private::FromResidual::from_residual(
-                                                    __residual,
-                                                ),
+                                                <Result<
+                                                    u32,
+                                                    Error,
+                                                > as ::coro_core::__private::FromResidual<
+                                                    _,
+                                                >>::from_residual(__residual),
                                             );
                                         }
                                     },

@@ -1,4 +1,3 @@
-#[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
 fn add(
     __arg0: u32,
     __arg1: u32,
@@ -57,9 +56,7 @@ fn add(
                         {
                             __state
                                 .set(__CoroState::S1 {
-                                    __fut: ::coro_core::__private::IntoFuture::into_future(
-                                        ready(a),
-                                    ),
+                                    __fut: ::coro_core::__private::into_future(ready(a)),
                                     __v1: b,
                                 });
                             continue '__dispatch;
@@ -85,9 +82,7 @@ fn add(
                         {
                             __state
                                 .set(__CoroState::S2 {
-                                    __fut: ::coro_core::__private::IntoFuture::into_future(
-                                        ready(b),
-                                    ),
+                                    __fut: ::coro_core::__private::into_future(ready(b)),
                                     __v3: x,
                                 });
                             continue '__dispatch;

@@ -38,6 +38,9 @@ fn main() {
     let mut c = coro_core::block_on(Counter::make(1));
     assert_eq!(coro_core::block_on(c.bump(2)), 3);
     assert_eq!(coro_core::block_on(c.peek()), 3);
-    assert_eq!(coro_core::block_on(Box::new(Counter { n: 5 }).boxed_value()), 10);
+    assert_eq!(
+        coro_core::block_on(Box::new(Counter { n: 5 }).boxed_value()),
+        10
+    );
     assert_eq!(coro_core::block_on(c.into_value()), 3);
 }

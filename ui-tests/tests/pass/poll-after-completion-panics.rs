@@ -23,5 +23,8 @@ fn main() {
         .map(ToString::to_string)
         .or_else(|| msg.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    assert!(msg.contains("after completion"), "unexpected panic message: {msg}");
+    assert!(
+        msg.contains("after completion"),
+        "unexpected panic message: {msg}"
+    );
 }

@@ -33,6 +33,7 @@ mod gather;
 #[doc(hidden)]
 pub mod inspect;
 mod try_op;
+mod type_of;
 
 pub use block_on::block_on;
 pub use coro_macros::coroutine;
@@ -53,6 +54,7 @@ pub mod __private {
     };
     pub use crate::inspect;
     pub use crate::try_op::{Branch, FromResidual};
+    pub use crate::type_of::{TypeOf, type_of};
     pub use core::future::{Future, IntoFuture};
     pub use core::ops::ControlFlow;
     pub use core::pin::Pin;

@@ -333,3 +333,52 @@ fn no_await() -> u32 {
 fn coroutine_without_await() {
     assert_eq!(block_on(no_await()), 7);
 }
+
+#[coro_core::coroutine]
+fn reassigned_after_move(mut a: u8) -> u16 {
+    drop(a); // a by-value use: `a` may be moved, so it is not stored across the await
+    ready_later(()).await;
+    a = 200; // a new value; `a` must still be a `u8` here, not an `i32`
+    u16::from(a.wrapping_add(100))
+}
+
+#[coro_core::coroutine]
+fn deferred_init(flag: bool) -> u32 {
+    let x;
+    let y;
+    if flag {
+        x = ready_later(1).await;
+        y = 2;
+    } else {
+        x = 10;
+        y = ready_later(20).await;
+    }
+    x + y
+}
+
+fn consume(t: Tracer) -> u32 {
+    drop(t);
+    1
+}
+
+#[coro_core::coroutine]
+fn replace_moved(mut t: Tracer) -> u32 {
+    let n = consume(t) + ready_later(1).await;
+    t = Tracer("replacement");
+    log("end");
+    drop(t);
+    n
+}
+
+#[test]
+fn moved_and_deferred_variables_get_new_values_after_a_suspension() {
+    assert_eq!(block_on(reassigned_after_move(7)), 44);
+    assert_eq!(block_on(deferred_init(true)), 3);
+    assert_eq!(block_on(deferred_init(false)), 30);
+    assert_eq!(block_on(replace_moved(Tracer("first"))), 2);
+    assert_eq!(
+        take_log(),
+        ["drop first", "end", "drop replacement"],
+        "the moved value drops when consumed, the new one when dropped"
+    );
+}

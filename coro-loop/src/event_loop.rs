@@ -17,16 +17,19 @@ use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::future::IntoFuture;
 use core::time::Duration;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::thread::{self, Thread};
+
+/// A task step; its metadata is the id of the loop that owns the task.
+pub(crate) type Runnable = async_task::Runnable<u64>;
 
 /// Something the loop runs in its turn.
 pub(crate) enum Item {
     /// One step of a task.
-    Run(async_task::Runnable),
+    Run(Runnable),
     /// A due timer (its slot and generation): wakes the sleeping task.
     Fire(u32, u32),
     /// `run_until_complete`'s future finished: stop after this iteration.
@@ -37,7 +40,7 @@ pub(crate) enum Item {
 pub(crate) struct Shared {
     /// Which loop this is, to recognise it as the thread's running loop.
     id: u64,
-    remote: Mutex<VecDeque<async_task::Runnable>>,
+    remote: Mutex<VecDeque<Runnable>>,
     /// Whether `remote` may be non-empty; saves taking the lock on every iteration.
     has_remote: AtomicBool,
     /// The loop's thread, unparked when an item arrives while the loop sleeps.
@@ -46,20 +49,41 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<async_task::Runnable>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Runnable>> {
         self.remote.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Schedules a task step (`call_soon`): straight onto the ready queue when this is the loop
     /// running on the calling thread, else onto the remote queue, waking the loop if it waits.
-    fn schedule(&self, runnable: async_task::Runnable) {
+    ///
+    /// A plain function (no captures), so that async-task keeps no per-task copy of it and
+    /// takes no extra reference on each wake-up; the loop is found by the id in the metadata:
+    /// the running loop through a thread-local, any other through [`LOOPS`].
+    pub(crate) fn schedule(runnable: Runnable) {
+        let id = *runnable.metadata();
         let mut runnable = Some(runnable);
-        with_running(self.id, |lp| {
-            if let Ok(mut ready) = lp.ready.try_borrow_mut() {
-                ready.extend(runnable.take().map(Item::Run));
+        with_running(id, |lp| {
+            if let Ok(mut ready) = lp.ready.try_borrow_mut()
+                && let Some(r) = runnable.take()
+            {
+                ready.push_back(Item::Run(r));
             }
         });
         let Some(runnable) = runnable else { return };
+        let shared = LOOPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+            .and_then(Weak::upgrade);
+        match shared {
+            Some(shared) => shared.push_remote(runnable),
+            // The loop is gone and its tasks with it; dropping the step here would drop a
+            // thread-bound future on whatever thread woke it, so leave it be.
+            None => core::mem::forget(runnable),
+        }
+    }
+
+    fn push_remote(&self, runnable: Runnable) {
         self.lock().push_back(runnable);
         self.has_remote.store(true, Ordering::SeqCst);
         if self.sleeping.load(Ordering::SeqCst) {
@@ -68,8 +92,9 @@ impl Shared {
     }
 
     /// Takes everything other threads scheduled.
-    fn take_remote(&self) -> VecDeque<async_task::Runnable> {
-        if !self.has_remote.swap(false, Ordering::SeqCst) {
+    fn take_remote(&self) -> VecDeque<Runnable> {
+        if !self.has_remote.load(Ordering::Acquire) || !self.has_remote.swap(false, Ordering::SeqCst)
+        {
             return VecDeque::new();
         }
         core::mem::take(&mut *self.lock())
@@ -92,6 +117,8 @@ impl Shared {
 static TASK_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Counter behind loop ids.
 static LOOP_COUNTER: AtomicU64 = AtomicU64::new(0);
+/// Every live loop by id, for wake-ups that do not come from the loop's own running thread.
+static LOOPS: Mutex<BTreeMap<u64, Weak<Shared>>> = Mutex::new(BTreeMap::new());
 
 type ExceptionHandler = Box<dyn FnMut(&str)>;
 
@@ -220,9 +247,13 @@ impl LoopInner {
             }
             self.take_remote();
         }
-        let now = self.now();
         {
             let mut timers = self.timers.borrow_mut();
+            let now = if timers.is_empty() {
+                Duration::ZERO
+            } else {
+                self.now()
+            };
             let mut ready = self.ready.borrow_mut();
             while let Some((slot, generation)) = timers.pop_due(now) {
                 ready.push_back(Item::Fire(slot, generation));
@@ -309,6 +340,8 @@ impl Drop for LoopInner {
             self.closed.set(true);
             self.shutdown();
         }
+        let mut loops = LOOPS.lock().unwrap_or_else(PoisonError::into_inner);
+        loops.remove(&self.shared.id);
     }
 }
 
@@ -337,15 +370,20 @@ impl Builder {
         } else {
             Clock::Real(std::time::Instant::now())
         };
+        let shared = Arc::new(Shared {
+            id: LOOP_COUNTER.fetch_add(1, Ordering::Relaxed) + 1,
+            remote: Mutex::new(VecDeque::new()),
+            has_remote: AtomicBool::new(false),
+            thread: thread::current(),
+            sleeping: AtomicBool::new(false),
+        });
+        LOOPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(shared.id, Arc::downgrade(&shared));
         EventLoop {
             inner: Rc::new(LoopInner {
-                shared: Arc::new(Shared {
-                    id: LOOP_COUNTER.fetch_add(1, Ordering::Relaxed) + 1,
-                    remote: Mutex::new(VecDeque::new()),
-                    has_remote: AtomicBool::new(false),
-                    thread: thread::current(),
-                    sleeping: AtomicBool::new(false),
-                }),
+                shared,
                 ready: RefCell::new(VecDeque::new()),
                 clock,
                 timers: RefCell::new(Timers::default()),
@@ -480,12 +518,13 @@ impl EventLoop {
         let id = TASK_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
         let header = Header::new(id, task::coro_name::<F>, Rc::downgrade(&self.inner));
         let cell = Rc::new(TaskCell::new(header));
-        let shared = Arc::clone(&self.inner.shared);
         let future = TaskFuture {
             fut,
             guard: DoneGuard { cell: cell.clone() },
         };
-        let (runnable, handle) = async_task::spawn_local(future, move |r| shared.schedule(r));
+        let (runnable, handle) = async_task::Builder::new()
+            .metadata(self.inner.id())
+            .spawn_local(move |_| future, Shared::schedule);
         cell.header.handle.set(Some(handle));
         self.inner.tasks.borrow_mut().insert(cell.clone());
         runnable.schedule();

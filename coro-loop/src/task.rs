@@ -93,7 +93,7 @@ pub(crate) struct Header {
     coro: fn() -> &'static str,
     waiters: RefCell<Vec<Waker>>,
     /// The async-task handle; dropping it cancels the task. `None` once cancellation was asked.
-    pub(crate) handle: Cell<Option<async_task::Task<()>>>,
+    pub(crate) handle: Cell<Option<async_task::Task<(), u64>>>,
     /// What few tasks need (a new name, a panic), boxed so the common task stays small.
     extra: RefCell<Option<Box<Extra>>>,
     lp: Weak<LoopInner>,

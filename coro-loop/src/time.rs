@@ -109,6 +109,11 @@ impl Timers {
         (slot, generation)
     }
 
+    /// Whether no timer is registered (stale entries count as registered).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
     /// Whether the heap entry still refers to a live timer.
     fn is_live(&self, entry: &TimerEntry) -> bool {
         self.slots

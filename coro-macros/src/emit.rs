@@ -39,6 +39,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         .map(|(i, &s)| (s, format_ident!("S{}", i)))
         .collect();
     let e = Emitter {
+        mentioned: std::cell::RefCell::default(),
         kind: &kind,
         l,
         payloads,
@@ -262,6 +263,8 @@ fn mentions_impl(tokens: TokenStream) -> bool {
 }
 
 struct Emitter<'a> {
+    /// The variables the arm being printed reads, assigns or stores (see `Node::Code::uninit`).
+    mentioned: std::cell::RefCell<std::collections::BTreeSet<usize>>,
     kind: &'a Kind,
     l: &'a Lowered,
     payloads: &'a Payloads,
@@ -273,6 +276,7 @@ struct Emitter<'a> {
 impl Emitter<'_> {
     fn arm(&self, s: usize) -> TokenStream {
         let state = &self.l.states[s];
+        *self.mentioned.borrow_mut() = mentioned(self.l, self.payloads, &state.body);
         let name = &self.variant[&s];
         let st = names::hidden("__state");
         let cx = names::hidden("__cx");
@@ -300,6 +304,13 @@ impl Emitter<'_> {
             } else if self.redeclared[s].contains(id) {
                 let m = var.mutable.then(|| quote!(mut));
                 aliases.push(quote!(let #m #ident;));
+                // Pin the type with an assignment that never runs (see `Var::type_of`).
+                let companion = var.type_of.and_then(|c| {
+                    state.scope.iter().find(|(v, _)| *v == c).and_then(|(_, n)| n.clone())
+                });
+                if let (Some(companion), true) = (companion, var.mutable) {
+                    aliases.push(quote!(if false { #ident = #companion.never(); }));
+                }
             } else if let Some((src, mutable)) = var.alias {
                 if self.payloads[s].contains(&src) {
                     let src_name = state
@@ -383,6 +394,9 @@ impl Emitter<'_> {
 
     fn node(&self, node: &Node) -> TokenStream {
         match node {
+            Node::Code {
+                uninit: true, defs, ..
+            } if !defs.iter().any(|d| self.mentioned.borrow().contains(d)) => TokenStream::new(),
             Node::Code { tokens, .. } => self.substitute(tokens.clone()),
             Node::Block(b) => {
                 let inner = self.nodes(b);
@@ -510,4 +524,61 @@ impl Emitter<'_> {
             })
             .collect()
     }
+}
+
+/// Variables that `nodes` (one arm) reads, assigns, or stores when it leaves for another state.
+fn mentioned(l: &Lowered, payloads: &Payloads, nodes: &[Node]) -> std::collections::BTreeSet<usize> {
+    fn jump(l: &Lowered, payloads: &Payloads, j: usize, out: &mut std::collections::BTreeSet<usize>) {
+        let j = &l.jumps[j];
+        out.extend(j.uses.iter().copied());
+        for &inner in &j.inner {
+            jump(l, payloads, inner, out);
+        }
+        if let Cont::State(t, _) = j.cont {
+            out.extend(payloads[t].iter().copied());
+        }
+    }
+    fn walk(l: &Lowered, payloads: &Payloads, nodes: &[Node], out: &mut std::collections::BTreeSet<usize>) {
+        for node in nodes {
+            match node {
+                Node::Code {
+                    uses,
+                    defs,
+                    assigns,
+                    jumps,
+                    ..
+                } => {
+                    out.extend(uses.iter().copied());
+                    if *assigns {
+                        out.extend(defs.iter().copied());
+                    }
+                    jumps.iter().for_each(|&j| jump(l, payloads, j, out));
+                }
+                Node::Block(b) => walk(l, payloads, b, out),
+                Node::If {
+                    uses, then, els, ..
+                } => {
+                    out.extend(uses.iter().copied());
+                    walk(l, payloads, then, out);
+                    walk(l, payloads, els, out);
+                }
+                Node::Match { uses, arms, .. } => {
+                    out.extend(uses.iter().copied());
+                    arms.iter().for_each(|a| walk(l, payloads, &a.body, out));
+                }
+                Node::LetElse { uses, els, .. } => {
+                    out.extend(uses.iter().copied());
+                    walk(l, payloads, els, out);
+                }
+                Node::Jump(j) => jump(l, payloads, *j, out),
+                Node::Suspend { uses, target, .. } => {
+                    out.extend(uses.iter().copied());
+                    out.extend(payloads[*target].iter().copied());
+                }
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(l, payloads, nodes, &mut out);
+    out
 }

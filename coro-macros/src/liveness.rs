@@ -274,7 +274,7 @@ pub(crate) fn redeclared(l: &Lowered, payloads: &Payloads) -> Vec<Vec<VarId>> {
 }
 
 /// Variables assigned by a plain `x = e;` in `nodes`.
-fn assigns(nodes: &[Node], out: &mut Set) {
+pub(crate) fn assigns(nodes: &[Node], out: &mut Set) {
     for node in nodes {
         match node {
             Node::Code {

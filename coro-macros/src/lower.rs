@@ -49,6 +49,9 @@ pub(crate) enum Node {
         defs: Vec<VarId>,
         /// `defs` come from `x = e;` (an existing variable) rather than from a `let`.
         assigns: bool,
+        /// A `let x;` without a value: `emit` leaves it out of states that never mention `x`
+        /// (there, nothing would tell rustc its type).
+        uninit: bool,
         jumps: Vec<usize>,
     },
     Block(Vec<Node>),
@@ -120,13 +123,24 @@ struct Target {
 /// final answer, so the second pass starts from what the first one found.
 pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
     let first = lower_once(parsed, body, Vec::new())?;
-    let moved = first.vars.all.iter().map(|v| v.maybe_moved).collect();
-    lower_once(parsed, body, moved)
+    let mut assigned = std::collections::BTreeSet::new();
+    for state in &first.states {
+        crate::liveness::assigns(&state.body, &mut assigned);
+    }
+    let known = first
+        .vars
+        .all
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.user_index.is_some())
+        .map(|(id, v)| (v.maybe_moved, assigned.contains(&id)))
+        .collect();
+    lower_once(parsed, body, known)
 }
 
-fn lower_once(parsed: &Parsed, body: &Block, maybe_moved: Vec<bool>) -> syn::Result<Lowered> {
+fn lower_once(parsed: &Parsed, body: &Block, known: Vec<(bool, bool)>) -> syn::Result<Lowered> {
     let mut l = Lowerer {
-        vars: Vars::with_maybe_moved(maybe_moved),
+        vars: Vars::with_known(known),
         states: Vec::new(),
         jumps: Vec::new(),
         targets: Vec::new(),
@@ -464,6 +478,7 @@ impl Lowerer {
                 tokens: stmt.to_token_stream(),
                 uses,
                 assigns: !defs.is_empty(),
+                uninit: false,
                 defs,
                 jumps,
             };
@@ -506,11 +521,27 @@ impl Lowerer {
                 }
             }
         };
-        let defs = self.vars.declare_pattern(&local.pat);
+        let mut defs = self.vars.declare_pattern(&local.pat);
+        let mut tokens = tokens;
         if local.init.is_none() {
             // `let x;` may still be uninitialised at a suspension: store it only while live.
             for &d in &defs {
                 self.vars.all[d].maybe_moved = true;
+            }
+        } else {
+            // A `mut` variable that may be moved and is assigned again may have to be declared
+            // anew, uninitialised, in a later state; its type must not be lost then (`x = 6;`
+            // alone would make it an `i32`). Remember the type in a zero-sized companion.
+            for d in defs.clone() {
+                let var = &self.vars.all[d];
+                if var.mutable && var.maybe_moved && self.vars.known_assigned(d) {
+                    let x = var.ident.clone();
+                    let name = names::temp("ty", d);
+                    tokens.extend(quote!(let #name = ::coro_core::__private::type_of(&#x);));
+                    let companion = self.vars.declare_hidden(name);
+                    self.vars.all[d].type_of = Some(companion);
+                    defs.push(companion);
+                }
             }
         }
         if let (Pat::Ident(p), Some(init)) = (&local.pat, &local.init) {
@@ -531,6 +562,7 @@ impl Lowerer {
         Node::Code {
             tokens,
             uses,
+            uninit: local.init.is_none(),
             defs,
             assigns: false,
             jumps,

@@ -172,8 +172,10 @@ impl Normalizer {
                     out.extend(pre);
                     out.push(syn::parse_quote!(::core::mem::drop(#aw);));
                 } else {
-                    // Scope the temporaries to the statement, as rustc does.
-                    pre.push(Stmt::Expr(value, None));
+                    // Scope the temporaries to the statement, as rustc does. The value stays a
+                    // statement (not the block's tail), so `x = aw;` is still seen as an
+                    // assignment that initialises `x`.
+                    pre.push(Stmt::Expr(value, Some(semi)));
                     let block = Block {
                         brace_token: syn::token::Brace::default(),
                         stmts: pre,

@@ -27,6 +27,12 @@ pub(crate) struct Var {
     pub maybe_moved: bool,
     /// `let r = &x;` / `&mut x`: rebuilt after each resume instead of stored.
     pub alias: Option<(VarId, bool)>,
+    /// Position among the user's variables (hidden helpers have none): how a later pass over
+    /// the same body finds what an earlier pass learnt about this variable.
+    pub user_index: Option<usize>,
+    /// A hidden zero-sized variable that remembers this variable's type, for states that must
+    /// declare it again uninitialised (see `liveness::redeclared`).
+    pub type_of: Option<VarId>,
 }
 
 #[derive(Default)]
@@ -35,8 +41,10 @@ pub(crate) struct Vars {
     stack: Vec<Vec<VarId>>,
     /// Per open scope: the names to restore when it closes.
     renames: Vec<Vec<(VarId, Option<Ident>)>>,
-    /// `maybe_moved` of each variable as a previous pass over the same body found it.
-    known_moved: Vec<bool>,
+    /// Per user variable (by `user_index`), what a previous pass found: may it be moved, and is
+    /// it assigned by a plain `x = e;` somewhere.
+    known: Vec<(bool, bool)>,
+    users: usize,
     /// Where each variable was first hidden by a binding of the same name, for errors.
     pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
 }
@@ -45,12 +53,36 @@ pub(crate) struct Vars {
 pub(crate) type Visible = Vec<(VarId, Option<Ident>)>;
 
 impl Vars {
-    /// Starts with the `maybe_moved` flags a previous pass computed (indexed by `VarId`).
-    pub fn with_maybe_moved(known_moved: Vec<bool>) -> Self {
+    /// Starts with what a previous pass learnt: per user variable, (may be moved, assigned).
+    pub fn with_known(known: Vec<(bool, bool)>) -> Self {
         Self {
-            known_moved,
+            known,
             ..Self::default()
         }
+    }
+
+    /// Was user variable `id` assigned by `x = e;` anywhere, according to the previous pass?
+    pub fn known_assigned(&self, id: VarId) -> bool {
+        self.all[id]
+            .user_index
+            .and_then(|i| self.known.get(i))
+            .is_some_and(|k| k.1)
+    }
+
+    /// Declares a hidden helper variable: never moved, so stored wherever it is in scope.
+    pub fn declare_hidden(&mut self, ident: Ident) -> VarId {
+        let id = self.all.len();
+        self.all.push(Var {
+            current: Some(ident.clone()),
+            ident,
+            mutable: false,
+            maybe_moved: false,
+            alias: None,
+            user_index: None,
+            type_of: None,
+        });
+        self.stack.last_mut().expect("a scope is open").push(id);
+        id
     }
 
     pub fn push(&mut self) {
@@ -85,13 +117,17 @@ impl Vars {
             self.hide(v, &ident);
         }
         let id = self.all.len();
-        let maybe_moved = maybe_moved || self.known_moved.get(id).copied().unwrap_or(false);
+        let user_index = self.users;
+        self.users += 1;
+        let maybe_moved = maybe_moved || self.known.get(user_index).is_some_and(|k| k.0);
         self.all.push(Var {
             current: Some(ident.clone()),
             ident,
             mutable,
             maybe_moved,
             alias: None,
+            user_index: Some(user_index),
+            type_of: None,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id

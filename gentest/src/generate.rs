@@ -100,6 +100,9 @@ pub struct Config {
     pub reassign_moved: bool,
     /// Allow a `let … else` binding to shadow a visible local (FINDINGS.md #2).
     pub let_else_shadow: bool,
+    /// Allow yields inside the operand of a yield (`yield_!(yield_!(x))`) and inside the
+    /// arguments of a delegation (FINDINGS.md #1).
+    pub nested_yields: bool,
     /// Percentage of programs whose generators take `()` when resumed (no `resume = ..`):
     /// every yield then evaluates to `()` (rendered as `{ yield e; 0i64 }`).
     pub unit_resume_percent: usize,
@@ -118,6 +121,7 @@ impl Config {
         field_reads: false,
         reassign_moved: false,
         shadow_params: false,
+        nested_yields: false,
         unit_resume_percent: 25,
     };
 
@@ -132,6 +136,7 @@ impl Config {
             field_reads: true,
             reassign_moved: true,
             shadow_params: true,
+            nested_yields: true,
             ..self
         }
     }

@@ -176,8 +176,8 @@ fn count(
                         } = __state.as_mut().project_replace(__CoroState::__Running)
                         else { ::core::unreachable!() };
                         let __aw2 = __out;
+                        total += __aw2.len();
                         {
-                            ::core::mem::drop(total += __aw2.len());
                             {
                                 __state
                                     .set(__CoroState::S4 {

@@ -95,6 +95,9 @@ struct Gen<'a> {
     nodes: u32,
     result_fn: bool,
     fresh: usize,
+    /// Inside the operand of a yield or the arguments of a delegation: no yields there unless
+    /// `Config::nested_yields` (FINDINGS.md #1).
+    in_yield_operand: u32,
 }
 
 /// Generates function number `index`, which may call any of `callees`.
@@ -124,6 +127,7 @@ pub(super) fn function(
         nodes: 0,
         result_fn,
         fresh: 0,
+        in_yield_operand: 0,
     };
     let nparams = 1 + g.rng.below(3);
     let mut params = Vec::new();
@@ -251,7 +255,8 @@ impl Gen<'_> {
     /// May a yield (or delegation) costing `polls` suspensions (per execution) be generated
     /// here?
     fn can_await(&self, polls: u32) -> bool {
-        !self.scopes.iter().any(|s| s.no_await)
+        (self.cfg.nested_yields || self.in_yield_operand == 0)
+            && !self.scopes.iter().any(|s| s.no_await)
             && self.cost + polls.max(1) * self.mult <= self.cfg.max_cost
     }
 
@@ -896,12 +901,13 @@ impl Gen<'_> {
                 E::new(format!("{x}.{m}({})", b.s), true)
             }
             5 => self.await_yield(d),
-            6 => {
+            6 if self.cfg.nested_yields => {
                 // A yield of a yield: the value sent for the inner one is yielded again.
                 let a = self.await_yield(d);
                 self.spend(1);
                 E::new(format!("⟪{}⟫", a.s), true)
             }
+            6 => self.await_yield(d),
             7 => self.call(d),
             8 => E::new(self.block(d, Tail::Value), false),
             9 => {
@@ -955,11 +961,13 @@ impl Gen<'_> {
     /// `⟪e⟫`: yields `e` and evaluates to the value sent back (`e` may itself yield).
     fn await_yield(&mut self, depth: u32) -> E {
         // The operand runs first, so its yields are accounted before this one's.
+        self.in_yield_operand += 1;
         let a = if depth > 0 {
             self.expr(depth)
         } else {
             self.leaf()
         };
+        self.in_yield_operand -= 1;
         self.spend(1);
         E::new(format!("⟪{}⟫", a.s), true)
     }
@@ -976,6 +984,7 @@ impl Gen<'_> {
             callee.returns_result,
         );
         let mut args = Vec::new();
+        self.in_yield_operand += 1;
         for t in tracers {
             if t {
                 let moved = if self.rng.chance(35) {
@@ -995,6 +1004,7 @@ impl Gen<'_> {
                 args.push(self.expr(depth.min(1)).s);
             }
         }
+        self.in_yield_operand -= 1;
         if !self.can_await(cost) {
             // The arguments used the budget up: call something cheap instead (the arguments
             // are still evaluated, for their effects, in a block).

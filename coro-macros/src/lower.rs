@@ -366,14 +366,19 @@ impl Lowerer {
                 }])
             }
             Expr::Match(m) => {
-                let uses = self.vars.uses_expr(&m.expr);
+                let mut uses = self.vars.uses_expr(&m.expr);
                 let mut arms = Vec::new();
                 for arm in &m.arms {
                     self.vars.push();
                     self.shadowing_pattern(&arm.pat);
                     let defs = self.vars.declare_pattern(&arm.pat);
+                    // A guard runs when the match does: what it reads counts as read there.
                     let guard = arm.guard.as_ref().map(|(_, g)| {
-                        let _ = self.vars.uses_expr(g);
+                        for u in self.vars.uses_expr(g) {
+                            if !defs.contains(&u) && !uses.contains(&u) {
+                                uses.push(u);
+                            }
+                        }
                         quote!(#g)
                     });
                     let body = self.compound(&arm.body, k);

@@ -333,6 +333,27 @@ impl Collector<'_> {
     }
 }
 
+impl Collector<'_> {
+    /// Reads `t.f` without moving `t`.
+    fn field_read(&mut self, field: &Expr) {
+        let was = std::mem::replace(&mut self.borrow, true);
+        self.place(field);
+        self.borrow = was;
+    }
+}
+
+/// `t.f`, `t.0.g`, ...: a field path rooted at a plain variable.
+fn is_field_place(expr: &Expr) -> bool {
+    let Expr::Field(f) = expr else {
+        return false;
+    };
+    match &*f.base {
+        Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
+        base @ Expr::Field(_) => is_field_place(base),
+        _ => false,
+    }
+}
+
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item(&mut self, _: &syn::Item) {}
 
@@ -422,6 +443,27 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 self.borrow = was;
                 self.visit_expr(&i.index);
             }
+            // A field as a method receiver (`t.items.len()`) or as an operand of arithmetic,
+            // negation or a cast (`t.v + 1`, `t.n as u64`) is nearly always borrowed or a
+            // `Copy` read: it does not move `t`. (A field moved out this way leaves `t`
+            // partly moved, which rustc then reports if `t` is stored across a suspension.)
+            Expr::MethodCall(m) if is_field_place(&m.receiver) => {
+                self.field_read(&m.receiver);
+                for arg in &m.args {
+                    self.visit_expr(arg);
+                }
+            }
+            Expr::Binary(b) if is_field_place(&b.left) || is_field_place(&b.right) => {
+                for side in [&*b.left, &*b.right] {
+                    if is_field_place(side) {
+                        self.field_read(side);
+                    } else {
+                        self.visit_expr(side);
+                    }
+                }
+            }
+            Expr::Unary(u) if is_field_place(&u.expr) => self.field_read(&u.expr),
+            Expr::Cast(c) if is_field_place(&c.expr) => self.field_read(&c.expr),
             _ => {
                 let was = std::mem::replace(&mut self.borrow, false);
                 visit::visit_expr(self, expr);

@@ -432,7 +432,7 @@ impl Gen<'_> {
         let tname = format!("\"{}:{name}\"", self.fname);
         let init = if self.rng.chance(20) && self.can_await(1) {
             self.spend(1);
-            format!("Tracer::new({tname}, ⟪{}⟫)", e.s)
+            format!("Tracer::new({tname}, {})", self.y(&e.s))
         } else {
             format!("Tracer::new({tname}, {})", e.s)
         };
@@ -489,7 +489,7 @@ impl Gen<'_> {
             1 => ("Ok", format!("check({})", e.s)),
             _ if self.can_await(1) => {
                 self.spend(1);
-                ("Some", format!("nonzero(⟪{}⟫)", e.s))
+                ("Some", format!("nonzero({})", self.y(&e.s)))
             }
             _ => ("Some", format!("nonzero({})", e.s)),
         };
@@ -784,7 +784,7 @@ impl Gen<'_> {
             2 if self.can_await(1) => {
                 let a = self.expr(depth);
                 self.spend(1);
-                format!("⟪{}⟫ > 2", a.s)
+                format!("{} > 2", self.y(&a.s))
             }
             3 => {
                 // The right operand runs conditionally: a scope of its own, so a move in it
@@ -905,7 +905,7 @@ impl Gen<'_> {
                 // A yield of a yield: the value sent for the inner one is yielded again.
                 let a = self.await_yield(d);
                 self.spend(1);
-                E::new(format!("⟪{}⟫", a.s), true)
+                E::new(self.y(&a.s), true)
             }
             6 => self.await_yield(d),
             7 => self.call(d),
@@ -940,7 +940,7 @@ impl Gen<'_> {
                     _ if self.can_await(1) => {
                         self.spend(1);
                         let f = if self.rng.chance(50) { "a" } else { "b" };
-                        let s = format!("(P {{ a: {}, b: ⟪{}⟫ }}).{f}", a.s, b.s);
+                        let s = format!("(P {{ a: {}, b: {} }}).{f}", a.s, self.y(&b.s));
                         E::new(s, true)
                     }
                     _ => E::new(format!("(P {{ a: {}, b: {} }}).b", a.s, b.s), true),
@@ -950,11 +950,20 @@ impl Gen<'_> {
                 if self.can_await(1) && self.rng.chance(50) {
                     let a = self.expr(d);
                     self.spend(1);
-                    E::new(format!("check(⟪{}⟫)?", a.s), true)
+                    E::new(format!("check({})?", self.y(&a.s)), true)
                 } else {
                     E::new(format!("check({})?", self.expr(d).s), true)
                 }
             }
+        }
+    }
+
+    /// `⟪e⟫`, or just `e` if `e` yields itself and `Config::nested_yields` is off.
+    fn y(&self, e: &str) -> String {
+        if !self.cfg.nested_yields && (e.contains('⟪') || e.contains('⟦')) {
+            e.to_string()
+        } else {
+            format!("⟪{e}⟫")
         }
     }
 
@@ -969,7 +978,7 @@ impl Gen<'_> {
         };
         self.in_yield_operand -= 1;
         self.spend(1);
-        E::new(format!("⟪{}⟫", a.s), true)
+        E::new(self.y(&a.s), true)
     }
 
     /// `⟦fK(args)⟧` (delegation), with the result of a fallible callee handled one of several

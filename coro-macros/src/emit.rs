@@ -38,7 +38,9 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         .enumerate()
         .map(|(i, &s)| (s, format_ident!("S{}", i)))
         .collect();
+    let has_jumps = order.iter().any(|&s| s != 0 && !l.states[s].resume);
     let e = Emitter {
+        has_jumps,
         mentioned: std::cell::RefCell::default(),
         kind: &kind,
         l,
@@ -48,15 +50,26 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         dispatch: syn::Lifetime::new("'__dispatch", Span::mixed_site()),
     };
 
+    // Suspension states (and the entry) live in the pinned state enum; join and loop-head
+    // states are only ever passed through within one step, so their payload travels in a
+    // local `__CoroJump` value instead and costs the coroutine no bytes.
     let mut generics = Vec::new();
     let mut variants = Vec::new();
+    let mut jump_generics = Vec::new();
+    let mut jump_variants = Vec::new();
     for &s in &order {
         let name = &variant[&s];
+        let transient = e.transient(s);
         let mut fields = Vec::new();
         let mut field = |f: TokenStream| {
-            let g = format_ident!("G{}", generics.len());
+            let (list, prefix) = if transient {
+                (&mut jump_generics, "J")
+            } else {
+                (&mut generics, "G")
+            };
+            let g = format_ident!("{}{}", prefix, list.len());
             fields.push(quote!(#f: #g));
-            generics.push(g);
+            list.push(g);
         };
         if s == 0 {
             for arg in &parsed.args {
@@ -77,6 +90,10 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 let input = names::hidden("__in");
                 field(quote!(#input));
             }
+        }
+        if transient {
+            jump_variants.push(quote!(#name { #(#fields),* }));
+            continue;
         }
         // pin_project! wants a unit variant, not `S {}`; `S {}` still builds and matches it.
         variants.push(if fields.is_empty() {
@@ -129,6 +146,29 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     };
     let dispatch = &e.dispatch;
     let underscores = generics.iter().map(|_| quote!(_));
+    let next = names::hidden("__next");
+    let has_jumps = !jump_variants.is_empty();
+    let (next_decl, scrutinee) = if has_jumps {
+        (
+            quote!(let mut #next = ::core::option::Option::None;),
+            quote!((::core::option::Option::take(&mut #next), #state.as_mut().project())),
+        )
+    } else {
+        (TokenStream::new(), quote!(#state.as_mut().project()))
+    };
+    let jump_enum = has_jumps.then(|| {
+        quote! {
+            #[allow(non_camel_case_types)]
+            enum __CoroJump<#(#jump_generics),*> {
+                #(#jump_variants,)*
+            }
+        }
+    });
+    let fallback = if has_jumps {
+        quote!(_)
+    } else {
+        quote!(__CoroProj::__Running | __CoroProj::__Done | __CoroProj::__Panicked)
+    };
     let unit_init: Option<TokenStream> = needs_unit.then(|| quote!(#unit: ()));
     let new_frame = kind.frame();
     let frame = quote! {
@@ -137,10 +177,11 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unreachable_code, clippy::all, clippy::pedantic)]
             move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
                   #input| #closure_ret {
+                #next_decl
                 #dispatch: loop {
-                    match #state.as_mut().project() {
+                    match #scrutinee {
                         #(#arms)*
-                        __CoroProj::__Running | __CoroProj::__Done | __CoroProj::__Panicked => {
+                        #fallback => {
                             ::core::unreachable!("the frame only steps a suspended state")
                         }
                     }
@@ -184,6 +225,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                     __Panicked,
                 }
             }
+            #jump_enum
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.
             #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
             impl<#(#generics),*> ::coro_core::__private::StateEnum for __CoroState<#(#generics),*> {
@@ -263,6 +305,9 @@ fn mentions_impl(tokens: TokenStream) -> bool {
 }
 
 struct Emitter<'a> {
+    /// Some reachable state is transient (see `Emitter::transient`): the dispatch matches on
+    /// `(__next, state)`.
+    has_jumps: bool,
     /// The variables the arm being printed reads, assigns or stores (see `Node::Code::uninit`).
     mentioned: std::cell::RefCell<std::collections::BTreeSet<usize>>,
     kind: &'a Kind,
@@ -274,6 +319,20 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    /// Join and loop-head states: entered only by a jump within a step, never suspended in.
+    fn transient(&self, s: usize) -> bool {
+        s != 0 && !self.l.states[s].resume
+    }
+
+    /// The dispatch pattern for an arm matching the pinned state with `pattern`.
+    fn pinned(&self, pattern: &TokenStream) -> TokenStream {
+        if self.has_jumps {
+            quote!((::core::option::Option::None, #pattern))
+        } else {
+            pattern.clone()
+        }
+    }
+
     fn arm(&self, s: usize) -> TokenStream {
         let state = &self.l.states[s];
         *self.mentioned.borrow_mut() = mentioned(self.l, self.payloads, &state.body);
@@ -283,8 +342,9 @@ impl Emitter<'_> {
         let body = self.nodes(&state.body);
         if s == 0 {
             let slots = self.l_args();
+            let pat = self.pinned(&quote!(__CoroProj::#name { .. }));
             return quote! {
-                __CoroProj::#name { .. } => {
+                #pat => {
                     let __CoroRepl::#name { #(#slots,)* .. } = #st.as_mut().project_replace(__CoroState::__Running) else {
                         ::core::unreachable!()
                     };
@@ -340,8 +400,9 @@ impl Emitter<'_> {
                 },
                 Kind::Coroutine | Kind::Stream { .. } => quote!(()),
             };
+            let pat = self.pinned(&quote!(__CoroProj::#name { .. }));
             quote! {
-                __CoroProj::#name { .. } => {
+                #pat => {
                     let __CoroRepl::#name { #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
                         ::core::unreachable!()
                     };
@@ -352,8 +413,9 @@ impl Emitter<'_> {
             }
         } else if state.resume {
             let input = input.expect("resume states take the output");
+            let pat = self.pinned(&quote!(__CoroProj::#name { #fut, .. }));
             quote! {
-                __CoroProj::#name { #fut, .. } => {
+                #pat => {
                     let #out = match ::coro_core::__private::Future::poll(#fut, #cx) {
                         ::coro_core::__private::Poll::Ready(v) => v,
                         ::coro_core::__private::Poll::Pending => return ::coro_core::__private::Poll::Pending,
@@ -371,11 +433,10 @@ impl Emitter<'_> {
             if let Some(input) = input {
                 pattern.push(quote!(#input_field: #input));
             }
+            // A transient state: its payload arrives in `__next`, the pinned state is
+            // `__Running` meanwhile.
             quote! {
-                __CoroProj::#name { .. } => {
-                    let __CoroRepl::#name { #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
-                        ::core::unreachable!()
-                    };
+                (::core::option::Option::Some(__CoroJump::#name { #(#pattern),* }), _) => {
                     #(#aliases)*
                     #body
                 }
@@ -491,7 +552,8 @@ impl Emitter<'_> {
         })
     }
 
-    /// Moves `first` and then the payload of `target` into the state.
+    /// Moves `first` and then the payload of `target` into the state (or, for a transient
+    /// target, into `__next`).
     fn store(&self, target: usize, first: &TokenStream, site: &crate::vars::Visible) -> TokenStream {
         let name = &self.variant[&target];
         let st = names::hidden("__state");
@@ -503,6 +565,10 @@ impl Emitter<'_> {
                 .and_then(|(_, n)| n.clone());
             quote!(#field: #ident)
         });
+        if self.transient(target) {
+            let next = names::hidden("__next");
+            return quote!(#next = ::core::option::Option::Some(__CoroJump::#name { #first #(#fields),* }););
+        }
         quote!(#st.set(__CoroState::#name { #first #(#fields),* });)
     }
 

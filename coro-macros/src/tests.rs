@@ -238,17 +238,19 @@ fn never_panics_on_truncated_input() {
 }
 
 /// Debug aid: `CORO_EXPAND=path/to/fn.rs cargo test -p coro-macros expand_file -- --nocapture`
-/// prints the expansion of the function in that file.
+/// prints the expansion of the function in that file (`CORO_EXPAND_ATTR='yield = u64'` sets the
+/// attribute's arguments).
 #[test]
 fn expand_file() {
     let Some(path) = std::env::var_os("CORO_EXPAND") else {
         return;
     };
     let src = std::fs::read_to_string(path).unwrap();
-    println!(
-        "{}",
-        pretty(&expand(&TokenStream::new(), src.parse().unwrap()))
-    );
+    let attr: TokenStream = std::env::var("CORO_EXPAND_ATTR")
+        .unwrap_or_default()
+        .parse()
+        .unwrap();
+    println!("{}", pretty(&expand(&attr, src.parse().unwrap())));
 }
 
 #[test]

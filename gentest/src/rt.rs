@@ -233,7 +233,10 @@ where
                 Err(e) if panic_message(&*e).contains("resumed after completion") => {
                     log("<panics after completion");
                 }
-                Err(e) => log(format!("<wrong panic after completion: {}", panic_message(&*e))),
+                Err(e) => log(format!(
+                    "<wrong panic after completion: {}",
+                    panic_message(&*e)
+                )),
                 Ok(()) => log("<no panic after completion"),
             }
         }

@@ -3,7 +3,7 @@
 //!
 //! The programs in `generated/` come from `gentest gen` (see `regen.sh`); `run-many.sh` runs
 //! thousands more.
-#![feature(coroutines, coroutine_trait, stmt_expr_attributes)]
+#![feature(coroutines, coroutine_trait)]
 
 mod generated;
 

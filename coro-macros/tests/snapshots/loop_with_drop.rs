@@ -4,28 +4,18 @@ fn count(
     ::coro_core::__private::pin_project! {
         #[project = __CoroProj] #[project_replace = __CoroRepl]
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
-        G0, G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12 > { S0 { __arg0 : G0 }, S1
-        { __v3 : G1, __v2 : G2, __v1 : G3 }, S2 { __v2 : G4, __v1 : G5 }, S3 { #[pin]
-        __fut : G6, __v3 : G7, __v2 : G8, __v1 : G9 }, S4 { __v3 : G10, __v2 : G11, __v1
-        : G12 }, __Running, __Done, __Panicked, }
+        G0, G1, G2, G3, G4 > { S0 { __arg0 : G0 }, S3 { #[pin] __fut : G1, __v3 : G2,
+        __v2 : G3, __v1 : G4 }, __Running, __Done, __Panicked, }
+    }
+    #[allow(non_camel_case_types)]
+    enum __CoroJump<J0, J1, J2, J3, J4, J5, J6, J7> {
+        S1 { __v3: J0, __v2: J1, __v1: J2 },
+        S2 { __v2: J3, __v1: J4 },
+        S4 { __v3: J5, __v2: J6, __v1: J7 },
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<
-        G0,
-        G1,
-        G2,
-        G3,
-        G4,
-        G5,
-        G6,
-        G7,
-        G8,
-        G9,
-        G10,
-        G11,
-        G12,
-    > ::coro_core::__private::StateEnum
-    for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12> {
+    impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
+    for __CoroState<G0, G1, G2, G3, G4> {
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -51,14 +41,16 @@ fn count(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<
-                &mut __CoroState<_, _, _, _, _, _, _, _, _, _, _, _, _>,
-            >,
+            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _>>,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<usize> {
+            let mut __next = ::core::option::Option::None;
             '__dispatch: loop {
-                match __state.as_mut().project() {
-                    __CoroProj::S0 { .. } => {
+                match (
+                    ::core::option::Option::take(&mut __next),
+                    __state.as_mut().project(),
+                ) {
+                    (::core::option::Option::None, __CoroProj::S0 { .. }) => {
                         let __CoroRepl::S0 { __arg0, .. } = __state
                             .as_mut()
                             .project_replace(__CoroState::__Running) else {
@@ -73,71 +65,47 @@ fn count(
                             );
                             {
                                 {
-                                    __state
-                                        .set(__CoroState::S1 {
-                                            __v1: guard,
-                                            __v2: total,
-                                            __v3: __iter1,
-                                        });
+                                    __next = ::core::option::Option::Some(__CoroJump::S1 {
+                                        __v1: guard,
+                                        __v2: total,
+                                        __v3: __iter1,
+                                    });
                                     continue '__dispatch;
                                 }
                             }
                         }
                     }
-                    __CoroProj::S1 { .. } => {
-                        let __CoroRepl::S1 {
-                            __v1: guard,
-                            __v2: mut total,
-                            __v3: mut __iter1,
-                        } = __state.as_mut().project_replace(__CoroState::__Running)
-                        else { ::core::unreachable!() };
-                        {
-                            match ::core::iter::Iterator::next(&mut __iter1) {
-                                ::core::option::Option::Some(name) => {
-                                    if name.is_empty() {
-                                        {
-                                            {
-                                                {
-                                                    __state
-                                                        .set(__CoroState::S1 {
-                                                            __v1: guard,
-                                                            __v2: total,
-                                                            __v3: __iter1,
-                                                        });
-                                                    continue '__dispatch;
-                                                }
-                                            }
-                                        };
-                                    }
+                    (
+                        ::core::option::Option::Some(
+                            __CoroJump::S1 {
+                                __v1: guard,
+                                __v2: mut total,
+                                __v3: mut __iter1,
+                            },
+                        ),
+                        _,
+                    ) => {
+                        match ::core::iter::Iterator::next(&mut __iter1) {
+                            ::core::option::Option::Some(name) => {
+                                if name.is_empty() {
                                     {
                                         {
-                                            __state
-                                                .set(__CoroState::S3 {
-                                                    __fut: ::coro_core::__private::into_future(fetch(name)),
+                                            {
+                                                __next = ::core::option::Option::Some(__CoroJump::S1 {
                                                     __v1: guard,
                                                     __v2: total,
                                                     __v3: __iter1,
                                                 });
-                                            continue '__dispatch;
-                                        }
-                                    }
-                                }
-                                ::core::option::Option::None => {
-                                    ::core::mem::drop({
-                                        {
-                                            {
-                                                __state
-                                                    .set(__CoroState::S2 {
-                                                        __v1: guard,
-                                                        __v2: total,
-                                                    });
                                                 continue '__dispatch;
                                             }
                                         }
-                                    });
+                                    };
+                                }
+                                {
                                     {
                                         __state
-                                            .set(__CoroState::S1 {
+                                            .set(__CoroState::S3 {
+                                                __fut: ::coro_core::__private::into_future(fetch(name)),
                                                 __v1: guard,
                                                 __v2: total,
                                                 __v3: __iter1,
@@ -146,19 +114,38 @@ fn count(
                                     }
                                 }
                             }
+                            ::core::option::Option::None => {
+                                ::core::mem::drop({
+                                    {
+                                        {
+                                            __next = ::core::option::Option::Some(__CoroJump::S2 {
+                                                __v1: guard,
+                                                __v2: total,
+                                            });
+                                            continue '__dispatch;
+                                        }
+                                    }
+                                });
+                                {
+                                    __next = ::core::option::Option::Some(__CoroJump::S1 {
+                                        __v1: guard,
+                                        __v2: total,
+                                        __v3: __iter1,
+                                    });
+                                    continue '__dispatch;
+                                }
+                            }
                         }
                     }
-                    __CoroProj::S2 { .. } => {
-                        let __CoroRepl::S2 { __v1: guard, __v2: mut total } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
-                        {
-                            return ::coro_core::__private::Poll::Ready(total);
-                        }
+                    (
+                        ::core::option::Option::Some(
+                            __CoroJump::S2 { __v1: guard, __v2: mut total },
+                        ),
+                        _,
+                    ) => {
+                        return ::coro_core::__private::Poll::Ready(total);
                     }
-                    __CoroProj::S3 { __fut, .. } => {
+                    (::core::option::Option::None, __CoroProj::S3 { __fut, .. }) => {
                         let __out = match ::coro_core::__private::Future::poll(
                             __fut,
                             __cx,
@@ -179,40 +166,33 @@ fn count(
                         total += __aw2.len();
                         {
                             {
-                                __state
-                                    .set(__CoroState::S4 {
-                                        __v1: guard,
-                                        __v2: total,
-                                        __v3: __iter1,
-                                    });
+                                __next = ::core::option::Option::Some(__CoroJump::S4 {
+                                    __v1: guard,
+                                    __v2: total,
+                                    __v3: __iter1,
+                                });
                                 continue '__dispatch;
                             }
                         }
                     }
-                    __CoroProj::S4 { .. } => {
-                        let __CoroRepl::S4 {
+                    (
+                        ::core::option::Option::Some(
+                            __CoroJump::S4 {
+                                __v1: guard,
+                                __v2: mut total,
+                                __v3: mut __iter1,
+                            },
+                        ),
+                        _,
+                    ) => {
+                        __next = ::core::option::Option::Some(__CoroJump::S1 {
                             __v1: guard,
-                            __v2: mut total,
-                            __v3: mut __iter1,
-                        } = __state.as_mut().project_replace(__CoroState::__Running)
-                        else { ::core::unreachable!() };
-                        {
-                            {
-                                __state
-                                    .set(__CoroState::S1 {
-                                        __v1: guard,
-                                        __v2: total,
-                                        __v3: __iter1,
-                                    });
-                                continue '__dispatch;
-                            }
-                        }
+                            __v2: total,
+                            __v3: __iter1,
+                        });
+                        continue '__dispatch;
                     }
-                    __CoroProj::__Running
-                    | __CoroProj::__Done
-                    | __CoroProj::__Panicked => {
-                        ::core::unreachable!("the frame only steps a suspended state")
-                    }
+                    _ => ::core::unreachable!("the frame only steps a suspended state"),
                 }
             }
         },

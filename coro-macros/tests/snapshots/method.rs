@@ -5,12 +5,16 @@ fn load(
     ::coro_core::__private::pin_project! {
         #[project = __CoroProj] #[project_replace = __CoroRepl]
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
-        G0, G1, G2, G3, G4, G5 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut :
-        G2, __v0 : G3 }, S2 { __v0 : G4, __in : G5 }, __Running, __Done, __Panicked, }
+        G0, G1, G2, G3 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut : G2, __v0
+        : G3 }, __Running, __Done, __Panicked, }
+    }
+    #[allow(non_camel_case_types)]
+    enum __CoroJump<J0, J1> {
+        S2 { __v0: J0, __in: J1 },
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<G0, G1, G2, G3, G4, G5> ::coro_core::__private::StateEnum
-    for __CoroState<G0, G1, G2, G3, G4, G5> {
+    impl<G0, G1, G2, G3> ::coro_core::__private::StateEnum
+    for __CoroState<G0, G1, G2, G3> {
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -39,12 +43,16 @@ fn load(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _, _>>,
+            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _>>,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<Result<u32, Error>> {
+            let mut __next = ::core::option::Option::None;
             '__dispatch: loop {
-                match __state.as_mut().project() {
-                    __CoroProj::S0 { .. } => {
+                match (
+                    ::core::option::Option::take(&mut __next),
+                    __state.as_mut().project(),
+                ) {
+                    (::core::option::Option::None, __CoroProj::S0 { .. }) => {
                         let __CoroRepl::S0 { __arg0, __arg1, .. } = __state
                             .as_mut()
                             .project_replace(__CoroState::__Running) else {
@@ -65,7 +73,7 @@ fn load(
                             }
                         }
                     }
-                    __CoroProj::S1 { __fut, .. } => {
+                    (::core::option::Option::None, __CoroProj::S1 { __fut, .. }) => {
                         let __out = match ::coro_core::__private::Future::poll(
                             __fut,
                             __cx,
@@ -82,43 +90,38 @@ fn load(
                         };
                         let __aw1 = __out;
                         {
-                            __state
-                                .set(__CoroState::S2 {
-                                    __in: match ::coro_core::__private::Branch::branch(__aw1) {
-                                        ::coro_core::__private::ControlFlow::Continue(__ok) => __ok,
-                                        ::coro_core::__private::ControlFlow::Break(__residual) => {
-                                            return ::coro_core::__private::Poll::Ready(
-                                                <Result<
-                                                    u32,
-                                                    Error,
-                                                > as ::coro_core::__private::FromResidual<
-                                                    _,
-                                                >>::from_residual(__residual),
-                                            );
-                                        }
-                                    },
-                                    __v0: __self,
-                                });
+                            __next = ::core::option::Option::Some(__CoroJump::S2 {
+                                __in: match ::coro_core::__private::Branch::branch(__aw1) {
+                                    ::coro_core::__private::ControlFlow::Continue(__ok) => __ok,
+                                    ::coro_core::__private::ControlFlow::Break(__residual) => {
+                                        return ::coro_core::__private::Poll::Ready(
+                                            <Result<
+                                                u32,
+                                                Error,
+                                            > as ::coro_core::__private::FromResidual<
+                                                _,
+                                            >>::from_residual(__residual),
+                                        );
+                                    }
+                                },
+                                __v0: __self,
+                            });
                             continue '__dispatch;
                         }
                     }
-                    __CoroProj::S2 { .. } => {
-                        let __CoroRepl::S2 { __v0: mut __self, __in: __join1 } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                    (
+                        ::core::option::Option::Some(
+                            __CoroJump::S2 { __v0: mut __self, __in: __join1 },
+                        ),
+                        _,
+                    ) => {
                         let v = __join1;
                         __self.hits += 1;
                         {
                             return ::coro_core::__private::Poll::Ready(Ok(v));
                         }
                     }
-                    __CoroProj::__Running
-                    | __CoroProj::__Done
-                    | __CoroProj::__Panicked => {
-                        ::core::unreachable!("the frame only steps a suspended state")
-                    }
+                    _ => ::core::unreachable!("the frame only steps a suspended state"),
                 }
             }
         },

@@ -529,7 +529,10 @@ impl Gen<'_> {
         let pinned = !self.cfg.reassign_moved;
         self.vars[i].borrowed |= pinned;
         let e = self.expr(depth);
-        self.vars[i].borrowed &= !pinned;
+        // A reassigned tracer is never moved afterwards: a move anywhere makes it "possibly
+        // moved", and a possibly-moved local that is dead at a yield (as it is just before the
+        // assignment) is dropped at the yield, the documented difference (FINDINGS.md #2).
+        self.vars[i].borrowed = !self.cfg.reassign_moved;
         let t = self.vars[i].name.clone();
         format!("{t} = Tracer::new(\"{}:{t}'\", {});", self.fname, e.s)
     }
@@ -900,14 +903,13 @@ impl Gen<'_> {
                 let m = ["wrapping_add", "wrapping_sub", "max", "min"][self.rng.below(4)];
                 E::new(format!("{x}.{m}({})", b.s), true)
             }
-            5 => self.await_yield(d),
             6 if self.cfg.nested_yields => {
                 // A yield of a yield: the value sent for the inner one is yielded again.
                 let a = self.await_yield(d);
                 self.spend(1);
                 E::new(self.y(&a.s), true)
             }
-            6 => self.await_yield(d),
+            5 | 6 => self.await_yield(d),
             7 => self.call(d),
             8 => E::new(self.block(d, Tail::Value), false),
             9 => {
@@ -960,7 +962,11 @@ impl Gen<'_> {
 
     /// `⟪e⟫`, or just `e` if `e` yields itself and `Config::nested_yields` is off.
     fn y(&self, e: &str) -> String {
-        if !self.cfg.nested_yields && (e.contains('⟪') || e.contains('⟦')) {
+        let nested = !self.cfg.nested_yields && (e.contains('⟪') || e.contains('⟦'));
+        // Generating `e` may have moved a tracer of an enclosing scope (a maybe-move): then no
+        // suspension may follow in that scope (see `pick_movable`), so no yield around `e`.
+        let after_move = self.scopes.iter().any(|s| s.no_await);
+        if nested || after_move {
             e.to_string()
         } else {
             format!("⟪{e}⟫")
@@ -1014,6 +1020,7 @@ impl Gen<'_> {
             }
         }
         self.in_yield_operand -= 1;
+        // (`can_await` also says no if an argument moved a tracer of an enclosing scope.)
         if !self.can_await(cost) {
             // The arguments used the budget up: call something cheap instead (the arguments
             // are still evaluated, for their effects, in a block).

@@ -3,7 +3,8 @@
 //!
 //! `cargo bench -p coro-bench --bench memory` prints a table and, last, one line
 //! `memory-json: {...}` that `scripts/bench_report.py` reads.
-#![allow(missing_docs)]
+// Byte and KiB counts here are far below 2^52, so `as f64` is exact.
+#![allow(missing_docs, clippy::cast_precision_loss)]
 
 #[path = "../workloads/mod.rs"]
 mod workloads;
@@ -11,12 +12,12 @@ mod workloads;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use std::alloc::System;
 use std::process::Command;
+use workloads::Peer;
 use workloads::coro::CoroLoop;
 use workloads::executor_peer::Executor;
 use workloads::memory::{AllocPerTask, alloc_per_task, peak_rss};
 use workloads::pool_peer::Pool;
 use workloads::tokio_peer::Tokio;
-use workloads::Peer;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -47,9 +48,15 @@ fn rss_of(peer: &str, tasks: u32) -> (u64, u64) {
         .args(["--rss", peer, &tasks.to_string()])
         .output()
         .expect("child runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    let mut it = text.split_whitespace().map(|v| v.parse().expect("a number"));
+    let mut it = text
+        .split_whitespace()
+        .map(|v| v.parse().expect("a number"));
     (it.next().unwrap_or(0), it.next().unwrap_or(0))
 }
 
@@ -62,19 +69,25 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let rss_tasks = if quick { RSS_TASKS / 10 } else { RSS_TASKS };
     let allocs: [(&str, AllocPerTask); 4] = [
-        (CoroLoop::NAME, alloc_per_task::<CoroLoop>(GLOBAL, ALLOC_TASKS)),
+        (
+            CoroLoop::NAME,
+            alloc_per_task::<CoroLoop>(GLOBAL, ALLOC_TASKS),
+        ),
         (Tokio::NAME, alloc_per_task::<Tokio>(GLOBAL, ALLOC_TASKS)),
-        (Executor::NAME, alloc_per_task::<Executor>(GLOBAL, ALLOC_TASKS)),
+        (
+            Executor::NAME,
+            alloc_per_task::<Executor>(GLOBAL, ALLOC_TASKS),
+        ),
         (Pool::NAME, alloc_per_task::<Pool>(GLOBAL, ALLOC_TASKS)),
     ];
-    println!("| runtime | bytes/task | allocator calls/task | task state | beyond state | peak RSS, {rss_tasks} pending | RSS/task |");
+    println!(
+        "| runtime | bytes/task | allocator calls/task | task state | beyond state | peak RSS, {rss_tasks} pending | RSS/task |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     let mut json = Vec::new();
     for (name, a) in allocs {
         let (before, peak) = rss_of(name, rss_tasks);
-        #[allow(clippy::cast_precision_loss)] // KiB counts far below 2^52
         let per_task = (peak.saturating_sub(before) * 1024) as f64 / f64::from(rss_tasks);
-        #[allow(clippy::cast_precision_loss)]
         let beyond = a.bytes - a.state as f64;
         println!(
             "| {name} | {:.1} | {:.2} | {} | {beyond:.1} | {:.1} MiB | {per_task:.0} B |",

@@ -109,7 +109,7 @@ pub trait Peer {
 
 /// coro-loop, with every task a `#[coro_core::coroutine]`.
 pub mod coro {
-    use super::{Duration, Peer, register_and_drop, TIMER_DELAY};
+    use super::{Duration, Peer, TIMER_DELAY, register_and_drop};
     use coro_loop::{EventLoop, create_task, sleep};
 
     #[coro_core::coroutine]
@@ -138,7 +138,9 @@ pub mod coro {
 
     #[coro_core::coroutine]
     fn spawn_all(tasks: u32, yields: u32) -> u64 {
-        let handles: Vec<_> = (0..tasks).map(|i| create_task(yielder(i, yields))).collect();
+        let handles: Vec<_> = (0..tasks)
+            .map(|i| create_task(yielder(i, yields)))
+            .collect();
         let mut total = 0;
         for handle in handles {
             total += handle.await;
@@ -226,7 +228,7 @@ async fn parked_async() {
 
 /// tokio's `current_thread` runtime with a `LocalSet` (`spawn_local`).
 pub mod tokio_peer {
-    use super::{Duration, Peer, parked_async, register_and_drop, TIMER_DELAY};
+    use super::{Duration, Peer, TIMER_DELAY, parked_async, register_and_drop};
     use tokio::task::{LocalSet, spawn_local, yield_now};
 
     async fn yielder(id: u32, yields: u32) -> u64 {
@@ -267,7 +269,9 @@ pub mod tokio_peer {
 
         fn yields(&self, tasks: u32, yields: u32) -> u64 {
             self.run(async move {
-                let handles: Vec<_> = (0..tasks).map(|i| spawn_local(yielder(i, yields))).collect();
+                let handles: Vec<_> = (0..tasks)
+                    .map(|i| spawn_local(yielder(i, yields)))
+                    .collect();
                 let mut total = 0;
                 for handle in handles {
                     total += handle.await.expect("no panic");
@@ -331,7 +335,7 @@ pub mod tokio_peer {
 /// async-executor's `LocalExecutor`, driven by `async_io::block_on` (smol's setup, which also
 /// provides the timers).
 pub mod executor_peer {
-    use super::{Duration, Peer, parked_async, register_and_drop, TIMER_DELAY};
+    use super::{Duration, Peer, TIMER_DELAY, parked_async, register_and_drop};
     use async_executor::LocalExecutor;
     use coro_bench::yield_now;
 
@@ -373,7 +377,9 @@ pub mod executor_peer {
         fn spawn_finish(&self, n: u32) -> u64 {
             let ex = &self.0;
             async_io::block_on(ex.run(async {
-                let handles: Vec<_> = (0..n).map(|i| ex.spawn(async move { u64::from(i) })).collect();
+                let handles: Vec<_> = (0..n)
+                    .map(|i| ex.spawn(async move { u64::from(i) }))
+                    .collect();
                 let mut total = 0;
                 for handle in handles {
                     total += handle.await;
@@ -384,9 +390,9 @@ pub mod executor_peer {
 
         fn round_trip(&self, n: u32) -> u32 {
             let ex = &self.0;
-            async_io::block_on(ex.run(async {
-                u32::try_from(ex.spawn(yielder(n, n)).await).unwrap_or(0)
-            }))
+            async_io::block_on(
+                ex.run(async { u32::try_from(ex.spawn(yielder(n, n)).await).unwrap_or(0) }),
+            )
         }
 
         fn sleepers(&self, n: u32, d: Duration) -> Option<u64> {

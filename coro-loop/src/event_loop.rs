@@ -93,7 +93,8 @@ impl Shared {
 
     /// Takes everything other threads scheduled.
     fn take_remote(&self) -> VecDeque<Runnable> {
-        if !self.has_remote.load(Ordering::Acquire) || !self.has_remote.swap(false, Ordering::SeqCst)
+        if !self.has_remote.load(Ordering::Acquire)
+            || !self.has_remote.swap(false, Ordering::SeqCst)
         {
             return VecDeque::new();
         }
@@ -133,12 +134,11 @@ pub(crate) struct Registry {
 
 impl Registry {
     fn insert(&mut self, task: Rc<dyn Erased>) {
-        let slot = match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                self.slots.push(None);
-                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pending tasks")
-            }
+        let slot = if let Some(slot) = self.free.pop() {
+            slot
+        } else {
+            self.slots.push(None);
+            u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pending tasks")
         };
         task.header().slot.set(slot);
         self.slots[slot as usize] = Some(task);
@@ -148,7 +148,10 @@ impl Registry {
     fn remove(&mut self, header: &Header) -> Option<Rc<dyn Erased>> {
         let slot = header.slot.get();
         let entry = self.slots.get_mut(slot as usize)?;
-        if !entry.as_ref().is_some_and(|t| core::ptr::eq(t.header(), header)) {
+        if !entry
+            .as_ref()
+            .is_some_and(|t| core::ptr::eq(t.header(), header))
+        {
             return None;
         }
         self.free.push(slot);

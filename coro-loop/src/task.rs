@@ -203,7 +203,11 @@ impl Header {
     /// Takes the stored panic for someone who awaited the task.
     fn take_panic(&self) -> PanicPayload {
         self.retrieved.set(true);
-        let payload = self.extra.borrow_mut().as_mut().and_then(|e| e.panic.take());
+        let payload = self
+            .extra
+            .borrow_mut()
+            .as_mut()
+            .and_then(|e| e.panic.take());
         match payload {
             Some(p) => p,
             // Someone else already took the original payload: hand out a copy of its message.

@@ -89,12 +89,11 @@ pub(crate) struct Timers {
 impl Timers {
     /// Registers a timer due at `deadline` that wakes `waker`; returns its slot and generation.
     fn add(&mut self, deadline: Duration, waker: Waker) -> (u32, u32) {
-        let slot = match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                self.slots.push((0, Slot::Free));
-                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 timers at once")
-            }
+        let slot = if let Some(slot) = self.free.pop() {
+            slot
+        } else {
+            self.slots.push((0, Slot::Free));
+            u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 timers at once")
         };
         let entry = &mut self.slots[slot as usize];
         entry.1 = Slot::Waiting(waker);
@@ -276,7 +275,7 @@ impl Future for Sleep {
                     match timers.slots.get_mut(slot as usize) {
                         Some((g, Slot::Waiting(w))) if *g == generation => {
                             if !w.will_wake(cx.waker()) {
-                                *w = cx.waker().clone();
+                                w.clone_from(cx.waker());
                             }
                             false
                         }

@@ -504,6 +504,27 @@ impl Normalizer {
             ));
         };
         let mut args: Vec<Expr> = args.into_iter().collect();
+        // The message of an assertion is only evaluated when it fails; hoisting its awaits
+        // would run them (and suspend) every time.
+        let checked = match name.as_str() {
+            "assert" | "debug_assert" => 1,
+            "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
+            _ => usize::MAX,
+        };
+        if let Some(span) = args
+            .iter()
+            .skip(checked)
+            .find_map(crate::check::has_await_in_closure)
+        {
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`.await` in the message of `{name}!` is not supported: the message is only \
+                     evaluated when the assertion fails. Write `if !(..) {{ panic!(..) }}` \
+                     instead, or bind the value before the assertion"
+                ),
+            ));
+        }
         {
             let mut ops: Vec<&mut Expr> = args.iter_mut().collect();
             self.operands(&mut ops, false, pre)?;

@@ -342,6 +342,19 @@ impl Collector<'_> {
     }
 }
 
+/// `x`, `t.f`, `(x)`: a variable or a field path rooted at one.
+fn is_place_read(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
+        Expr::Paren(p) => is_place_read(&p.expr),
+        other => is_field_place(other),
+    }
+}
+
+fn is_short_circuit(op: &syn::BinOp) -> bool {
+    matches!(op, syn::BinOp::And(_) | syn::BinOp::Or(_))
+}
+
 /// `t.f`, `t.0.g`, ...: a field path rooted at a plain variable.
 fn is_field_place(expr: &Expr) -> bool {
     let Expr::Field(f) = expr else {
@@ -453,17 +466,23 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     self.visit_expr(arg);
                 }
             }
-            Expr::Binary(b) if is_field_place(&b.left) || is_field_place(&b.right) => {
+            // Operands of arithmetic, bit operations, negation and casts are nearly always
+            // `Copy` numbers: a variable or field read there is not moved. (`s + "x"` with a
+            // `String` does move `s`; if `s` is then stored across a suspension, rustc
+            // reports the use after move: an error, never a silent difference.)
+            Expr::Binary(b) if !is_short_circuit(&b.op) => {
                 for side in [&*b.left, &*b.right] {
-                    if is_field_place(side) {
+                    if is_place_read(side) {
                         self.field_read(side);
                     } else {
                         self.visit_expr(side);
                     }
                 }
             }
-            Expr::Unary(u) if is_field_place(&u.expr) => self.field_read(&u.expr),
-            Expr::Cast(c) if is_field_place(&c.expr) => self.field_read(&c.expr),
+            Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) && is_place_read(&u.expr) => {
+                self.field_read(&u.expr);
+            }
+            Expr::Cast(c) if is_place_read(&c.expr) => self.field_read(&c.expr),
             _ => {
                 let was = std::mem::replace(&mut self.borrow, false);
                 visit::visit_expr(self, expr);

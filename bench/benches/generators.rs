@@ -56,7 +56,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(fib_gen()).take(N).fold(0_u64, u64::wrapping_add));
     });
     g.bench_function("fib_take_1000/hand_written_iterator", |b| {
-        b.iter(|| black_box(FibIter { a: 0, b: 1 }).take(N).fold(0_u64, u64::wrapping_add));
+        b.iter(|| {
+            black_box(FibIter { a: 0, b: 1 })
+                .take(N)
+                .fold(0_u64, u64::wrapping_add)
+        });
     });
     g.bench_function("squares_1000/coro_generator", |b| {
         b.iter(|| squares(black_box(1000)).fold(0_u64, u64::wrapping_add));

@@ -207,7 +207,12 @@ where
             "start() on a generator that has already started: use resume(value)"
         );
         let f = this.step;
-        step(this.state, Object::Generator, |s| f(s, None), GeneratorState::is_complete)
+        step(
+            this.state,
+            Object::Generator,
+            |s| f(s, None),
+            GeneratorState::is_complete,
+        )
     }
 
     fn resume(self: Pin<&mut Self>, arg: R) -> GeneratorState<Y, T> {
@@ -224,7 +229,12 @@ where
             Some(arg)
         };
         let f = this.step;
-        step(this.state, Object::Generator, |s| f(s, sent), GeneratorState::is_complete)
+        step(
+            this.state,
+            Object::Generator,
+            |s| f(s, sent),
+            GeneratorState::is_complete,
+        )
     }
 }
 
@@ -311,7 +321,12 @@ where
 
 impl<S, F, N: Fn() -> &'static str> fmt::Debug for StreamFrame<S, F, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<async_generator object {} at {:p}>", (self.name)(), self)
+        write!(
+            f,
+            "<async_generator object {} at {:p}>",
+            (self.name)(),
+            self
+        )
     }
 }
 

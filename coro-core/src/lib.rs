@@ -27,20 +27,20 @@ mod awaitable;
 mod block_on;
 mod coroutine;
 mod frame;
-mod generator;
-mod stream;
 mod gather;
+mod generator;
 #[doc(hidden)]
 pub mod inspect;
+mod stream;
 mod try_op;
 mod type_of;
 
 pub use block_on::block_on;
 pub use coro_macros::coroutine;
 pub use coroutine::{Coroutine, CoroutineState};
+pub use gather::{GatherAll, gather_all};
 pub use generator::{Generator, GeneratorState};
 pub use stream::{Fold, ForEach, Next, Stream, fold, for_each, next};
-pub use gather::{GatherAll, gather_all};
 
 /// Items the expansion of `#[coroutine]` refers to. Not a public API: names and signatures may
 /// change in any release.
@@ -48,10 +48,10 @@ pub use gather::{GatherAll, gather_all};
 pub mod __private {
     pub use crate::awaitable::{Awaitable, into_future};
     pub use crate::frame::{Frame, GenFrame, Phase, StateEnum, StreamFrame, Stub};
-    pub use crate::generator::{Generator, GeneratorState};
     pub use crate::gather::{
         Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,
     };
+    pub use crate::generator::{Generator, GeneratorState};
     pub use crate::inspect;
     pub use crate::try_op::{Branch, FromResidual};
     pub use crate::type_of::{TypeOf, type_of};

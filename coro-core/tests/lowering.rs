@@ -336,7 +336,7 @@ fn coroutine_without_await() {
 
 #[coro_core::coroutine]
 fn reassigned_after_move(mut a: u8) -> u16 {
-    drop(a); // a by-value use: `a` may be moved, so it is not stored across the await
+    std::convert::identity(a); // a by-value use: `a` may be moved, so it is not stored across the await
     ready_later(()).await;
     a = 200; // a new value; `a` must still be a `u8` here, not an `i32`
     u16::from(a.wrapping_add(100))

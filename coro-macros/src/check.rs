@@ -111,15 +111,13 @@ impl VisitMut for Checker {
                     ));
                 }
             }
-            Expr::Macro(m) if suspend_macro(&m.mac).is_some() => {
-                match self.suspend(&m.mac) {
-                    Ok(mut new) => {
-                        self.visit_expr_mut(&mut new);
-                        *expr = new;
-                    }
-                    Err(err) => self.error(err),
+            Expr::Macro(m) if suspend_macro(&m.mac).is_some() => match self.suspend(&m.mac) {
+                Ok(mut new) => {
+                    self.visit_expr_mut(&mut new);
+                    *expr = new;
                 }
-            }
+                Err(err) => self.error(err),
+            },
             Expr::Closure(c) => {
                 if let Some(span) = find_yield_macro(&c.body) {
                     self.error(syn::Error::new(
@@ -316,7 +314,11 @@ impl Checker {
         }
         let which = suspend_macro(mac).expect("checked by the caller");
         let span = mac.path.span();
-        let name = if which == Suspend::Yield { "yield_" } else { "yield_from" };
+        let name = if which == Suspend::Yield {
+            "yield_"
+        } else {
+            "yield_from"
+        };
         if !self.kind.is_generator() {
             return Err(syn::Error::new(
                 span,

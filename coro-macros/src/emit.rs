@@ -366,7 +366,11 @@ impl Emitter<'_> {
                 aliases.push(quote!(let #m #ident;));
                 // Pin the type with an assignment that never runs (see `Var::type_of`).
                 let companion = var.type_of.and_then(|c| {
-                    state.scope.iter().find(|(v, _)| *v == c).and_then(|(_, n)| n.clone())
+                    state
+                        .scope
+                        .iter()
+                        .find(|(v, _)| *v == c)
+                        .and_then(|(_, n)| n.clone())
                 });
                 if let (Some(companion), true) = (companion, var.mutable) {
                     aliases.push(quote!(if false { #ident = #companion.never(); }));
@@ -554,7 +558,12 @@ impl Emitter<'_> {
 
     /// Moves `first` and then the payload of `target` into the state (or, for a transient
     /// target, into `__next`).
-    fn store(&self, target: usize, first: &TokenStream, site: &crate::vars::Visible) -> TokenStream {
+    fn store(
+        &self,
+        target: usize,
+        first: &TokenStream,
+        site: &crate::vars::Visible,
+    ) -> TokenStream {
         let name = &self.variant[&target];
         let st = names::hidden("__state");
         let fields = self.payloads[target].iter().map(|v| {
@@ -593,8 +602,17 @@ impl Emitter<'_> {
 }
 
 /// Variables that `nodes` (one arm) reads, assigns, or stores when it leaves for another state.
-fn mentioned(l: &Lowered, payloads: &Payloads, nodes: &[Node]) -> std::collections::BTreeSet<usize> {
-    fn jump(l: &Lowered, payloads: &Payloads, j: usize, out: &mut std::collections::BTreeSet<usize>) {
+fn mentioned(
+    l: &Lowered,
+    payloads: &Payloads,
+    nodes: &[Node],
+) -> std::collections::BTreeSet<usize> {
+    fn jump(
+        l: &Lowered,
+        payloads: &Payloads,
+        j: usize,
+        out: &mut std::collections::BTreeSet<usize>,
+    ) {
         let j = &l.jumps[j];
         out.extend(j.uses.iter().copied());
         for &inner in &j.inner {
@@ -604,7 +622,12 @@ fn mentioned(l: &Lowered, payloads: &Payloads, nodes: &[Node]) -> std::collectio
             out.extend(payloads[t].iter().copied());
         }
     }
-    fn walk(l: &Lowered, payloads: &Payloads, nodes: &[Node], out: &mut std::collections::BTreeSet<usize>) {
+    fn walk(
+        l: &Lowered,
+        payloads: &Payloads,
+        nodes: &[Node],
+        out: &mut std::collections::BTreeSet<usize>,
+    ) {
         for node in nodes {
             match node {
                 Node::Code {
@@ -618,7 +641,9 @@ fn mentioned(l: &Lowered, payloads: &Payloads, nodes: &[Node]) -> std::collectio
                     if *assigns {
                         out.extend(defs.iter().copied());
                     }
-                    jumps.iter().for_each(|&j| jump(l, payloads, j, out));
+                    for &j in jumps {
+                        jump(l, payloads, j, out);
+                    }
                 }
                 Node::Block(b) => walk(l, payloads, b, out),
                 Node::If {
@@ -630,7 +655,9 @@ fn mentioned(l: &Lowered, payloads: &Payloads, nodes: &[Node]) -> std::collectio
                 }
                 Node::Match { uses, arms, .. } => {
                     out.extend(uses.iter().copied());
-                    arms.iter().for_each(|a| walk(l, payloads, &a.body, out));
+                    for a in arms {
+                        walk(l, payloads, &a.body, out);
+                    }
                 }
                 Node::LetElse { uses, els, .. } => {
                     out.extend(uses.iter().copied());

@@ -30,7 +30,10 @@ impl Kind {
             return Ok(Self::Coroutine);
         };
         if !parsed.body.stmts.iter().any(stmt_has_await) {
-            let resume_ty = parsed.resume_ty.clone().unwrap_or_else(|| syn::parse_quote!(()));
+            let resume_ty = parsed
+                .resume_ty
+                .clone()
+                .unwrap_or_else(|| syn::parse_quote!(()));
             return Ok(Self::Generator {
                 yield_ty,
                 resume_ty,
@@ -127,8 +130,8 @@ impl Kind {
                 resume_ty,
             } => {
                 // Without `resume`, a generator is also an iterator over what it yields.
-                let iter = is_unit(resume_ty)
-                    .then(|| quote!(+ ::core::iter::Iterator<Item = #yield_ty>));
+                let iter =
+                    is_unit(resume_ty).then(|| quote!(+ ::core::iter::Iterator<Item = #yield_ty>));
                 quote! {
                     impl ::coro_core::Generator<#resume_ty, Yield = #yield_ty, Return = #output>
                         #iter + ::core::fmt::Debug

@@ -192,6 +192,51 @@ impl Lowerer {
         self.states.len() - 1
     }
 
+    /// `f(&x).await`: the future a call makes from `&x` (a direct argument) normally holds the
+    /// borrow, and `x` moves into the state when the coroutine suspends at this await. rustc
+    /// would report that on generated code; say it on the user's. Only direct arguments of
+    /// the outermost call count: in `f(g(&x)).await` or `a.get(&x).send().await` the borrow
+    /// usually ends before the future exists. A `let r = &x;` alias passed directly counts too.
+    fn check_no_borrowed_local(&self, future: &Expr) -> syn::Result<()> {
+        let args = match future {
+            Expr::Call(c) => c.args.iter().collect::<Vec<_>>(),
+            Expr::MethodCall(m) => m.args.iter().collect(),
+            _ => return Ok(()),
+        };
+        let vars = &self.vars;
+        let named = |name: &str| {
+            vars.lookup(name)
+                .filter(|&v| vars.all[v].current.as_ref().is_some_and(|c| c == name))
+        };
+        let found = args.iter().find_map(|arg| {
+            if let Some(name) = crate::normalize::borrowed_variable(arg) {
+                if names::self_var() != name && named(&name).is_some() {
+                    let Expr::Reference(r) = arg else {
+                        unreachable!("borrowed_variable matched a reference")
+                    };
+                    return Some((r.expr.span(), name));
+                }
+            }
+            let Expr::Path(p) = arg else { return None };
+            let v = p.path.get_ident().and_then(|i| named(&i.to_string()))?;
+            let (src, _) = vars.all[v].alias?;
+            Some((arg.span(), vars.all[src].ident.to_string()))
+        });
+        let Some((span, name)) = found else {
+            return Ok(());
+        };
+        Err(syn::Error::new(
+            span,
+            format!(
+                "the awaited future borrows `{name}`, which the coroutine owns, and is held \
+                 while the coroutine is suspended at this `.await`: a coroutine's locals move \
+                 into its state when it suspends, so they cannot stay borrowed. Pass an owned \
+                 value (`{name}.clone()`, or move `{name}` in and return it from the callee), \
+                 or make `{name}` a reference parameter of this coroutine"
+            ),
+        ))
+    }
+
     fn jump(&mut self, cont: Cont, value: Option<&Expr>) -> Node {
         let uses = value.map(|v| self.vars.uses_expr(v)).unwrap_or_default();
         let mut inner = Vec::new();
@@ -248,6 +293,7 @@ impl Lowerer {
                         let Pat::Ident(p) = &local.pat else {
                             unreachable!("normalized")
                         };
+                        self.check_no_borrowed_local(&aw.base)?;
                         let uses = self.vars.uses_expr(&aw.base);
                         let site = self.vars.visible();
                         // `let x = f.await;` where `x` shadows a variable: bind the output to a

@@ -319,6 +319,21 @@ impl Normalizer {
             }
             Expr::ForLoop(f) => {
                 let (label, pat, iterable, body) = (&f.label, &f.pat, &f.expr, &f.body);
+                if let Some(var) = borrowed_variable(iterable) {
+                    let Expr::Reference(r) = &**iterable else {
+                        unreachable!("borrowed_variable matched a reference")
+                    };
+                    return Err(syn::Error::new(
+                        r.expr.span(),
+                        format!(
+                            "this loop borrows `{var}` while its body suspends at an `.await`: \
+                             a coroutine's locals move into its state when it suspends, so \
+                             they cannot stay borrowed. Iterate over indices (`for i in \
+                             0..{var}.len()`), over an owned copy (`{var}.clone()`), or move \
+                             `{var}` into the loop (`for x in {var}`)"
+                        ),
+                    ));
+                }
                 let iter = self.fresh("iter");
                 let desugared: Expr = syn::parse_quote! {{
                     let mut #iter = ::core::iter::IntoIterator::into_iter(#iterable);
@@ -646,4 +661,18 @@ fn binds_tighter_than_postfix(e: &Expr) -> bool {
             | Expr::Tuple(_)
             | Expr::Array(_)
     )
+}
+
+/// `&x` / `&mut x` of a plain lower-case variable: a borrow of one of the coroutine's own
+/// variables (a `static` would be upper-case).
+pub(crate) fn borrowed_variable(expr: &Expr) -> Option<String> {
+    let Expr::Reference(r) = expr else {
+        return None;
+    };
+    let Expr::Path(p) = &*r.expr else {
+        return None;
+    };
+    let ident = p.path.get_ident()?;
+    let name = ident.to_string();
+    (p.qself.is_none() && name.starts_with(|c: char| c.is_lowercase() || c == '_')).then_some(name)
 }

@@ -1046,7 +1046,7 @@ impl Gen<'_> {
                 self.pop_scope();
                 E::new(
                     format!("match {call} {{ Ok({v}) => {}, Err({v}) => {} }}", a.s, b.s),
-                    true,
+                    a.typed || b.typed,
                 )
             }
         }

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import gc
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -127,11 +126,21 @@ def alloc_per_task(kind, n):
     return (after - before) / n
 
 
+def proc_status_kib(field):
+    """A `VmRSS:`-style field of /proc/self/status, in KiB. (`ru_maxrss` would not do: Linux
+    carries the parent's peak over fork and exec.)"""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
 def rss_child(kind, n):
     loop = new_loop(kind)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = proc_status_kib("VmRSS:")
     loop.run_until_complete(spawn_pending(n))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = proc_status_kib("VmHWM:")
     print(json.dumps({"rss_before_kib": before, "rss_peak_kib": peak}))
     sys.stdout.flush()
     import os

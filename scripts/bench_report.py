@@ -368,8 +368,7 @@ spawned and run to their first suspension (each awaits a future that never compl
 by the count, in steady state: the runtime first spawned and finished as many tasks, so its
 queues and registries had already grown. *Task state* is `size_of_val` of the future each task
 runs. *Peak RSS*: `VmHWM` of a fresh process with {rss_tasks} such tasks pending; *RSS/task* is
-(peak − RSS before spawning) / tasks. Python's bytes/task are `tracemalloc`'s, its RSS
-`ru_maxrss`.
+(peak − RSS before spawning) / tasks. Python's bytes/task are `tracemalloc`'s (Python objects only).
 
 | runtime | bytes/task | allocator calls/task | task state | beyond state | peak RSS | RSS/task |
 |---|---:|---:|---:|---:|---:|---:|

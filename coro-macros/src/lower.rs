@@ -543,8 +543,12 @@ impl Lowerer {
                 continue;
             };
             let var = &self.vars.all[old];
-            if var.maybe_moved || var.current.is_none() || local.init.is_none() {
-                // Not storable anyway, or already hidden: it just goes out of reach.
+            // A variable that may already be moved here (a moving use came earlier in the
+            // source, including `let x = f(x);` itself) cannot be moved again: it goes out of
+            // reach, as does one already hidden or shadowed by a `let x;` without a value.
+            // One that may only be moved elsewhere (another branch, later) is initialised here
+            // on every path, so it moves to the hidden name.
+            if var.current.is_none() || local.init.is_none() || var.moved_seen {
                 self.vars.hide(old, ident);
                 continue;
             }

@@ -25,6 +25,8 @@ pub(crate) struct Var {
     pub mutable: bool,
     /// Some use may move it, so it is stored across a suspension only while still needed.
     pub maybe_moved: bool,
+    /// A use that may move it has been seen so far in this pass (in source order).
+    pub moved_seen: bool,
     /// `let r = &x;` / `&mut x`: rebuilt after each resume instead of stored.
     pub alias: Option<(VarId, bool)>,
     /// Position among the user's variables (hidden helpers have none): how a later pass over
@@ -77,6 +79,7 @@ impl Vars {
             ident,
             mutable: false,
             maybe_moved: false,
+            moved_seen: false,
             alias: None,
             user_index: None,
             type_of: None,
@@ -125,6 +128,7 @@ impl Vars {
             ident,
             mutable,
             maybe_moved,
+            moved_seen: false,
             alias: None,
             user_index: Some(user_index),
             type_of: None,
@@ -198,6 +202,7 @@ impl Vars {
         let mut ids = Vec::new();
         for (id, moving) in found {
             self.all[id].maybe_moved |= moving;
+            self.all[id].moved_seen |= moving;
             if !ids.contains(&id) {
                 ids.push(id);
             }

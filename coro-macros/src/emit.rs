@@ -263,7 +263,8 @@ fn must_use(attrs: &[syn::Attribute], kind: &Kind) -> TokenStream {
 pub(crate) fn return_type(parsed: &Parsed, kind: &Kind) -> TokenStream {
     let output = &parsed.output;
     if parsed.boxed {
-        quote!(::core::pin::Pin<::std::boxed::Box<dyn ::coro_core::Coroutine<Output = #output>>>)
+        let bound = parsed.box_lifetime.as_ref().map(|l| quote!(+ #l));
+        quote!(::core::pin::Pin<::std::boxed::Box<dyn ::coro_core::Coroutine<Output = #output> #bound>>)
     } else {
         kind.object_type(output)
     }

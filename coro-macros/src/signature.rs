@@ -25,6 +25,9 @@ pub(crate) struct Parsed {
     pub body: Block,
     /// `#[coroutine(boxed)]`: return a boxed coroutine so the function may call itself.
     pub boxed: bool,
+    /// For `boxed`: the lifetime every borrowed input outlives, which bounds the box
+    /// (`None`: the inputs borrow nothing, so the box is `'static`).
+    pub box_lifetime: Option<syn::Lifetime>,
     pub args: Vec<Arg>,
     /// The declared output type (`()` when omitted).
     pub output: Type,
@@ -92,6 +95,7 @@ pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
         sig,
         body: *block,
         boxed: false,
+        box_lifetime: None,
         args,
         output,
         yield_ty: None,
@@ -149,6 +153,9 @@ pub(crate) fn configure(parsed: &mut Parsed, attr: &TokenStream) -> syn::Result<
     match parse_attr(attr) {
         Ok(options) => {
             parsed.boxed = options.boxed.is_some();
+            if parsed.boxed {
+                parsed.box_lifetime = name_lifetimes(&mut parsed.sig);
+            }
             parsed.yield_ty = options.yield_ty.map(|(_, ty)| ty);
             parsed.resume_ty = options.resume_ty.map(|(_, ty)| ty);
         }
@@ -294,4 +301,83 @@ pub(crate) fn renamed_inputs(parsed: &Parsed) -> TokenStream {
             }
         });
     quote!(#(#inputs),*)
+}
+
+/// For a boxed coroutine, which is a `dyn Coroutine + 'x` where `'x` must outlive nothing the
+/// coroutine borrows: names every elided lifetime in the inputs (`&self`, `&T`, `Foo<'_>`),
+/// adds `'__coro` with `'l: '__coro` for every lifetime and `T: '__coro` for every type
+/// parameter, and returns `'__coro`.
+///
+/// Input: `fn size(&self, extra: &[u32]) -> usize`.
+/// Output: `fn size<'__coro0, '__coro1, '__coro>(&'__coro0 self, extra: &'__coro1 [u32])
+/// where '__coro0: '__coro, '__coro1: '__coro` (and the box is `+ '__coro`).
+fn name_lifetimes(sig: &mut Signature) -> Option<syn::Lifetime> {
+    use syn::visit_mut::{self, VisitMut};
+    struct Namer(Vec<syn::Lifetime>);
+    impl Namer {
+        fn fresh(&mut self) -> syn::Lifetime {
+            let lt = syn::Lifetime::new(&format!("'__coro{}", self.0.len()), Span::call_site());
+            self.0.push(lt.clone());
+            lt
+        }
+    }
+    impl VisitMut for Namer {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            if r.lifetime.as_ref().is_none_or(|l| l.ident == "_") {
+                r.lifetime = Some(self.fresh());
+            }
+            visit_mut::visit_type_reference_mut(self, r);
+        }
+        fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
+            if l.ident == "_" {
+                *l = self.fresh();
+            }
+        }
+        // Lifetimes of `fn(&T)` pointers and `impl Trait` arguments are their own.
+        fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
+        fn visit_type_impl_trait_mut(&mut self, _: &mut syn::TypeImplTrait) {}
+    }
+    let mut namer = Namer(Vec::new());
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(r) => {
+                if r.colon_token.is_none() {
+                    if let Some((_, lt)) = &mut r.reference {
+                        if lt.as_ref().is_none_or(|l| l.ident == "_") {
+                            *lt = Some(namer.fresh());
+                        }
+                    }
+                }
+                namer.visit_type_mut(&mut r.ty);
+            }
+            FnArg::Typed(t) => namer.visit_type_mut(&mut t.ty),
+        }
+    }
+    let declared: Vec<syn::Lifetime> = sig
+        .generics
+        .lifetimes()
+        .map(|l| l.lifetime.clone())
+        .collect();
+    let types: Vec<Ident> = sig
+        .generics
+        .type_params()
+        .map(|t| t.ident.clone())
+        .collect();
+    if namer.0.is_empty() && declared.is_empty() && types.is_empty() {
+        return None;
+    }
+    let bound = syn::Lifetime::new("'__coro", Span::call_site());
+    for (i, lt) in namer.0.iter().enumerate() {
+        sig.generics.params.insert(i, syn::parse_quote!(#lt));
+    }
+    let at = namer.0.len() + declared.len();
+    sig.generics.params.insert(at, syn::parse_quote!(#bound));
+    let where_clause = sig.generics.make_where_clause();
+    for lt in namer.0.iter().chain(&declared) {
+        where_clause.predicates.push(syn::parse_quote!(#lt: #bound));
+    }
+    for ty in &types {
+        where_clause.predicates.push(syn::parse_quote!(#ty: #bound));
+    }
+    Some(bound)
 }

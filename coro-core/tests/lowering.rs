@@ -382,3 +382,30 @@ fn moved_and_deferred_variables_get_new_values_after_a_suspension() {
         "the moved value drops when consumed, the new one when dropped"
     );
 }
+
+fn by_value(n: u32) -> u32 {
+    n
+}
+
+#[coro_core::coroutine]
+fn shadow_in_inner_scope(n: u32, t: Tracer) -> u32 {
+    let first = by_value(n); // a by-value use: `n` may be moved as far as the macro can tell
+    let inner = {
+        let n = ready_later(first * 10).await; // hides the parameter in this block only
+        let t = Tracer("inner");
+        drop(t);
+        n
+    };
+    log(format!("outer t is {}", t.0));
+    n + inner // the parameter again
+}
+
+#[test]
+fn a_shadowed_variable_is_back_after_the_block() {
+    assert_eq!(block_on(shadow_in_inner_scope(2, Tracer("param"))), 22);
+    assert_eq!(
+        take_log(),
+        ["drop inner", "outer t is param", "drop param"],
+        "the shadowed parameter drops last, after the block"
+    );
+}

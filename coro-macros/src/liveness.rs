@@ -20,6 +20,36 @@ pub(crate) type Payloads = Vec<Vec<VarId>>;
 type Set = BTreeSet<VarId>;
 
 pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
+    let (payloads, hidden) = analyze(l);
+    let Some(&id) = hidden.first() else {
+        return Ok(payloads);
+    };
+    // Some path into a state went through a binding that hides the variable, so the state
+    // cannot be built there, yet the variable is read later.
+    let var = &l.vars.all[id];
+    let span = l
+        .vars
+        .hidden_by
+        .get(&id)
+        .copied()
+        .unwrap_or_else(|| var.ident.span());
+    Err(syn::Error::new(
+        span,
+        format!(
+            "this binding hides `{name}` on a path to a suspension point, but the outer \
+             `{name}` is used after it: give this binding another name",
+            name = var.ident
+        ),
+    ))
+}
+
+/// Variables that some state needs but cannot name on every path into it (see `payloads`).
+pub(crate) fn hidden_but_needed(l: &Lowered) -> Vec<VarId> {
+    analyze(l).1
+}
+
+fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
+    let mut hidden = Vec::new();
     let mut live_in: Vec<Set> = vec![Set::new(); l.states.len()];
     loop {
         let mut changed = false;
@@ -55,28 +85,13 @@ pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
             }
             if reachable_by_name(l, &reachable, s, *id) {
                 stored.push(*id);
-            } else if live_in[s].contains(id) && reachable[s] {
-                // Some path into `s` went through a binding that hides the variable, so the
-                // state cannot be built there, yet the variable is read later.
-                let span = l
-                    .vars
-                    .hidden_by
-                    .get(id)
-                    .copied()
-                    .unwrap_or_else(|| var.ident.span());
-                return Err(syn::Error::new(
-                    span,
-                    format!(
-                        "this binding hides `{name}` on a path to a suspension point, but the \
-                         outer `{name}` is used after it: give this binding another name",
-                        name = var.ident
-                    ),
-                ));
+            } else if live_in[s].contains(id) && reachable[s] && !hidden.contains(id) {
+                hidden.push(*id);
             }
         }
         payloads.push(stored);
     }
-    Ok(payloads)
+    (payloads, hidden)
 }
 
 /// Every site that enters state `s` from a reachable state can still name `id`. Sites in

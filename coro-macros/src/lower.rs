@@ -122,12 +122,12 @@ struct Target {
 /// been seen, and decisions taken at a `let` that shadows it (see [`Lowerer::plain`]) need the
 /// final answer, so the second pass starts from what the first one found.
 pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
-    let first = lower_once(parsed, body, Vec::new())?;
+    let first = lower_once(parsed, body, Vec::new(), Vec::new())?;
     let mut assigned = std::collections::BTreeSet::new();
     for state in &first.states {
         crate::liveness::assigns(&state.body, &mut assigned);
     }
-    let known = first
+    let known: Vec<(bool, bool)> = first
         .vars
         .all
         .iter()
@@ -135,12 +135,28 @@ pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
         .filter(|(_, v)| v.user_index.is_some())
         .map(|(id, v)| (v.maybe_moved, assigned.contains(&id)))
         .collect();
-    lower_once(parsed, body, known)
+    let second = lower_once(parsed, body, known.clone(), Vec::new())?;
+    // A variable hidden by a shadowing `let` but read after the shadowing scope is
+    // initialised at the `let` on every path rustc accepts (nothing can re-initialise it while
+    // it is hidden), so it is safe to move it to a hidden name there after all.
+    let needed: Vec<usize> = crate::liveness::hidden_but_needed(&second)
+        .into_iter()
+        .filter_map(|id| second.vars.all[id].user_index)
+        .collect();
+    if needed.is_empty() {
+        return Ok(second);
+    }
+    lower_once(parsed, body, known, needed)
 }
 
-fn lower_once(parsed: &Parsed, body: &Block, known: Vec<(bool, bool)>) -> syn::Result<Lowered> {
+fn lower_once(
+    parsed: &Parsed,
+    body: &Block,
+    known: Vec<(bool, bool)>,
+    keep_shadowed: Vec<usize>,
+) -> syn::Result<Lowered> {
     let mut l = Lowerer {
-        vars: Vars::with_known(known),
+        vars: Vars::with_known(known, keep_shadowed),
         states: Vec::new(),
         jumps: Vec::new(),
         targets: Vec::new(),
@@ -548,7 +564,10 @@ impl Lowerer {
             // reach, as does one already hidden or shadowed by a `let x;` without a value.
             // One that may only be moved elsewhere (another branch, later) is initialised here
             // on every path, so it moves to the hidden name.
-            if var.current.is_none() || local.init.is_none() || var.moved_seen {
+            if var.current.is_none()
+                || local.init.is_none()
+                || (var.moved_seen && !self.vars.keep_shadowed(old))
+            {
                 self.vars.hide(old, ident);
                 continue;
             }

@@ -46,6 +46,9 @@ pub(crate) struct Vars {
     /// Per user variable (by `user_index`), what a previous pass found: may it be moved, and is
     /// it assigned by a plain `x = e;` somewhere.
     known: Vec<(bool, bool)>,
+    /// User variables (by `user_index`) a shadowing `let` must move to a hidden name even if
+    /// they may have been moved before: a previous pass found them needed after the shadow.
+    keep_shadowed: Vec<usize>,
     users: usize,
     /// Where each variable was first hidden by a binding of the same name, for errors.
     pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
@@ -56,11 +59,19 @@ pub(crate) type Visible = Vec<(VarId, Option<Ident>)>;
 
 impl Vars {
     /// Starts with what a previous pass learnt: per user variable, (may be moved, assigned).
-    pub fn with_known(known: Vec<(bool, bool)>) -> Self {
+    pub fn with_known(known: Vec<(bool, bool)>, keep_shadowed: Vec<usize>) -> Self {
         Self {
             known,
+            keep_shadowed,
             ..Self::default()
         }
+    }
+
+    /// Must a `let` that shadows `id` move it to a hidden name? (See `keep_shadowed`.)
+    pub fn keep_shadowed(&self, id: VarId) -> bool {
+        self.all[id]
+            .user_index
+            .is_some_and(|i| self.keep_shadowed.contains(&i))
     }
 
     /// Was user variable `id` assigned by `x = e;` anywhere, according to the previous pass?

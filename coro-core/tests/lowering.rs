@@ -409,3 +409,45 @@ fn a_shadowed_variable_is_back_after_the_block() {
         "the shadowed parameter drops last, after the block"
     );
 }
+
+#[coro_core::coroutine]
+fn shadow_param(p0: Tracer, p1: Tracer) -> u32 {
+    let x = ready_later(1).await;
+    let p0 = 5;
+    log(format!("{}", p1.0));
+    p0 + x
+}
+
+#[test]
+fn a_shadowed_parameter_still_drops_with_the_parameters() {
+    assert_eq!(block_on(shadow_param(Tracer("a0"), Tracer("a1"))), 6);
+    // rustc drops parameters after the body's locals, in reverse order, shadowed or not.
+    assert_eq!(take_log(), ["a1", "drop a1", "drop a0"]);
+}
+
+#[coro_core::coroutine]
+fn shadow_in_patterns(x: Option<u32>, t: Tracer) -> u32 {
+    let n = 1;
+    let a = match x {
+        Some(n) => ready_later(n).await, // the arm's `n` hides the outer one
+        None => 0,
+    };
+    let b = if let Some(t) = Some(Tracer("arm")) {
+        ready_later(()).await;
+        log(format!("inner {}", t.0));
+        2
+    } else {
+        0
+    };
+    log(format!("outer {}", t.0));
+    a + b + n
+}
+
+#[test]
+fn pattern_bindings_hide_outer_variables_only_in_their_arm() {
+    assert_eq!(block_on(shadow_in_patterns(Some(10), Tracer("param"))), 13);
+    assert_eq!(
+        take_log(),
+        ["inner arm", "drop arm", "outer param", "drop param"]
+    );
+}

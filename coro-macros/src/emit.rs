@@ -174,7 +174,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let frame = quote! {
         #new_frame(
             __CoroState::S0 { #(#start_fields,)* #unit_init },
-            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unreachable_code, clippy::all, clippy::pedantic)]
+            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unreachable_code, clippy::all, clippy::pedantic)]
             move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
                   #input| #closure_ret {
                 #next_decl
@@ -355,9 +355,16 @@ impl Emitter<'_> {
         }
         let mut pattern = Vec::new();
         let mut aliases = Vec::new();
+        // A shadowed variable is bound under its hidden name and read through a macro of the
+        // same name (see `names::shadow_name`); macros must come before any use.
+        let mut macros = Vec::new();
         for (id, ident) in &state.scope {
             let Some(ident) = ident else { continue };
             let var = &self.l.vars.all[*id];
+            let bound = self.payloads[s].contains(id) || self.redeclared[s].contains(id);
+            if bound && *ident == names::shadow_name(*id) {
+                macros.push(quote!(macro_rules! #ident { () => { #ident } }));
+            }
             if self.payloads[s].contains(id) {
                 let field = names::var_field(*id);
                 let m = var.mutable.then(|| quote!(mut));
@@ -374,6 +381,7 @@ impl Emitter<'_> {
                         .and_then(|(_, n)| n.clone())
                 });
                 if let (Some(companion), true) = (companion, var.mutable) {
+                    let companion = names::expr_name(&companion);
                     aliases.push(quote!(if false { #ident = #companion.never(); }));
                 }
             } else if let Some((src, mutable)) = var.alias {
@@ -385,6 +393,7 @@ impl Emitter<'_> {
                         .and_then(|(_, n)| n.clone());
                     if let Some(src_name) = src_name {
                         let m = mutable.then(|| quote!(mut));
+                        let src_name = names::expr_name(&src_name);
                         aliases.push(quote!(let #ident = &#m #src_name;));
                     }
                 }
@@ -411,7 +420,7 @@ impl Emitter<'_> {
                     let __CoroRepl::#name { #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
                         ::core::unreachable!()
                     };
-                    #(#aliases)*
+                    #(#macros)* #(#aliases)*
                     let #input = #sent;
                     #body
                 }
@@ -428,7 +437,7 @@ impl Emitter<'_> {
                     let __CoroRepl::#name { #fut: _, #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
                         ::core::unreachable!()
                     };
-                    #(#aliases)*
+                    #(#macros)* #(#aliases)*
                     let #input = #out;
                     #body
                 }
@@ -442,7 +451,7 @@ impl Emitter<'_> {
             // `__Running` meanwhile.
             quote! {
                 (::core::option::Option::Some(__CoroJump::#name { #(#pattern),* }), _) => {
-                    #(#aliases)*
+                    #(#macros)* #(#aliases)*
                     #body
                 }
             }
@@ -573,7 +582,8 @@ impl Emitter<'_> {
                 .iter()
                 .find(|(id, _)| id == v)
                 .and_then(|(_, n)| n.clone());
-            quote!(#field: #ident)
+            let value = ident.as_ref().map(names::expr_name);
+            quote!(#field: #value)
         });
         if self.transient(target) {
             let next = names::hidden("__next");

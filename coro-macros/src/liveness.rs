@@ -43,11 +43,6 @@ pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
     ))
 }
 
-/// Variables that some state needs but cannot name on every path into it (see `payloads`).
-pub(crate) fn hidden_but_needed(l: &Lowered) -> Vec<VarId> {
-    analyze(l).1
-}
-
 fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
     let mut hidden = Vec::new();
     let mut live_in: Vec<Set> = vec![Set::new(); l.states.len()];

@@ -122,7 +122,7 @@ struct Target {
 /// been seen, and decisions taken at a `let` that shadows it (see [`Lowerer::plain`]) need the
 /// final answer, so the second pass starts from what the first one found.
 pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
-    let first = lower_once(parsed, body, Vec::new(), Vec::new())?;
+    let first = lower_once(parsed, body, Vec::new())?;
     let mut assigned = std::collections::BTreeSet::new();
     for state in &first.states {
         crate::liveness::assigns(&state.body, &mut assigned);
@@ -135,28 +135,12 @@ pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
         .filter(|(_, v)| v.user_index.is_some())
         .map(|(id, v)| (v.maybe_moved, assigned.contains(&id)))
         .collect();
-    let second = lower_once(parsed, body, known.clone(), Vec::new())?;
-    // A variable hidden by a shadowing `let` but read after the shadowing scope is
-    // initialised at the `let` on every path rustc accepts (nothing can re-initialise it while
-    // it is hidden), so it is safe to move it to a hidden name there after all.
-    let needed: Vec<usize> = crate::liveness::hidden_but_needed(&second)
-        .into_iter()
-        .filter_map(|id| second.vars.all[id].user_index)
-        .collect();
-    if needed.is_empty() {
-        return Ok(second);
-    }
-    lower_once(parsed, body, known, needed)
+    lower_once(parsed, body, known)
 }
 
-fn lower_once(
-    parsed: &Parsed,
-    body: &Block,
-    known: Vec<(bool, bool)>,
-    keep_shadowed: Vec<usize>,
-) -> syn::Result<Lowered> {
+fn lower_once(parsed: &Parsed, body: &Block, known: Vec<(bool, bool)>) -> syn::Result<Lowered> {
     let mut l = Lowerer {
-        vars: Vars::with_known(known, keep_shadowed),
+        vars: Vars::with_known(known),
         states: Vec::new(),
         jumps: Vec::new(),
         targets: Vec::new(),
@@ -403,14 +387,15 @@ impl Lowerer {
                 nodes
             }
             Expr::If(i) => {
+                let mut prelude = TokenStream::new();
                 let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
                     let uses = self.vars.uses_expr(&l.expr);
                     self.vars.push();
-                    self.shadowing_pattern(&l.pat);
+                    self.shadowing_pattern(&l.pat, &mut prelude);
                     self.vars.declare_pattern(&l.pat);
                     let then = self.seq(&i.then_branch.stmts, k);
                     self.vars.pop();
-                    (quote!(let #l), uses, then?)
+                    (quote!(#l), uses, then?)
                 } else {
                     let uses = self.vars.uses_expr(&i.cond);
                     let cond = &i.cond;
@@ -420,19 +405,23 @@ impl Lowerer {
                     Some((_, e)) => self.compound(e, k)?,
                     None => vec![self.jump(k, None)],
                 };
-                Ok(vec![Node::If {
-                    cond,
-                    uses,
-                    then,
-                    els,
-                }])
+                Ok(vec![
+                    Self::prelude(prelude),
+                    Node::If {
+                        cond,
+                        uses,
+                        then,
+                        els,
+                    },
+                ])
             }
             Expr::Match(m) => {
                 let mut uses = self.vars.uses_expr(&m.expr);
                 let mut arms = Vec::new();
+                let mut prelude = TokenStream::new();
                 for arm in &m.arms {
                     self.vars.push();
-                    self.shadowing_pattern(&arm.pat);
+                    self.shadowing_pattern(&arm.pat, &mut prelude);
                     let defs = self.vars.declare_pattern(&arm.pat);
                     // A guard runs when the match does: what it reads counts as read there.
                     let guard = arm.guard.as_ref().map(|(_, g)| {
@@ -454,11 +443,14 @@ impl Lowerer {
                     });
                 }
                 let scrutinee = &m.expr;
-                Ok(vec![Node::Match {
-                    scrutinee: quote!(#scrutinee),
-                    uses,
-                    arms,
-                }])
+                Ok(vec![
+                    Self::prelude(prelude),
+                    Node::Match {
+                        scrutinee: quote!(#scrutinee),
+                        uses,
+                        arms,
+                    },
+                ])
             }
             Expr::Loop(lp) => {
                 let head = self.new_state(None, false);
@@ -502,20 +494,42 @@ impl Lowerer {
         })
     }
 
-    /// Bindings of a match arm or `if let` that shadow a variable hide it until the arm ends.
-    fn shadowing_pattern(&mut self, pat: &Pat) {
+    /// Bindings of a match arm or `if let` that shadow a variable: inside the arm the old
+    /// variable is named through a `macro_rules!` alias defined before the `match` (see
+    /// `plain`), added to `prelude` once per variable.
+    fn shadowing_pattern(&mut self, pat: &Pat, prelude: &mut TokenStream) {
         let mut found = Vec::new();
         crate::vars::bindings(pat, &mut found);
         for (ident, _) in found {
-            if let Some(id) = self.vars.lookup(&ident.to_string()) {
-                self.vars.hide(id, &ident);
+            let Some(id) = self.vars.lookup(&ident.to_string()) else {
+                continue;
+            };
+            let Some(current) = self.vars.all[id].current.clone() else {
+                continue;
+            };
+            let alias = names::shadow_name(id);
+            if current != alias {
+                let current = names::expr_name(&current);
+                prelude.extend(quote!(macro_rules! #alias { () => { #current } }));
             }
+            self.vars.rename(id, Some(alias));
         }
     }
 
-    /// An await-free statement. A `let` that shadows a variable which may still need storing
-    /// moves the old value to a hidden name first, so later states can still name it:
-    /// `let __hN; let x = { let __new = init; __hN = x; __new };`.
+    /// Code defining the macros `shadowing_pattern` collected (nothing to evaluate).
+    fn prelude(tokens: TokenStream) -> Node {
+        Node::Code {
+            tokens,
+            uses: Vec::new(),
+            defs: Vec::new(),
+            assigns: false,
+            uninit: false,
+            jumps: Vec::new(),
+        }
+    }
+
+    /// An await-free statement. A `let` that shadows a variable gives the old one a
+    /// `macro_rules!` alias first, so later states can still name it (see below).
     fn plain(&mut self, stmt: &Stmt) -> Node {
         let mut uses = self.vars.uses_stmt(stmt);
         let mut stmt = stmt.clone();
@@ -552,49 +566,30 @@ impl Lowerer {
         };
         let mut bound = Vec::new();
         crate::vars::bindings(&local.pat, &mut bound);
+        // A `let` that shadows a variable leaves it where it is (it still drops at the end of
+        // its own scope, in its own place in the drop order), but later states may still
+        // have to store it, and after the `let` its name means the new variable. A
+        // `macro_rules!` defined just before the `let` names the old one: a macro's tokens
+        // resolve local variables where the macro is defined, so `__shadowedN!()` still
+        // means the old variable after the shadowing.
+        // Input: `let x = f();` shadowing `x`.
+        // Output: `macro_rules! __shadowedN { () => { x } } let x = f();`
         let mut prefix = TokenStream::new();
-        let mut moves = TokenStream::new();
         for (ident, _) in &bound {
             let Some(old) = self.vars.lookup(&ident.to_string()) else {
                 continue;
             };
-            let var = &self.vars.all[old];
-            // A variable that may already be moved here (a moving use came earlier in the
-            // source, including `let x = f(x);` itself) cannot be moved again: it goes out of
-            // reach, as does one already hidden or shadowed by a `let x;` without a value.
-            // One that may only be moved elsewhere (another branch, later) is initialised here
-            // on every path, so it moves to the hidden name.
-            if var.current.is_none()
-                || local.init.is_none()
-                || (var.moved_seen && !self.vars.keep_shadowed(old))
-            {
-                self.vars.hide(old, ident);
+            let Some(current) = self.vars.all[old].current.clone() else {
                 continue;
+            };
+            let alias = names::shadow_name(old);
+            if current != alias {
+                let current = names::expr_name(&current);
+                prefix.extend(quote!(macro_rules! #alias { () => { #current } }));
             }
-            let current = var.current.clone().expect("checked");
-            let hidden = names::temp("h", old);
-            prefix.extend(quote!(let #hidden;));
-            moves.extend(quote!(#hidden = #current;));
-            // The move into the hidden name reads the old variable: it is live up to here.
-            if !uses.contains(&old) {
-                uses.push(old);
-            }
-            self.vars.rename(old, Some(hidden));
+            self.vars.rename(old, Some(alias));
         }
-        let tokens = if moves.is_empty() {
-            stmt.to_token_stream()
-        } else {
-            let init = local.init.as_ref().expect("checked");
-            let (pat, value, attrs) = (&local.pat, &init.expr, &local.attrs);
-            let new = names::hidden("__new");
-            match &init.diverge {
-                None => quote!(#prefix #(#attrs)* let #pat = { let #new = #value; #moves #new };),
-                Some((_, els)) => {
-                    // Parenthesised: `let P = { .. } else { .. }` does not parse.
-                    quote!(#prefix #(#attrs)* let #pat = ({ let #new = #value; #moves #new }) else #els;)
-                }
-            }
-        };
+        let tokens = quote!(#prefix #stmt);
         let mut defs = self.vars.declare_pattern(&local.pat);
         let mut tokens = tokens;
         if local.init.is_none() {

@@ -45,3 +45,18 @@ pub(crate) fn yield_marker() -> Ident {
 pub(crate) fn is_yield_marker(expr: &syn::Expr) -> bool {
     matches!(expr, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("__coro_yield"))
 }
+
+/// The `macro_rules!` alias of variable `id` once a `let` has shadowed it (see
+/// `lower::Lowerer::plain`); also the name it is re-bound under in later states.
+pub(crate) fn shadow_name(id: usize) -> Ident {
+    hidden(&format!("__shadowed{id}"))
+}
+
+/// How to read a variable named `name` in an expression: a shadowed one through its macro.
+pub(crate) fn expr_name(name: &Ident) -> proc_macro2::TokenStream {
+    if name.to_string().starts_with("__shadowed") {
+        quote::quote!(#name!())
+    } else {
+        quote::quote!(#name)
+    }
+}

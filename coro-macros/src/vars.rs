@@ -25,8 +25,6 @@ pub(crate) struct Var {
     pub mutable: bool,
     /// Some use may move it, so it is stored across a suspension only while still needed.
     pub maybe_moved: bool,
-    /// A use that may move it has been seen so far in this pass (in source order).
-    pub moved_seen: bool,
     /// `let r = &x;` / `&mut x`: rebuilt after each resume instead of stored.
     pub alias: Option<(VarId, bool)>,
     /// Position among the user's variables (hidden helpers have none): how a later pass over
@@ -46,9 +44,6 @@ pub(crate) struct Vars {
     /// Per user variable (by `user_index`), what a previous pass found: may it be moved, and is
     /// it assigned by a plain `x = e;` somewhere.
     known: Vec<(bool, bool)>,
-    /// User variables (by `user_index`) a shadowing `let` must move to a hidden name even if
-    /// they may have been moved before: a previous pass found them needed after the shadow.
-    keep_shadowed: Vec<usize>,
     users: usize,
     /// Where each variable was first hidden by a binding of the same name, for errors.
     pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
@@ -59,19 +54,11 @@ pub(crate) type Visible = Vec<(VarId, Option<Ident>)>;
 
 impl Vars {
     /// Starts with what a previous pass learnt: per user variable, (may be moved, assigned).
-    pub fn with_known(known: Vec<(bool, bool)>, keep_shadowed: Vec<usize>) -> Self {
+    pub fn with_known(known: Vec<(bool, bool)>) -> Self {
         Self {
             known,
-            keep_shadowed,
             ..Self::default()
         }
-    }
-
-    /// Must a `let` that shadows `id` move it to a hidden name? (See `keep_shadowed`.)
-    pub fn keep_shadowed(&self, id: VarId) -> bool {
-        self.all[id]
-            .user_index
-            .is_some_and(|i| self.keep_shadowed.contains(&i))
     }
 
     /// Was user variable `id` assigned by `x = e;` anywhere, according to the previous pass?
@@ -90,7 +77,6 @@ impl Vars {
             ident,
             mutable: false,
             maybe_moved: false,
-            moved_seen: false,
             alias: None,
             user_index: None,
             type_of: None,
@@ -139,7 +125,6 @@ impl Vars {
             ident,
             mutable,
             maybe_moved,
-            moved_seen: false,
             alias: None,
             user_index: Some(user_index),
             type_of: None,
@@ -213,7 +198,6 @@ impl Vars {
         let mut ids = Vec::new();
         for (id, moving) in found {
             self.all[id].maybe_moved |= moving;
-            self.all[id].moved_seen |= moving;
             if !ids.contains(&id) {
                 ids.push(id);
             }

@@ -36,6 +36,7 @@ fn count(
             unused_braces,
             unused_parens,
             unused_assignments,
+            unused_macros,
             unreachable_code,
             clippy::all,
             clippy::pedantic

@@ -38,6 +38,7 @@ fn load(
             unused_braces,
             unused_parens,
             unused_assignments,
+            unused_macros,
             unreachable_code,
             clippy::all,
             clippy::pedantic

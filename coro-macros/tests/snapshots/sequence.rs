@@ -35,6 +35,7 @@ fn add(
             unused_braces,
             unused_parens,
             unused_assignments,
+            unused_macros,
             unreachable_code,
             clippy::all,
             clippy::pedantic

@@ -2,7 +2,7 @@
 //!
 //! `#[coro_core::coroutine]` rewrites an ordinary `fn` whose body uses `.await` into a
 //! hand-rolled state machine (see `ARCHITECTURE.md`). Calling the function runs nothing: it
-//! returns a coroutine object that implements [`Future`](core::future::Future) and
+//! returns a coroutine object that implements [`Future`] and
 //! [`Coroutine`].
 //!
 //! ```
@@ -17,6 +17,11 @@
 //! assert!(format!("{coro:?}").starts_with("<coroutine object add_later at 0x"));
 //! assert_eq!(coro_core::block_on(coro), 3);
 //! ```
+//!
+//! With `#[coro_core::coroutine(yield = T)]` the same transform makes generators instead:
+//! [`yield_!`] suspends with a value, [`Generator`] resumes (and, with `resume = R`, sends values
+//! back in), [`yield_from!`] delegates, and a body that also uses `.await` becomes a [`Stream`]
+//! (an async generator) that [`for_each`], [`fold`] and [`next`] consume. See [`Generator`].
 //!
 //! Spell the attribute with its path, `#[coro_core::coroutine]`, or import it under another name
 //! (`use coro_core::coroutine as coro;`). A bare `#[coroutine]` brought in by `use` is ambiguous

@@ -286,7 +286,7 @@ impl Lowerer {
                 Stmt::Local(local) => {
                     let init = local.init.as_ref().expect("has an await");
                     if let Some((_, els)) = &init.diverge {
-                        out.push(self.let_else(&local.pat, &init.expr, els)?);
+                        out.extend(self.let_else(&local.pat, &init.expr, els)?);
                         continue;
                     }
                     if let Expr::Await(aw) = &*init.expr {
@@ -481,17 +481,23 @@ impl Lowerer {
         Ok(vec![Node::Block(nodes?)])
     }
 
-    fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Node> {
+    fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Vec<Node>> {
         let uses = self.vars.uses_expr(init);
         let els = self.compound(els, Cont::Unreachable)?;
+        // Variables the bindings shadow keep a macro alias, as for a plain `let`.
+        let mut prelude = TokenStream::new();
+        self.shadowing_pattern(pat, &mut prelude);
         let defs = self.vars.declare_pattern(pat);
-        Ok(Node::LetElse {
-            pat: quote!(#pat),
-            init: quote!(#init),
-            uses,
-            defs,
-            els,
-        })
+        Ok(vec![
+            Self::prelude(prelude),
+            Node::LetElse {
+                pat: quote!(#pat),
+                init: quote!(#init),
+                uses,
+                defs,
+                els,
+            },
+        ])
     }
 
     /// Bindings of a match arm or `if let` that shadow a variable: inside the arm the old

@@ -586,7 +586,6 @@ fn the_callers_waker_reaches_the_innermost_future() {
 
 // Macro bug (finding 13, a compile error): `if let` whose body awaits. Delete the `cfg` when
 // fixed.
-#[cfg(any())]
 mod if_let_body_awaits {
     use super::*;
 
@@ -611,7 +610,6 @@ mod if_let_body_awaits {
 // --- Late initialisation (macro bug: finding 1) ---------------------------------------------
 
 // Upstream `conditional-and-guaranteed-initialization.rs`. Delete the `cfg` when fixed.
-#[cfg(any())]
 mod late_init {
     use super::*;
 

@@ -485,7 +485,6 @@ fn break_return_and_question_mark() {
 // fixed.
 
 /// Finding 1: late-initialised locals (`let x;` assigned later).
-#[cfg(any())]
 mod late_init {
     use super::*;
 
@@ -551,7 +550,6 @@ mod late_init {
 }
 
 /// Finding 5: a local partly moved out, then used or reassigned after an await.
-#[cfg(any())]
 mod partial_moves {
     use super::*;
 
@@ -592,7 +590,6 @@ mod partial_moves {
 }
 
 /// Finding 6: a moved-from local reassigned after an await.
-#[cfg(any())]
 mod reinit_after_move {
     use super::*;
 
@@ -619,7 +616,6 @@ mod reinit_after_move {
 }
 
 /// Finding 7: bare `return` inside `vec![…]` next to an await.
-#[cfg(any())]
 mod return_in_vec {
     use super::*;
 
@@ -636,7 +632,6 @@ mod return_in_vec {
 }
 
 /// Finding 8: a match guard reading a local, in a match whose scrutinee and arm await.
-#[cfg(any())]
 mod guard_reads_local {
     use super::*;
 

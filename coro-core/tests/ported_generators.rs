@@ -198,7 +198,6 @@ fn flow(shape: u8) {
 
 // Macro bug (finding 13, a compile error): `if let` whose body suspends. Delete the `cfg`
 // when fixed.
-#[cfg(any())]
 mod if_let_body_yields {
     use super::*;
 

@@ -109,11 +109,11 @@ impl Config {
         max_depth: 3,
         max_cost: 24,
         guard_awaits: false,
-        shadow_outer: false,
+        shadow_outer: true,
         let_else_shadow: true,
         field_reads: false,
         reassign_moved: true,
-        shadow_params: false,
+        shadow_params: true,
     };
 
     /// The same shape with everything switched on, including what the macro is known to get

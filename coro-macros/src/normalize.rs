@@ -425,6 +425,7 @@ impl Normalizer {
             mut e => {
                 let place_first = matches!(e, Expr::Assign(_))
                     || matches!(&e, Expr::Binary(b) if is_assign_op(&b.op));
+                let by_ref = operands_by_ref(&e);
                 {
                     let mut ops = operands(&mut e);
                     if ops.is_empty() {
@@ -434,7 +435,7 @@ impl Normalizer {
                              value to a local first",
                         ));
                     }
-                    self.operands(&mut ops, place_first, pre)?;
+                    self.operands(&mut ops, &by_ref, place_first, pre)?;
                 }
                 Ok(e)
             }
@@ -445,6 +446,7 @@ impl Normalizer {
     fn operands(
         &mut self,
         ops: &mut [&mut Expr],
+        by_ref: &[bool],
         place_first: bool,
         pre: &mut Vec<Stmt>,
     ) -> syn::Result<()> {
@@ -458,9 +460,17 @@ impl Normalizer {
                 std::mem::replace(op, Expr::Verbatim(TokenStream::new())),
                 pre,
             )?;
+            // A place operand that is only borrowed (a method receiver, a comparison operand,
+            // `&x`) stays where it is, so nothing borrows it across the await. One taken by
+            // value is moved into a temporary first, as rustc does (it matters for what a
+            // cancelled coroutine drops, and in which order); so is anything else.
+            let borrowed = by_ref.get(i).copied().unwrap_or(false)
+                || matches!(value, Expr::Reference(_) | Expr::Lit(_))
+                || is_constant_path(&value);
             let keep = i == last
                 || (place_first && i == 0)
                 || (is_deferrable(&value)
+                    && borrowed
                     && (matches!(value, Expr::Reference(_)) || !mentioned_in(&value, later)));
             if keep {
                 *op = value;
@@ -541,8 +551,10 @@ impl Normalizer {
             ));
         }
         {
+            // Formatting and assertions take their arguments by reference; `vec!` by value.
+            let by_ref = vec![name != "vec"; args.len()];
             let mut ops: Vec<&mut Expr> = args.iter_mut().collect();
-            self.operands(&mut ops, false, pre)?;
+            self.operands(&mut ops, &by_ref, false, pre)?;
         }
         let tokens = quote!(#(#args),*);
         Ok(Macro { tokens, ..mac })
@@ -631,6 +643,42 @@ fn operands(expr: &mut Expr) -> Vec<&mut Expr> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// For each of `operands(expr)`, is it only borrowed (or named) rather than taken by value?
+fn operands_by_ref(expr: &Expr) -> Vec<bool> {
+    match expr {
+        // The callee and the receiver (auto-referenced).
+        Expr::Call(c) => std::iter::once(true)
+            .chain(c.args.iter().map(|_| false))
+            .collect(),
+        Expr::MethodCall(m) => std::iter::once(true)
+            .chain(m.args.iter().map(|_| false))
+            .collect(),
+        Expr::Binary(b) if is_comparison(&b.op) => vec![true, true],
+        Expr::Index(_) => vec![true, false],
+        Expr::Field(_) | Expr::Paren(_) | Expr::Group(_) | Expr::Reference(_) => vec![true],
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => vec![true],
+        _ => Vec::new(),
+    }
+}
+
+fn is_comparison(op: &syn::BinOp) -> bool {
+    use syn::BinOp as B;
+    matches!(
+        op,
+        B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_)
+    )
+}
+
+/// `MAX`, `None`, `Ordering::Less`, `i64::MAX`: a path that does not name a local variable.
+fn is_constant_path(expr: &Expr) -> bool {
+    let Expr::Path(p) = expr else { return false };
+    p.path.segments.len() > 1
+        || p.path
+            .segments
+            .first()
+            .is_some_and(|s| s.ident.to_string().starts_with(|c: char| c.is_uppercase()))
 }
 
 /// The `let` of a let-chain (`let P = e && …`), whose operands cannot be split apart.

@@ -6,7 +6,7 @@ fn add(
         #[project = __CoroProj] #[project_replace = __CoroRepl]
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
         G0, G1, G2, G3, G4, G5 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut :
-        G2, __v1 : G3 }, S2 { #[pin] __fut : G4, __v3 : G5 }, __Running, __Done,
+        G2, __v1 : G3 }, S2 { #[pin] __fut : G4, __v4 : G5 }, __Running, __Done,
         __Panicked, }
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
@@ -80,11 +80,12 @@ fn add(
                         };
                         let __aw1 = __out;
                         let x = __aw1;
+                        let mut __t2 = x;
                         {
                             __state
                                 .set(__CoroState::S2 {
                                     __fut: ::coro_core::__private::into_future(ready(b)),
-                                    __v3: x,
+                                    __v4: __t2,
                                 });
                             continue '__dispatch;
                         }
@@ -99,14 +100,14 @@ fn add(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let __CoroRepl::S2 { __fut: _, __v3: x } = __state
+                        let __CoroRepl::S2 { __fut: _, __v4: mut __t2 } = __state
                             .as_mut()
                             .project_replace(__CoroState::__Running) else {
                             ::core::unreachable!()
                         };
-                        let __aw2 = __out;
+                        let __aw3 = __out;
                         {
-                            return ::coro_core::__private::Poll::Ready(x + __aw2);
+                            return ::coro_core::__private::Poll::Ready(__t2 + __aw3);
                         }
                     }
                     __CoroProj::__Running

@@ -41,6 +41,11 @@ cargo bench -p coro-bench --bench event_loop -- "${criterion[@]}" 2>&1 | tee "$o
 echo "== resume"
 cargo bench -p coro-bench --bench resume -- "${criterion[@]}" 2>&1 | tee "$out/resume.log"
 
+echo "== generators"
+cargo bench -p coro-bench --bench generators -- "${criterion[@]}" 2>&1 | tee "$out/generators.log"
+scripts/generator_sizes.sh > "$out/generator_sizes.md" \
+  || echo "(nightly is not installed: no generator size table)" > "$out/generator_sizes.md"
+
 echo "== memory"
 cargo bench -p coro-bench --bench memory -- ${quick:+--quick} 2>&1 | tee "$out/memory.log"
 grep '^memory-json: ' "$out/memory.log" | sed 's/^memory-json: //' > "$out/memory.json"
@@ -61,5 +66,6 @@ python3 scripts/bench_report.py \
   --memory "$out/memory.json" \
   --asyncio "$out/asyncio.json" \
   --compile "$out/compile.json" \
+  --generator-sizes "$out/generator_sizes.md" \
   --machine "$out/machine.txt"
 echo "wrote BENCHMARKS.md and bench/chart.png"

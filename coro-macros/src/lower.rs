@@ -242,8 +242,13 @@ impl Lowerer {
         let mut inner = Vec::new();
         let value = value.map(|v| {
             let mut v = v.clone();
-            inner = self.mark_jumps_expr(&mut v);
-            v.to_token_stream()
+            let aliases;
+            (inner, aliases) = self.mark_jumps_expr(&mut v);
+            if aliases.is_empty() {
+                v.to_token_stream()
+            } else {
+                quote!({ #aliases #v })
+            }
         });
         let site = self.vars.visible();
         self.jumps.push(Jump {
@@ -539,7 +544,7 @@ impl Lowerer {
     fn plain(&mut self, stmt: &Stmt) -> Node {
         let mut uses = self.vars.uses_stmt(stmt);
         let mut stmt = stmt.clone();
-        let jumps = self.mark_jumps_stmt(&mut stmt);
+        let (jumps, jump_aliases) = self.mark_jumps_stmt(&mut stmt);
         let Stmt::Local(local) = &stmt else {
             // `x = e;` (re)initialises `x`: it is dead just before, whatever it held then.
             let defs = match &stmt {
@@ -562,7 +567,7 @@ impl Lowerer {
                 uses = self.vars.uses_expr(&a.right);
             }
             return Node::Code {
-                tokens: stmt.to_token_stream(),
+                tokens: quote!(#jump_aliases #stmt),
                 uses,
                 assigns: !defs.is_empty(),
                 uninit: false,
@@ -595,7 +600,7 @@ impl Lowerer {
             }
             self.vars.rename(old, Some(alias));
         }
-        let tokens = quote!(#prefix #stmt);
+        let tokens = quote!(#jump_aliases #prefix #stmt);
         let mut defs = self.vars.declare_pattern(&local.pat);
         let mut tokens = tokens;
         if local.init.is_none() {
@@ -644,26 +649,30 @@ impl Lowerer {
         }
     }
 
-    fn mark_jumps_stmt(&mut self, stmt: &mut Stmt) -> Vec<usize> {
-        let mut m = Marker {
-            l: self,
-            inner_labels: Vec::new(),
-            inner_loops: 0,
-            found: Vec::new(),
-        };
+    /// Marks the jumps in `stmt`. Returns them, and the `macro_rules!` aliases to define before
+    /// the statement for variables that a binding inside it shadows where a jump stores them.
+    fn mark_jumps_stmt(&mut self, stmt: &mut Stmt) -> (Vec<usize>, TokenStream) {
+        let mut m = Marker::new(self);
         m.visit_stmt_mut(stmt);
-        m.found
+        let prelude = Self::aliases(&m.aliased);
+        (m.found, prelude)
     }
 
-    fn mark_jumps_expr(&mut self, expr: &mut Expr) -> Vec<usize> {
-        let mut m = Marker {
-            l: self,
-            inner_labels: Vec::new(),
-            inner_loops: 0,
-            found: Vec::new(),
-        };
+    fn mark_jumps_expr(&mut self, expr: &mut Expr) -> (Vec<usize>, TokenStream) {
+        let mut m = Marker::new(self);
         m.visit_expr_mut(expr);
-        m.found
+        let prelude = Self::aliases(&m.aliased);
+        (m.found, prelude)
+    }
+
+    fn aliases(aliased: &[(VarId, proc_macro2::Ident)]) -> TokenStream {
+        let mut prelude = TokenStream::new();
+        for (id, current) in aliased {
+            let alias = names::shadow_name(*id);
+            let current = names::expr_name(current);
+            prelude.extend(quote!(macro_rules! #alias { () => { #current } }));
+        }
+        prelude
     }
 
     fn resolve(&self, label: Option<&str>, is_continue: bool) -> Option<&Target> {
@@ -685,6 +694,37 @@ struct Marker<'a> {
     inner_labels: Vec<String>,
     inner_loops: usize,
     found: Vec<usize>,
+    /// Names bound inside the fragment, per open block: a jump under one of them cannot name
+    /// the outer variable of that name directly.
+    bound: Vec<Vec<String>>,
+    /// Variables a jump stores while the fragment shadows them, with their name outside it.
+    aliased: Vec<(VarId, proc_macro2::Ident)>,
+}
+
+impl<'a> Marker<'a> {
+    fn new(l: &'a mut Lowerer) -> Self {
+        Self {
+            l,
+            inner_labels: Vec::new(),
+            inner_loops: 0,
+            found: Vec::new(),
+            bound: vec![Vec::new()],
+            aliased: Vec::new(),
+        }
+    }
+
+    fn bind(&mut self, pat: &Pat) {
+        let mut found = Vec::new();
+        crate::vars::bindings(pat, &mut found);
+        let top = self.bound.last_mut().expect("a scope is open");
+        top.extend(found.into_iter().map(|(i, _)| i.to_string()));
+    }
+
+    fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
+        self.bound.push(Vec::new());
+        f(self);
+        self.bound.pop();
+    }
 }
 
 impl Marker<'_> {
@@ -712,7 +752,20 @@ impl Marker<'_> {
             target.break_to
         };
         let uses = value.map(|v| self.l.vars.uses_expr(v)).unwrap_or_default();
-        let site = self.l.vars.visible();
+        let mut site = self.l.vars.visible();
+        // A name the fragment itself binds means its own variable here: reach the outer one
+        // through an alias defined before the fragment.
+        for (id, name) in &mut site {
+            let Some(current) = name.clone() else {
+                continue;
+            };
+            if self.bound.iter().flatten().any(|b| current == b.as_str()) {
+                if !self.aliased.iter().any(|(v, _)| v == id) {
+                    self.aliased.push((*id, current));
+                }
+                *name = Some(names::shadow_name(*id));
+            }
+        }
         // Markers already placed inside the value belong to this jump now.
         let inner = std::mem::take(&mut self.found);
         self.l.jumps.push(Jump {
@@ -746,6 +799,54 @@ impl VisitMut for Marker<'_> {
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
 
+    fn visit_block_mut(&mut self, b: &mut Block) {
+        self.scoped(|m| visit_mut::visit_block_mut(m, b));
+    }
+
+    fn visit_local_mut(&mut self, l: &mut syn::Local) {
+        if let Some(init) = &mut l.init {
+            self.visit_expr_mut(&mut init.expr);
+            if let Some((_, els)) = &mut init.diverge {
+                self.visit_expr_mut(els);
+            }
+        }
+        let pat = l.pat.clone();
+        self.bind(&pat);
+    }
+
+    // Over-approximating what is bound is harmless: an alias names the same variable.
+    fn visit_expr_let_mut(&mut self, l: &mut syn::ExprLet) {
+        self.visit_expr_mut(&mut l.expr);
+        let pat = (*l.pat).clone();
+        self.bind(&pat);
+    }
+
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        self.scoped(|m| {
+            m.bind(&arm.pat);
+            if let Some((_, g)) = &mut arm.guard {
+                m.visit_expr_mut(g);
+            }
+            m.visit_expr_mut(&mut arm.body);
+        });
+    }
+
+    fn visit_expr_if_mut(&mut self, i: &mut syn::ExprIf) {
+        self.scoped(|m| {
+            if let Expr::Let(l) = &mut *i.cond {
+                m.visit_expr_mut(&mut l.expr);
+                let pat = (*l.pat).clone();
+                m.bind(&pat);
+            } else {
+                m.visit_expr_mut(&mut i.cond);
+            }
+            m.visit_block_mut(&mut i.then_branch);
+        });
+        if let Some((_, e)) = &mut i.else_branch {
+            self.visit_expr_mut(e);
+        }
+    }
+
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Break(b) => {
@@ -773,8 +874,12 @@ impl VisitMut for Marker<'_> {
             }
             Expr::ForLoop(f) => {
                 let label = f.label.clone();
+                self.visit_expr_mut(&mut f.expr);
                 self.inside(label.as_ref(), true, |m| {
-                    visit_mut::visit_expr_for_loop_mut(m, f);
+                    m.scoped(|m| {
+                        m.bind(&f.pat);
+                        m.visit_block_mut(&mut f.body);
+                    });
                 });
             }
             Expr::Block(b) if b.label.is_some() => {

@@ -265,3 +265,38 @@ fn generator_options_parse() {
     assert!(signature::parse(&quote::quote!(boxed, boxed), item.clone()).is_err());
     assert!(signature::parse(&quote::quote!(boxed), item).unwrap().boxed);
 }
+
+/// Debug aid: `CORO_EXPAND_ALL=path/to/lib.rs cargo test --release -p coro-macros expand_all --
+/// --nocapture` times the expansion of every `#[coro_core::coroutine]` fn in that file.
+#[test]
+fn expand_all() {
+    let Some(path) = std::env::var_os("CORO_EXPAND_ALL") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap();
+    let file: syn::File = syn::parse_str(&src).unwrap();
+    let fns: Vec<TokenStream> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Fn(f) => {
+                let mut f = f.clone();
+                f.attrs
+                    .retain(|a| !a.path().segments.iter().any(|s| s.ident == "coroutine"));
+                Some(quote::ToTokens::to_token_stream(&f))
+            }
+            _ => None,
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let mut bytes = 0;
+    for f in &fns {
+        bytes += expand(&TokenStream::new(), f.clone()).to_string().len();
+    }
+    println!(
+        "{} fns expanded in {:?} ({} bytes of output)",
+        fns.len(),
+        start.elapsed(),
+        bytes
+    );
+}

@@ -102,8 +102,27 @@ impl Rng {
 }
 
 fn gen_expr(r: &mut Rng, depth: u32, out: &mut String) {
-    let pick = if depth > 3 { r.below(3) } else { r.below(12) };
+    let pick = if depth > 3 { r.below(3) } else { r.below(17) };
     match pick {
+        12 => {
+            out.push_str("yield_!(");
+            gen_expr(r, depth + 1, out);
+            out.push(')');
+        }
+        13 => out.push_str("coro_core::yield_from!(inner())"),
+        14 => {
+            // A block-leading operand, which must stay one expression when re-parsed.
+            out.push_str("{ x1 } - ");
+            gen_expr(r, depth + 1, out);
+        }
+        15 => {
+            out.push_str("if let Some(x1) = opt(");
+            gen_expr(r, depth + 1, out);
+            out.push_str(") { ");
+            gen_expr(r, depth + 1, out);
+            out.push_str(" } else { x1 }");
+        }
+        16 => out.push_str("h(&x0).await"),
         0 => write!(out, "{}", r.below(10)).unwrap(),
         1 => write!(out, "x{}", r.below(4)).unwrap(),
         2 => out.push_str("ready(1).await"),
@@ -205,13 +224,17 @@ fn gen_stmts(r: &mut Rng, depth: u32, out: &mut String) {
 #[test]
 fn never_panics_on_generated_bodies() {
     let mut r = Rng(0x00C0_FFEE);
-    for _ in 0..400 {
-        let mut body = String::new();
-        gen_stmts(&mut r, 0, &mut body);
-        let src = format!("fn gen(x0: u32, x1: u32) -> u32 {{ let x2 = 0; let x3 = 1; {body} 0 }}");
-        let item: TokenStream = src.parse().expect("generator emits valid tokens");
-        let out = std::panic::catch_unwind(|| expand(&TokenStream::new(), item));
-        assert!(out.is_ok(), "the macro panicked on:\n{src}");
+    for attr in ["", "yield = u32", "yield = u32, resume = u32", "boxed"] {
+        for _ in 0..250 {
+            let mut body = String::new();
+            gen_stmts(&mut r, 0, &mut body);
+            let src =
+                format!("fn gen(x0: u32, x1: u32) -> u32 {{ let x2 = 0; let x3 = 1; {body} 0 }}");
+            let item: TokenStream = src.parse().expect("generator emits valid tokens");
+            let attr: TokenStream = attr.parse().expect("valid attribute");
+            let out = std::panic::catch_unwind(|| expand(&attr, item));
+            assert!(out.is_ok(), "the macro panicked on:\n{src}");
+        }
     }
 }
 

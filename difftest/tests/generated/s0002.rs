@@ -15,9 +15,9 @@ pub mod reference {
                     "f0:t11",
                     match nonzero(11) {
                         Some(v5) if 5 % 3 == 0 => {
-                            let mut v5 = Tracer::new("f0:v5", (-4));
-                            let t8 = Tracer::new("f0:t8", Yield::new("f0:y7", 1, peek(&p0)).await);
-                            3
+                            let mut t1 = Tracer::new("f0:t1", (-4));
+                            let t8 = Tracer::new("f0:t8", Yield::new("f0:y7", 1, v5).await);
+                            v5
                         }
                         Some(v5) => {
                             let x9 = v5;
@@ -36,9 +36,9 @@ pub mod reference {
                             Yield::new("f0:y16", 0, 8).await,
                             (-3),
                         ];
-                        let mut v13 = Yield::new("f0:y18", 2, x17).await;
-                        let x19 = x17;
-                        v13 ^= v13;
+                        let mut t11 = Yield::new("f0:y18", 2, x17).await;
+                        let x19 = v13;
+                        t11 ^= x17;
                     }
                     Some(v13) => {
                         let t20 = Tracer::new("f0:t20", peek(&t1));
@@ -50,153 +50,141 @@ pub mod reference {
                 }
                 {
                     drop(t11);
-                    let t24 = Tracer::new("f0:t24", 1);
+                    let t1 = Tracer::new("f0:t1", 1);
                 }
             }
-            let x25 = std::future::ready(peek(&t1)).await;
-            let t28 = Tracer::new(
-                "f0:t28",
-                Yield::new("f0:y27", 2, Yield::new("f0:y26", 0, 12).await).await,
-            );
-            return Err(peek(&t1));
-        };
-        if (Yield::new(
-            "f0:y34",
-            2,
-            if !(Yield::new("f0:y30", 2, x29).await > 1) {
-                t1 = Tracer::new("f0:t1'", peek(&p0));
-                let mut x31: i64 = 3;
-                let mut x32 = 7;
-                Yield::new("f0:y33", 0, x31).await
-            } else {
-                emit(x29);
-                12
-            },
-        )
-        .await)
-            % 3
-            == 1
-        {
-            let mut x36 = Yield::new("f0:y35", 1, mix(x29, (-2), x29)).await;
-            let mut x37 = x36;
-            let Some(x39) = Yield::new("f0:y38", 1, nonzero(11)).await else {
-                return Err(11);
-            };
-        } else if !(peek(&t1) > 1) {
-        } else {
-        }
-        let mut t40 = Yield::new("f0:y41", 2, Tracer::new("f0:t40", x29)).await;
-        Ok(x29)
-    }
-    pub async fn f1(mut p0: Tracer) -> Result<i64, i64> {
-        let t2 = Tracer::new("f1:t2", {
-            {
-                drop((Tracer::new("f1:c1", {
-                    drop((p0,));
-                    1
-                }),));
-                1
-            }
-        });
-        let mut t11 = Tracer::new(
-            "f1:t11",
-            ((i64::wrapping_mul(peek(&t2), (-4)) | (P { a: peek(&t2), b: 5 }).sum()) ^ {
-                if (-1) % 2 == 0 {
-                    let x3 = peek(&t2);
-                } else {
-                    let P { a: x4, b: mut x5 } = P {
-                        a: peek(&t2),
-                        b: peek(&t2),
-                    };
-                    let mut x5 = Tracer::new("f1:x5", (-3));
-                    x5 = Tracer::new("f1:x5'", 5);
-                }
-                {
-                    let mut x6 = peek(&t2);
-                }
-                let t7 = Tracer::new(
-                    "f1:t7",
-                    (P {
-                        a: peek(&t2),
-                        b: peek(&t2),
-                    })
-                    .sum(),
-                );
-                let mut x8: i64 = 5;
-                {
-                    'b9: {
-                        let mut t10 = Tracer::new("f1:t10", x8);
-                        x8
+            let r24 = &p0;
+            emit({
+                let mut c26 = 0;
+                'l25: loop {
+                    c26 += 1;
+                    if c26 > 1 {
+                        break 'l25 (peek(&t1));
                     }
                 }
-            }),
-        );
-        {
-            let mut c14 = 0;
-            'l12: loop {
-                c14 += 1;
-                if c14 > 3 {
-                    break 'l12;
-                }
-                let t18 = Tracer::new(
-                    "f1:t18",
-                    add((P { a: 5, b: peek(&t2) }).b, {
-                        let mut c16 = 0;
-                        'l15: loop {
-                            c16 += 1;
-                            if c16 > 3 {
-                                break 'l15 (-3);
-                            }
-                            let mut x17 = peek(&t2);
-                            t11 = Tracer::new("f1:t11'", 10);
-                            let x17 = Tracer::new("f1:x17", peek(&t2));
+            });
+            return Ok(mix(
+                Yield::new("f0:y27", 0, 0).await,
+                Yield::new("f0:y28", 0, peek(r24)).await,
+                !(-1),
+            ));
+        };
+        let mut x29 = Tracer::new("f0:x29", {
+            drop(t1);
+            mix(
+                {
+                    let mut c31 = 0;
+                    'l30: loop {
+                        c31 += 1;
+                        if c31 > 3 {
+                            break 'l30 x29;
                         }
-                    }),
-                );
-                t11 = Tracer::new("f1:t11'", (check(peek(&t11))? ^ peek(&t18)));
-                match check(check((-4))?) {
-                    Ok(v19) if 2 % 2 == 1 => {
-                        let mut x26 = {
-                            let mut c22 = 0;
-                            'l21: loop {
-                                c22 += 1;
-                                if c22 > 1 {
-                                    break 'l21 (-2);
-                                }
-                                let t23 = Tracer::new("f1:t23", v19);
-                                let mut t23 = v19;
-                                let r24 = &t2;
-                                let x25 = peek(&t2);
-                            }
-                        };
-                        emit(match (x26, peek(&t18)) {
-                            (v27, 0) => {
-                                let t29 = Tracer::new("f1:t29", peek(&t18));
-                                v27
-                            }
-                            (v27, v28) if peek(&t11) < v19 => {
-                                emit(v27);
-                                emit(peek(&t2));
-                                peek(&t11)
-                            }
-                            _ => {
-                                emit(1);
-                                t11 = Tracer::new("f1:t11'", x26);
-                                x26 |= peek(&t18);
-                                x26 = peek(&t11);
-                                11
-                            }
-                        });
-                        let x30 = peek(&t18);
-                        let x31 = (-3);
+                        let mut t32 = Tracer::new("f0:t32", 3);
+                        t32 = Tracer::new("f0:t32'", 7);
+                        let mut x33 = (-2);
+                        emit(x33);
                     }
-                    Err(v19) => {}
-                    Ok(v19) => {}
+                },
+                match peek(&p0) {
+                    0 | 1 => peek(&p0),
+                    v34 @ 2..=6 if 10 % 3 == 0 => {
+                        let [x36, _, x29] = [v34, peek(&p0), x29];
+                        v34
+                    }
+                    v35 => peek(&p0),
+                },
+                x29,
+            )
+        });
+        let x37 = peek(&p0);
+        Ok(7)
+    }
+    pub async fn f1(p0: Tracer) -> i64 {
+        drop(p0);
+        {
+            let mut x6 = (P {
+                a: if Yield::new("f1:y1", 1, (-1)).await <= 1 {
+                    emit(3);
+                    0
+                } else {
+                    let p0 = (-1);
+                    let mut x2: i64 = p0;
+                    let x3 = x2;
+                    let t4 = Tracer::new("f1:t4", x3);
+                    7
+                },
+                b: Yield::new("f1:y5", 2, 5).await,
+            })
+            .sum();
+            emit(
+                Yield::new(
+                    "f1:y15",
+                    1,
+                    match (x6, 3) {
+                        (v7, 0) => Yield::new("f1:y9", 0, 2).await,
+                        (v7, v8) if x6 != 3 => {
+                            let [x11, _, x12] = [(-3), Yield::new("f1:y10", 2, v8).await, 3];
+                            let x6: i64 = Yield::new("f1:y13", 1, 1).await;
+                            Yield::new("f1:y14", 0, x12).await
+                        }
+                        _ => {
+                            let p0 = Tracer::new("f1:p0", 3);
+                            let p0 = Tracer::new("f1:p0", x6);
+                            emit(x6);
+                            let x6 = Tracer::new("f1:x6", x6);
+                            2
+                        }
+                    },
+                )
+                .await,
+            );
+            'b16: {
+                match check(12) {
+                    Ok(v17) if !(x6 > 1) => {
+                        let x6 = Tracer::new("f1:x6", x6);
+                        let mut x20 = Yield::new("f1:y19", 0, v17).await;
+                        let t21 = Yield::new("f1:y22", 2, Tracer::new("f1:t21", v17)).await;
+                    }
+                    Err(v17) => {
+                        let mut v17 = Yield::new(
+                            "f1:y24",
+                            0,
+                            Tracer::new("f1:v17", Yield::new("f1:y23", 1, x6).await),
+                        )
+                        .await;
+                        let mut p0 = (-3);
+                    }
+                    Ok(v17) => {
+                        emit(v17);
+                        let mut x25 = v17;
+                        let x26 = x6;
+                        let t27 = Tracer::new("f1:t27", 0);
+                    }
                 }
-                let (t18, x32) = (peek(&t18), peek(&t11));
+            };
+        }
+        let Some(x37) = Yield::new(
+            "f1:y29",
+            0,
+            nonzero({ i64::wrapping_mul(Yield::new("f1:y28", 0, (-2)).await, 1) }),
+        )
+        .await
+        else {
+            let x30 = (i64::wrapping_mul(4, 10) | std::future::ready((-3)).await);
+            if (Yield::new("f1:y31", 2, x30).await) % 2 == 1 {
+                emit(match (-2) {
+                    0 | 1 => {
+                        emit(9);
+                        Yield::new("f1:y34", 1, x30).await
+                    }
+                    v32 @ 2..=6 if !(x30 > 1) => x30,
+                    v33 => x30,
+                });
             }
+            let x35 = x30;
+            return Yield::new("f1:y36", 0, x30).await;
         };
-        Ok(3)
+        10
     }
 }
 pub mod ours {
@@ -215,9 +203,9 @@ pub mod ours {
                     "f0:t11",
                     match nonzero(11) {
                         Some(v5) if 5 % 3 == 0 => {
-                            let mut v5 = Tracer::new("f0:v5", (-4));
-                            let t8 = Tracer::new("f0:t8", Yield::new("f0:y7", 1, peek(&p0)).await);
-                            3
+                            let mut t1 = Tracer::new("f0:t1", (-4));
+                            let t8 = Tracer::new("f0:t8", Yield::new("f0:y7", 1, v5).await);
+                            v5
                         }
                         Some(v5) => {
                             let x9 = v5;
@@ -236,9 +224,9 @@ pub mod ours {
                             Yield::new("f0:y16", 0, 8).await,
                             (-3),
                         ];
-                        let mut v13 = Yield::new("f0:y18", 2, x17).await;
-                        let x19 = x17;
-                        v13 ^= v13;
+                        let mut t11 = Yield::new("f0:y18", 2, x17).await;
+                        let x19 = v13;
+                        t11 ^= x17;
                     }
                     Some(v13) => {
                         let t20 = Tracer::new("f0:t20", peek(&t1));
@@ -250,160 +238,148 @@ pub mod ours {
                 }
                 {
                     drop(t11);
-                    let t24 = Tracer::new("f0:t24", 1);
+                    let t1 = Tracer::new("f0:t1", 1);
                 }
             }
-            let x25 = std::future::ready(peek(&t1)).await;
-            let t28 = Tracer::new(
-                "f0:t28",
-                Yield::new("f0:y27", 2, Yield::new("f0:y26", 0, 12).await).await,
-            );
-            return Err(peek(&t1));
+            let r24 = &p0;
+            emit({
+                let mut c26 = 0;
+                'l25: loop {
+                    c26 += 1;
+                    if c26 > 1 {
+                        break 'l25 (peek(&t1));
+                    }
+                }
+            });
+            return Ok(mix(
+                Yield::new("f0:y27", 0, 0).await,
+                Yield::new("f0:y28", 0, peek(r24)).await,
+                !(-1),
+            ));
         };
-        if (Yield::new(
-            "f0:y34",
-            2,
-            if !(Yield::new("f0:y30", 2, x29).await > 1) {
-                t1 = Tracer::new("f0:t1'", peek(&p0));
-                let mut x31: i64 = 3;
-                let mut x32 = 7;
-                Yield::new("f0:y33", 0, x31).await
-            } else {
-                emit(x29);
-                12
-            },
-        )
-        .await)
-            % 3
-            == 1
-        {
-            let mut x36 = Yield::new("f0:y35", 1, mix(x29, (-2), x29)).await;
-            let mut x37 = x36;
-            let Some(x39) = Yield::new("f0:y38", 1, nonzero(11)).await else {
-                return Err(11);
-            };
-        } else if !(peek(&t1) > 1) {
-        } else {
-        }
-        let mut t40 = Yield::new("f0:y41", 2, Tracer::new("f0:t40", x29)).await;
-        Ok(x29)
+        let mut x29 = Tracer::new("f0:x29", {
+            drop(t1);
+            mix(
+                {
+                    let mut c31 = 0;
+                    'l30: loop {
+                        c31 += 1;
+                        if c31 > 3 {
+                            break 'l30 x29;
+                        }
+                        let mut t32 = Tracer::new("f0:t32", 3);
+                        t32 = Tracer::new("f0:t32'", 7);
+                        let mut x33 = (-2);
+                        emit(x33);
+                    }
+                },
+                match peek(&p0) {
+                    0 | 1 => peek(&p0),
+                    v34 @ 2..=6 if 10 % 3 == 0 => {
+                        let [x36, _, x29] = [v34, peek(&p0), x29];
+                        v34
+                    }
+                    v35 => peek(&p0),
+                },
+                x29,
+            )
+        });
+        let x37 = peek(&p0);
+        Ok(7)
     }
     #[coro_core::coroutine]
-    pub fn f1(mut p0: Tracer) -> Result<i64, i64> {
-        let t2 = Tracer::new("f1:t2", {
-            {
-                drop((Tracer::new("f1:c1", {
-                    drop((p0,));
-                    1
-                }),));
-                1
-            }
-        });
-        let mut t11 = Tracer::new(
-            "f1:t11",
-            ((i64::wrapping_mul(peek(&t2), (-4)) | (P { a: peek(&t2), b: 5 }).sum()) ^ {
-                if (-1) % 2 == 0 {
-                    let x3 = peek(&t2);
-                } else {
-                    let P { a: x4, b: mut x5 } = P {
-                        a: peek(&t2),
-                        b: peek(&t2),
-                    };
-                    let mut x5 = Tracer::new("f1:x5", (-3));
-                    x5 = Tracer::new("f1:x5'", 5);
-                }
-                {
-                    let mut x6 = peek(&t2);
-                }
-                let t7 = Tracer::new(
-                    "f1:t7",
-                    (P {
-                        a: peek(&t2),
-                        b: peek(&t2),
-                    })
-                    .sum(),
-                );
-                let mut x8: i64 = 5;
-                {
-                    'b9: {
-                        let mut t10 = Tracer::new("f1:t10", x8);
-                        x8
-                    }
-                }
-            }),
-        );
+    pub fn f1(p0: Tracer) -> i64 {
+        drop(p0);
         {
-            let mut c14 = 0;
-            'l12: loop {
-                c14 += 1;
-                if c14 > 3 {
-                    break 'l12;
-                }
-                let t18 = Tracer::new(
-                    "f1:t18",
-                    add((P { a: 5, b: peek(&t2) }).b, {
-                        let mut c16 = 0;
-                        'l15: loop {
-                            c16 += 1;
-                            if c16 > 3 {
-                                break 'l15 (-3);
-                            }
-                            let mut x17 = peek(&t2);
-                            t11 = Tracer::new("f1:t11'", 10);
-                            let x17 = Tracer::new("f1:x17", peek(&t2));
+            let mut x6 = (P {
+                a: if Yield::new("f1:y1", 1, (-1)).await <= 1 {
+                    emit(3);
+                    0
+                } else {
+                    let p0 = (-1);
+                    let mut x2: i64 = p0;
+                    let x3 = x2;
+                    let t4 = Tracer::new("f1:t4", x3);
+                    7
+                },
+                b: Yield::new("f1:y5", 2, 5).await,
+            })
+            .sum();
+            emit(
+                Yield::new(
+                    "f1:y15",
+                    1,
+                    match (x6, 3) {
+                        (v7, 0) => Yield::new("f1:y9", 0, 2).await,
+                        (v7, v8) if x6 != 3 => {
+                            let [x11, _, x12] = [(-3), Yield::new("f1:y10", 2, v8).await, 3];
+                            let x6: i64 = Yield::new("f1:y13", 1, 1).await;
+                            Yield::new("f1:y14", 0, x12).await
                         }
-                    }),
-                );
-                t11 = Tracer::new("f1:t11'", (check(peek(&t11))? ^ peek(&t18)));
-                match check(check((-4))?) {
-                    Ok(v19) if 2 % 2 == 1 => {
-                        let mut x26 = {
-                            let mut c22 = 0;
-                            'l21: loop {
-                                c22 += 1;
-                                if c22 > 1 {
-                                    break 'l21 (-2);
-                                }
-                                let t23 = Tracer::new("f1:t23", v19);
-                                let mut t23 = v19;
-                                let r24 = &t2;
-                                let x25 = peek(&t2);
-                            }
-                        };
-                        emit(match (x26, peek(&t18)) {
-                            (v27, 0) => {
-                                let t29 = Tracer::new("f1:t29", peek(&t18));
-                                v27
-                            }
-                            (v27, v28) if peek(&t11) < v19 => {
-                                emit(v27);
-                                emit(peek(&t2));
-                                peek(&t11)
-                            }
-                            _ => {
-                                emit(1);
-                                t11 = Tracer::new("f1:t11'", x26);
-                                x26 |= peek(&t18);
-                                x26 = peek(&t11);
-                                11
-                            }
-                        });
-                        let x30 = peek(&t18);
-                        let x31 = (-3);
+                        _ => {
+                            let p0 = Tracer::new("f1:p0", 3);
+                            let p0 = Tracer::new("f1:p0", x6);
+                            emit(x6);
+                            let x6 = Tracer::new("f1:x6", x6);
+                            2
+                        }
+                    },
+                )
+                .await,
+            );
+            'b16: {
+                match check(12) {
+                    Ok(v17) if !(x6 > 1) => {
+                        let x6 = Tracer::new("f1:x6", x6);
+                        let mut x20 = Yield::new("f1:y19", 0, v17).await;
+                        let t21 = Yield::new("f1:y22", 2, Tracer::new("f1:t21", v17)).await;
                     }
-                    Err(v19) => {}
-                    Ok(v19) => {}
+                    Err(v17) => {
+                        let mut v17 = Yield::new(
+                            "f1:y24",
+                            0,
+                            Tracer::new("f1:v17", Yield::new("f1:y23", 1, x6).await),
+                        )
+                        .await;
+                        let mut p0 = (-3);
+                    }
+                    Ok(v17) => {
+                        emit(v17);
+                        let mut x25 = v17;
+                        let x26 = x6;
+                        let t27 = Tracer::new("f1:t27", 0);
+                    }
                 }
-                let (t18, x32) = (peek(&t18), peek(&t11));
+            };
+        }
+        let Some(x37) = Yield::new(
+            "f1:y29",
+            0,
+            nonzero({ i64::wrapping_mul(Yield::new("f1:y28", 0, (-2)).await, 1) }),
+        )
+        .await
+        else {
+            let x30 = (i64::wrapping_mul(4, 10) | std::future::ready((-3)).await);
+            if (Yield::new("f1:y31", 2, x30).await) % 2 == 1 {
+                emit(match (-2) {
+                    0 | 1 => {
+                        emit(9);
+                        Yield::new("f1:y34", 1, x30).await
+                    }
+                    v32 @ 2..=6 if !(x30 > 1) => x30,
+                    v33 => x30,
+                });
             }
+            let x35 = x30;
+            return Yield::new("f1:y36", 0, x30).await;
         };
-        Ok(3)
+        10
     }
 }
 pub const SEED: u64 = 0x2;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f1(Tracer::new("arg0", -2)),
-        || ours::f1(Tracer::new("arg0", -2)),
+        || reference::f1(Tracer::new("arg0", 9)),
+        || ours::f1(Tracer::new("arg0", 9)),
     )
 }

@@ -14,14 +14,14 @@ pub mod reference {
                 let mut c5 = 0;
                 'l4: while let Some(i7) = Yield::new("f0:y6", 1, tick(&mut c5, 2)).await {
                     emit(a0);
-                    let i7 = Yield::new("f0:y8", 2, a0).await;
-                    let [x10, _, x11] = [Yield::new("f0:y9", 2, 12).await, 1, a0];
+                    let a0 = Yield::new("f0:y8", 2, a0).await;
+                    let [x10, _, x11] = [Yield::new("f0:y9", 2, 12).await, 1, i7];
                 }
                 match (Yield::new("f0:y12", 1, a0).await, a0) {
                     (v13, 0) => {
                         let [x15, _, x16] = [a0, (-2), v13];
-                        let x16: i64 = (-4);
-                        x16
+                        let a0: i64 = (-4);
+                        a0
                     }
                     (v13, v14) if !(v14 > 1) => {
                         let mut t17 = Tracer::new("f0:t17", a0);
@@ -29,35 +29,31 @@ pub mod reference {
                         v13
                     }
                     _ => {
-                        let t19 = Tracer::new("f0:t19", a0);
-                        emit(consume(t19));
-                        let [x22, _, t19] = [
-                            a0,
-                            Yield::new("f0:y20", 2, a0).await,
-                            Yield::new("f0:y21", 0, a0).await,
-                        ];
-                        let mut x22 = 2;
-                        Yield::new("f0:y23", 0, x22).await
+                        let a0 = Tracer::new("f0:a0", a0);
+                        drop(a0);
+                        let [x20, _, a0] = [(-2), 0, Yield::new("f0:y19", 0, 6).await];
+                        let mut x20 = 2;
+                        Yield::new("f0:y21", 0, a0).await
                     }
                 }
             } else {
                 emit({
-                    let mut c25 = 0;
-                    'l24: loop {
-                        c25 += 1;
-                        if c25 > 2 {
-                            break 'l24 (Yield::new("f0:y26", 1, 9).await);
+                    let mut c23 = 0;
+                    'l22: loop {
+                        c23 += 1;
+                        if c23 > 2 {
+                            break 'l22 (Yield::new("f0:y24", 1, 9).await);
                         }
-                        let x27 = 12;
-                        emit(x27);
-                        let x28: i64 = (-3);
+                        let x25 = 12;
+                        emit(x25);
+                        let x26: i64 = (-3);
                     }
                 });
-                let mut c30 = 0;
-                'l29: while c30 < 3 {
-                    c30 += 1;
+                let mut c28 = 0;
+                'l27: while c28 < 3 {
+                    c28 += 1;
                 }
-                Yield::new("f0:y31", 1, (-4)).await
+                Yield::new("f0:y29", 1, (-4)).await
             },
         )
     }
@@ -77,14 +73,14 @@ pub mod ours {
                 let mut c5 = 0;
                 'l4: while let Some(i7) = Yield::new("f0:y6", 1, tick(&mut c5, 2)).await {
                     emit(a0);
-                    let i7 = Yield::new("f0:y8", 2, a0).await;
-                    let [x10, _, x11] = [Yield::new("f0:y9", 2, 12).await, 1, a0];
+                    let a0 = Yield::new("f0:y8", 2, a0).await;
+                    let [x10, _, x11] = [Yield::new("f0:y9", 2, 12).await, 1, i7];
                 }
                 match (Yield::new("f0:y12", 1, a0).await, a0) {
                     (v13, 0) => {
                         let [x15, _, x16] = [a0, (-2), v13];
-                        let x16: i64 = (-4);
-                        x16
+                        let a0: i64 = (-4);
+                        a0
                     }
                     (v13, v14) if !(v14 > 1) => {
                         let mut t17 = Tracer::new("f0:t17", a0);
@@ -92,35 +88,31 @@ pub mod ours {
                         v13
                     }
                     _ => {
-                        let t19 = Tracer::new("f0:t19", a0);
-                        emit(consume(t19));
-                        let [x22, _, t19] = [
-                            a0,
-                            Yield::new("f0:y20", 2, a0).await,
-                            Yield::new("f0:y21", 0, a0).await,
-                        ];
-                        let mut x22 = 2;
-                        Yield::new("f0:y23", 0, x22).await
+                        let a0 = Tracer::new("f0:a0", a0);
+                        drop(a0);
+                        let [x20, _, a0] = [(-2), 0, Yield::new("f0:y19", 0, 6).await];
+                        let mut x20 = 2;
+                        Yield::new("f0:y21", 0, a0).await
                     }
                 }
             } else {
                 emit({
-                    let mut c25 = 0;
-                    'l24: loop {
-                        c25 += 1;
-                        if c25 > 2 {
-                            break 'l24 (Yield::new("f0:y26", 1, 9).await);
+                    let mut c23 = 0;
+                    'l22: loop {
+                        c23 += 1;
+                        if c23 > 2 {
+                            break 'l22 (Yield::new("f0:y24", 1, 9).await);
                         }
-                        let x27 = 12;
-                        emit(x27);
-                        let x28: i64 = (-3);
+                        let x25 = 12;
+                        emit(x25);
+                        let x26: i64 = (-3);
                     }
                 });
-                let mut c30 = 0;
-                'l29: while c30 < 3 {
-                    c30 += 1;
+                let mut c28 = 0;
+                'l27: while c28 < 3 {
+                    c28 += 1;
                 }
-                Yield::new("f0:y31", 1, (-4)).await
+                Yield::new("f0:y29", 1, (-4)).await
             },
         )
     }

@@ -3,97 +3,49 @@ use difftest::rt::Tracer;
 pub mod reference {
     use difftest::rt::*;
     pub async fn f0(a0: i64) -> Result<i64, i64> {
-        let Ok(x21) = check(Yield::new("f0:y1", 2, check((-4))).await?) else {
-            let P { a: x2, b: mut x3 } = P { a: (-3), b: a0 };
-            let Some(x14) = Yield::new("f0:y5", 1, nonzero(Yield::new("f0:y4", 1, x2).await)).await
-            else {
-                emit(x3);
-                let [x7, _, x8] = [Yield::new("f0:y6", 0, x2).await, x2, a0];
-                let [x11, _, x12] = [
-                    Yield::new("f0:y9", 2, 8).await,
-                    Yield::new("f0:y10", 1, a0).await,
-                    a0,
-                ];
-                return Ok(Yield::new("f0:y13", 0, (-4)).await);
-            };
-            let mut x14 = Tracer::new(
-                "f0:x14",
-                match (x14, x2) {
-                    (v15, 0) => x3,
-                    (v15, v16) if x3 % 3 == 1 => {
-                        emit(8);
-                        (-2)
-                    }
-                    _ => {
-                        x3 ^= x3;
-                        let P { a: x17, b: mut x18 } = P { a: 4, b: 4 };
-                        let mut x20 = Yield::new("f0:y19", 2, x3).await;
-                        (-1)
-                    }
-                },
-            );
-            return Err((x3, x2).1);
-        };
-        Ok({
-            'b22: {
-                if !(x21 > 1) {
-                    5
-                } else {
-                    let x23 = x21;
-                    a0
-                }
+        let Ok(a0) = check(Yield::new("f0:y1", 2, check((-4))).await?) else {
+            let P { a: a0, b: mut x2 } = P { a: (-3), b: a0 };
+            let P { a: x2, b: mut x3 } = P { a: a0, b: a0 };
+            if 0 < 0 {
+                return Ok(x2);
             }
-        })
+            return Ok({
+                let mut c5 = 0;
+                'l4: loop {
+                    c5 += 1;
+                    if c5 > 2 {
+                        break 'l4 8;
+                    }
+                }
+            });
+        };
+        Ok(Yield::new("f0:y7", 2, add(a0, Yield::new("f0:y6", 1, a0).await)).await)
     }
 }
 pub mod ours {
     use difftest::rt::*;
     #[coro_core::coroutine]
     pub fn f0(a0: i64) -> Result<i64, i64> {
-        let Ok(x21) = check(Yield::new("f0:y1", 2, check((-4))).await?) else {
-            let P { a: x2, b: mut x3 } = P { a: (-3), b: a0 };
-            let Some(x14) = Yield::new("f0:y5", 1, nonzero(Yield::new("f0:y4", 1, x2).await)).await
-            else {
-                emit(x3);
-                let [x7, _, x8] = [Yield::new("f0:y6", 0, x2).await, x2, a0];
-                let [x11, _, x12] = [
-                    Yield::new("f0:y9", 2, 8).await,
-                    Yield::new("f0:y10", 1, a0).await,
-                    a0,
-                ];
-                return Ok(Yield::new("f0:y13", 0, (-4)).await);
-            };
-            let mut x14 = Tracer::new(
-                "f0:x14",
-                match (x14, x2) {
-                    (v15, 0) => x3,
-                    (v15, v16) if x3 % 3 == 1 => {
-                        emit(8);
-                        (-2)
-                    }
-                    _ => {
-                        x3 ^= x3;
-                        let P { a: x17, b: mut x18 } = P { a: 4, b: 4 };
-                        let mut x20 = Yield::new("f0:y19", 2, x3).await;
-                        (-1)
-                    }
-                },
-            );
-            return Err((x3, x2).1);
-        };
-        Ok({
-            'b22: {
-                if !(x21 > 1) {
-                    5
-                } else {
-                    let x23 = x21;
-                    a0
-                }
+        let Ok(a0) = check(Yield::new("f0:y1", 2, check((-4))).await?) else {
+            let P { a: a0, b: mut x2 } = P { a: (-3), b: a0 };
+            let P { a: x2, b: mut x3 } = P { a: a0, b: a0 };
+            if 0 < 0 {
+                return Ok(x2);
             }
-        })
+            return Ok({
+                let mut c5 = 0;
+                'l4: loop {
+                    c5 += 1;
+                    if c5 > 2 {
+                        break 'l4 8;
+                    }
+                }
+            });
+        };
+        Ok(Yield::new("f0:y7", 2, add(a0, Yield::new("f0:y6", 1, a0).await)).await)
     }
 }
 pub const SEED: u64 = 0x4;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f0(6), || ours::f0(6))
+    difftest::rt::compare(|| reference::f0(0), || ours::f0(0))
 }

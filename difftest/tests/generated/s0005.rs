@@ -26,27 +26,72 @@ pub mod reference {
             a: std::future::ready(Yield::new("f0:y9", 1, 1).await).await,
             b: std::future::ready(peek(&p0)).await,
         };
-        let mut t7 = Tracer::new(
-            "f0:t7",
+        let p2 = Tracer::new(
+            "f0:p2",
             match (x10 ^ peek(&p1)) {
                 0 | 1 => {
-                    let t15 = Tracer::new("f0:t15", Yield::new("f0:y14", 2, x11).await);
-                    p1 = Tracer::new(
-                        "f0:p1'",
-                        i64::wrapping_mul(x11, Yield::new("f0:y16", 0, peek(&p1)).await),
+                    let mut p0 = Tracer::new("f0:p0", Yield::new("f0:y14", 2, x11).await);
+                    let p0 = Tracer::new(
+                        "f0:p0",
+                        i64::wrapping_mul(x11, Yield::new("f0:y15", 0, peek(&t7)).await),
                     );
-                    std::future::ready(3).await
+                    Yield::new("f0:y16", 2, peek(&p0)).await
                 }
-                v12 @ 2..=6 if !(peek(&p2) > 1) => {
-                    let [x18, _, x19] = [Yield::new("f0:y17", 0, v12).await, peek(&p1), peek(&p0)];
-                    let r20 = &p0;
-                    let (x21, x22) = (peek(r20), peek(&t7));
-                    10
+                v12 @ 2..=6 if v12 % 3 == 0 => {
+                    let t7 = Tracer::new(
+                        "f0:t7",
+                        if !(Yield::new("f0:y17", 2, x10).await > 1) {
+                            x11 ^= v12;
+                            peek(&t7)
+                        } else {
+                            x10
+                        },
+                    );
+                    drop(t7);
+                    let r18 = &p2;
+                    x11.min(Yield::new("f0:y19", 0, v12).await)
                 }
-                v13 => Yield::new("f0:y23", 0, v13).await,
+                v13 => {
+                    let mut x20 = i64::wrapping_mul(peek(&p1), x10);
+                    let Ok(p0) = check(5) else {
+                        let mut p0 = Yield::new("f0:y21", 0, v13).await;
+                        let t7 = Yield::new("f0:y22", 1, Tracer::new("f0:t7", 6)).await;
+                        drop(t7);
+                        return Yield::new("f0:y23", 0, v13).await;
+                    };
+                    let mut c25 = 0;
+                    'l24: while c25 < 2 && peek(&p2) == x11 {
+                        c25 += 1;
+                    }
+                    std::future::ready(x20).await
+                }
             },
         );
-        x10.max(Yield::new("f0:y24", 1, x10).await)
+        {
+            'b26: {
+                if !(Yield::new("f0:y27", 2, x11).await > 1) {
+                    emit(x10);
+                    let p2 = Tracer::new("f0:p2", peek(&p2));
+                } else {
+                }
+                if (-4) != peek(&p1) {
+                    x11 ^= x10;
+                    let x11 = peek(&p1);
+                    let x11 = x10;
+                } else if x10 % 3 == 1 {
+                    let x10 = Tracer::new("f0:x10", peek(&t7));
+                } else {
+                }
+                if !(0 > 1) {
+                    p1 = Tracer::new("f0:p1'", x11);
+                    let [x28, _, x29] = [x11, x10, x11];
+                    emit(x28);
+                    x29
+                } else {
+                    peek(&t7)
+                }
+            }
+        }
     }
 }
 pub mod ours {
@@ -76,27 +121,72 @@ pub mod ours {
             a: std::future::ready(Yield::new("f0:y9", 1, 1).await).await,
             b: std::future::ready(peek(&p0)).await,
         };
-        let mut t7 = Tracer::new(
-            "f0:t7",
+        let p2 = Tracer::new(
+            "f0:p2",
             match (x10 ^ peek(&p1)) {
                 0 | 1 => {
-                    let t15 = Tracer::new("f0:t15", Yield::new("f0:y14", 2, x11).await);
-                    p1 = Tracer::new(
-                        "f0:p1'",
-                        i64::wrapping_mul(x11, Yield::new("f0:y16", 0, peek(&p1)).await),
+                    let mut p0 = Tracer::new("f0:p0", Yield::new("f0:y14", 2, x11).await);
+                    let p0 = Tracer::new(
+                        "f0:p0",
+                        i64::wrapping_mul(x11, Yield::new("f0:y15", 0, peek(&t7)).await),
                     );
-                    std::future::ready(3).await
+                    Yield::new("f0:y16", 2, peek(&p0)).await
                 }
-                v12 @ 2..=6 if !(peek(&p2) > 1) => {
-                    let [x18, _, x19] = [Yield::new("f0:y17", 0, v12).await, peek(&p1), peek(&p0)];
-                    let r20 = &p0;
-                    let (x21, x22) = (peek(r20), peek(&t7));
-                    10
+                v12 @ 2..=6 if v12 % 3 == 0 => {
+                    let t7 = Tracer::new(
+                        "f0:t7",
+                        if !(Yield::new("f0:y17", 2, x10).await > 1) {
+                            x11 ^= v12;
+                            peek(&t7)
+                        } else {
+                            x10
+                        },
+                    );
+                    drop(t7);
+                    let r18 = &p2;
+                    x11.min(Yield::new("f0:y19", 0, v12).await)
                 }
-                v13 => Yield::new("f0:y23", 0, v13).await,
+                v13 => {
+                    let mut x20 = i64::wrapping_mul(peek(&p1), x10);
+                    let Ok(p0) = check(5) else {
+                        let mut p0 = Yield::new("f0:y21", 0, v13).await;
+                        let t7 = Yield::new("f0:y22", 1, Tracer::new("f0:t7", 6)).await;
+                        drop(t7);
+                        return Yield::new("f0:y23", 0, v13).await;
+                    };
+                    let mut c25 = 0;
+                    'l24: while c25 < 2 && peek(&p2) == x11 {
+                        c25 += 1;
+                    }
+                    std::future::ready(x20).await
+                }
             },
         );
-        x10.max(Yield::new("f0:y24", 1, x10).await)
+        {
+            'b26: {
+                if !(Yield::new("f0:y27", 2, x11).await > 1) {
+                    emit(x10);
+                    let p2 = Tracer::new("f0:p2", peek(&p2));
+                } else {
+                }
+                if (-4) != peek(&p1) {
+                    x11 ^= x10;
+                    let x11 = peek(&p1);
+                    let x11 = x10;
+                } else if x10 % 3 == 1 {
+                    let x10 = Tracer::new("f0:x10", peek(&t7));
+                } else {
+                }
+                if !(0 > 1) {
+                    p1 = Tracer::new("f0:p1'", x11);
+                    let [x28, _, x29] = [x11, x10, x11];
+                    emit(x28);
+                    x29
+                } else {
+                    peek(&t7)
+                }
+            }
+        }
     }
 }
 pub const SEED: u64 = 0x5;
@@ -104,16 +194,16 @@ pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
         || {
             reference::f0(
-                Tracer::new("arg0", 9),
+                Tracer::new("arg0", 6),
                 Tracer::new("arg1", -1),
-                Tracer::new("arg2", -3),
+                Tracer::new("arg2", 4),
             )
         },
         || {
             ours::f0(
-                Tracer::new("arg0", 9),
+                Tracer::new("arg0", 6),
                 Tracer::new("arg1", -1),
-                Tracer::new("arg2", -3),
+                Tracer::new("arg2", 4),
             )
         },
     )

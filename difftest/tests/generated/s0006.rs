@@ -83,104 +83,140 @@ pub mod reference {
         {
         } else {
             if (a2 % 2 == 0 || (Yield::new("f1:y31", 0, a1).await) % 2 == 1) {
-                let x33 = add(peek(&p0), Yield::new("f1:y32", 0, (-4)).await);
-                if !(x33 > 1) {
-                    a2 ^= 0;
-                    emit(a2);
-                    let x35 = Yield::new("f1:y34", 1, a2).await;
-                    a2 ^= peek(&p0);
+                let mut a1 = add(peek(&p0), Yield::new("f1:y32", 0, (-4)).await);
+                if a2 % 2 == 1 {
+                    let a1 = a2;
+                    return Err(a2);
                 }
-                a2 ^= Yield::new("f1:y36", 1, peek(&p0)).await;
-                let mut x33 = (Yield::new("f1:y37", 2, 10).await, x33).1;
+                let mut t33 = Yield::new("f1:y34", 1, Tracer::new("f1:t33", a1)).await;
+                if peek(&p0) > peek(&t33) {
+                    return Err(peek(&t33));
+                }
+            } else {
             }
-            emit({
-                let t39 = Yield::new(
-                    "f1:y40",
-                    2,
-                    Tracer::new("f1:t39", Yield::new("f1:y38", 0, peek(&p0)).await),
-                )
-                .await;
-                let r41 = &p0;
-                Yield::new("f1:y42", 1, peek(&p0)).await
-            });
-        }
-        Ok(f0(Tracer::new("f1:c43", add(peek(&p0), a2)))
-            .await
-            .unwrap_or(emit(Yield::new("f1:y44", 0, a1).await)))
-    }
-    pub async fn f2(a0: i64, a1: i64, mut a2: i64) -> Result<i64, i64> {
-        match (
-            mix(
-                (3, Yield::new("f2:y1", 1, a1).await).1,
-                if !(a2 > 1) {
-                    a2 = a2.wrapping_add(a1);
-                    a2 = a2.wrapping_add(a0);
-                    Yield::new("f2:y2", 1, 9).await
-                } else {
-                    let t4 = Tracer::new("f2:t4", Yield::new("f2:y3", 2, a2).await);
-                    let mut t6 = Tracer::new("f2:t6", Yield::new("f2:y5", 0, a1).await);
-                    let r7 = &t6;
-                    peek(&t4)
-                },
-                if a0 == a0 {
-                    a2 = a2.wrapping_add(a2);
-                    let x8 = a0;
-                    7
-                } else {
-                    a2
-                },
-            ),
-            i64::wrapping_mul((P { a: a1, b: 7 }).sum(), mix(a0, a0, a0)),
-        ) {
-            (v9, 0) => {
-                if if a1 <= 3 {
-                    Yield::new("f2:y11", 0, a2).await
-                } else {
-                    emit(v9);
-                    let x12 = 2;
-                    Yield::new("f2:y13", 1, v9).await
-                } <= match f0(Tracer::new("f2:c14", a2)).await {
-                    Ok(v15) => v15,
-                    Err(v15) => (-2),
-                } {
-                    emit(Yield::new("f2:y16", 0, P { a: a1, b: a1 }).await.b);
-                    if Yield::new("f2:y17", 1, 10).await < a0 {
-                        return Err(1);
+            let [x42, _, x43] = [
+                mix(a2, (-4), 5),
+                {
+                    'b35: {
+                        let mut t37 = Yield::new(
+                            "f1:y38",
+                            0,
+                            Tracer::new("f1:t37", Yield::new("f1:y36", 2, peek(&p0)).await),
+                        )
+                        .await;
+                        a2
                     }
-                    a2 = match check(11) {
-                        Ok(v18) if 9 % 3 == 0 => {
-                            let P { a: x20, b: mut x21 } = P { a: 4, b: 8 };
-                            a2 = Yield::new("f2:y22", 0, a0).await;
-                            let t23 = Tracer::new("f2:t23", x20);
-                            a2
+                },
+                f0(Tracer::new("f1:c40", Yield::new("f1:y39", 2, a1).await))
+                    .await
+                    .unwrap_or(Yield::new("f1:y41", 2, a2).await),
+            ];
+        }
+        Ok(add(
+            mix(Yield::new("f1:y44", 0, a1).await, a1.max(a1), 4),
+            a1,
+        ))
+    }
+    pub async fn f2(mut p0: Tracer, mut a1: i64, mut p2: Tracer) -> i64 {
+        emit(
+            Yield::new(
+                "f2:y2",
+                2,
+                i64::wrapping_mul(Yield::new("f2:y1", 1, peek(&p0)).await, a1),
+            )
+            .await,
+        );
+        let Some(p0) = nonzero({
+            'b3: {
+                emit(peek(&p2));
+                emit(a1);
+                {
+                    let mut c6 = 0;
+                    'l4: loop {
+                        c6 += 1;
+                        if c6 > 3 {
+                            break 'l4;
                         }
-                        Err(v18) => {
-                            let v18 = Tracer::new("f2:v18", 5);
-                            a2 ^= a2;
-                            drop(v18);
-                            let x24 = v9;
-                            8
-                        }
-                        Ok(v18) => {
-                            let P { a: x26, b: mut x27 } = P {
-                                a: v18,
-                                b: Yield::new("f2:y25", 0, 10).await,
-                            };
-                            let (v18, x29) = (v18, Yield::new("f2:y28", 2, 4).await);
-                            let x26 = x26;
-                            v9
+                        let r7 = &p2;
+                        let mut t9 = Yield::new(
+                            "f2:y10",
+                            0,
+                            Tracer::new("f2:t9", Yield::new("f2:y8", 0, a1).await),
+                        )
+                        .await;
+                    }
+                };
+                emit(Yield::new("f2:y11", 0, a1).await)
+            }
+        }) else {
+            let p2: i64 = {
+                let mut c13 = 0;
+                'l12: loop {
+                    c13 += 1;
+                    if c13 > 1 {
+                        break 'l12 ({
+                            drop((
+                                Tracer::new("f2:c15", Yield::new("f2:y14", 1, a1).await),
+                                peek(&p0),
+                                peek(&p2),
+                            ));
+                            1
+                        });
+                    }
+                    {
+                        let mut c18 = 0;
+                        'l16: loop {
+                            c18 += 1;
+                            if c18 > 3 {
+                                break 'l16;
+                            }
+                            a1 = a1.wrapping_add(peek(&p2));
+                            let mut t19 = Tracer::new("f2:t19", peek(&p0));
+                            let t20 = Tracer::new("f2:t20", a1);
                         }
                     };
-                    return Err(a1);
+                    if 2 % 2 == 0 {
+                        let x21 = a1;
+                        let r22 = &p2;
+                        a1 = 1;
+                        return Yield::new("f2:y23", 2, a1).await;
+                    }
                 }
-                let x30 = 0;
-            }
-            (v9, v10) if a2 == a2 => {}
-            _ => {}
-        }
-        let t31 = Tracer::new("f2:t31", a1);
-        let t31 = peek(&t31);
-        Ok(Yield::new("f2:y32", 2, a1).await)
+            };
+            return if f0(Tracer::new("f2:c24", 10)).await.unwrap_or(7) != {
+                drop((Tracer::new("f2:c25", a1), a1, p2));
+                1
+            } {
+                if a1 < Yield::new("f2:y26", 2, 12).await {
+                } else {
+                    a1 ^= peek(&p0);
+                    let x27 = 0;
+                    let (x29, x30) = (Yield::new("f2:y28", 0, (-4)).await, 2);
+                    let x32 = Yield::new("f2:y31", 2, x30).await;
+                }
+                let [x34, _, x35] = [peek(&p0), a1, Yield::new("f2:y33", 2, p2).await];
+                if Yield::new("f2:y36", 1, x34 > 2).await {
+                    let t37 = Tracer::new("f2:t37", x35);
+                }
+                p0 = Tracer::new("f2:p0'", 7);
+                { x35 }
+            } else {
+                [a1, 2, a1][0]
+            };
+        };
+        let P { a: x42, b: mut x43 } = P {
+            a: match (Yield::new("f2:y38", 0, peek(&p2)).await, add(peek(&p2), a1)) {
+                (v39, 0) => {
+                    let mut x41 = { peek(&p2) };
+                    (peek(&p2) ^ p0)
+                }
+                (v39, v40) if !(peek(&p2) > 1) => (-2),
+                _ => p0,
+            },
+            b: peek(&p2),
+        };
+        let x44 = (-2);
+        11
     }
 }
 pub mod ours {
@@ -268,108 +304,147 @@ pub mod ours {
         {
         } else {
             if (a2 % 2 == 0 || (Yield::new("f1:y31", 0, a1).await) % 2 == 1) {
-                let x33 = add(peek(&p0), Yield::new("f1:y32", 0, (-4)).await);
-                if !(x33 > 1) {
-                    a2 ^= 0;
-                    emit(a2);
-                    let x35 = Yield::new("f1:y34", 1, a2).await;
-                    a2 ^= peek(&p0);
+                let mut a1 = add(peek(&p0), Yield::new("f1:y32", 0, (-4)).await);
+                if a2 % 2 == 1 {
+                    let a1 = a2;
+                    return Err(a2);
                 }
-                a2 ^= Yield::new("f1:y36", 1, peek(&p0)).await;
-                let mut x33 = (Yield::new("f1:y37", 2, 10).await, x33).1;
+                let mut t33 = Yield::new("f1:y34", 1, Tracer::new("f1:t33", a1)).await;
+                if peek(&p0) > peek(&t33) {
+                    return Err(peek(&t33));
+                }
+            } else {
             }
-            emit({
-                let t39 = Yield::new(
-                    "f1:y40",
-                    2,
-                    Tracer::new("f1:t39", Yield::new("f1:y38", 0, peek(&p0)).await),
-                )
-                .await;
-                let r41 = &p0;
-                Yield::new("f1:y42", 1, peek(&p0)).await
-            });
+            let [x42, _, x43] = [
+                mix(a2, (-4), 5),
+                {
+                    'b35: {
+                        let mut t37 = Yield::new(
+                            "f1:y38",
+                            0,
+                            Tracer::new("f1:t37", Yield::new("f1:y36", 2, peek(&p0)).await),
+                        )
+                        .await;
+                        a2
+                    }
+                },
+                f0(Tracer::new("f1:c40", Yield::new("f1:y39", 2, a1).await))
+                    .await
+                    .unwrap_or(Yield::new("f1:y41", 2, a2).await),
+            ];
         }
-        Ok(f0(Tracer::new("f1:c43", add(peek(&p0), a2)))
-            .await
-            .unwrap_or(emit(Yield::new("f1:y44", 0, a1).await)))
+        Ok(add(
+            mix(Yield::new("f1:y44", 0, a1).await, a1.max(a1), 4),
+            a1,
+        ))
     }
     #[coro_core::coroutine]
-    pub fn f2(a0: i64, a1: i64, mut a2: i64) -> Result<i64, i64> {
-        match (
-            mix(
-                (3, Yield::new("f2:y1", 1, a1).await).1,
-                if !(a2 > 1) {
-                    a2 = a2.wrapping_add(a1);
-                    a2 = a2.wrapping_add(a0);
-                    Yield::new("f2:y2", 1, 9).await
-                } else {
-                    let t4 = Tracer::new("f2:t4", Yield::new("f2:y3", 2, a2).await);
-                    let mut t6 = Tracer::new("f2:t6", Yield::new("f2:y5", 0, a1).await);
-                    let r7 = &t6;
-                    peek(&t4)
-                },
-                if a0 == a0 {
-                    a2 = a2.wrapping_add(a2);
-                    let x8 = a0;
-                    7
-                } else {
-                    a2
-                },
-            ),
-            i64::wrapping_mul((P { a: a1, b: 7 }).sum(), mix(a0, a0, a0)),
-        ) {
-            (v9, 0) => {
-                if if a1 <= 3 {
-                    Yield::new("f2:y11", 0, a2).await
-                } else {
-                    emit(v9);
-                    let x12 = 2;
-                    Yield::new("f2:y13", 1, v9).await
-                } <= match f0(Tracer::new("f2:c14", a2)).await {
-                    Ok(v15) => v15,
-                    Err(v15) => (-2),
-                } {
-                    emit(Yield::new("f2:y16", 0, P { a: a1, b: a1 }).await.b);
-                    if Yield::new("f2:y17", 1, 10).await < a0 {
-                        return Err(1);
+    pub fn f2(mut p0: Tracer, mut a1: i64, mut p2: Tracer) -> i64 {
+        emit(
+            Yield::new(
+                "f2:y2",
+                2,
+                i64::wrapping_mul(Yield::new("f2:y1", 1, peek(&p0)).await, a1),
+            )
+            .await,
+        );
+        let Some(p0) = nonzero({
+            'b3: {
+                emit(peek(&p2));
+                emit(a1);
+                {
+                    let mut c6 = 0;
+                    'l4: loop {
+                        c6 += 1;
+                        if c6 > 3 {
+                            break 'l4;
+                        }
+                        let r7 = &p2;
+                        let mut t9 = Yield::new(
+                            "f2:y10",
+                            0,
+                            Tracer::new("f2:t9", Yield::new("f2:y8", 0, a1).await),
+                        )
+                        .await;
                     }
-                    a2 = match check(11) {
-                        Ok(v18) if 9 % 3 == 0 => {
-                            let P { a: x20, b: mut x21 } = P { a: 4, b: 8 };
-                            a2 = Yield::new("f2:y22", 0, a0).await;
-                            let t23 = Tracer::new("f2:t23", x20);
-                            a2
-                        }
-                        Err(v18) => {
-                            let v18 = Tracer::new("f2:v18", 5);
-                            a2 ^= a2;
-                            drop(v18);
-                            let x24 = v9;
-                            8
-                        }
-                        Ok(v18) => {
-                            let P { a: x26, b: mut x27 } = P {
-                                a: v18,
-                                b: Yield::new("f2:y25", 0, 10).await,
-                            };
-                            let (v18, x29) = (v18, Yield::new("f2:y28", 2, 4).await);
-                            let x26 = x26;
-                            v9
+                };
+                emit(Yield::new("f2:y11", 0, a1).await)
+            }
+        }) else {
+            let p2: i64 = {
+                let mut c13 = 0;
+                'l12: loop {
+                    c13 += 1;
+                    if c13 > 1 {
+                        break 'l12 ({
+                            drop((
+                                Tracer::new("f2:c15", Yield::new("f2:y14", 1, a1).await),
+                                peek(&p0),
+                                peek(&p2),
+                            ));
+                            1
+                        });
+                    }
+                    {
+                        let mut c18 = 0;
+                        'l16: loop {
+                            c18 += 1;
+                            if c18 > 3 {
+                                break 'l16;
+                            }
+                            a1 = a1.wrapping_add(peek(&p2));
+                            let mut t19 = Tracer::new("f2:t19", peek(&p0));
+                            let t20 = Tracer::new("f2:t20", a1);
                         }
                     };
-                    return Err(a1);
+                    if 2 % 2 == 0 {
+                        let x21 = a1;
+                        let r22 = &p2;
+                        a1 = 1;
+                        return Yield::new("f2:y23", 2, a1).await;
+                    }
                 }
-                let x30 = 0;
-            }
-            (v9, v10) if a2 == a2 => {}
-            _ => {}
-        }
-        let t31 = Tracer::new("f2:t31", a1);
-        let t31 = peek(&t31);
-        Ok(Yield::new("f2:y32", 2, a1).await)
+            };
+            return if f0(Tracer::new("f2:c24", 10)).await.unwrap_or(7) != {
+                drop((Tracer::new("f2:c25", a1), a1, p2));
+                1
+            } {
+                if a1 < Yield::new("f2:y26", 2, 12).await {
+                } else {
+                    a1 ^= peek(&p0);
+                    let x27 = 0;
+                    let (x29, x30) = (Yield::new("f2:y28", 0, (-4)).await, 2);
+                    let x32 = Yield::new("f2:y31", 2, x30).await;
+                }
+                let [x34, _, x35] = [peek(&p0), a1, Yield::new("f2:y33", 2, p2).await];
+                if Yield::new("f2:y36", 1, x34 > 2).await {
+                    let t37 = Tracer::new("f2:t37", x35);
+                }
+                p0 = Tracer::new("f2:p0'", 7);
+                { x35 }
+            } else {
+                [a1, 2, a1][0]
+            };
+        };
+        let P { a: x42, b: mut x43 } = P {
+            a: match (Yield::new("f2:y38", 0, peek(&p2)).await, add(peek(&p2), a1)) {
+                (v39, 0) => {
+                    let mut x41 = { peek(&p2) };
+                    (peek(&p2) ^ p0)
+                }
+                (v39, v40) if !(peek(&p2) > 1) => (-2),
+                _ => p0,
+            },
+            b: peek(&p2),
+        };
+        let x44 = (-2);
+        11
     }
 }
 pub const SEED: u64 = 0x6;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f2(0, 9, -2), || ours::f2(0, 9, -2))
+    difftest::rt::compare(
+        || reference::f2(Tracer::new("arg0", 3), 6, Tracer::new("arg2", 6)),
+        || ours::f2(Tracer::new("arg0", 3), 6, Tracer::new("arg2", 6)),
+    )
 }

@@ -6,34 +6,16 @@ pub mod reference {
         let Some(x7) = Yield::new("f0:y2", 1, nonzero(Yield::new("f0:y1", 1, a0).await)).await
         else {
             'l3: for i5 in (0..2).rev() {
-                let i5 = a0;
+                let a0 = a0;
             }
             return Err(Yield::new("f0:y6", 1, a0).await);
         };
-        let x7 = Tracer::new("f0:x7", i64::wrapping_mul((11 & a0), a0));
-        Ok(if Yield::new("f0:y8", 0, a0 > 2).await {
-            emit((-4))
-        } else {
-            {
-                a0 = a0.wrapping_add(a0);
-            }
-            let mut x9 = (peek(&x7), a0).1;
-            x9 = x9;
-            match nonzero(x9) {
-                Some(v10) if 11 != a0 => {
-                    x9 = x9.wrapping_add(peek(&x7));
-                    v10
-                }
-                Some(v10) => {
-                    let P { a: x13, b: mut x14 } = P {
-                        a: Yield::new("f0:y12", 2, x9).await,
-                        b: v10,
-                    };
-                    peek(&x7)
-                }
-                None => x9,
-            }
+        let x8 = ((11 & a0), a0).1;
+        Ok((P {
+            a: Yield::new("f0:y9", 2, 8).await,
+            b: Yield::new("f0:y10", 1, x8).await,
         })
+        .sum())
     }
 }
 pub mod ours {
@@ -43,37 +25,19 @@ pub mod ours {
         let Some(x7) = Yield::new("f0:y2", 1, nonzero(Yield::new("f0:y1", 1, a0).await)).await
         else {
             'l3: for i5 in (0..2).rev() {
-                let i5 = a0;
+                let a0 = a0;
             }
             return Err(Yield::new("f0:y6", 1, a0).await);
         };
-        let x7 = Tracer::new("f0:x7", i64::wrapping_mul((11 & a0), a0));
-        Ok(if Yield::new("f0:y8", 0, a0 > 2).await {
-            emit((-4))
-        } else {
-            {
-                a0 = a0.wrapping_add(a0);
-            }
-            let mut x9 = (peek(&x7), a0).1;
-            x9 = x9;
-            match nonzero(x9) {
-                Some(v10) if 11 != a0 => {
-                    x9 = x9.wrapping_add(peek(&x7));
-                    v10
-                }
-                Some(v10) => {
-                    let P { a: x13, b: mut x14 } = P {
-                        a: Yield::new("f0:y12", 2, x9).await,
-                        b: v10,
-                    };
-                    peek(&x7)
-                }
-                None => x9,
-            }
+        let x8 = ((11 & a0), a0).1;
+        Ok((P {
+            a: Yield::new("f0:y9", 2, 8).await,
+            b: Yield::new("f0:y10", 1, x8).await,
         })
+        .sum())
     }
 }
 pub const SEED: u64 = 0x9;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f0(-1), || ours::f0(-1))
+    difftest::rt::compare(|| reference::f0(4), || ours::f0(4))
 }

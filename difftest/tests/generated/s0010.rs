@@ -4,7 +4,7 @@ pub mod reference {
     use difftest::rt::*;
     pub async fn f0(p0: Tracer) -> Result<i64, i64> {
         emit(consume(p0));
-        let x49 = {
+        let x25: i64 = {
             if Yield::new("f0:y1", 0, 7 > 2).await {
                 let mut t8 = Tracer::new("f0:t8", {
                     'b2: {
@@ -26,7 +26,7 @@ pub mod reference {
                 Yield::new("f0:y16", 1, peek(&t13)).await
             } {
             } else {
-                let t21 = Tracer::new("f0:t21", {
+                let p0 = Tracer::new("f0:p0", {
                     'b17: {
                         let x18 = (-2);
                         let x19 = x18;
@@ -34,58 +34,76 @@ pub mod reference {
                         (-1)
                     }
                 });
-                let t21 = Yield::new("f0:y22", 1, 2).await;
-                emit((Yield::new("f0:y23", 0, 9).await ^ t21));
-                let t24 = Yield::new(
-                    "f0:y25",
-                    2,
-                    Tracer::new("f0:t24", i64::wrapping_mul(11, t21)),
-                )
-                .await;
+                let x22 = std::future::ready(Yield::new("f0:y21", 0, peek(&p0)).await).await;
+                drop(p0);
+                let x23 = ((-3) ^ 3);
             }
-            let Ok(x35) = check(check(3)?) else {
-                let t27 = Tracer::new(
-                    "f0:t27",
-                    i64::wrapping_mul(Yield::new("f0:y26", 1, 2).await, 3),
-                );
-                let mut c29 = 0;
-                'l28: while c29 < 2 {
-                    c29 += 1;
-                    let t31 = Tracer::new("f0:t31", Yield::new("f0:y30", 2, 9).await);
-                    emit(Yield::new("f0:y32", 0, peek(&t31)).await);
-                    let mut t31 = 1;
-                    let [x33, _, t31] = [7, peek(&t27), t31];
-                }
-                emit(peek(&t27));
-                return Ok(Yield::new("f0:y34", 1, (-2)).await);
-            };
-            if Yield::new("f0:y36", 0, emit(x35) > 2).await {
-                let mut x38 = Yield::new("f0:y37", 1, x35).await;
-                let x40 = Yield::new("f0:y39", 2, x38).await;
-                Yield::new("f0:y41", 0, x40).await
-            } else {
-                'b42: {
-                    let P { a: x43, b: mut x44 } = P { a: x35, b: x35 };
-                    let mut x46 = Yield::new("f0:y45", 0, x35).await;
-                    let mut x47 = x35;
-                    let mut x48 = x43;
-                };
-                if x35 % 2 == 1 {
-                    return Ok(x35);
-                }
-                x35
-            }
+            let p0 = Tracer::new("f0:p0", 1);
+            emit((Yield::new("f0:y24", 0, 3).await | peek(&p0)))
         };
-        let t51 = Tracer::new("f0:t51", Yield::new("f0:y50", 2, x49).await);
-        let x52 = peek(&t51);
-        Ok(Yield::new("f0:y53", 2, x49).await)
-    }
-    pub async fn f1(mut a0: i64, mut a1: i64) -> i64 {
-        'b1: {};
+        match std::future::ready(match check(x25) {
+            Ok(v26) if x25 != 10 => {
+                emit(10);
+                emit(x25);
+                let mut x25 = 1;
+                1
+            }
+            Err(v26) => {
+                let x28: i64 = 2;
+                let P { a: x30, b: mut x31 } = P {
+                    a: Yield::new("f0:y29", 0, v26).await,
+                    b: x25,
+                };
+                let P { a: x33, b: mut x34 } = P {
+                    a: 8,
+                    b: Yield::new("f0:y32", 0, x28).await,
+                };
+                emit(12);
+                x34
+            }
+            Ok(v26) => x25,
+        })
+        .await
         {
-            drop((Tracer::new("f1:c2", (a1 ^ 2)),));
-            1
+            0 | 1 => {
+                {
+                    let mut c39 = 0;
+                    'l37: loop {
+                        c39 += 1;
+                        if c39 > 1 {
+                            break 'l37;
+                        }
+                        let (x25, x40) = (1, x25);
+                    }
+                };
+                let mut p0 = (Yield::new("f0:y41", 2, x25).await ^ check(x25)?);
+            }
+            v35 @ 2..=6 if !(5 > 1) => {}
+            v36 => {
+                if !(i64::wrapping_mul((-2), x25) > 1) {
+                } else {
+                }
+                let x43 = Yield::new("f0:y42", 0, v36).await;
+                let (x44, x45) = (x43, v36);
+                let t47 = Tracer::new("f0:t47", Yield::new("f0:y46", 0, x25).await);
+            }
         }
+        let x48 = x25;
+        Ok(4)
+    }
+    pub async fn f1(mut a0: i64, a1: i64, mut a2: i64) -> i64 {
+        let mut c2 = 0;
+        'l1: while c2 < 1 && Yield::new("f1:y3", 0, (-3) > 2).await {
+            c2 += 1;
+        }
+        let x4 = a0;
+        emit(f0(Tracer::new("f1:c5", a2)).await.unwrap_or(
+            match f0(Tracer::new("f1:c6", 5)).await {
+                Ok(v7) => Yield::new("f1:y8", 2, (-3)).await,
+                Err(v7) => a1,
+            },
+        ));
+        a2
     }
 }
 pub mod ours {
@@ -93,7 +111,7 @@ pub mod ours {
     #[coro_core::coroutine]
     pub fn f0(p0: Tracer) -> Result<i64, i64> {
         emit(consume(p0));
-        let x49 = {
+        let x25: i64 = {
             if Yield::new("f0:y1", 0, 7 > 2).await {
                 let mut t8 = Tracer::new("f0:t8", {
                     'b2: {
@@ -115,7 +133,7 @@ pub mod ours {
                 Yield::new("f0:y16", 1, peek(&t13)).await
             } {
             } else {
-                let t21 = Tracer::new("f0:t21", {
+                let p0 = Tracer::new("f0:p0", {
                     'b17: {
                         let x18 = (-2);
                         let x19 = x18;
@@ -123,62 +141,80 @@ pub mod ours {
                         (-1)
                     }
                 });
-                let t21 = Yield::new("f0:y22", 1, 2).await;
-                emit((Yield::new("f0:y23", 0, 9).await ^ t21));
-                let t24 = Yield::new(
-                    "f0:y25",
-                    2,
-                    Tracer::new("f0:t24", i64::wrapping_mul(11, t21)),
-                )
-                .await;
+                let x22 = std::future::ready(Yield::new("f0:y21", 0, peek(&p0)).await).await;
+                drop(p0);
+                let x23 = ((-3) ^ 3);
             }
-            let Ok(x35) = check(check(3)?) else {
-                let t27 = Tracer::new(
-                    "f0:t27",
-                    i64::wrapping_mul(Yield::new("f0:y26", 1, 2).await, 3),
-                );
-                let mut c29 = 0;
-                'l28: while c29 < 2 {
-                    c29 += 1;
-                    let t31 = Tracer::new("f0:t31", Yield::new("f0:y30", 2, 9).await);
-                    emit(Yield::new("f0:y32", 0, peek(&t31)).await);
-                    let mut t31 = 1;
-                    let [x33, _, t31] = [7, peek(&t27), t31];
-                }
-                emit(peek(&t27));
-                return Ok(Yield::new("f0:y34", 1, (-2)).await);
-            };
-            if Yield::new("f0:y36", 0, emit(x35) > 2).await {
-                let mut x38 = Yield::new("f0:y37", 1, x35).await;
-                let x40 = Yield::new("f0:y39", 2, x38).await;
-                Yield::new("f0:y41", 0, x40).await
-            } else {
-                'b42: {
-                    let P { a: x43, b: mut x44 } = P { a: x35, b: x35 };
-                    let mut x46 = Yield::new("f0:y45", 0, x35).await;
-                    let mut x47 = x35;
-                    let mut x48 = x43;
-                };
-                if x35 % 2 == 1 {
-                    return Ok(x35);
-                }
-                x35
-            }
+            let p0 = Tracer::new("f0:p0", 1);
+            emit((Yield::new("f0:y24", 0, 3).await | peek(&p0)))
         };
-        let t51 = Tracer::new("f0:t51", Yield::new("f0:y50", 2, x49).await);
-        let x52 = peek(&t51);
-        Ok(Yield::new("f0:y53", 2, x49).await)
+        match std::future::ready(match check(x25) {
+            Ok(v26) if x25 != 10 => {
+                emit(10);
+                emit(x25);
+                let mut x25 = 1;
+                1
+            }
+            Err(v26) => {
+                let x28: i64 = 2;
+                let P { a: x30, b: mut x31 } = P {
+                    a: Yield::new("f0:y29", 0, v26).await,
+                    b: x25,
+                };
+                let P { a: x33, b: mut x34 } = P {
+                    a: 8,
+                    b: Yield::new("f0:y32", 0, x28).await,
+                };
+                emit(12);
+                x34
+            }
+            Ok(v26) => x25,
+        })
+        .await
+        {
+            0 | 1 => {
+                {
+                    let mut c39 = 0;
+                    'l37: loop {
+                        c39 += 1;
+                        if c39 > 1 {
+                            break 'l37;
+                        }
+                        let (x25, x40) = (1, x25);
+                    }
+                };
+                let mut p0 = (Yield::new("f0:y41", 2, x25).await ^ check(x25)?);
+            }
+            v35 @ 2..=6 if !(5 > 1) => {}
+            v36 => {
+                if !(i64::wrapping_mul((-2), x25) > 1) {
+                } else {
+                }
+                let x43 = Yield::new("f0:y42", 0, v36).await;
+                let (x44, x45) = (x43, v36);
+                let t47 = Tracer::new("f0:t47", Yield::new("f0:y46", 0, x25).await);
+            }
+        }
+        let x48 = x25;
+        Ok(4)
     }
     #[coro_core::coroutine]
-    pub fn f1(mut a0: i64, mut a1: i64) -> i64 {
-        'b1: {};
-        {
-            drop((Tracer::new("f1:c2", (a1 ^ 2)),));
-            1
+    pub fn f1(mut a0: i64, a1: i64, mut a2: i64) -> i64 {
+        let mut c2 = 0;
+        'l1: while c2 < 1 && Yield::new("f1:y3", 0, (-3) > 2).await {
+            c2 += 1;
         }
+        let x4 = a0;
+        emit(f0(Tracer::new("f1:c5", a2)).await.unwrap_or(
+            match f0(Tracer::new("f1:c6", 5)).await {
+                Ok(v7) => Yield::new("f1:y8", 2, (-3)).await,
+                Err(v7) => a1,
+            },
+        ));
+        a2
     }
 }
 pub const SEED: u64 = 0xa;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f1(1, 6), || ours::f1(1, 6))
+    difftest::rt::compare(|| reference::f1(2, 4, 9), || ours::f1(2, 4, 9))
 }

@@ -3,102 +3,83 @@ use difftest::rt::Tracer;
 pub mod reference {
     use difftest::rt::*;
     pub async fn f0(a0: i64) -> i64 {
-        let mut x14 = (mix(
+        let mut x23 = (mix(
             a0.wrapping_add(a0),
             if Yield::new("f0:y1", 0, a0).await > 2 {
                 let x2 = 8;
                 let mut x2 = Tracer::new("f0:x2", a0);
                 10
             } else {
-                let P { a: x4, b: mut x5 } = P {
+                let P { a: a0, b: mut x4 } = P {
                     a: 10,
                     b: Yield::new("f0:y3", 1, a0).await,
                 };
-                emit(a0);
-                x5 ^= 6;
-                emit(x4);
-                a0
+                let x5 = x4;
+                let P { a: x6, b: mut x7 } = P { a: x4, b: x5 };
+                let x6 = Yield::new("f0:y8", 2, Tracer::new("f0:x6", x6)).await;
+                peek(&x6)
             },
             {
-                let mut t6 = Tracer::new("f0:t6", a0);
-                let P { a: x9, b: mut x10 } = P {
-                    a: Yield::new("f0:y7", 1, 3).await,
-                    b: Yield::new("f0:y8", 1, 10).await,
-                };
-                let x11 = x9;
-                Yield::new("f0:y12", 2, peek(&t6)).await
-            },
-        ) ^ Yield::new("f0:y13", 0, a0).await);
-        let [x54, _, x55] = [
-            if mix(a0, x14, Yield::new("f0:y15", 2, 11).await) > 12 {
-                let mut c17 = 0;
-                'l16: while let Some(i18) = tick(&mut c17, 3) {
-                    let [x20, _, x21] = [i18, 9, Yield::new("f0:y19", 1, (-2)).await];
-                }
-                let mut c23 = 0;
-                'l22: while let Some(i25) = Yield::new("f0:y24", 0, tick(&mut c23, 1)).await {}
-                let mut x26 = a0;
-                std::future::ready(Yield::new("f0:y27", 2, 9).await).await
-            } else {
-                let t30 = Yield::new(
-                    "f0:y31",
-                    0,
-                    Tracer::new("f0:t30", {
-                        'b28: {
-                            emit(0);
-                            let mut t29 = Tracer::new("f0:t29", (-3));
-                            12
-                        }
-                    }),
-                )
-                .await;
-                let mut c33 = 0;
-                'l32: while let Some(i34) = tick(&mut c33, 2) {}
-                let Some(x39) = nonzero(peek(&t30)) else {
-                    let x35 = a0;
-                    emit(Yield::new("f0:y36", 0, x35).await);
-                    let mut x35 = Yield::new(
-                        "f0:y38",
-                        1,
-                        Tracer::new("f0:x35", Yield::new("f0:y37", 2, 5).await),
-                    )
-                    .await;
-                    return 7;
-                };
-                consume(t30)
-            },
-            emit({
-                let mut c41 = 0;
-                'l40: loop {
-                    c41 += 1;
-                    if c41 > 1 {
-                        break 'l40 a0;
+                let mut c10 = 0;
+                'l9: loop {
+                    c10 += 1;
+                    if c10 > 2 {
+                        break 'l9 (Yield::new("f0:y11", 1, a0).await);
                     }
-                    let t42 = Tracer::new("f0:t42", 3);
-                    let r43 = &t42;
-                    x14 ^= peek(&t42);
-                    let x45 = Yield::new("f0:y44", 1, a0).await;
+                    let a0 = Yield::new("f0:y12", 1, a0).await;
+                    let a0 = Yield::new("f0:y13", 2, 11).await;
+                    emit(Yield::new("f0:y14", 2, a0).await);
                 }
-            }),
-            if ({
-                let mut c47 = 0;
-                'l46: loop {
-                    c47 += 1;
-                    if c47 > 2 {
-                        break 'l46 5;
-                    }
-                    let mut t48 = Yield::new("f0:y49", 0, Tracer::new("f0:t48", x14)).await;
-                    let (x50, x51) = ((-1), x14);
-                    let t52 = Tracer::new("f0:t52", x51);
-                }
-            }) % 3
-                == 0
-            {
-                Yield::new("f0:y53", 2, x14).await
-            } else {
+            },
+        ) ^ match check(Yield::new("f0:y15", 0, a0).await) {
+            Ok(v16) if v16 % 3 == 1 => std::future::ready(a0).await,
+            Err(v16) => {
+                let mut v16 = std::future::ready(a0).await;
+                let v16 = a0.wrapping_add(4);
+                let t19 = Tracer::new("f0:t19", Yield::new("f0:y18", 2, a0).await);
+                v16
+            }
+            Ok(v16) => {
+                {}
+                let Ok(x22) = check(v16) else {
+                    let mut x20 = v16;
+                    return Yield::new("f0:y21", 2, v16).await;
+                };
+                (v16 & v16)
+            }
+        });
+        emit({
+            let x25 = ({
+                let x23: i64 = 1;
+                let t24 = Tracer::new("f0:t24", x23);
                 a0
-            },
-        ];
+            } ^ x23);
+            let x23 = !(emit(a0));
+            let x25 = Tracer::new("f0:x25", {
+                let mut c27 = 0;
+                'l26: loop {
+                    c27 += 1;
+                    if c27 > 1 {
+                        break 'l26 (match check(x23) {
+                            Ok(v28) if !(5 > 1) => {
+                                let x30 = x25;
+                                x25
+                            }
+                            Err(v28) => {
+                                emit(a0);
+                                let t31 = Tracer::new("f0:t31", 7);
+                                let t32 = Tracer::new("f0:t32", v28);
+                                let mut x33 = peek(&t31);
+                                v28
+                            }
+                            Ok(v28) => x25,
+                        });
+                    }
+                }
+            });
+            let t34 = Tracer::new("f0:t34", peek(&x25));
+            5
+        });
         a0
     }
 }
@@ -106,106 +87,87 @@ pub mod ours {
     use difftest::rt::*;
     #[coro_core::coroutine]
     pub fn f0(a0: i64) -> i64 {
-        let mut x14 = (mix(
+        let mut x23 = (mix(
             a0.wrapping_add(a0),
             if Yield::new("f0:y1", 0, a0).await > 2 {
                 let x2 = 8;
                 let mut x2 = Tracer::new("f0:x2", a0);
                 10
             } else {
-                let P { a: x4, b: mut x5 } = P {
+                let P { a: a0, b: mut x4 } = P {
                     a: 10,
                     b: Yield::new("f0:y3", 1, a0).await,
                 };
-                emit(a0);
-                x5 ^= 6;
-                emit(x4);
-                a0
+                let x5 = x4;
+                let P { a: x6, b: mut x7 } = P { a: x4, b: x5 };
+                let x6 = Yield::new("f0:y8", 2, Tracer::new("f0:x6", x6)).await;
+                peek(&x6)
             },
             {
-                let mut t6 = Tracer::new("f0:t6", a0);
-                let P { a: x9, b: mut x10 } = P {
-                    a: Yield::new("f0:y7", 1, 3).await,
-                    b: Yield::new("f0:y8", 1, 10).await,
-                };
-                let x11 = x9;
-                Yield::new("f0:y12", 2, peek(&t6)).await
-            },
-        ) ^ Yield::new("f0:y13", 0, a0).await);
-        let [x54, _, x55] = [
-            if mix(a0, x14, Yield::new("f0:y15", 2, 11).await) > 12 {
-                let mut c17 = 0;
-                'l16: while let Some(i18) = tick(&mut c17, 3) {
-                    let [x20, _, x21] = [i18, 9, Yield::new("f0:y19", 1, (-2)).await];
-                }
-                let mut c23 = 0;
-                'l22: while let Some(i25) = Yield::new("f0:y24", 0, tick(&mut c23, 1)).await {}
-                let mut x26 = a0;
-                std::future::ready(Yield::new("f0:y27", 2, 9).await).await
-            } else {
-                let t30 = Yield::new(
-                    "f0:y31",
-                    0,
-                    Tracer::new("f0:t30", {
-                        'b28: {
-                            emit(0);
-                            let mut t29 = Tracer::new("f0:t29", (-3));
-                            12
-                        }
-                    }),
-                )
-                .await;
-                let mut c33 = 0;
-                'l32: while let Some(i34) = tick(&mut c33, 2) {}
-                let Some(x39) = nonzero(peek(&t30)) else {
-                    let x35 = a0;
-                    emit(Yield::new("f0:y36", 0, x35).await);
-                    let mut x35 = Yield::new(
-                        "f0:y38",
-                        1,
-                        Tracer::new("f0:x35", Yield::new("f0:y37", 2, 5).await),
-                    )
-                    .await;
-                    return 7;
-                };
-                consume(t30)
-            },
-            emit({
-                let mut c41 = 0;
-                'l40: loop {
-                    c41 += 1;
-                    if c41 > 1 {
-                        break 'l40 a0;
+                let mut c10 = 0;
+                'l9: loop {
+                    c10 += 1;
+                    if c10 > 2 {
+                        break 'l9 (Yield::new("f0:y11", 1, a0).await);
                     }
-                    let t42 = Tracer::new("f0:t42", 3);
-                    let r43 = &t42;
-                    x14 ^= peek(&t42);
-                    let x45 = Yield::new("f0:y44", 1, a0).await;
+                    let a0 = Yield::new("f0:y12", 1, a0).await;
+                    let a0 = Yield::new("f0:y13", 2, 11).await;
+                    emit(Yield::new("f0:y14", 2, a0).await);
                 }
-            }),
-            if ({
-                let mut c47 = 0;
-                'l46: loop {
-                    c47 += 1;
-                    if c47 > 2 {
-                        break 'l46 5;
-                    }
-                    let mut t48 = Yield::new("f0:y49", 0, Tracer::new("f0:t48", x14)).await;
-                    let (x50, x51) = ((-1), x14);
-                    let t52 = Tracer::new("f0:t52", x51);
-                }
-            }) % 3
-                == 0
-            {
-                Yield::new("f0:y53", 2, x14).await
-            } else {
+            },
+        ) ^ match check(Yield::new("f0:y15", 0, a0).await) {
+            Ok(v16) if v16 % 3 == 1 => std::future::ready(a0).await,
+            Err(v16) => {
+                let mut v16 = std::future::ready(a0).await;
+                let v16 = a0.wrapping_add(4);
+                let t19 = Tracer::new("f0:t19", Yield::new("f0:y18", 2, a0).await);
+                v16
+            }
+            Ok(v16) => {
+                {}
+                let Ok(x22) = check(v16) else {
+                    let mut x20 = v16;
+                    return Yield::new("f0:y21", 2, v16).await;
+                };
+                (v16 & v16)
+            }
+        });
+        emit({
+            let x25 = ({
+                let x23: i64 = 1;
+                let t24 = Tracer::new("f0:t24", x23);
                 a0
-            },
-        ];
+            } ^ x23);
+            let x23 = !(emit(a0));
+            let x25 = Tracer::new("f0:x25", {
+                let mut c27 = 0;
+                'l26: loop {
+                    c27 += 1;
+                    if c27 > 1 {
+                        break 'l26 (match check(x23) {
+                            Ok(v28) if !(5 > 1) => {
+                                let x30 = x25;
+                                x25
+                            }
+                            Err(v28) => {
+                                emit(a0);
+                                let t31 = Tracer::new("f0:t31", 7);
+                                let t32 = Tracer::new("f0:t32", v28);
+                                let mut x33 = peek(&t31);
+                                v28
+                            }
+                            Ok(v28) => x25,
+                        });
+                    }
+                }
+            });
+            let t34 = Tracer::new("f0:t34", peek(&x25));
+            5
+        });
         a0
     }
 }
 pub const SEED: u64 = 0xb;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f0(3), || ours::f0(3))
+    difftest::rt::compare(|| reference::f0(4), || ours::f0(4))
 }

@@ -16,7 +16,7 @@ pub mod ours {
 pub const SEED: u64 = 0xc;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 5), 4, -1),
-        || ours::f0(Tracer::new("arg0", 5), 4, -1),
+        || reference::f0(Tracer::new("arg0", 0), 1, 8),
+        || ours::f0(Tracer::new("arg0", 0), 1, 8),
     )
 }

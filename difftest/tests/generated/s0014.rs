@@ -14,37 +14,149 @@ pub mod reference {
         .await
         {
             f0(Tracer::new(
-                "f1:c10",
+                "f1:c7",
                 if a0 == 1 {
                     let mut t5 = Tracer::new("f1:t5", Yield::new("f1:y4", 1, 1).await);
                     peek(&t5)
                 } else {
-                    let x7 = Yield::new("f1:y6", 0, a0).await;
-                    let t8 = Tracer::new("f1:t8", a0);
-                    Yield::new("f1:y9", 1, peek(&t8)).await
+                    let a0 = Yield::new("f1:y6", 0, a0).await;
+                    emit(a0);
+                    (-3)
                 },
             ))
             .await
         } else {
-            let t12 = Tracer::new(
-                "f1:t12",
-                (emit(Yield::new("f1:y11", 2, 8).await) & ((-1) | a0)),
-            );
-            let mut x14 = Yield::new("f1:y13", 0, add(8, peek(&t12))).await;
-            let mut x17 = f0(Tracer::new(
-                "f1:c16",
-                f0(Tracer::new("f1:c15", peek(&t12))).await,
-            ))
-            .await;
-            mix(
-                Yield::new("f1:y18", 0, x17).await,
-                add(peek(&t12), x14),
-                consume(t12),
-            )
+            if match (
+                Yield::new("f1:y8", 0, 5).await,
+                Yield::new("f1:y11", 2, 8).await,
+            ) {
+                (v9, 0) => {
+                    let x12: i64 = (-1);
+                    let x13 = a0;
+                    let [x16, _, x12] = [
+                        9,
+                        Yield::new("f1:y14", 0, (-3)).await,
+                        Yield::new("f1:y15", 1, v9).await,
+                    ];
+                    x13
+                }
+                (v9, v10) if (-3) == a0 => {
+                    let t17 = Yield::new("f1:y18", 1, Tracer::new("f1:t17", v10)).await;
+                    let mut x19: i64 = v10;
+                    let x20 = peek(&t17);
+                    let r21 = &t17;
+                    8
+                }
+                _ => {
+                    let a0 = a0;
+                    Yield::new("f1:y22", 1, a0).await
+                }
+            } != (a0 & Yield::new("f1:y23", 2, a0).await)
+            {
+                let mut a0 = std::future::ready(Yield::new("f1:y24", 2, a0).await).await;
+                let mut a0 = i64::wrapping_mul(a0, 11);
+                match check(Yield::new("f1:y25", 0, a0).await) {
+                    Ok(v26) if !(a0 > 1) => {
+                        let a0 = Yield::new("f1:y28", 2, Tracer::new("f1:a0", v26)).await;
+                        emit(consume(a0));
+                        emit(Yield::new("f1:y29", 0, (-4)).await);
+                        emit(Yield::new("f1:y30", 0, v26).await);
+                    }
+                    Err(v26) => {
+                        emit(Yield::new("f1:y31", 2, 8).await);
+                    }
+                    Ok(v26) => {
+                        a0 ^= Yield::new("f1:y32", 0, (-1)).await;
+                        let t33 = Tracer::new("f1:t33", v26);
+                    }
+                }
+            } else {
+            }
+            let mut x36 = [
+                a0.wrapping_sub(a0),
+                Yield::new("f1:y34", 0, a0).await,
+                a0.wrapping_add(Yield::new("f1:y35", 1, a0).await),
+            ][0];
+            'l37: for i39 in 0..2 {
+                x36 ^= !a0;
+                match (11, a0) {
+                    (v41, 0) => {
+                        let x43: i64 = i39;
+                    }
+                    (v41, v42) if 12 < v42 => {}
+                    _ => {}
+                }
+                x36 = x36.wrapping_add((-1));
+                let x44: i64 = 10;
+            }
+            emit(6);
+            Yield::new("f1:y45", 1, 7).await
         }
     }
-    pub async fn f2(mut p0: Tracer) -> i64 {
-        std::future::ready(consume(p0)).await
+    pub async fn f2(p0: Tracer, a1: i64, mut a2: i64) -> Result<i64, i64> {
+        {
+            let mut c3 = 0;
+            'l1: loop {
+                c3 += 1;
+                if c3 > 3 {
+                    break 'l1;
+                }
+                let p0 = Yield::new("f2:y4", 1, check(peek(&p0))).await?;
+                let t22 = Tracer::new(
+                    "f2:t22",
+                    match check(Yield::new("f2:y5", 2, check((-3))).await?) {
+                        Ok(v6) if !(11 > 1) => {
+                            drop((3,));
+                            1
+                        }
+                        Err(v6) => {
+                            emit(5);
+                            Yield::new("f2:y8", 0, (-3)).await
+                        }
+                        Ok(v6) => {
+                            a2 = a2.wrapping_add(check(Yield::new("f2:y9", 0, 7).await)?);
+                            let t12 = Tracer::new(
+                                "f2:t12",
+                                (P {
+                                    a: Yield::new("f2:y10", 2, a1).await,
+                                    b: Yield::new("f2:y11", 2, a1).await,
+                                })
+                                .b,
+                            );
+                            match nonzero(peek(&t12)) {
+                                Some(v13) if (peek(&t12)) % 2 == 0 => {
+                                    emit(v13);
+                                    a2 = a2.wrapping_add(4);
+                                    let mut x15 = v6;
+                                }
+                                Some(v13) => {
+                                    let mut x17 = Yield::new("f2:y16", 0, peek(&t12)).await;
+                                    let t18 = Tracer::new("f2:t18", (-4));
+                                }
+                                None => {
+                                    a2 = a2.wrapping_add(peek(&t12));
+                                    let t12 = Tracer::new(
+                                        "f2:t12",
+                                        Yield::new("f2:y19", 0, peek(&t12)).await,
+                                    );
+                                    a2 = 3;
+                                    let x20 = v6;
+                                }
+                            }
+                            !v6
+                        }
+                    },
+                );
+                let p0 = peek(&t22);
+            }
+        };
+        let mut x24 =
+            std::future::ready(Yield::new("f2:y23", 1, a2.wrapping_sub(peek(&p0))).await).await;
+        let x27 = i64::wrapping_mul((peek(&p0), f0(Tracer::new("f2:c25", (-4))).await).1, {
+            drop((Tracer::new("f2:c26", f0(p0).await),));
+            1
+        });
+        Ok(a2)
     }
 }
 pub mod ours {
@@ -63,44 +175,156 @@ pub mod ours {
         .await
         {
             f0(Tracer::new(
-                "f1:c10",
+                "f1:c7",
                 if a0 == 1 {
                     let mut t5 = Tracer::new("f1:t5", Yield::new("f1:y4", 1, 1).await);
                     peek(&t5)
                 } else {
-                    let x7 = Yield::new("f1:y6", 0, a0).await;
-                    let t8 = Tracer::new("f1:t8", a0);
-                    Yield::new("f1:y9", 1, peek(&t8)).await
+                    let a0 = Yield::new("f1:y6", 0, a0).await;
+                    emit(a0);
+                    (-3)
                 },
             ))
             .await
         } else {
-            let t12 = Tracer::new(
-                "f1:t12",
-                (emit(Yield::new("f1:y11", 2, 8).await) & ((-1) | a0)),
-            );
-            let mut x14 = Yield::new("f1:y13", 0, add(8, peek(&t12))).await;
-            let mut x17 = f0(Tracer::new(
-                "f1:c16",
-                f0(Tracer::new("f1:c15", peek(&t12))).await,
-            ))
-            .await;
-            mix(
-                Yield::new("f1:y18", 0, x17).await,
-                add(peek(&t12), x14),
-                consume(t12),
-            )
+            if match (
+                Yield::new("f1:y8", 0, 5).await,
+                Yield::new("f1:y11", 2, 8).await,
+            ) {
+                (v9, 0) => {
+                    let x12: i64 = (-1);
+                    let x13 = a0;
+                    let [x16, _, x12] = [
+                        9,
+                        Yield::new("f1:y14", 0, (-3)).await,
+                        Yield::new("f1:y15", 1, v9).await,
+                    ];
+                    x13
+                }
+                (v9, v10) if (-3) == a0 => {
+                    let t17 = Yield::new("f1:y18", 1, Tracer::new("f1:t17", v10)).await;
+                    let mut x19: i64 = v10;
+                    let x20 = peek(&t17);
+                    let r21 = &t17;
+                    8
+                }
+                _ => {
+                    let a0 = a0;
+                    Yield::new("f1:y22", 1, a0).await
+                }
+            } != (a0 & Yield::new("f1:y23", 2, a0).await)
+            {
+                let mut a0 = std::future::ready(Yield::new("f1:y24", 2, a0).await).await;
+                let mut a0 = i64::wrapping_mul(a0, 11);
+                match check(Yield::new("f1:y25", 0, a0).await) {
+                    Ok(v26) if !(a0 > 1) => {
+                        let a0 = Yield::new("f1:y28", 2, Tracer::new("f1:a0", v26)).await;
+                        emit(consume(a0));
+                        emit(Yield::new("f1:y29", 0, (-4)).await);
+                        emit(Yield::new("f1:y30", 0, v26).await);
+                    }
+                    Err(v26) => {
+                        emit(Yield::new("f1:y31", 2, 8).await);
+                    }
+                    Ok(v26) => {
+                        a0 ^= Yield::new("f1:y32", 0, (-1)).await;
+                        let t33 = Tracer::new("f1:t33", v26);
+                    }
+                }
+            } else {
+            }
+            let mut x36 = [
+                a0.wrapping_sub(a0),
+                Yield::new("f1:y34", 0, a0).await,
+                a0.wrapping_add(Yield::new("f1:y35", 1, a0).await),
+            ][0];
+            'l37: for i39 in 0..2 {
+                x36 ^= !a0;
+                match (11, a0) {
+                    (v41, 0) => {
+                        let x43: i64 = i39;
+                    }
+                    (v41, v42) if 12 < v42 => {}
+                    _ => {}
+                }
+                x36 = x36.wrapping_add((-1));
+                let x44: i64 = 10;
+            }
+            emit(6);
+            Yield::new("f1:y45", 1, 7).await
         }
     }
     #[coro_core::coroutine]
-    pub fn f2(mut p0: Tracer) -> i64 {
-        std::future::ready(consume(p0)).await
+    pub fn f2(p0: Tracer, a1: i64, mut a2: i64) -> Result<i64, i64> {
+        {
+            let mut c3 = 0;
+            'l1: loop {
+                c3 += 1;
+                if c3 > 3 {
+                    break 'l1;
+                }
+                let p0 = Yield::new("f2:y4", 1, check(peek(&p0))).await?;
+                let t22 = Tracer::new(
+                    "f2:t22",
+                    match check(Yield::new("f2:y5", 2, check((-3))).await?) {
+                        Ok(v6) if !(11 > 1) => {
+                            drop((3,));
+                            1
+                        }
+                        Err(v6) => {
+                            emit(5);
+                            Yield::new("f2:y8", 0, (-3)).await
+                        }
+                        Ok(v6) => {
+                            a2 = a2.wrapping_add(check(Yield::new("f2:y9", 0, 7).await)?);
+                            let t12 = Tracer::new(
+                                "f2:t12",
+                                (P {
+                                    a: Yield::new("f2:y10", 2, a1).await,
+                                    b: Yield::new("f2:y11", 2, a1).await,
+                                })
+                                .b,
+                            );
+                            match nonzero(peek(&t12)) {
+                                Some(v13) if (peek(&t12)) % 2 == 0 => {
+                                    emit(v13);
+                                    a2 = a2.wrapping_add(4);
+                                    let mut x15 = v6;
+                                }
+                                Some(v13) => {
+                                    let mut x17 = Yield::new("f2:y16", 0, peek(&t12)).await;
+                                    let t18 = Tracer::new("f2:t18", (-4));
+                                }
+                                None => {
+                                    a2 = a2.wrapping_add(peek(&t12));
+                                    let t12 = Tracer::new(
+                                        "f2:t12",
+                                        Yield::new("f2:y19", 0, peek(&t12)).await,
+                                    );
+                                    a2 = 3;
+                                    let x20 = v6;
+                                }
+                            }
+                            !v6
+                        }
+                    },
+                );
+                let p0 = peek(&t22);
+            }
+        };
+        let mut x24 =
+            std::future::ready(Yield::new("f2:y23", 1, a2.wrapping_sub(peek(&p0))).await).await;
+        let x27 = i64::wrapping_mul((peek(&p0), f0(Tracer::new("f2:c25", (-4))).await).1, {
+            drop((Tracer::new("f2:c26", f0(p0).await),));
+            1
+        });
+        Ok(a2)
     }
 }
 pub const SEED: u64 = 0xe;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f2(Tracer::new("arg0", -2)),
-        || ours::f2(Tracer::new("arg0", -2)),
+        || reference::f2(Tracer::new("arg0", 8), 6, 2),
+        || ours::f2(Tracer::new("arg0", 8), 6, 2),
     )
 }

@@ -3,310 +3,571 @@ use difftest::rt::Tracer;
 pub mod reference {
     use difftest::rt::*;
     pub async fn f0(a0: i64, a1: i64, mut a2: i64) -> i64 {
-        if [
-            std::future::ready(a0).await,
-            if !(Yield::new("f0:y1", 0, a0).await > 1) {
+        if Yield::new(
+            "f0:y4",
+            1,
+            P {
+                a: std::future::ready(a0).await,
+                b: if !(Yield::new("f0:y1", 0, a0).await > 1) {
+                    a1
+                } else {
+                    let mut a1 = Tracer::new("f0:a1", Yield::new("f0:y2", 0, a1).await);
+                    a1 = Tracer::new("f0:a1'", Yield::new("f0:y3", 2, peek(&a1)).await);
+                    emit(consume(a1));
+                    a2
+                },
+            },
+        )
+        .await
+        .a < Yield::new(
+            "f0:y6",
+            2,
+            P {
+                a: i64::wrapping_mul(a2, a2),
+                b: Yield::new("f0:y5", 0, a1).await,
+            },
+        )
+        .await
+        .b
+        {
+            {
+                let mut a1 = a1;
+            }
+        } else if mix(
+            Yield::new("f0:y7", 2, 8).await,
+            a0,
+            if (Yield::new("f0:y8", 2, a1).await) % 2 == 0 {
+                emit(a0);
+                let mut x10 = Yield::new("f0:y9", 2, a0).await;
+                let mut x11 = 7;
                 a1
             } else {
-                let t3 = Yield::new(
-                    "f0:y4",
-                    1,
-                    Tracer::new("f0:t3", Yield::new("f0:y2", 0, a1).await),
-                )
-                .await;
-                drop(t3);
-                a2 = a2.wrapping_add(1);
-                Yield::new("f0:y5", 0, 4).await
+                let mut x13 = Yield::new("f0:y12", 0, a2).await;
+                a1
             },
-            Yield::new("f0:y6", 2, a1).await,
-        ][2] < i64::wrapping_mul(
-            Yield::new("f0:y7", 0, a1).await,
-            (Yield::new("f0:y8", 2, (-1)).await & 1),
-        ) {
-            let mut x9 = a1;
+        ) <= a0.wrapping_add(a2)
+        {
         } else {
-            let [x23, _, x24] = [
-                match a0 {
-                    0 | 1 => {
-                        let [x14, _, x15] = [
-                            Yield::new("f0:y12", 2, a2).await,
-                            Yield::new("f0:y13", 2, a1).await,
-                            10,
-                        ];
-                        let t16 = Tracer::new("f0:t16", 10);
-                        let mut t17 = Tracer::new("f0:t17", x15);
-                        a1
+            {
+                let mut c16 = 0;
+                'l14: loop {
+                    c16 += 1;
+                    if c16 > 3 {
+                        break 'l14;
                     }
-                    v10 @ 2..=6 if a2 != a2 => {
-                        let mut v10 = Tracer::new("f0:v10", Yield::new("f0:y18", 1, (-4)).await);
-                        emit(Yield::new("f0:y19", 2, 3).await);
-                        emit(peek(&v10));
-                        emit(peek(&v10));
-                        peek(&v10)
+                    if a2 != 3 {
+                        a2 ^= Yield::new("f0:y17", 2, a0).await;
+                        let mut a2 = a0;
+                    } else if (Yield::new("f0:y18", 1, a1).await) % 2 == 1 {
+                    } else {
                     }
-                    v11 => {
-                        emit(Yield::new("f0:y20", 1, a1).await);
-                        Yield::new("f0:y21", 1, a1).await
+                    match (a1, Yield::new("f0:y21", 2, a0).await) {
+                        (v19, 0) => {
+                            emit(3);
+                            let (x22, x23) = (5, (-4));
+                        }
+                        (v19, v20) if a1 < v19 => {
+                            emit(v19);
+                            emit(v19);
+                        }
+                        _ => {
+                            let x24 = a1;
+                            a2 ^= a1;
+                            let mut x25 = 4;
+                        }
+                    }
+                    let x26 = (P { a: a2, b: a0 }).sum();
+                    a2 ^= x26;
+                }
+            };
+            {
+                let mut c29 = 0;
+                'l27: loop {
+                    c29 += 1;
+                    if c29 > 1 {
+                        break 'l27;
+                    }
+                    if !(8 > 1) {
+                        a2 = a2.wrapping_add(0);
+                        let a1 = Tracer::new("f0:a1", 6);
+                    } else {
+                        a2 = a2.wrapping_add(a0);
+                        let a2 = 8;
+                    }
+                    let mut x30 = a2;
+                    let mut a1 = 1;
+                }
+            };
+            let x31 = (-1);
+        }
+        let x32 = a0;
+        a2 ^= 12;
+        let t33 = Tracer::new("f0:t33", (-1));
+        peek(&t33)
+    }
+    pub async fn f1(a0: i64, a1: i64, a2: i64) -> i64 {
+        'l1: for i5 in [
+            {
+                drop((Yield::new("f1:y3", 1, 4).await, a2, a1));
+                1
+            },
+            Yield::new("f1:y4", 1, a2).await,
+        ] {
+            let mut c7 = 0;
+            'l6: while c7 < 1 {
+                c7 += 1;
+                if 7 % 3 == 0 {
+                    let (x9, x10) = (a2, Yield::new("f1:y8", 0, a1).await);
+                    let mut x12 = Yield::new("f1:y11", 1, a2).await;
+                } else {
+                }
+                let mut a1 = Tracer::new("f1:a1", (Yield::new("f1:y13", 1, a1).await | a1));
+                let a2 = (peek(&a1) & peek(&a1));
+                let mut t14 = Tracer::new("f1:t14", emit(9));
+            }
+            emit({
+                drop((
+                    if Yield::new("f1:y15", 0, i5).await > (-1) {
+                        emit(10);
+                        emit(12);
+                        i5
+                    } else {
+                        let a0 = a1;
+                        let t16 = Tracer::new("f1:t16", a2);
+                        emit(i5);
+                        let r17 = &t16;
+                        0
+                    },
+                    Yield::new("f1:y18", 0, a0).await,
+                    {
+                        emit(Yield::new("f1:y19", 0, 7).await);
+                        let a2 = i5;
+                        Yield::new("f1:y20", 0, 3).await
+                    },
+                ));
+                1
+            });
+        }
+        if ((P {
+            a: Yield::new("f1:y21", 2, (-3)).await,
+            b: {
+                drop((Yield::new("f1:y22", 2, 3).await, a2, a0));
+                1
+            },
+        })
+        .sum())
+            % 3
+            == 0
+        {
+            let mut c24 = 0;
+            'l23: while let Some(a1) = tick(&mut c24, 2) {
+                let mut a0 = Tracer::new("f1:a0", add(a0, (-2)));
+            }
+            let mut a2 = {
+                'b25: {
+                    let a1 = Tracer::new("f1:a1", a2.wrapping_add(a2));
+                    'b26: {
+                        emit(10);
+                        let x27 = (-4);
+                    };
+                    a2
+                }
+            };
+        } else {
+            if !((-4) > 1) {
+                {
+                    let a1 = a0;
+                    let t28 = Tracer::new("f1:t28", a2);
+                    emit(a2);
+                    let mut t29 = Tracer::new("f1:t29", a0);
+                }
+                'b30: {
+                    let x31 = 12;
+                    let t32 = Tracer::new("f1:t32", 2);
+                    let t33 = Tracer::new("f1:t33", a2);
+                    let x34 = a0;
+                };
+                emit(a0);
+                return a1;
+            }
+        }
+        a2
+    }
+    pub async fn f2(mut a0: i64, a1: i64, a2: i64) -> i64 {
+        emit(a1.wrapping_sub({
+            'b1: {
+                let mut c3 = 0;
+                'l2: while c3 < 1 {
+                    c3 += 1;
+                    let P { a: x4, b: mut x5 } = P { a: a0, b: a2 };
+                }
+                f1(a0, Yield::new("f2:y6", 0, 1).await, a1).await
+            }
+        }));
+        let P { a: x8, b: mut x9 } = P {
+            a: a2.max((a0, 8).1),
+            b: add(
+                {
+                    'b7: {
+                        a0 ^= a0;
+                        let mut a1 = a0;
+                        8
                     }
                 },
                 a0,
-                a2.wrapping_sub(Yield::new("f0:y22", 2, a0).await),
-            ];
-        }
-        {
-            let mut x25 = a0.max(std::future::ready((-4)).await);
-            if (a1.wrapping_sub(0)) % 2 == 1 {
-                if 8 % 2 == 0 {
-                    let t27 = Tracer::new("f0:t27", Yield::new("f0:y26", 2, a1).await);
-                    let (x28, x29) = (peek(&t27), a1);
-                }
-                {
-                    let t30 = Tracer::new("f0:t30", 5);
-                    let x31 = 2;
-                    let t33 = Tracer::new("f0:t33", Yield::new("f0:y32", 1, (-1)).await);
-                    a2 = Yield::new("f0:y34", 2, peek(&t30)).await;
-                }
-                let mut x36 = (a0 & Yield::new("f0:y35", 1, 1).await);
-            } else {
-                match nonzero(x25) {
-                    Some(v37) if !(6 > 1) => {}
-                    Some(v37) => {
-                        let mut x39: i64 = 8;
-                    }
-                    None => {
-                        let (x40, x41) = (11, a2);
-                        emit(8);
-                        let t42 = Tracer::new("f0:t42", x40);
-                        let r43 = &t42;
-                    }
-                }
-                a2 = Yield::new("f0:y44", 1, a2).await;
-                let mut x45 = a0;
-            }
-            let x46 = (-3);
-        }
-        let P { a: x47, b: mut x48 } = P { a: a2, b: a1 };
-        emit(a0);
-        Yield::new("f0:y49", 1, x48).await
-    }
-    pub async fn f1(mut a0: i64, mut a1: i64) -> i64 {
-        let t12 = Yield::new(
-            "f1:y13",
-            0,
-            Tracer::new(
-                "f1:t12",
-                Yield::new("f1:y11", 0, {
-                    if 4 % 2 == 0 {
-                        return a1;
-                    }
-                    let (x2, x3) = (Yield::new("f1:y1", 2, a0).await, a0);
-                    if !(a0 > 1) {
-                        let [x6, _, x7] = [
-                            a1,
-                            Yield::new("f1:y4", 2, 0).await,
-                            Yield::new("f1:y5", 1, 2).await,
-                        ];
-                        let x8 = (-1);
-                        a1 = a1.wrapping_add(x7);
-                        let mut x9 = a1;
-                        return a1;
-                    }
-                    if 7 % 3 == 1 {
-                    } else if a1 == Yield::new("f1:y10", 1, 7).await {
-                    } else {
-                    }
-                    (a1 & a0)
-                })
-                .await,
             ),
-        )
-        .await;
-        drop(t12);
-        mix(
+        };
+        let mut x25 = add(
             {
-                let mut c15 = 0;
-                'l14: loop {
-                    c15 += 1;
-                    if c15 > 1 {
-                        break 'l14 7;
+                let mut c11 = 0;
+                'l10: while let Some(x9) = tick(&mut c11, 3) {
+                    let a0: i64 = (-3);
+                    let x12 = a0;
+                    emit(a1);
+                    let [x13, _, x14] = [a1, 5, x8];
+                }
+                let mut x17 = {
+                    let mut c16 = 0;
+                    'l15: loop {
+                        c16 += 1;
+                        if c16 > 3 {
+                            break 'l15 2;
+                        }
                     }
+                };
+                a0 = ((-3) & a2);
+                {
+                    a0 = a0.wrapping_add(8);
+                    emit(a0);
+                    let x18 = 8;
+                    let x19 = x9;
+                    x19
                 }
             },
-            a1,
-            a1,
-        )
-    }
-    pub async fn f2(p0: Tracer, p1: Tracer, p2: Tracer) -> i64 {
-        (
-            std::future::ready(f1(peek(&p2), peek(&p1)).await).await,
-            emit(peek(&p0)),
-        )
-            .1
+            mix(
+                x9.wrapping_add(a0),
+                emit(11),
+                if a1 % 2 == 0 {
+                    let mut t20 = Tracer::new("f2:t20", x8);
+                    let x21 = x8;
+                    let t22 = Tracer::new("f2:t22", (-4));
+                    let mut x23 = peek(&t22);
+                    peek(&t22)
+                } else {
+                    let mut t24 = Tracer::new("f2:t24", x8);
+                    a1
+                },
+            ),
+        );
+        if !(x25 > 1) {
+            {
+                'b26: {
+                    let mut t27 = Tracer::new("f2:t27", i64::wrapping_mul(x25, a1));
+                    let t27 = (a1 & a0);
+                    {
+                        let mut c29 = 0;
+                        'l28: loop {
+                            c29 += 1;
+                            if c29 > 1 {
+                                break 'l28 3;
+                            }
+                            emit(a2);
+                            let P { a: x30, b: mut x31 } = P { a: (-3), b: a2 };
+                        }
+                    }
+                }
+            }
+        } else {
+            0
+        }
     }
 }
 pub mod ours {
     use difftest::rt::*;
     #[coro_core::coroutine]
     pub fn f0(a0: i64, a1: i64, mut a2: i64) -> i64 {
-        if [
-            std::future::ready(a0).await,
-            if !(Yield::new("f0:y1", 0, a0).await > 1) {
+        if Yield::new(
+            "f0:y4",
+            1,
+            P {
+                a: std::future::ready(a0).await,
+                b: if !(Yield::new("f0:y1", 0, a0).await > 1) {
+                    a1
+                } else {
+                    let mut a1 = Tracer::new("f0:a1", Yield::new("f0:y2", 0, a1).await);
+                    a1 = Tracer::new("f0:a1'", Yield::new("f0:y3", 2, peek(&a1)).await);
+                    emit(consume(a1));
+                    a2
+                },
+            },
+        )
+        .await
+        .a < Yield::new(
+            "f0:y6",
+            2,
+            P {
+                a: i64::wrapping_mul(a2, a2),
+                b: Yield::new("f0:y5", 0, a1).await,
+            },
+        )
+        .await
+        .b
+        {
+            {
+                let mut a1 = a1;
+            }
+        } else if mix(
+            Yield::new("f0:y7", 2, 8).await,
+            a0,
+            if (Yield::new("f0:y8", 2, a1).await) % 2 == 0 {
+                emit(a0);
+                let mut x10 = Yield::new("f0:y9", 2, a0).await;
+                let mut x11 = 7;
                 a1
             } else {
-                let t3 = Yield::new(
-                    "f0:y4",
-                    1,
-                    Tracer::new("f0:t3", Yield::new("f0:y2", 0, a1).await),
-                )
-                .await;
-                drop(t3);
-                a2 = a2.wrapping_add(1);
-                Yield::new("f0:y5", 0, 4).await
+                let mut x13 = Yield::new("f0:y12", 0, a2).await;
+                a1
             },
-            Yield::new("f0:y6", 2, a1).await,
-        ][2] < i64::wrapping_mul(
-            Yield::new("f0:y7", 0, a1).await,
-            (Yield::new("f0:y8", 2, (-1)).await & 1),
-        ) {
-            let mut x9 = a1;
+        ) <= a0.wrapping_add(a2)
+        {
         } else {
-            let [x23, _, x24] = [
-                match a0 {
-                    0 | 1 => {
-                        let [x14, _, x15] = [
-                            Yield::new("f0:y12", 2, a2).await,
-                            Yield::new("f0:y13", 2, a1).await,
-                            10,
-                        ];
-                        let t16 = Tracer::new("f0:t16", 10);
-                        let mut t17 = Tracer::new("f0:t17", x15);
-                        a1
+            {
+                let mut c16 = 0;
+                'l14: loop {
+                    c16 += 1;
+                    if c16 > 3 {
+                        break 'l14;
                     }
-                    v10 @ 2..=6 if a2 != a2 => {
-                        let mut v10 = Tracer::new("f0:v10", Yield::new("f0:y18", 1, (-4)).await);
-                        emit(Yield::new("f0:y19", 2, 3).await);
-                        emit(peek(&v10));
-                        emit(peek(&v10));
-                        peek(&v10)
+                    if a2 != 3 {
+                        a2 ^= Yield::new("f0:y17", 2, a0).await;
+                        let mut a2 = a0;
+                    } else if (Yield::new("f0:y18", 1, a1).await) % 2 == 1 {
+                    } else {
                     }
-                    v11 => {
-                        emit(Yield::new("f0:y20", 1, a1).await);
-                        Yield::new("f0:y21", 1, a1).await
+                    match (a1, Yield::new("f0:y21", 2, a0).await) {
+                        (v19, 0) => {
+                            emit(3);
+                            let (x22, x23) = (5, (-4));
+                        }
+                        (v19, v20) if a1 < v19 => {
+                            emit(v19);
+                            emit(v19);
+                        }
+                        _ => {
+                            let x24 = a1;
+                            a2 ^= a1;
+                            let mut x25 = 4;
+                        }
+                    }
+                    let x26 = (P { a: a2, b: a0 }).sum();
+                    a2 ^= x26;
+                }
+            };
+            {
+                let mut c29 = 0;
+                'l27: loop {
+                    c29 += 1;
+                    if c29 > 1 {
+                        break 'l27;
+                    }
+                    if !(8 > 1) {
+                        a2 = a2.wrapping_add(0);
+                        let a1 = Tracer::new("f0:a1", 6);
+                    } else {
+                        a2 = a2.wrapping_add(a0);
+                        let a2 = 8;
+                    }
+                    let mut x30 = a2;
+                    let mut a1 = 1;
+                }
+            };
+            let x31 = (-1);
+        }
+        let x32 = a0;
+        a2 ^= 12;
+        let t33 = Tracer::new("f0:t33", (-1));
+        peek(&t33)
+    }
+    #[coro_core::coroutine]
+    pub fn f1(a0: i64, a1: i64, a2: i64) -> i64 {
+        'l1: for i5 in [
+            {
+                drop((Yield::new("f1:y3", 1, 4).await, a2, a1));
+                1
+            },
+            Yield::new("f1:y4", 1, a2).await,
+        ] {
+            let mut c7 = 0;
+            'l6: while c7 < 1 {
+                c7 += 1;
+                if 7 % 3 == 0 {
+                    let (x9, x10) = (a2, Yield::new("f1:y8", 0, a1).await);
+                    let mut x12 = Yield::new("f1:y11", 1, a2).await;
+                } else {
+                }
+                let mut a1 = Tracer::new("f1:a1", (Yield::new("f1:y13", 1, a1).await | a1));
+                let a2 = (peek(&a1) & peek(&a1));
+                let mut t14 = Tracer::new("f1:t14", emit(9));
+            }
+            emit({
+                drop((
+                    if Yield::new("f1:y15", 0, i5).await > (-1) {
+                        emit(10);
+                        emit(12);
+                        i5
+                    } else {
+                        let a0 = a1;
+                        let t16 = Tracer::new("f1:t16", a2);
+                        emit(i5);
+                        let r17 = &t16;
+                        0
+                    },
+                    Yield::new("f1:y18", 0, a0).await,
+                    {
+                        emit(Yield::new("f1:y19", 0, 7).await);
+                        let a2 = i5;
+                        Yield::new("f1:y20", 0, 3).await
+                    },
+                ));
+                1
+            });
+        }
+        if ((P {
+            a: Yield::new("f1:y21", 2, (-3)).await,
+            b: {
+                drop((Yield::new("f1:y22", 2, 3).await, a2, a0));
+                1
+            },
+        })
+        .sum())
+            % 3
+            == 0
+        {
+            let mut c24 = 0;
+            'l23: while let Some(a1) = tick(&mut c24, 2) {
+                let mut a0 = Tracer::new("f1:a0", add(a0, (-2)));
+            }
+            let mut a2 = {
+                'b25: {
+                    let a1 = Tracer::new("f1:a1", a2.wrapping_add(a2));
+                    'b26: {
+                        emit(10);
+                        let x27 = (-4);
+                    };
+                    a2
+                }
+            };
+        } else {
+            if !((-4) > 1) {
+                {
+                    let a1 = a0;
+                    let t28 = Tracer::new("f1:t28", a2);
+                    emit(a2);
+                    let mut t29 = Tracer::new("f1:t29", a0);
+                }
+                'b30: {
+                    let x31 = 12;
+                    let t32 = Tracer::new("f1:t32", 2);
+                    let t33 = Tracer::new("f1:t33", a2);
+                    let x34 = a0;
+                };
+                emit(a0);
+                return a1;
+            }
+        }
+        a2
+    }
+    #[coro_core::coroutine]
+    pub fn f2(mut a0: i64, a1: i64, a2: i64) -> i64 {
+        emit(a1.wrapping_sub({
+            'b1: {
+                let mut c3 = 0;
+                'l2: while c3 < 1 {
+                    c3 += 1;
+                    let P { a: x4, b: mut x5 } = P { a: a0, b: a2 };
+                }
+                f1(a0, Yield::new("f2:y6", 0, 1).await, a1).await
+            }
+        }));
+        let P { a: x8, b: mut x9 } = P {
+            a: a2.max((a0, 8).1),
+            b: add(
+                {
+                    'b7: {
+                        a0 ^= a0;
+                        let mut a1 = a0;
+                        8
                     }
                 },
                 a0,
-                a2.wrapping_sub(Yield::new("f0:y22", 2, a0).await),
-            ];
-        }
-        {
-            let mut x25 = a0.max(std::future::ready((-4)).await);
-            if (a1.wrapping_sub(0)) % 2 == 1 {
-                if 8 % 2 == 0 {
-                    let t27 = Tracer::new("f0:t27", Yield::new("f0:y26", 2, a1).await);
-                    let (x28, x29) = (peek(&t27), a1);
-                }
-                {
-                    let t30 = Tracer::new("f0:t30", 5);
-                    let x31 = 2;
-                    let t33 = Tracer::new("f0:t33", Yield::new("f0:y32", 1, (-1)).await);
-                    a2 = Yield::new("f0:y34", 2, peek(&t30)).await;
-                }
-                let mut x36 = (a0 & Yield::new("f0:y35", 1, 1).await);
-            } else {
-                match nonzero(x25) {
-                    Some(v37) if !(6 > 1) => {}
-                    Some(v37) => {
-                        let mut x39: i64 = 8;
-                    }
-                    None => {
-                        let (x40, x41) = (11, a2);
-                        emit(8);
-                        let t42 = Tracer::new("f0:t42", x40);
-                        let r43 = &t42;
-                    }
-                }
-                a2 = Yield::new("f0:y44", 1, a2).await;
-                let mut x45 = a0;
-            }
-            let x46 = (-3);
-        }
-        let P { a: x47, b: mut x48 } = P { a: a2, b: a1 };
-        emit(a0);
-        Yield::new("f0:y49", 1, x48).await
-    }
-    #[coro_core::coroutine]
-    pub fn f1(mut a0: i64, mut a1: i64) -> i64 {
-        let t12 = Yield::new(
-            "f1:y13",
-            0,
-            Tracer::new(
-                "f1:t12",
-                Yield::new("f1:y11", 0, {
-                    if 4 % 2 == 0 {
-                        return a1;
-                    }
-                    let (x2, x3) = (Yield::new("f1:y1", 2, a0).await, a0);
-                    if !(a0 > 1) {
-                        let [x6, _, x7] = [
-                            a1,
-                            Yield::new("f1:y4", 2, 0).await,
-                            Yield::new("f1:y5", 1, 2).await,
-                        ];
-                        let x8 = (-1);
-                        a1 = a1.wrapping_add(x7);
-                        let mut x9 = a1;
-                        return a1;
-                    }
-                    if 7 % 3 == 1 {
-                    } else if a1 == Yield::new("f1:y10", 1, 7).await {
-                    } else {
-                    }
-                    (a1 & a0)
-                })
-                .await,
             ),
-        )
-        .await;
-        drop(t12);
-        mix(
+        };
+        let mut x25 = add(
             {
-                let mut c15 = 0;
-                'l14: loop {
-                    c15 += 1;
-                    if c15 > 1 {
-                        break 'l14 7;
+                let mut c11 = 0;
+                'l10: while let Some(x9) = tick(&mut c11, 3) {
+                    let a0: i64 = (-3);
+                    let x12 = a0;
+                    emit(a1);
+                    let [x13, _, x14] = [a1, 5, x8];
+                }
+                let mut x17 = {
+                    let mut c16 = 0;
+                    'l15: loop {
+                        c16 += 1;
+                        if c16 > 3 {
+                            break 'l15 2;
+                        }
                     }
+                };
+                a0 = ((-3) & a2);
+                {
+                    a0 = a0.wrapping_add(8);
+                    emit(a0);
+                    let x18 = 8;
+                    let x19 = x9;
+                    x19
                 }
             },
-            a1,
-            a1,
-        )
-    }
-    #[coro_core::coroutine]
-    pub fn f2(p0: Tracer, p1: Tracer, p2: Tracer) -> i64 {
-        (
-            std::future::ready(f1(peek(&p2), peek(&p1)).await).await,
-            emit(peek(&p0)),
-        )
-            .1
+            mix(
+                x9.wrapping_add(a0),
+                emit(11),
+                if a1 % 2 == 0 {
+                    let mut t20 = Tracer::new("f2:t20", x8);
+                    let x21 = x8;
+                    let t22 = Tracer::new("f2:t22", (-4));
+                    let mut x23 = peek(&t22);
+                    peek(&t22)
+                } else {
+                    let mut t24 = Tracer::new("f2:t24", x8);
+                    a1
+                },
+            ),
+        );
+        if !(x25 > 1) {
+            {
+                'b26: {
+                    let mut t27 = Tracer::new("f2:t27", i64::wrapping_mul(x25, a1));
+                    let t27 = (a1 & a0);
+                    {
+                        let mut c29 = 0;
+                        'l28: loop {
+                            c29 += 1;
+                            if c29 > 1 {
+                                break 'l28 3;
+                            }
+                            emit(a2);
+                            let P { a: x30, b: mut x31 } = P { a: (-3), b: a2 };
+                        }
+                    }
+                }
+            }
+        } else {
+            0
+        }
     }
 }
 pub const SEED: u64 = 0xf;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(
-        || {
-            reference::f2(
-                Tracer::new("arg0", 9),
-                Tracer::new("arg1", 5),
-                Tracer::new("arg2", 9),
-            )
-        },
-        || {
-            ours::f2(
-                Tracer::new("arg0", 9),
-                Tracer::new("arg1", 5),
-                Tracer::new("arg2", 9),
-            )
-        },
-    )
+    difftest::rt::compare(|| reference::f2(-1, 8, -2), || ours::f2(-1, 8, -2))
 }

@@ -3,24 +3,124 @@ use difftest::rt::Tracer;
 pub mod reference {
     use difftest::rt::*;
     pub async fn f0(mut a0: i64, p1: Tracer, p2: Tracer) -> i64 {
-        let x1 = a0;
-        let mut x2 = peek(&p1);
-        peek(&p2)
+        let p1 = a0;
+        let t2 = Tracer::new(
+            "f0:t2",
+            (Yield::new("f0:y1", 2, (peek(&p2) ^ peek(&p2))).await & { peek(&p2) }),
+        );
+        mix(
+            !(consume(p2)),
+            if ((peek(&t2)) % 3 == 1 && Yield::new("f0:y3", 1, 10).await < 5) {
+                if Yield::new("f0:y4", 0, peek(&t2)).await == p1 {
+                    let P { a: x5, b: mut x6 } = P { a: peek(&t2), b: 8 };
+                    let [x7, _, x8] = [x6, p1, a0];
+                    return 6;
+                }
+                (a0 ^ peek(&t2))
+            } else {
+                if Yield::new("f0:y10", 0, Yield::new("f0:y9", 1, p1).await > 2).await {
+                    a0 = peek(&t2);
+                    let mut x12 = Yield::new("f0:y11", 2, peek(&t2)).await;
+                    return Yield::new("f0:y13", 0, p1).await;
+                }
+                match ((-4), p1) {
+                    (v14, 0) => {
+                        let x17 = Yield::new("f0:y16", 1, peek(&t2)).await;
+                        let mut x18 = p1;
+                        let t20 = Tracer::new("f0:t20", Yield::new("f0:y19", 0, v14).await);
+                        drop(t20);
+                    }
+                    (v14, v15) if peek(&t2) > peek(&t2) => {
+                        let x21 = (-3);
+                        a0 = peek(&t2);
+                        a0 = 12;
+                        a0 = Yield::new("f0:y22", 0, peek(&t2)).await;
+                    }
+                    _ => {}
+                }
+                a0 = a0.wrapping_add(Yield::new("f0:y23", 1, p1).await);
+                Yield::new("f0:y24", 0, a0).await
+            },
+            add(
+                if (peek(&t2)) % 3 == 0 {
+                    let mut p2 = Yield::new("f0:y25", 1, Tracer::new("f0:p2", p1)).await;
+                    a0 = a0.wrapping_add(p1);
+                    Yield::new("f0:y26", 2, 3).await
+                } else {
+                    let t27 = Tracer::new("f0:t27", peek(&t2));
+                    a0 ^= 12;
+                    let r28 = &t2;
+                    drop(t27);
+                    peek(&t2)
+                },
+                std::future::ready(a0).await,
+            ),
+        )
     }
 }
 pub mod ours {
     use difftest::rt::*;
     #[coro_core::coroutine]
     pub fn f0(mut a0: i64, p1: Tracer, p2: Tracer) -> i64 {
-        let x1 = a0;
-        let mut x2 = peek(&p1);
-        peek(&p2)
+        let p1 = a0;
+        let t2 = Tracer::new(
+            "f0:t2",
+            (Yield::new("f0:y1", 2, (peek(&p2) ^ peek(&p2))).await & { peek(&p2) }),
+        );
+        mix(
+            !(consume(p2)),
+            if ((peek(&t2)) % 3 == 1 && Yield::new("f0:y3", 1, 10).await < 5) {
+                if Yield::new("f0:y4", 0, peek(&t2)).await == p1 {
+                    let P { a: x5, b: mut x6 } = P { a: peek(&t2), b: 8 };
+                    let [x7, _, x8] = [x6, p1, a0];
+                    return 6;
+                }
+                (a0 ^ peek(&t2))
+            } else {
+                if Yield::new("f0:y10", 0, Yield::new("f0:y9", 1, p1).await > 2).await {
+                    a0 = peek(&t2);
+                    let mut x12 = Yield::new("f0:y11", 2, peek(&t2)).await;
+                    return Yield::new("f0:y13", 0, p1).await;
+                }
+                match ((-4), p1) {
+                    (v14, 0) => {
+                        let x17 = Yield::new("f0:y16", 1, peek(&t2)).await;
+                        let mut x18 = p1;
+                        let t20 = Tracer::new("f0:t20", Yield::new("f0:y19", 0, v14).await);
+                        drop(t20);
+                    }
+                    (v14, v15) if peek(&t2) > peek(&t2) => {
+                        let x21 = (-3);
+                        a0 = peek(&t2);
+                        a0 = 12;
+                        a0 = Yield::new("f0:y22", 0, peek(&t2)).await;
+                    }
+                    _ => {}
+                }
+                a0 = a0.wrapping_add(Yield::new("f0:y23", 1, p1).await);
+                Yield::new("f0:y24", 0, a0).await
+            },
+            add(
+                if (peek(&t2)) % 3 == 0 {
+                    let mut p2 = Yield::new("f0:y25", 1, Tracer::new("f0:p2", p1)).await;
+                    a0 = a0.wrapping_add(p1);
+                    Yield::new("f0:y26", 2, 3).await
+                } else {
+                    let t27 = Tracer::new("f0:t27", peek(&t2));
+                    a0 ^= 12;
+                    let r28 = &t2;
+                    drop(t27);
+                    peek(&t2)
+                },
+                std::future::ready(a0).await,
+            ),
+        )
     }
 }
 pub const SEED: u64 = 0x13;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f0(1, Tracer::new("arg1", -1), Tracer::new("arg2", 2)),
-        || ours::f0(1, Tracer::new("arg1", -1), Tracer::new("arg2", 2)),
+        || reference::f0(9, Tracer::new("arg1", 3), Tracer::new("arg2", 6)),
+        || ours::f0(9, Tracer::new("arg1", 3), Tracer::new("arg2", 6)),
     )
 }

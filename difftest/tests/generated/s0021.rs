@@ -25,35 +25,78 @@ pub mod reference {
         ) {
             (v4, 0) => {
                 if peek(&t2) > Yield::new("f1:y14", 0, a2).await {
-                    let mut x15 = a2;
-                    let r16 = &p0;
+                    let t2 = a2;
+                    let x15 = peek(&p1);
                 }
-                let mut c18 = 0;
-                'l17: while c18 < 3 && v4 != v4 {
-                    c18 += 1;
-                    let r19 = &p1;
-                    let mut x20 = (-2);
-                    emit(peek(&p1));
-                }
-                match (Yield::new("f1:y21", 1, 4).await, peek(&p1)) {
-                    (v22, 0) => {}
-                    (v22, v23) if !(peek(&p0) > 1) => {}
-                    _ => {}
-                }
+                let r16 = &t2;
+                emit(
+                    match f0(
+                        4,
+                        Tracer::new("f1:c18", Yield::new("f1:y17", 1, v4).await),
+                        v4,
+                    )
+                    .await
+                    {
+                        Ok(v19) => 7,
+                        Err(v19) => peek(&p0),
+                    },
+                );
             }
-            (v4, v5) if (peek(&p1)) % 3 == 1 => {}
+            (v4, v5) if a2 != 4 => {
+                match v4 {
+                    0 | 1 => {}
+                    v20 @ 2..=6 if !(v20 > 1) => {
+                        emit(v20);
+                    }
+                    v21 => {
+                        let mut v5 = v4;
+                        v5 = v5.wrapping_add(v5);
+                    }
+                }
+                let t24 = Tracer::new(
+                    "f1:t24",
+                    f0(3, Tracer::new("f1:c22", v5), v5)
+                        .await
+                        .unwrap_or(Yield::new("f1:y23", 1, peek(&p0)).await),
+                );
+            }
             _ => {
-                emit(Yield::new("f1:y25", 2, check(Yield::new("f1:y24", 2, (-2)).await)).await?);
-                let mut x26 = add(peek(&p0), (-3));
-                let x27 = (x26 | peek(&p1));
+                p0 = Tracer::new("f1:p0'", a2.max(a2));
+                let Ok(x27) = check(a2) else {
+                    let x26 = Yield::new("f1:y25", 2, 3).await;
+                    return Ok(peek(&p0));
+                };
+                emit(
+                    match f0(
+                        Yield::new("f1:y28", 0, peek(&p1)).await,
+                        Tracer::new("f1:c29", peek(&p0)),
+                        peek(&p1),
+                    )
+                    .await
+                    {
+                        Ok(v30) => Yield::new("f1:y31", 1, x27).await,
+                        Err(v30) => x27,
+                    },
+                );
             }
         }
-        let t2 = mix(
-            add(a2, a2),
-            f0(peek(&t2), Tracer::new("f1:c28", a2), peek(&p0)).await?,
-            a2.max(a2),
-        );
-        Ok(Yield::new("f1:y30", 1, Yield::new("f1:y29", 1, 11).await).await)
+        emit(if (Yield::new("f1:y32", 1, 11).await) % 3 == 1 {
+            emit(add(a2, a2));
+            let Ok(x33) = check(a2) else {
+                return Ok(7);
+            };
+            let r34 = &p1;
+            if a2 % 2 == 0 {
+                let x35 = peek(&p1);
+                let t36 = Tracer::new("f1:t36", peek(&p0));
+                Yield::new("f1:y37", 2, (-3)).await
+            } else {
+                3
+            }
+        } else {
+            a2
+        });
+        Ok(4)
     }
 }
 pub mod ours {
@@ -83,41 +126,84 @@ pub mod ours {
         ) {
             (v4, 0) => {
                 if peek(&t2) > Yield::new("f1:y14", 0, a2).await {
-                    let mut x15 = a2;
-                    let r16 = &p0;
+                    let t2 = a2;
+                    let x15 = peek(&p1);
                 }
-                let mut c18 = 0;
-                'l17: while c18 < 3 && v4 != v4 {
-                    c18 += 1;
-                    let r19 = &p1;
-                    let mut x20 = (-2);
-                    emit(peek(&p1));
-                }
-                match (Yield::new("f1:y21", 1, 4).await, peek(&p1)) {
-                    (v22, 0) => {}
-                    (v22, v23) if !(peek(&p0) > 1) => {}
-                    _ => {}
-                }
+                let r16 = &t2;
+                emit(
+                    match f0(
+                        4,
+                        Tracer::new("f1:c18", Yield::new("f1:y17", 1, v4).await),
+                        v4,
+                    )
+                    .await
+                    {
+                        Ok(v19) => 7,
+                        Err(v19) => peek(&p0),
+                    },
+                );
             }
-            (v4, v5) if (peek(&p1)) % 3 == 1 => {}
+            (v4, v5) if a2 != 4 => {
+                match v4 {
+                    0 | 1 => {}
+                    v20 @ 2..=6 if !(v20 > 1) => {
+                        emit(v20);
+                    }
+                    v21 => {
+                        let mut v5 = v4;
+                        v5 = v5.wrapping_add(v5);
+                    }
+                }
+                let t24 = Tracer::new(
+                    "f1:t24",
+                    f0(3, Tracer::new("f1:c22", v5), v5)
+                        .await
+                        .unwrap_or(Yield::new("f1:y23", 1, peek(&p0)).await),
+                );
+            }
             _ => {
-                emit(Yield::new("f1:y25", 2, check(Yield::new("f1:y24", 2, (-2)).await)).await?);
-                let mut x26 = add(peek(&p0), (-3));
-                let x27 = (x26 | peek(&p1));
+                p0 = Tracer::new("f1:p0'", a2.max(a2));
+                let Ok(x27) = check(a2) else {
+                    let x26 = Yield::new("f1:y25", 2, 3).await;
+                    return Ok(peek(&p0));
+                };
+                emit(
+                    match f0(
+                        Yield::new("f1:y28", 0, peek(&p1)).await,
+                        Tracer::new("f1:c29", peek(&p0)),
+                        peek(&p1),
+                    )
+                    .await
+                    {
+                        Ok(v30) => Yield::new("f1:y31", 1, x27).await,
+                        Err(v30) => x27,
+                    },
+                );
             }
         }
-        let t2 = mix(
-            add(a2, a2),
-            f0(peek(&t2), Tracer::new("f1:c28", a2), peek(&p0)).await?,
-            a2.max(a2),
-        );
-        Ok(Yield::new("f1:y30", 1, Yield::new("f1:y29", 1, 11).await).await)
+        emit(if (Yield::new("f1:y32", 1, 11).await) % 3 == 1 {
+            emit(add(a2, a2));
+            let Ok(x33) = check(a2) else {
+                return Ok(7);
+            };
+            let r34 = &p1;
+            if a2 % 2 == 0 {
+                let x35 = peek(&p1);
+                let t36 = Tracer::new("f1:t36", peek(&p0));
+                Yield::new("f1:y37", 2, (-3)).await
+            } else {
+                3
+            }
+        } else {
+            a2
+        });
+        Ok(4)
     }
 }
 pub const SEED: u64 = 0x15;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f1(Tracer::new("arg0", 5), Tracer::new("arg1", 7), 1),
-        || ours::f1(Tracer::new("arg0", 5), Tracer::new("arg1", 7), 1),
+        || reference::f1(Tracer::new("arg0", 6), Tracer::new("arg1", -1), -3),
+        || ours::f1(Tracer::new("arg0", 6), Tracer::new("arg1", -1), -3),
     )
 }

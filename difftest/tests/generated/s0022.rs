@@ -8,56 +8,243 @@ pub mod reference {
                 let Ok(x3) = check(8) else {
                     return Yield::new("f0:y2", 1, a1).await;
                 };
-                let t4 = Yield::new("f0:y5", 0, Tracer::new("f0:t4", (-2))).await;
-                if peek(&t4) <= (-3) {
-                    a1 ^= {
-                        let mut c7 = 0;
-                        'l6: loop {
-                            c7 += 1;
-                            if c7 > 1 {
-                                break 'l6 (peek(&t4));
-                            }
-                            emit(x3);
-                            emit(Yield::new("f0:y8", 1, peek(&t4)).await);
-                        }
-                    };
-                    a1 = a1.wrapping_add(Yield::new("f0:y9", 1, peek(&t4)).await);
-                    a1 = a1.wrapping_add(a0.wrapping_sub(a0));
-                }
-                let t4 = Tracer::new(
-                    "f0:t4",
-                    emit({
-                        emit(peek(&t4));
-                        a0
-                    }),
+                let t7 = Tracer::new(
+                    "f0:t7",
+                    mix(
+                        if (Yield::new("f0:y4", 0, a1).await) % 2 == 1 {
+                            emit((-2));
+                            let mut a0 = (-4);
+                            a1 = a1.wrapping_add((-2));
+                            x3
+                        } else {
+                            a1 = a1.wrapping_add(a0);
+                            let mut x5 = a0;
+                            emit(9);
+                            let mut x6 = a0;
+                            4
+                        },
+                        x3,
+                        x3,
+                    ),
                 );
-                Yield::new("f0:y10", 2, peek(&t4)).await
+                if a1.max(0) <= a1 {
+                    return i64::wrapping_mul(8, a1);
+                }
+                match (consume(t7), 7) {
+                    (v8, 0) => {}
+                    (v8, v9) if !(v9 > 1) => {
+                        if (-3) > a1 {
+                            let mut x10 = v8;
+                            let P { a: t7, b: mut x12 } = P {
+                                a: Yield::new("f0:y11", 1, (-3)).await,
+                                b: x3,
+                            };
+                        } else if x3 == x3 {
+                            let mut x14 = Yield::new("f0:y13", 0, 6).await;
+                            let a0 = v8;
+                            let a0 = Tracer::new("f0:a0", v8);
+                            let x15 = (-3);
+                        } else {
+                            let t17 = Yield::new(
+                                "f0:y18",
+                                1,
+                                Tracer::new("f0:t17", Yield::new("f0:y16", 2, a0).await),
+                            )
+                            .await;
+                        }
+                        a1 = {
+                            let mut c20 = 0;
+                            'l19: loop {
+                                c20 += 1;
+                                if c20 > 2 {
+                                    break 'l19 x3;
+                                }
+                            }
+                        };
+                        let (v8, x22) = (1, Yield::new("f0:y21", 0, x3).await);
+                    }
+                    _ => {
+                        emit(a1);
+                    }
+                }
+                emit(Yield::new("f0:y23", 1, a0).await)
             }
         }
     }
-    pub async fn f1(mut a0: i64, a1: i64, mut a2: i64) -> i64 {
-        a1.min(a0.min({
-            emit(a2);
-            a0
-        }))
-    }
-    pub async fn f2(p0: Tracer, p1: Tracer, mut a2: i64) -> i64 {
-        a2 =
-            std::future::ready(Yield::new("f2:y2", 2, Yield::new("f2:y1", 0, 6).await).await).await;
-        a2.min(
-            Yield::new(
-                "f2:y6",
-                1,
-                if Yield::new("f2:y3", 2, a2).await <= a2 {
-                    let x4 = peek(&p0);
-                    11
-                } else {
-                    let mut x5: i64 = 4;
-                    peek(&p1)
+    pub async fn f1(p0: Tracer, p1: Tracer) -> i64 {
+        emit(10);
+        drop(p1);
+        'l1: for i3 in (0..1).rev() {
+            let r4 = &p0;
+        }
+        if f0(10, peek(&p0)).await == !(Yield::new("f1:y5", 0, peek(&p0)).await) {
+            emit(match check(peek(&p0)) {
+                Ok(v6) if !(peek(&p0) > 1) => Yield::new("f1:y8", 0, 11).await,
+                Err(v6) => {
+                    let mut p0 = Yield::new("f1:y9", 2, peek(&p0)).await;
+                    p0 = p0.wrapping_add(p0);
+                    {
+                        let mut c11 = 0;
+                        'l10: loop {
+                            c11 += 1;
+                            if c11 > 3 {
+                                break 'l10 4;
+                            }
+                            let x12 = v6;
+                            let x13: i64 = 6;
+                        }
+                    }
+                }
+                Ok(v6) => v6,
+            });
+            if Yield::new("f1:y15", 2, Yield::new("f1:y14", 0, peek(&p0)).await > 2).await {
+            } else {
+            }
+            'b16: {
+                let mut c18 = 0;
+                'l17: while let Some(p0) = tick(&mut c18, 1) {
+                    emit((-3));
+                }
+            };
+            (P {
+                a: {
+                    let x19: i64 = 2;
+                    let p1 = Yield::new("f1:y20", 1, Tracer::new("f1:p1", x19)).await;
+                    x19
                 },
+                b: f0(Yield::new("f1:y21", 1, (-2)).await, 4).await,
+            })
+            .sum()
+        } else {
+            let mut c23 = 0;
+            'l22: while c23 < 2 && (add(Yield::new("f1:y24", 0, 2).await, peek(&p0))) % 2 == 1 {
+                c23 += 1;
+                if Yield::new("f1:y25", 0, peek(&p0) > 2).await {
+                    let t26 = Tracer::new("f1:t26", peek(&p0));
+                    emit(consume(t26));
+                    let p0 = Tracer::new("f1:p0", (-3));
+                } else {
+                    let mut p0: i64 = (-4);
+                    let t28 = Tracer::new("f1:t28", Yield::new("f1:y27", 1, p0).await);
+                }
+                let x31 = add(
+                    Yield::new("f1:y29", 0, peek(&p0)).await,
+                    Yield::new("f1:y30", 1, peek(&p0)).await,
+                );
+            }
+            let t32 = Tracer::new("f1:t32", peek(&p0));
+            let mut t32 = 0;
+            if (match nonzero((-1)) {
+                Some(v33) if !(peek(&p0) > 1) => {
+                    let x35 = v33;
+                    v33
+                }
+                Some(v33) => {
+                    let r36 = &p0;
+                    v33
+                }
+                None => {
+                    emit(t32);
+                    let p0 = t32;
+                    let (x37, x38) = (6, p0);
+                    2
+                }
+            }) % 2
+                == 0
+            {
+                peek(&p0)
+            } else {
+                2
+            }
+        }
+    }
+    pub async fn f2(mut a0: i64, a1: i64, mut a2: i64) -> Result<i64, i64> {
+        emit(emit(
+            Yield::new(
+                "f2:y3",
+                2,
+                (P {
+                    a: Yield::new("f2:y1", 0, a1).await,
+                    b: Yield::new("f2:y2", 1, 9).await,
+                })
+                .sum(),
             )
             .await,
-        )
+        ));
+        if Yield::new("f2:y4", 0, f0(a0, 4).await).await
+            > f0(Yield::new("f2:y5", 0, 3).await, (a1 & a0)).await
+        {
+            let a0 = match Yield::new("f2:y6", 1, 10).await {
+                0 | 1 => {
+                    let a0 = Tracer::new("f2:a0", emit(9));
+                    match (Yield::new("f2:y9", 0, peek(&a0)).await, a2) {
+                        (v10, 0) => {}
+                        (v10, v11) if a2 != peek(&a0) => {}
+                        _ => {
+                            let x12: i64 = 12;
+                            let t14 = Tracer::new("f2:t14", Yield::new("f2:y13", 1, 10).await);
+                            let x16 = Yield::new("f2:y15", 2, a2).await;
+                        }
+                    }
+                    peek(&a0)
+                }
+                v7 @ 2..=6 if a1 % 3 == 0 => {
+                    drop((Yield::new("f2:y17", 1, a0).await, 8));
+                    1
+                }
+                v8 => {
+                    let mut t18 = Tracer::new("f2:t18", 5);
+                    {
+                        'b19: {
+                            let [x21, _, a1] =
+                                [Yield::new("f2:y20", 2, (-2)).await, 10, peek(&t18)];
+                            let mut x22 = (-1);
+                            a0 = a0.wrapping_add(a0);
+                            let x24 = Yield::new("f2:y23", 0, 7).await;
+                            peek(&t18)
+                        }
+                    }
+                }
+            };
+            let (x26, x27) = (
+                {
+                    let mut x25 = a1;
+                    a0
+                },
+                a0,
+            );
+            let mut c29 = 0;
+            'l28: while c29 < 3 {
+                c29 += 1;
+                'b30: {};
+                a2 ^= if !(2 > 1) {
+                    a1
+                } else {
+                    let t31 = Tracer::new("f2:t31", a1);
+                    x26
+                };
+                a2 = a2.wrapping_add({
+                    let mut c33 = 0;
+                    'l32: loop {
+                        c33 += 1;
+                        if c33 > 1 {
+                            break 'l32 8;
+                        }
+                        let x34 = 7;
+                        let [x35, _, x36] = [0, a1, a1];
+                        let x37 = a1;
+                    }
+                });
+            }
+        } else if Yield::new("f2:y38", 1, a0 > 2).await {
+            let x39 = (-3);
+            let x40 = a0.min(a2.wrapping_sub(a0));
+            let t41 = Tracer::new("f2:t41", x39);
+            drop(t41);
+        } else {
+        }
+        let x42 = a2;
+        Ok(a0)
     }
 }
 pub mod ours {
@@ -69,64 +256,248 @@ pub mod ours {
                 let Ok(x3) = check(8) else {
                     return Yield::new("f0:y2", 1, a1).await;
                 };
-                let t4 = Yield::new("f0:y5", 0, Tracer::new("f0:t4", (-2))).await;
-                if peek(&t4) <= (-3) {
-                    a1 ^= {
-                        let mut c7 = 0;
-                        'l6: loop {
-                            c7 += 1;
-                            if c7 > 1 {
-                                break 'l6 (peek(&t4));
-                            }
-                            emit(x3);
-                            emit(Yield::new("f0:y8", 1, peek(&t4)).await);
-                        }
-                    };
-                    a1 = a1.wrapping_add(Yield::new("f0:y9", 1, peek(&t4)).await);
-                    a1 = a1.wrapping_add(a0.wrapping_sub(a0));
-                }
-                let t4 = Tracer::new(
-                    "f0:t4",
-                    emit({
-                        emit(peek(&t4));
-                        a0
-                    }),
+                let t7 = Tracer::new(
+                    "f0:t7",
+                    mix(
+                        if (Yield::new("f0:y4", 0, a1).await) % 2 == 1 {
+                            emit((-2));
+                            let mut a0 = (-4);
+                            a1 = a1.wrapping_add((-2));
+                            x3
+                        } else {
+                            a1 = a1.wrapping_add(a0);
+                            let mut x5 = a0;
+                            emit(9);
+                            let mut x6 = a0;
+                            4
+                        },
+                        x3,
+                        x3,
+                    ),
                 );
-                Yield::new("f0:y10", 2, peek(&t4)).await
+                if a1.max(0) <= a1 {
+                    return i64::wrapping_mul(8, a1);
+                }
+                match (consume(t7), 7) {
+                    (v8, 0) => {}
+                    (v8, v9) if !(v9 > 1) => {
+                        if (-3) > a1 {
+                            let mut x10 = v8;
+                            let P { a: t7, b: mut x12 } = P {
+                                a: Yield::new("f0:y11", 1, (-3)).await,
+                                b: x3,
+                            };
+                        } else if x3 == x3 {
+                            let mut x14 = Yield::new("f0:y13", 0, 6).await;
+                            let a0 = v8;
+                            let a0 = Tracer::new("f0:a0", v8);
+                            let x15 = (-3);
+                        } else {
+                            let t17 = Yield::new(
+                                "f0:y18",
+                                1,
+                                Tracer::new("f0:t17", Yield::new("f0:y16", 2, a0).await),
+                            )
+                            .await;
+                        }
+                        a1 = {
+                            let mut c20 = 0;
+                            'l19: loop {
+                                c20 += 1;
+                                if c20 > 2 {
+                                    break 'l19 x3;
+                                }
+                            }
+                        };
+                        let (v8, x22) = (1, Yield::new("f0:y21", 0, x3).await);
+                    }
+                    _ => {
+                        emit(a1);
+                    }
+                }
+                emit(Yield::new("f0:y23", 1, a0).await)
             }
         }
     }
     #[coro_core::coroutine]
-    pub fn f1(mut a0: i64, a1: i64, mut a2: i64) -> i64 {
-        a1.min(a0.min({
-            emit(a2);
-            a0
-        }))
+    pub fn f1(p0: Tracer, p1: Tracer) -> i64 {
+        emit(10);
+        drop(p1);
+        'l1: for i3 in (0..1).rev() {
+            let r4 = &p0;
+        }
+        if f0(10, peek(&p0)).await == !(Yield::new("f1:y5", 0, peek(&p0)).await) {
+            emit(match check(peek(&p0)) {
+                Ok(v6) if !(peek(&p0) > 1) => Yield::new("f1:y8", 0, 11).await,
+                Err(v6) => {
+                    let mut p0 = Yield::new("f1:y9", 2, peek(&p0)).await;
+                    p0 = p0.wrapping_add(p0);
+                    {
+                        let mut c11 = 0;
+                        'l10: loop {
+                            c11 += 1;
+                            if c11 > 3 {
+                                break 'l10 4;
+                            }
+                            let x12 = v6;
+                            let x13: i64 = 6;
+                        }
+                    }
+                }
+                Ok(v6) => v6,
+            });
+            if Yield::new("f1:y15", 2, Yield::new("f1:y14", 0, peek(&p0)).await > 2).await {
+            } else {
+            }
+            'b16: {
+                let mut c18 = 0;
+                'l17: while let Some(p0) = tick(&mut c18, 1) {
+                    emit((-3));
+                }
+            };
+            (P {
+                a: {
+                    let x19: i64 = 2;
+                    let p1 = Yield::new("f1:y20", 1, Tracer::new("f1:p1", x19)).await;
+                    x19
+                },
+                b: f0(Yield::new("f1:y21", 1, (-2)).await, 4).await,
+            })
+            .sum()
+        } else {
+            let mut c23 = 0;
+            'l22: while c23 < 2 && (add(Yield::new("f1:y24", 0, 2).await, peek(&p0))) % 2 == 1 {
+                c23 += 1;
+                if Yield::new("f1:y25", 0, peek(&p0) > 2).await {
+                    let t26 = Tracer::new("f1:t26", peek(&p0));
+                    emit(consume(t26));
+                    let p0 = Tracer::new("f1:p0", (-3));
+                } else {
+                    let mut p0: i64 = (-4);
+                    let t28 = Tracer::new("f1:t28", Yield::new("f1:y27", 1, p0).await);
+                }
+                let x31 = add(
+                    Yield::new("f1:y29", 0, peek(&p0)).await,
+                    Yield::new("f1:y30", 1, peek(&p0)).await,
+                );
+            }
+            let t32 = Tracer::new("f1:t32", peek(&p0));
+            let mut t32 = 0;
+            if (match nonzero((-1)) {
+                Some(v33) if !(peek(&p0) > 1) => {
+                    let x35 = v33;
+                    v33
+                }
+                Some(v33) => {
+                    let r36 = &p0;
+                    v33
+                }
+                None => {
+                    emit(t32);
+                    let p0 = t32;
+                    let (x37, x38) = (6, p0);
+                    2
+                }
+            }) % 2
+                == 0
+            {
+                peek(&p0)
+            } else {
+                2
+            }
+        }
     }
     #[coro_core::coroutine]
-    pub fn f2(p0: Tracer, p1: Tracer, mut a2: i64) -> i64 {
-        a2 =
-            std::future::ready(Yield::new("f2:y2", 2, Yield::new("f2:y1", 0, 6).await).await).await;
-        a2.min(
+    pub fn f2(mut a0: i64, a1: i64, mut a2: i64) -> Result<i64, i64> {
+        emit(emit(
             Yield::new(
-                "f2:y6",
-                1,
-                if Yield::new("f2:y3", 2, a2).await <= a2 {
-                    let x4 = peek(&p0);
-                    11
-                } else {
-                    let mut x5: i64 = 4;
-                    peek(&p1)
-                },
+                "f2:y3",
+                2,
+                (P {
+                    a: Yield::new("f2:y1", 0, a1).await,
+                    b: Yield::new("f2:y2", 1, 9).await,
+                })
+                .sum(),
             )
             .await,
-        )
+        ));
+        if Yield::new("f2:y4", 0, f0(a0, 4).await).await
+            > f0(Yield::new("f2:y5", 0, 3).await, (a1 & a0)).await
+        {
+            let a0 = match Yield::new("f2:y6", 1, 10).await {
+                0 | 1 => {
+                    let a0 = Tracer::new("f2:a0", emit(9));
+                    match (Yield::new("f2:y9", 0, peek(&a0)).await, a2) {
+                        (v10, 0) => {}
+                        (v10, v11) if a2 != peek(&a0) => {}
+                        _ => {
+                            let x12: i64 = 12;
+                            let t14 = Tracer::new("f2:t14", Yield::new("f2:y13", 1, 10).await);
+                            let x16 = Yield::new("f2:y15", 2, a2).await;
+                        }
+                    }
+                    peek(&a0)
+                }
+                v7 @ 2..=6 if a1 % 3 == 0 => {
+                    drop((Yield::new("f2:y17", 1, a0).await, 8));
+                    1
+                }
+                v8 => {
+                    let mut t18 = Tracer::new("f2:t18", 5);
+                    {
+                        'b19: {
+                            let [x21, _, a1] =
+                                [Yield::new("f2:y20", 2, (-2)).await, 10, peek(&t18)];
+                            let mut x22 = (-1);
+                            a0 = a0.wrapping_add(a0);
+                            let x24 = Yield::new("f2:y23", 0, 7).await;
+                            peek(&t18)
+                        }
+                    }
+                }
+            };
+            let (x26, x27) = (
+                {
+                    let mut x25 = a1;
+                    a0
+                },
+                a0,
+            );
+            let mut c29 = 0;
+            'l28: while c29 < 3 {
+                c29 += 1;
+                'b30: {};
+                a2 ^= if !(2 > 1) {
+                    a1
+                } else {
+                    let t31 = Tracer::new("f2:t31", a1);
+                    x26
+                };
+                a2 = a2.wrapping_add({
+                    let mut c33 = 0;
+                    'l32: loop {
+                        c33 += 1;
+                        if c33 > 1 {
+                            break 'l32 8;
+                        }
+                        let x34 = 7;
+                        let [x35, _, x36] = [0, a1, a1];
+                        let x37 = a1;
+                    }
+                });
+            }
+        } else if Yield::new("f2:y38", 1, a0 > 2).await {
+            let x39 = (-3);
+            let x40 = a0.min(a2.wrapping_sub(a0));
+            let t41 = Tracer::new("f2:t41", x39);
+            drop(t41);
+        } else {
+        }
+        let x42 = a2;
+        Ok(a0)
     }
 }
 pub const SEED: u64 = 0x16;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(
-        || reference::f2(Tracer::new("arg0", 0), Tracer::new("arg1", 3), 8),
-        || ours::f2(Tracer::new("arg0", 0), Tracer::new("arg1", 3), 8),
-    )
+    difftest::rt::compare(|| reference::f2(1, -1, 7), || ours::f2(1, -1, 7))
 }

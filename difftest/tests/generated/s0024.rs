@@ -8,24 +8,18 @@ pub mod reference {
         else {
             return a0.min(a0);
         };
-        mix(
+        [
             Yield::new("f0:y5", 0, a0).await,
             if !(x4 > 1) {
                 emit(a0);
-                let mut x7 = Yield::new("f0:y6", 0, a0).await;
-                let t8 = Tracer::new("f0:t8", x7);
-                peek(&t1)
+                let x4 = Yield::new("f0:y6", 0, a0).await;
+                let mut x7 = a0;
+                x7
             } else {
-                emit(Yield::new("f0:y9", 0, (-2)).await);
-                let P { a: x11, b: mut x12 } = P {
-                    a: a0,
-                    b: Yield::new("f0:y10", 2, x4).await,
-                };
-                let x13 = (-3);
-                x11
+                x4
             },
-            (Yield::new("f0:y14", 1, a0).await & a0),
-        )
+            add(x4, a0),
+        ][1]
     }
 }
 pub mod ours {
@@ -37,27 +31,21 @@ pub mod ours {
         else {
             return a0.min(a0);
         };
-        mix(
+        [
             Yield::new("f0:y5", 0, a0).await,
             if !(x4 > 1) {
                 emit(a0);
-                let mut x7 = Yield::new("f0:y6", 0, a0).await;
-                let t8 = Tracer::new("f0:t8", x7);
-                peek(&t1)
+                let x4 = Yield::new("f0:y6", 0, a0).await;
+                let mut x7 = a0;
+                x7
             } else {
-                emit(Yield::new("f0:y9", 0, (-2)).await);
-                let P { a: x11, b: mut x12 } = P {
-                    a: a0,
-                    b: Yield::new("f0:y10", 2, x4).await,
-                };
-                let x13 = (-3);
-                x11
+                x4
             },
-            (Yield::new("f0:y14", 1, a0).await & a0),
-        )
+            add(x4, a0),
+        ][1]
     }
 }
 pub const SEED: u64 = 0x18;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f0(5), || ours::f0(5))
+    difftest::rt::compare(|| reference::f0(8), || ours::f0(8))
 }

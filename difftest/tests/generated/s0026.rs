@@ -7,13 +7,13 @@ pub mod reference {
     }
     pub async fn f1(mut p0: Tracer) -> Result<i64, i64> {
         Ok(if (i64::wrapping_mul(consume(p0), emit((-3)))) % 2 == 1 {
-            let mut x25 = if Yield::new("f1:y1", 0, check((-3))).await? != !9 {
+            let mut x34 = if Yield::new("f1:y1", 0, check((-3))).await? != !9 {
                 if 11 > (-2) {
                 } else {
                 }
-                let mut x12 = match nonzero(10) {
+                let mut x13 = match nonzero(10) {
                     Some(v2) if v2 != v2 => {
-                        let v2: i64 = 12;
+                        let p0: i64 = 12;
                         let x5 = Yield::new("f1:y4", 2, v2).await;
                         let mut t7 = Tracer::new("f1:t7", Yield::new("f1:y6", 0, 1).await);
                         Yield::new("f1:y8", 1, peek(&t7)).await
@@ -24,63 +24,45 @@ pub mod reference {
                         v2
                     }
                     None => {
-                        let P { a: x10, b: mut x11 } = P { a: (-3), b: (-2) };
-                        x11 = x11.wrapping_add(x11);
-                        emit(x11);
-                        12
+                        let P { a: p0, b: mut x10 } = P { a: (-3), b: (-2) };
+                        let x11 = x10;
+                        let p0 = Tracer::new("f1:p0", Yield::new("f1:y12", 0, (-1)).await);
+                        x11
                     }
                 };
-                f0(
-                    Tracer::new("f1:c13", x12),
-                    Tracer::new("f1:c14", x12),
-                    Tracer::new("f1:c15", x12),
-                )
-                .await
+                Yield::new("f1:y14", 2, P { a: x13, b: x13 }).await.b
             } else {
-                let mut c17 = 0;
-                'l16: while let Some(i18) = tick(&mut c17, 2) {
-                    let mut i18 = Yield::new("f1:y19", 1, i18).await;
-                    emit(10);
-                }
-                if !(2 > 1) {
-                    let mut x20 = 10;
-                    return Err(Yield::new("f1:y21", 1, 11).await);
-                }
-                let mut x22 = 7;
-                emit(
-                    (P {
-                        a: Yield::new("f1:y23", 1, 1).await,
-                        b: Yield::new("f1:y24", 2, x22).await,
-                    })
-                    .sum(),
-                );
-                std::future::ready(x22).await
-            };
-            let x25 = Yield::new(
-                "f1:y28",
-                0,
-                Tracer::new(
-                    "f1:x25",
-                    Yield::new("f1:y27", 0, Yield::new("f1:y26", 0, x25).await).await,
-                ),
-            )
-            .await;
-            let (x33, x34) = (
-                if !(peek(&x25) > 1) {
-                    emit(consume(x25));
-                    emit(4);
-                    let x29 = 0;
-                    x29
+                let x16: i64 = Yield::new("f1:y15", 0, 12).await;
+                if (Yield::new("f1:y17", 2, x16).await) % 2 == 1 {
                 } else {
-                    let [x30, _, x31] = [(-4), (-2), 6];
-                    let t32 = Tracer::new("f1:t32", (-2));
-                    x30
-                },
-                emit(8),
-            );
-            12
+                    let P { a: x16, b: mut x18 } = P { a: x16, b: 3 };
+                    let mut x19 = 0;
+                }
+                if Yield::new("f1:y20", 0, x16 > 2).await {
+                    let mut x16 = 1;
+                } else if Yield::new("f1:y21", 1, x16 > 2).await {
+                    let P { a: x22, b: mut x23 } = P { a: x16, b: x16 };
+                    x23 = Yield::new("f1:y24", 0, (-1)).await;
+                    let x25 = x22;
+                    let p0 = Tracer::new("f1:p0", Yield::new("f1:y26", 0, x16).await);
+                } else {
+                }
+                if Yield::new("f1:y27", 1, x16 > 2).await {
+                    emit(Yield::new("f1:y28", 1, 5).await);
+                    emit(x16);
+                    let t30 = Tracer::new("f1:t30", Yield::new("f1:y29", 2, x16).await);
+                    12
+                } else {
+                    let t31 = Tracer::new("f1:t31", x16);
+                    let (x16, x32) = (peek(&t31), (-4));
+                    Yield::new("f1:y33", 2, x32).await
+                }
+            };
+            let x36: i64 = Yield::new("f1:y35", 1, x34).await;
+            emit(x36);
+            x34
         } else {
-            Yield::new("f1:y35", 0, 7).await
+            Yield::new("f1:y37", 2, 3).await
         })
     }
 }
@@ -93,13 +75,13 @@ pub mod ours {
     #[coro_core::coroutine]
     pub fn f1(mut p0: Tracer) -> Result<i64, i64> {
         Ok(if (i64::wrapping_mul(consume(p0), emit((-3)))) % 2 == 1 {
-            let mut x25 = if Yield::new("f1:y1", 0, check((-3))).await? != !9 {
+            let mut x34 = if Yield::new("f1:y1", 0, check((-3))).await? != !9 {
                 if 11 > (-2) {
                 } else {
                 }
-                let mut x12 = match nonzero(10) {
+                let mut x13 = match nonzero(10) {
                     Some(v2) if v2 != v2 => {
-                        let v2: i64 = 12;
+                        let p0: i64 = 12;
                         let x5 = Yield::new("f1:y4", 2, v2).await;
                         let mut t7 = Tracer::new("f1:t7", Yield::new("f1:y6", 0, 1).await);
                         Yield::new("f1:y8", 1, peek(&t7)).await
@@ -110,63 +92,45 @@ pub mod ours {
                         v2
                     }
                     None => {
-                        let P { a: x10, b: mut x11 } = P { a: (-3), b: (-2) };
-                        x11 = x11.wrapping_add(x11);
-                        emit(x11);
-                        12
+                        let P { a: p0, b: mut x10 } = P { a: (-3), b: (-2) };
+                        let x11 = x10;
+                        let p0 = Tracer::new("f1:p0", Yield::new("f1:y12", 0, (-1)).await);
+                        x11
                     }
                 };
-                f0(
-                    Tracer::new("f1:c13", x12),
-                    Tracer::new("f1:c14", x12),
-                    Tracer::new("f1:c15", x12),
-                )
-                .await
+                Yield::new("f1:y14", 2, P { a: x13, b: x13 }).await.b
             } else {
-                let mut c17 = 0;
-                'l16: while let Some(i18) = tick(&mut c17, 2) {
-                    let mut i18 = Yield::new("f1:y19", 1, i18).await;
-                    emit(10);
-                }
-                if !(2 > 1) {
-                    let mut x20 = 10;
-                    return Err(Yield::new("f1:y21", 1, 11).await);
-                }
-                let mut x22 = 7;
-                emit(
-                    (P {
-                        a: Yield::new("f1:y23", 1, 1).await,
-                        b: Yield::new("f1:y24", 2, x22).await,
-                    })
-                    .sum(),
-                );
-                std::future::ready(x22).await
-            };
-            let x25 = Yield::new(
-                "f1:y28",
-                0,
-                Tracer::new(
-                    "f1:x25",
-                    Yield::new("f1:y27", 0, Yield::new("f1:y26", 0, x25).await).await,
-                ),
-            )
-            .await;
-            let (x33, x34) = (
-                if !(peek(&x25) > 1) {
-                    emit(consume(x25));
-                    emit(4);
-                    let x29 = 0;
-                    x29
+                let x16: i64 = Yield::new("f1:y15", 0, 12).await;
+                if (Yield::new("f1:y17", 2, x16).await) % 2 == 1 {
                 } else {
-                    let [x30, _, x31] = [(-4), (-2), 6];
-                    let t32 = Tracer::new("f1:t32", (-2));
-                    x30
-                },
-                emit(8),
-            );
-            12
+                    let P { a: x16, b: mut x18 } = P { a: x16, b: 3 };
+                    let mut x19 = 0;
+                }
+                if Yield::new("f1:y20", 0, x16 > 2).await {
+                    let mut x16 = 1;
+                } else if Yield::new("f1:y21", 1, x16 > 2).await {
+                    let P { a: x22, b: mut x23 } = P { a: x16, b: x16 };
+                    x23 = Yield::new("f1:y24", 0, (-1)).await;
+                    let x25 = x22;
+                    let p0 = Tracer::new("f1:p0", Yield::new("f1:y26", 0, x16).await);
+                } else {
+                }
+                if Yield::new("f1:y27", 1, x16 > 2).await {
+                    emit(Yield::new("f1:y28", 1, 5).await);
+                    emit(x16);
+                    let t30 = Tracer::new("f1:t30", Yield::new("f1:y29", 2, x16).await);
+                    12
+                } else {
+                    let t31 = Tracer::new("f1:t31", x16);
+                    let (x16, x32) = (peek(&t31), (-4));
+                    Yield::new("f1:y33", 2, x32).await
+                }
+            };
+            let x36: i64 = Yield::new("f1:y35", 1, x34).await;
+            emit(x36);
+            x34
         } else {
-            Yield::new("f1:y35", 0, 7).await
+            Yield::new("f1:y37", 2, 3).await
         })
     }
 }

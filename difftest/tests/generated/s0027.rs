@@ -8,13 +8,13 @@ pub mod reference {
     }
     pub async fn f1(a0: i64, a1: i64) -> i64 {
         Yield::new(
-            "f1:y26",
+            "f1:y25",
             2,
             P {
                 a: (if Yield::new("f1:y2", 1, Yield::new("f1:y1", 1, a0).await > 2).await {
                     let mut x3 = a1;
                     x3 = Yield::new("f1:y4", 0, x3).await;
-                    let x3 = (-1);
+                    let a0 = (-1);
                     Yield::new("f1:y5", 2, 8).await
                 } else {
                     emit(a1);
@@ -37,15 +37,15 @@ pub mod reference {
                         let mut x15 = a0;
                         let t17 = Tracer::new("f1:t17", Yield::new("f1:y16", 2, x15).await);
                         emit(consume(t17));
-                        let x15 = x15;
+                        let a0 = x15;
                     }
                     if Yield::new("f1:y18", 2, a1).await < a0 {
-                        let x19 = (-4);
-                        let t20 = Yield::new("f1:y21", 2, Tracer::new("f1:t20", 4)).await;
-                        let [x22, _, x23] = [a0, peek(&t20), peek(&t20)];
+                        let a0 = (-4);
+                        let t19 = Yield::new("f1:y20", 2, Tracer::new("f1:t19", a0)).await;
+                        let [x21, _, x22] = [a1, peek(&t19), peek(&t19)];
                     } else {
-                        let x24 = a1;
-                        let x24: i64 = Yield::new("f1:y25", 1, 10).await;
+                        let x23 = a1;
+                        let x23: i64 = Yield::new("f1:y24", 1, 10).await;
                     }
                     a1
                 },
@@ -65,13 +65,13 @@ pub mod ours {
     #[coro_core::coroutine]
     pub fn f1(a0: i64, a1: i64) -> i64 {
         Yield::new(
-            "f1:y26",
+            "f1:y25",
             2,
             P {
                 a: (if Yield::new("f1:y2", 1, Yield::new("f1:y1", 1, a0).await > 2).await {
                     let mut x3 = a1;
                     x3 = Yield::new("f1:y4", 0, x3).await;
-                    let x3 = (-1);
+                    let a0 = (-1);
                     Yield::new("f1:y5", 2, 8).await
                 } else {
                     emit(a1);
@@ -94,15 +94,15 @@ pub mod ours {
                         let mut x15 = a0;
                         let t17 = Tracer::new("f1:t17", Yield::new("f1:y16", 2, x15).await);
                         emit(consume(t17));
-                        let x15 = x15;
+                        let a0 = x15;
                     }
                     if Yield::new("f1:y18", 2, a1).await < a0 {
-                        let x19 = (-4);
-                        let t20 = Yield::new("f1:y21", 2, Tracer::new("f1:t20", 4)).await;
-                        let [x22, _, x23] = [a0, peek(&t20), peek(&t20)];
+                        let a0 = (-4);
+                        let t19 = Yield::new("f1:y20", 2, Tracer::new("f1:t19", a0)).await;
+                        let [x21, _, x22] = [a1, peek(&t19), peek(&t19)];
                     } else {
-                        let x24 = a1;
-                        let x24: i64 = Yield::new("f1:y25", 1, 10).await;
+                        let x23 = a1;
+                        let x23: i64 = Yield::new("f1:y24", 1, 10).await;
                     }
                     a1
                 },

@@ -35,200 +35,173 @@ pub mod reference {
                         emit(a2),
                     ][0],
                 );
-                let P { a: x19, b: mut x20 } = P {
+                let P { a: a0, b: mut x19 } = P {
                     a: Yield::new("f0:y17", 2, peek(&p1)).await,
                     b: Yield::new("f0:y18", 2, 0).await,
                 };
-                i64::wrapping_mul(
-                    x19.min(Yield::new("f0:y21", 0, peek(r9)).await),
-                    x19.wrapping_sub(a2),
-                )
+                a0.wrapping_sub(a0.min(Yield::new("f0:y20", 0, peek(r9)).await))
             } else {
-                let mut t22 = Tracer::new("f0:t22", std::future::ready(check((-4))?).await);
-                let mut t39 = Tracer::new(
-                    "f0:t39",
-                    match check(a0.min(2)) {
-                        Ok(v23) if 5 < peek(&t22) => {
-                            let mut c26 = 0;
-                            'l25: while let Some(i28) =
-                                Yield::new("f0:y27", 0, tick(&mut c26, 2)).await
-                            {
-                                emit(Yield::new("f0:y29", 2, a0).await);
-                            }
-                            'l30: for i32 in 0..1 {}
-                            let v23 = peek(r9);
-                            let x33 = check(v23)?;
-                            {
-                                let mut c35 = 0;
-                                'l34: loop {
-                                    c35 += 1;
-                                    if c35 > 3 {
-                                        break 'l34 (peek(&p1));
-                                    }
-                                    emit(a2);
-                                }
-                            }
-                        }
-                        Err(v23) => emit(peek(&p1)),
-                        Ok(v23) => {
-                            let x38: i64 = {
-                                let x36 = peek(&t22);
-                                let t37 = Tracer::new("f0:t37", v23);
-                                2
-                            };
-                            x38.max(a2)
-                        }
-                    },
-                );
-                let t40 = Tracer::new("f0:t40", check(a0)?);
-                [(a2 | 4), (peek(&t40), a0).1, (-4)][2]
+                if Yield::new("f0:y21", 0, check(a0)).await?
+                    <= mix(
+                        Yield::new("f0:y22", 2, a0).await,
+                        Yield::new("f0:y23", 1, a0).await,
+                        peek(&t1),
+                    )
+                {
+                    if a2 > 0 {}
+                    let Some(x25) = nonzero(4) else {
+                        let t1 = Tracer::new("f0:t1", peek(&t1));
+                        let x24 = a0;
+                        return Ok(7);
+                    };
+                    return Err({
+                        let r9 = peek(r9);
+                        peek(&t1)
+                    });
+                }
+                if !({
+                    'b26: {
+                        let x27 = peek(&p1);
+                        peek(r9)
+                    }
+                } > 1)
+                {
+                    let [x28, _, x29] = [a0, 7, 1];
+                    emit((x29 ^ peek(&t1)));
+                    [peek(r9), x28, a2][0]
+                } else {
+                    let r30 = &t1;
+                    (P { a: a2, b: (-3) }).sum()
+                }
             },
         )
     }
-    pub async fn f1(p0: Tracer, mut p1: Tracer) -> i64 {
-        let mut x9 = !(Yield::new("f1:y1", 1, 0).await
-            | std::future::ready(Yield::new("f1:y2", 1, peek(&p1)).await).await);
-        let mut c11 = 0;
-        'l10: while let Some(i12) = tick(&mut c11, 3) {
-            let x22 = {
+    pub async fn f1(p0: Tracer) -> i64 {
+        {}
+        let x17: i64 = std::future::ready(if Yield::new("f1:y1", 1, peek(&p0) > 2).await {
+            emit(5);
+            let mut x8 = if peek(&p0) == Yield::new("f1:y2", 0, (-4)).await {
+                let r3 = &p0;
+                let t4 = Tracer::new("f1:t4", 6);
+                drop(t4);
+                Yield::new("f1:y5", 0, 10).await
+            } else {
+                let x6 = peek(&p0);
+                Yield::new("f1:y7", 0, 4).await
+            };
+            let x9: i64 = {
+                let p0 = (-2);
+                x8
+            };
+            emit({
                 drop((
-                    Yield::new("f1:y13", 1, x9).await,
-                    Tracer::new(
-                        "f1:c17",
-                        Yield::new(
-                            "f1:y16",
-                            2,
-                            P {
-                                a: Yield::new("f1:y14", 0, peek(&p0)).await,
-                                b: Yield::new("f1:y15", 2, x9).await,
-                            },
-                        )
-                        .await
-                        .b,
-                    ),
-                    match (peek(&p1), 9) {
-                        (v18, 0) => 12,
-                        (v18, v19) if !(v19 > 1) => {
-                            p1 = Tracer::new("f1:p1'", x9);
-                            let v19 = x9;
-                            x9
-                        }
-                        _ => {
-                            x9 = x9.wrapping_add(7);
-                            let r20 = &p1;
-                            let mut t21 = Tracer::new("f1:t21", peek(&p1));
-                            peek(r20)
-                        }
-                    },
+                    x9,
+                    Tracer::new("f1:c10", 11),
+                    Yield::new("f1:y11", 1, x9).await,
                 ));
                 1
-            };
-            emit(0);
-            emit({
-                'b23: {
-                    match (10, 6) {
-                        (v24, 0) => {
-                            let P { a: x26, b: mut x27 } = P {
-                                a: i12,
-                                b: peek(&p0),
-                            };
-                            let mut x28 = x26;
-                            let v24 = Tracer::new("f1:v24", x22);
-                            emit(consume(v24));
-                        }
-                        (v24, v25) if x22 == i12 => {
-                            let mut v25 = x22;
-                            v25 |= peek(&p1);
-                            emit((-4));
-                            emit(peek(&p0));
-                        }
-                        _ => {}
-                    }
-                    let x29 = i12.wrapping_sub(x22);
-                    x9 ^= {
-                        let mut x30: i64 = 11;
-                        emit(7);
-                        emit(peek(&p1));
-                        x22
-                    };
-                    if 8 % 2 == 1 {
-                        x9 = x9.wrapping_add(i12);
-                        let x31 = x9;
-                        x9 = x9.wrapping_add(peek(&p1));
-                        let mut x32 = x22;
-                        i12
-                    } else {
-                        let mut t33 = Tracer::new("f1:t33", i12);
-                        let t34 = Tracer::new("f1:t34", x29);
-                        let mut x35 = x22;
-                        x22
-                    }
-                }
             });
-            emit(x9);
-        }
-        6
-    }
-    pub async fn f2(a0: i64, mut a1: i64) -> i64 {
-        let mut t3 = Tracer::new(
-            "f2:t3",
-            (emit(!(Yield::new("f2:y1", 1, a1).await)) & Yield::new("f2:y2", 0, a0).await),
-        );
-        if a1.wrapping_sub({
-            let mut c5 = 0;
-            'l4: loop {
-                c5 += 1;
-                if c5 > 1 {
-                    break 'l4 a1;
-                }
-            }
-        }) <= a0.max(a1.min(a0))
-        {
-            let x9 = Yield::new(
-                "f2:y8",
-                1,
-                (Yield::new("f2:y6", 0, peek(&t3)).await ^ Yield::new("f2:y7", 0, a1).await),
-            )
-            .await;
-            a1 = {
-                if peek(&t3) <= x9 {
-                    let [x11, _, x12] = [Yield::new("f2:y10", 1, (-3)).await, peek(&t3), a0];
-                } else if x9 % 2 == 0 {
-                } else {
-                    let x13 = a1;
-                }
-                emit(a0);
-                (P {
-                    a: Yield::new("f2:y14", 2, 1).await,
-                    b: a0,
-                })
-                .sum()
-            };
+            !x8
         } else {
+            if Yield::new("f1:y13", 2, peek(&p0)).await == peek(&p0) {
+                let x14: i64 = 10;
+                emit(x14);
+            } else if peek(&p0) <= peek(&p0) {
+                let p0 = peek(&p0);
+                let p0 = (-4);
+                let t16 = Tracer::new("f1:t16", Yield::new("f1:y15", 0, 7).await);
+            } else {
+            }
+            3
+        })
+        .await;
+        match nonzero(Yield::new("f1:y18", 2, 7).await) {
+            Some(v19) if !(peek(&p0) > 1) => {
+                emit(
+                    (i64::wrapping_mul((-4), v19)
+                        | mix((-3), x17, Yield::new("f1:y21", 0, x17).await)),
+                );
+                emit(
+                    ({ peek(&p0) }
+                        & if !(2 > 1) {
+                            (-1)
+                        } else {
+                            let x22 = x17;
+                            let x23 = peek(&p0);
+                            let p0 = Tracer::new("f1:p0", x23);
+                            x17
+                        }),
+                );
+            }
+            Some(v19) => {
+                let mut t29 = Yield::new(
+                    "f1:y30",
+                    2,
+                    Tracer::new("f1:t29", {
+                        drop((
+                            {
+                                drop((
+                                    v19,
+                                    Tracer::new("f1:c25", Yield::new("f1:y24", 1, (-2)).await),
+                                    (-3),
+                                ));
+                                1
+                            },
+                            Tracer::new("f1:c28", {
+                                drop((
+                                    4,
+                                    Tracer::new("f1:c27", Yield::new("f1:y26", 1, 12).await),
+                                    v19,
+                                ));
+                                1
+                            }),
+                            v19,
+                        ));
+                        1
+                    }),
+                )
+                .await;
+                drop(t29);
+                let x31 = peek(&p0);
+                let mut x32 = peek(&p0);
+            }
+            None => {}
         }
-        t3 = Tracer::new(
-            "f2:t3'",
-            Yield::new("f2:y15", 1, (0 | i64::wrapping_mul(peek(&t3), a1))).await,
-        );
-        emit({
-            drop((
-                Yield::new("f2:y16", 1, (-1)).await,
-                Tracer::new("f2:c22", {
-                    let mut c18 = 0;
-                    'l17: loop {
-                        c18 += 1;
-                        if c18 > 2 {
-                            break 'l17 a1;
+        let x33 = x17;
+        (-4)
+    }
+    pub async fn f2(a0: i64, a1: i64) -> i64 {
+        [
+            (if Yield::new("f2:y2", 1, Yield::new("f2:y1", 1, a0).await > 2).await {
+                let x3 = (-4);
+                x3
+            } else {
+                let x4 = a1;
+                emit(a1);
+                emit(a1);
+                x4
+            } ^ !(Yield::new("f2:y5", 1, a1).await)),
+            Yield::new("f2:y7", 1, Yield::new("f2:y6", 2, a1).await).await,
+            if a0.min(Yield::new("f2:y8", 0, 12).await) < f1(Tracer::new("f2:c9", 12)).await {
+                let a1 = Tracer::new("f2:a1", {
+                    let mut c11 = 0;
+                    'l10: loop {
+                        c11 += 1;
+                        if c11 > 2 {
+                            break 'l10 a0;
                         }
-                        let x20 = Yield::new("f2:y19", 1, peek(&t3)).await;
-                        let mut x21 = a1;
+                        let mut a0 = Yield::new("f2:y12", 0, a1).await;
+                        a0 = a0.wrapping_add(a1);
+                        let mut x14 = Yield::new("f2:y13", 0, a0).await;
                     }
-                }),
-                (Yield::new("f2:y23", 2, a0).await | peek(&t3)),
-            ));
-            1
-        });
-        a1
+                });
+                consume(a1)
+            } else {
+                let mut a1 = a0;
+                let t16 = Tracer::new("f2:t16", Yield::new("f2:y15", 1, 5).await);
+                a1.wrapping_add(9)
+            },
+        ][2]
     }
 }
 pub mod ours {
@@ -267,205 +240,178 @@ pub mod ours {
                         emit(a2),
                     ][0],
                 );
-                let P { a: x19, b: mut x20 } = P {
+                let P { a: a0, b: mut x19 } = P {
                     a: Yield::new("f0:y17", 2, peek(&p1)).await,
                     b: Yield::new("f0:y18", 2, 0).await,
                 };
-                i64::wrapping_mul(
-                    x19.min(Yield::new("f0:y21", 0, peek(r9)).await),
-                    x19.wrapping_sub(a2),
-                )
+                a0.wrapping_sub(a0.min(Yield::new("f0:y20", 0, peek(r9)).await))
             } else {
-                let mut t22 = Tracer::new("f0:t22", std::future::ready(check((-4))?).await);
-                let mut t39 = Tracer::new(
-                    "f0:t39",
-                    match check(a0.min(2)) {
-                        Ok(v23) if 5 < peek(&t22) => {
-                            let mut c26 = 0;
-                            'l25: while let Some(i28) =
-                                Yield::new("f0:y27", 0, tick(&mut c26, 2)).await
-                            {
-                                emit(Yield::new("f0:y29", 2, a0).await);
-                            }
-                            'l30: for i32 in 0..1 {}
-                            let v23 = peek(r9);
-                            let x33 = check(v23)?;
-                            {
-                                let mut c35 = 0;
-                                'l34: loop {
-                                    c35 += 1;
-                                    if c35 > 3 {
-                                        break 'l34 (peek(&p1));
-                                    }
-                                    emit(a2);
-                                }
-                            }
-                        }
-                        Err(v23) => emit(peek(&p1)),
-                        Ok(v23) => {
-                            let x38: i64 = {
-                                let x36 = peek(&t22);
-                                let t37 = Tracer::new("f0:t37", v23);
-                                2
-                            };
-                            x38.max(a2)
-                        }
-                    },
-                );
-                let t40 = Tracer::new("f0:t40", check(a0)?);
-                [(a2 | 4), (peek(&t40), a0).1, (-4)][2]
+                if Yield::new("f0:y21", 0, check(a0)).await?
+                    <= mix(
+                        Yield::new("f0:y22", 2, a0).await,
+                        Yield::new("f0:y23", 1, a0).await,
+                        peek(&t1),
+                    )
+                {
+                    if a2 > 0 {}
+                    let Some(x25) = nonzero(4) else {
+                        let t1 = Tracer::new("f0:t1", peek(&t1));
+                        let x24 = a0;
+                        return Ok(7);
+                    };
+                    return Err({
+                        let r9 = peek(r9);
+                        peek(&t1)
+                    });
+                }
+                if !({
+                    'b26: {
+                        let x27 = peek(&p1);
+                        peek(r9)
+                    }
+                } > 1)
+                {
+                    let [x28, _, x29] = [a0, 7, 1];
+                    emit((x29 ^ peek(&t1)));
+                    [peek(r9), x28, a2][0]
+                } else {
+                    let r30 = &t1;
+                    (P { a: a2, b: (-3) }).sum()
+                }
             },
         )
     }
     #[coro_core::coroutine]
-    pub fn f1(p0: Tracer, mut p1: Tracer) -> i64 {
-        let mut x9 = !(Yield::new("f1:y1", 1, 0).await
-            | std::future::ready(Yield::new("f1:y2", 1, peek(&p1)).await).await);
-        let mut c11 = 0;
-        'l10: while let Some(i12) = tick(&mut c11, 3) {
-            let x22 = {
+    pub fn f1(p0: Tracer) -> i64 {
+        {}
+        let x17: i64 = std::future::ready(if Yield::new("f1:y1", 1, peek(&p0) > 2).await {
+            emit(5);
+            let mut x8 = if peek(&p0) == Yield::new("f1:y2", 0, (-4)).await {
+                let r3 = &p0;
+                let t4 = Tracer::new("f1:t4", 6);
+                drop(t4);
+                Yield::new("f1:y5", 0, 10).await
+            } else {
+                let x6 = peek(&p0);
+                Yield::new("f1:y7", 0, 4).await
+            };
+            let x9: i64 = {
+                let p0 = (-2);
+                x8
+            };
+            emit({
                 drop((
-                    Yield::new("f1:y13", 1, x9).await,
-                    Tracer::new(
-                        "f1:c17",
-                        Yield::new(
-                            "f1:y16",
-                            2,
-                            P {
-                                a: Yield::new("f1:y14", 0, peek(&p0)).await,
-                                b: Yield::new("f1:y15", 2, x9).await,
-                            },
-                        )
-                        .await
-                        .b,
-                    ),
-                    match (peek(&p1), 9) {
-                        (v18, 0) => 12,
-                        (v18, v19) if !(v19 > 1) => {
-                            p1 = Tracer::new("f1:p1'", x9);
-                            let v19 = x9;
-                            x9
-                        }
-                        _ => {
-                            x9 = x9.wrapping_add(7);
-                            let r20 = &p1;
-                            let mut t21 = Tracer::new("f1:t21", peek(&p1));
-                            peek(r20)
-                        }
-                    },
+                    x9,
+                    Tracer::new("f1:c10", 11),
+                    Yield::new("f1:y11", 1, x9).await,
                 ));
                 1
-            };
-            emit(0);
-            emit({
-                'b23: {
-                    match (10, 6) {
-                        (v24, 0) => {
-                            let P { a: x26, b: mut x27 } = P {
-                                a: i12,
-                                b: peek(&p0),
-                            };
-                            let mut x28 = x26;
-                            let v24 = Tracer::new("f1:v24", x22);
-                            emit(consume(v24));
-                        }
-                        (v24, v25) if x22 == i12 => {
-                            let mut v25 = x22;
-                            v25 |= peek(&p1);
-                            emit((-4));
-                            emit(peek(&p0));
-                        }
-                        _ => {}
-                    }
-                    let x29 = i12.wrapping_sub(x22);
-                    x9 ^= {
-                        let mut x30: i64 = 11;
-                        emit(7);
-                        emit(peek(&p1));
-                        x22
-                    };
-                    if 8 % 2 == 1 {
-                        x9 = x9.wrapping_add(i12);
-                        let x31 = x9;
-                        x9 = x9.wrapping_add(peek(&p1));
-                        let mut x32 = x22;
-                        i12
-                    } else {
-                        let mut t33 = Tracer::new("f1:t33", i12);
-                        let t34 = Tracer::new("f1:t34", x29);
-                        let mut x35 = x22;
-                        x22
-                    }
-                }
             });
-            emit(x9);
+            !x8
+        } else {
+            if Yield::new("f1:y13", 2, peek(&p0)).await == peek(&p0) {
+                let x14: i64 = 10;
+                emit(x14);
+            } else if peek(&p0) <= peek(&p0) {
+                let p0 = peek(&p0);
+                let p0 = (-4);
+                let t16 = Tracer::new("f1:t16", Yield::new("f1:y15", 0, 7).await);
+            } else {
+            }
+            3
+        })
+        .await;
+        match nonzero(Yield::new("f1:y18", 2, 7).await) {
+            Some(v19) if !(peek(&p0) > 1) => {
+                emit(
+                    (i64::wrapping_mul((-4), v19)
+                        | mix((-3), x17, Yield::new("f1:y21", 0, x17).await)),
+                );
+                emit(
+                    ({ peek(&p0) }
+                        & if !(2 > 1) {
+                            (-1)
+                        } else {
+                            let x22 = x17;
+                            let x23 = peek(&p0);
+                            let p0 = Tracer::new("f1:p0", x23);
+                            x17
+                        }),
+                );
+            }
+            Some(v19) => {
+                let mut t29 = Yield::new(
+                    "f1:y30",
+                    2,
+                    Tracer::new("f1:t29", {
+                        drop((
+                            {
+                                drop((
+                                    v19,
+                                    Tracer::new("f1:c25", Yield::new("f1:y24", 1, (-2)).await),
+                                    (-3),
+                                ));
+                                1
+                            },
+                            Tracer::new("f1:c28", {
+                                drop((
+                                    4,
+                                    Tracer::new("f1:c27", Yield::new("f1:y26", 1, 12).await),
+                                    v19,
+                                ));
+                                1
+                            }),
+                            v19,
+                        ));
+                        1
+                    }),
+                )
+                .await;
+                drop(t29);
+                let x31 = peek(&p0);
+                let mut x32 = peek(&p0);
+            }
+            None => {}
         }
-        6
+        let x33 = x17;
+        (-4)
     }
     #[coro_core::coroutine]
-    pub fn f2(a0: i64, mut a1: i64) -> i64 {
-        let mut t3 = Tracer::new(
-            "f2:t3",
-            (emit(!(Yield::new("f2:y1", 1, a1).await)) & Yield::new("f2:y2", 0, a0).await),
-        );
-        if a1.wrapping_sub({
-            let mut c5 = 0;
-            'l4: loop {
-                c5 += 1;
-                if c5 > 1 {
-                    break 'l4 a1;
-                }
-            }
-        }) <= a0.max(a1.min(a0))
-        {
-            let x9 = Yield::new(
-                "f2:y8",
-                1,
-                (Yield::new("f2:y6", 0, peek(&t3)).await ^ Yield::new("f2:y7", 0, a1).await),
-            )
-            .await;
-            a1 = {
-                if peek(&t3) <= x9 {
-                    let [x11, _, x12] = [Yield::new("f2:y10", 1, (-3)).await, peek(&t3), a0];
-                } else if x9 % 2 == 0 {
-                } else {
-                    let x13 = a1;
-                }
-                emit(a0);
-                (P {
-                    a: Yield::new("f2:y14", 2, 1).await,
-                    b: a0,
-                })
-                .sum()
-            };
-        } else {
-        }
-        t3 = Tracer::new(
-            "f2:t3'",
-            Yield::new("f2:y15", 1, (0 | i64::wrapping_mul(peek(&t3), a1))).await,
-        );
-        emit({
-            drop((
-                Yield::new("f2:y16", 1, (-1)).await,
-                Tracer::new("f2:c22", {
-                    let mut c18 = 0;
-                    'l17: loop {
-                        c18 += 1;
-                        if c18 > 2 {
-                            break 'l17 a1;
+    pub fn f2(a0: i64, a1: i64) -> i64 {
+        [
+            (if Yield::new("f2:y2", 1, Yield::new("f2:y1", 1, a0).await > 2).await {
+                let x3 = (-4);
+                x3
+            } else {
+                let x4 = a1;
+                emit(a1);
+                emit(a1);
+                x4
+            } ^ !(Yield::new("f2:y5", 1, a1).await)),
+            Yield::new("f2:y7", 1, Yield::new("f2:y6", 2, a1).await).await,
+            if a0.min(Yield::new("f2:y8", 0, 12).await) < f1(Tracer::new("f2:c9", 12)).await {
+                let a1 = Tracer::new("f2:a1", {
+                    let mut c11 = 0;
+                    'l10: loop {
+                        c11 += 1;
+                        if c11 > 2 {
+                            break 'l10 a0;
                         }
-                        let x20 = Yield::new("f2:y19", 1, peek(&t3)).await;
-                        let mut x21 = a1;
+                        let mut a0 = Yield::new("f2:y12", 0, a1).await;
+                        a0 = a0.wrapping_add(a1);
+                        let mut x14 = Yield::new("f2:y13", 0, a0).await;
                     }
-                }),
-                (Yield::new("f2:y23", 2, a0).await | peek(&t3)),
-            ));
-            1
-        });
-        a1
+                });
+                consume(a1)
+            } else {
+                let mut a1 = a0;
+                let t16 = Tracer::new("f2:t16", Yield::new("f2:y15", 1, 5).await);
+                a1.wrapping_add(9)
+            },
+        ][2]
     }
 }
 pub const SEED: u64 = 0x1e;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f2(8, -2), || ours::f2(8, -2))
+    difftest::rt::compare(|| reference::f2(6, 4), || ours::f2(6, 4))
 }

@@ -16,7 +16,7 @@ pub mod reference {
             )
             .await,
         );
-        let (x24, x25) = (
+        let (x28, x29) = (
             {
                 let mut c5 = 0;
                 'l4: loop {
@@ -26,79 +26,86 @@ pub mod reference {
                             emit(Yield::new("f0:y7", 1, peek(&p0)).await);
                             a2
                         } else {
-                            let mut t9 = Tracer::new("f0:t9", Yield::new("f0:y8", 1, 12).await);
-                            let t9 = Yield::new("f0:y10", 1, peek(&p1)).await;
-                            let x12: i64 = Yield::new("f0:y11", 1, 12).await;
-                            t9
+                            let p0 = Yield::new(
+                                "f0:y9",
+                                2,
+                                Tracer::new("f0:p0", Yield::new("f0:y8", 1, 12).await),
+                            )
+                            .await;
+                            let r10 = &p1;
+                            emit(Yield::new("f0:y11", 2, a2).await);
+                            peek(r10)
                         });
                     }
-                    'l13: for i15 in 0..1 {
-                        let [x16, _, x17] = [peek(&p0), a2, peek(&p0)];
-                        let r18 = &p1;
-                        let x19 = a2;
-                    }
-                    if (peek(&p0)) % 2 == 0 {}
-                    let r20 = &p0;
-                    let mut x23 = mix(
-                        Yield::new("f0:y21", 0, peek(&p1)).await,
-                        Yield::new("f0:y22", 2, peek(r20)).await,
-                        peek(r20),
+                    let t17 = Tracer::new(
+                        "f0:t17",
+                        if a2 % 2 == 0 {
+                            let r12 = &p1;
+                            p0 = Tracer::new("f0:p0'", (-3));
+                            let P { a: a2, b: mut x13 } = P {
+                                a: a2,
+                                b: peek(r12),
+                            };
+                            9
+                        } else {
+                            let r14 = &p1;
+                            let mut x15 = (-1);
+                            let x16 = peek(&p1);
+                            0
+                        },
                     );
+                    emit(if a2 % 3 == 0 {
+                        let mut x18 = a2;
+                        emit(a2);
+                        let x19 = x18;
+                        let x19 = Tracer::new("f0:x19", x19);
+                        a2
+                    } else {
+                        p0 = Tracer::new("f0:p0'", peek(&t17));
+                        a2
+                    });
+                    let x20 = consume(t17);
+                    'l21: for i23 in (0..3).rev() {
+                        let p1: i64 = 9;
+                        emit(peek(&p0));
+                        p0 = Tracer::new("f0:p0'", p1);
+                    }
                 }
             },
-            a2,
-        );
-        if {
-            emit(mix(peek(&p0), x24, a2));
-            if peek(&p1) != (-1) {
-                let r26 = &p0;
-            }
-            emit(peek(&p0));
-            {
-                let mut c29 = 0;
-                'l27: loop {
-                    c29 += 1;
-                    if c29 > 1 {
-                        break 'l27;
-                    }
-                    let [x30, _, x31] = [peek(&p0), x25, peek(&p0)];
-                    let mut x32: i64 = 7;
-                    x32 ^= peek(&p1);
-                }
-            };
-            if x24 % 2 == 1 {
-                emit(peek(&p0));
-                let x33: i64 = 12;
-                let x33 = a2;
-                let mut x33: i64 = (-2);
-                x33
+            emit(if 1 % 3 == 0 {
+                let (x24, x25) = (a2, a2);
+                (-2)
             } else {
-                peek(&p1)
+                p0 = Tracer::new("f0:p0'", a2);
+                let (p0, x26) = (peek(&p1), a2);
+                let r27 = &p1;
+                p0
+            }),
+        );
+        let Some(x36) = nonzero({
+            'b30: {
+                p0 = Tracer::new(
+                    "f0:p0'",
+                    if (peek(&p1)) % 3 == 0 {
+                        let mut x31 = 11;
+                        emit(consume(p0));
+                        let r32 = &p1;
+                        let mut x33: i64 = 11;
+                        x31
+                    } else {
+                        peek(&p1)
+                    },
+                );
+                emit(a2);
+                let t34 = Tracer::new("f0:t34", peek(&p1));
+                let x35: i64 = x28;
+                x29
             }
-        } < emit({
-            let mut c35 = 0;
-            'l34: loop {
-                c35 += 1;
-                if c35 > 1 {
-                    break 'l34 x24;
-                }
-                let x36 = x24;
-            }
-        }) {
-            emit(a2);
-            let mut x37: i64 = 3;
-            emit(add(
-                (P {
-                    a: peek(&p0),
-                    b: peek(&p0),
-                })
-                .sum(),
-                peek(&p1),
-            ));
-            return 6;
-        }
-        let mut x38: i64 = 11;
-        a2
+        }) else {
+            return 1;
+        };
+        let r37 = &p1;
+        peek(&p1)
     }
 }
 pub mod ours {
@@ -118,7 +125,7 @@ pub mod ours {
             )
             .await,
         );
-        let (x24, x25) = (
+        let (x28, x29) = (
             {
                 let mut c5 = 0;
                 'l4: loop {
@@ -128,85 +135,92 @@ pub mod ours {
                             emit(Yield::new("f0:y7", 1, peek(&p0)).await);
                             a2
                         } else {
-                            let mut t9 = Tracer::new("f0:t9", Yield::new("f0:y8", 1, 12).await);
-                            let t9 = Yield::new("f0:y10", 1, peek(&p1)).await;
-                            let x12: i64 = Yield::new("f0:y11", 1, 12).await;
-                            t9
+                            let p0 = Yield::new(
+                                "f0:y9",
+                                2,
+                                Tracer::new("f0:p0", Yield::new("f0:y8", 1, 12).await),
+                            )
+                            .await;
+                            let r10 = &p1;
+                            emit(Yield::new("f0:y11", 2, a2).await);
+                            peek(r10)
                         });
                     }
-                    'l13: for i15 in 0..1 {
-                        let [x16, _, x17] = [peek(&p0), a2, peek(&p0)];
-                        let r18 = &p1;
-                        let x19 = a2;
-                    }
-                    if (peek(&p0)) % 2 == 0 {}
-                    let r20 = &p0;
-                    let mut x23 = mix(
-                        Yield::new("f0:y21", 0, peek(&p1)).await,
-                        Yield::new("f0:y22", 2, peek(r20)).await,
-                        peek(r20),
+                    let t17 = Tracer::new(
+                        "f0:t17",
+                        if a2 % 2 == 0 {
+                            let r12 = &p1;
+                            p0 = Tracer::new("f0:p0'", (-3));
+                            let P { a: a2, b: mut x13 } = P {
+                                a: a2,
+                                b: peek(r12),
+                            };
+                            9
+                        } else {
+                            let r14 = &p1;
+                            let mut x15 = (-1);
+                            let x16 = peek(&p1);
+                            0
+                        },
                     );
+                    emit(if a2 % 3 == 0 {
+                        let mut x18 = a2;
+                        emit(a2);
+                        let x19 = x18;
+                        let x19 = Tracer::new("f0:x19", x19);
+                        a2
+                    } else {
+                        p0 = Tracer::new("f0:p0'", peek(&t17));
+                        a2
+                    });
+                    let x20 = consume(t17);
+                    'l21: for i23 in (0..3).rev() {
+                        let p1: i64 = 9;
+                        emit(peek(&p0));
+                        p0 = Tracer::new("f0:p0'", p1);
+                    }
                 }
             },
-            a2,
-        );
-        if {
-            emit(mix(peek(&p0), x24, a2));
-            if peek(&p1) != (-1) {
-                let r26 = &p0;
-            }
-            emit(peek(&p0));
-            {
-                let mut c29 = 0;
-                'l27: loop {
-                    c29 += 1;
-                    if c29 > 1 {
-                        break 'l27;
-                    }
-                    let [x30, _, x31] = [peek(&p0), x25, peek(&p0)];
-                    let mut x32: i64 = 7;
-                    x32 ^= peek(&p1);
-                }
-            };
-            if x24 % 2 == 1 {
-                emit(peek(&p0));
-                let x33: i64 = 12;
-                let x33 = a2;
-                let mut x33: i64 = (-2);
-                x33
+            emit(if 1 % 3 == 0 {
+                let (x24, x25) = (a2, a2);
+                (-2)
             } else {
-                peek(&p1)
+                p0 = Tracer::new("f0:p0'", a2);
+                let (p0, x26) = (peek(&p1), a2);
+                let r27 = &p1;
+                p0
+            }),
+        );
+        let Some(x36) = nonzero({
+            'b30: {
+                p0 = Tracer::new(
+                    "f0:p0'",
+                    if (peek(&p1)) % 3 == 0 {
+                        let mut x31 = 11;
+                        emit(consume(p0));
+                        let r32 = &p1;
+                        let mut x33: i64 = 11;
+                        x31
+                    } else {
+                        peek(&p1)
+                    },
+                );
+                emit(a2);
+                let t34 = Tracer::new("f0:t34", peek(&p1));
+                let x35: i64 = x28;
+                x29
             }
-        } < emit({
-            let mut c35 = 0;
-            'l34: loop {
-                c35 += 1;
-                if c35 > 1 {
-                    break 'l34 x24;
-                }
-                let x36 = x24;
-            }
-        }) {
-            emit(a2);
-            let mut x37: i64 = 3;
-            emit(add(
-                (P {
-                    a: peek(&p0),
-                    b: peek(&p0),
-                })
-                .sum(),
-                peek(&p1),
-            ));
-            return 6;
-        }
-        let mut x38: i64 = 11;
-        a2
+        }) else {
+            return 1;
+        };
+        let r37 = &p1;
+        peek(&p1)
     }
 }
 pub const SEED: u64 = 0x1f;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 3), Tracer::new("arg1", 6), -1),
-        || ours::f0(Tracer::new("arg0", 3), Tracer::new("arg1", 6), -1),
+        || reference::f0(Tracer::new("arg0", -3), Tracer::new("arg1", 9), 8),
+        || ours::f0(Tracer::new("arg0", -3), Tracer::new("arg1", 9), 8),
     )
 }

@@ -14,7 +14,7 @@ pub mod reference {
         )
         .await
         .b;
-        let [x12, _, x13] = [
+        let [x10, _, x11] = [
             (P {
                 a: a0,
                 b: Yield::new("f0:y6", 2, 7).await,
@@ -24,25 +24,25 @@ pub mod reference {
             if 12 == Yield::new("f0:y8", 1, (-1)).await {
                 peek(r1)
             } else {
-                let t9 = Yield::new("f0:y10", 1, Tracer::new("f0:t9", peek(&p2))).await;
-                Yield::new("f0:y11", 0, a1).await
+                let mut a1 = Tracer::new("f0:a1", peek(&p2));
+                Yield::new("f0:y9", 0, x5).await
             },
         ];
         add(
-            match check(x12) {
-                Ok(v14) if (-1) % 3 == 0 => {
-                    let x16 = peek(r1);
+            match check(x10) {
+                Ok(v12) if (-1) % 3 == 0 => {
+                    let x14 = peek(r1);
                     peek(&p2)
                 }
-                Err(v14) => 4,
-                Ok(v14) => {
-                    let x18 = Yield::new("f0:y17", 2, x12).await;
+                Err(v12) => 4,
+                Ok(v12) => {
+                    let x16 = Yield::new("f0:y15", 2, x10).await;
                     a0 = (-3);
-                    let x19 = peek(&p2);
-                    x19
+                    let x17 = peek(&p2);
+                    x17
                 }
             },
-            Yield::new("f0:y20", 0, x12).await,
+            Yield::new("f0:y18", 0, x10).await,
         )
     }
 }
@@ -61,7 +61,7 @@ pub mod ours {
         )
         .await
         .b;
-        let [x12, _, x13] = [
+        let [x10, _, x11] = [
             (P {
                 a: a0,
                 b: Yield::new("f0:y6", 2, 7).await,
@@ -71,25 +71,25 @@ pub mod ours {
             if 12 == Yield::new("f0:y8", 1, (-1)).await {
                 peek(r1)
             } else {
-                let t9 = Yield::new("f0:y10", 1, Tracer::new("f0:t9", peek(&p2))).await;
-                Yield::new("f0:y11", 0, a1).await
+                let mut a1 = Tracer::new("f0:a1", peek(&p2));
+                Yield::new("f0:y9", 0, x5).await
             },
         ];
         add(
-            match check(x12) {
-                Ok(v14) if (-1) % 3 == 0 => {
-                    let x16 = peek(r1);
+            match check(x10) {
+                Ok(v12) if (-1) % 3 == 0 => {
+                    let x14 = peek(r1);
                     peek(&p2)
                 }
-                Err(v14) => 4,
-                Ok(v14) => {
-                    let x18 = Yield::new("f0:y17", 2, x12).await;
+                Err(v12) => 4,
+                Ok(v12) => {
+                    let x16 = Yield::new("f0:y15", 2, x10).await;
                     a0 = (-3);
-                    let x19 = peek(&p2);
-                    x19
+                    let x17 = peek(&p2);
+                    x17
                 }
             },
-            Yield::new("f0:y20", 0, x12).await,
+            Yield::new("f0:y18", 0, x10).await,
         )
     }
 }

@@ -4,7 +4,7 @@ pub mod reference {
     use difftest::rt::*;
     pub async fn f0(p0: Tracer, a1: i64) -> Result<i64, i64> {
         if Yield::new(
-            "f0:y10",
+            "f0:y9",
             0,
             if !(Yield::new("f0:y1", 0, check(a1)).await? > 1) {
                 let mut t2 = Tracer::new("f0:t2", 5);
@@ -12,252 +12,173 @@ pub mod reference {
                 let mut c5 = 0;
                 'l4: while c5 < 1 && Yield::new("f0:y6", 1, x3 > 2).await {
                     c5 += 1;
-                    let x7 = peek(&p0);
-                    let r8 = &t2;
+                    let mut t2 = peek(&p0);
+                    t2 ^= Yield::new("f0:y7", 2, 12).await;
                 }
-                (Yield::new("f0:y9", 2, x3).await ^ peek(&t2))
+                Yield::new("f0:y8", 1, peek(&t2)).await
             } else {
-                emit(a1)
+                let mut a1 = Tracer::new("f0:a1", 8);
+                (2, 9).1
             } > 2,
         )
         .await
         {
-            emit(a1);
-            {
-                let t11 = Tracer::new("f0:t11", a1.wrapping_add(12));
-                drop(t11);
+            let r10 = &p0;
+            let mut c12 = 0;
+            'l11: while let Some(r10) = tick(&mut c12, 1) {
+                let mut x13 = emit(7);
+                let mut p0 = i64::wrapping_mul(12, Yield::new("f0:y14", 2, a1).await);
+                let p0 = Yield::new(
+                    "f0:y16",
+                    2,
+                    Tracer::new(
+                        "f0:p0",
+                        std::future::ready(Yield::new("f0:y15", 0, r10).await).await,
+                    ),
+                )
+                .await;
             }
-            emit(std::future::ready(emit(Yield::new("f0:y12", 0, peek(&p0)).await)).await);
-        } else if {
-            let Some(x16) = Yield::new("f0:y13", 1, nonzero(a1)).await else {
-                let mut t14 = Yield::new("f0:y15", 0, Tracer::new("f0:t14", a1)).await;
-                return Ok(peek(&p0));
-            };
-            let t18 = Tracer::new("f0:t18", Yield::new("f0:y17", 0, peek(&p0)).await);
-            {
-                let x20: i64 = Yield::new("f0:y19", 0, 11).await;
-                x16
+            match check(Yield::new("f0:y17", 0, peek(r10)).await) {
+                Ok(v18) if peek(r10) < 4 => {}
+                Err(v18) => {
+                    match nonzero(v18) {
+                        Some(v20) if v20 > v20 => {}
+                        Some(v20) => {
+                            let t22 = Tracer::new("f0:t22", v20);
+                        }
+                        None => {
+                            let a1 = a1;
+                        }
+                    }
+                    let mut v18 = Tracer::new("f0:v18", v18.wrapping_sub(a1));
+                    drop(v18);
+                }
+                Ok(v18) => {
+                    let P { a: x24, b: mut x25 } = P {
+                        a: Yield::new("f0:y23", 2, 2).await,
+                        b: peek(r10),
+                    };
+                    x25 = (x25 ^ 0);
+                }
             }
-        } == (add(peek(&p0), peek(&p0)), a1).1
+        } else if ((if !(a1 > 1) {
+            a1
+        } else {
+            let r26 = &p0;
+            a1
+        }) % 3
+            == 0
+            && ((peek(&p0)) % 2 == 1 && a1 % 2 == 0))
         {
-            let x22 = Yield::new("f0:y21", 0, emit(a1)).await;
-            'b23: {
-                let Ok(x24) = check(peek(&p0)) else {
-                    break 'b23;
+            let r27 = &p0;
+        } else {
+            if (peek(&p0) < peek(&p0) && a1 % 2 == 1) {
+                match check(2) {
+                    Ok(v28) if !(peek(&p0) > 1) => {
+                        let x30 = 0;
+                    }
+                    Err(v28) => {}
+                    Ok(v28) => {
+                        emit(peek(&p0));
+                    }
+                }
+            } else if a1 < a1 {
+            } else {
+            }
+            let p0 = a1;
+            emit(p0);
+        }
+        let mut t31 = Tracer::new("f0:t31", peek(&p0));
+        Ok(peek(&p0))
+    }
+    pub async fn f1(a0: i64, a1: i64, p2: Tracer) -> i64 {
+        Yield::new("f1:y10", 1, {
+            if (Yield::new("f1:y1", 0, peek(&p2)).await) % 2 == 1 {
+                let a0 = Yield::new("f1:y2", 2, Tracer::new("f1:a0", a0)).await;
+                emit(a1);
+                let x3 = 11;
+                return 4;
+            }
+            let (x4, x5) = (a0, a1);
+            let x7 = Yield::new("f1:y6", 2, a1).await;
+            let (x4, x9) = (peek(&p2), Yield::new("f1:y8", 0, x4).await);
+            peek(&p2)
+        })
+        .await
+    }
+    pub async fn f2(a0: i64) -> Result<i64, i64> {
+        let Ok(x4) = check(((Yield::new("f2:y1", 2, 12).await & 1) & check(8)?)) else {
+            return Ok(a0.wrapping_add({
+                let mut x2 = a0;
+                x2 ^= x2;
+                let x3 = a0;
+                let mut a0 = Tracer::new("f2:a0", x2);
+                peek(&a0)
+            }));
+        };
+        if (-3) < Yield::new("f2:y6", 2, Yield::new("f2:y5", 1, x4).await).await {
+            emit(Yield::new("f2:y7", 2, a0.wrapping_add(x4)).await);
+            'b8: {
+                emit(Yield::new("f2:y9", 1, a0).await);
+                match check(x4) {
+                    Ok(v10) if !(x4 > 1) => {
+                        let x13 = Yield::new("f2:y12", 2, 4).await;
+                        let x4 = 6;
+                        let mut x14: i64 = 8;
+                    }
+                    Err(v10) => {
+                        emit(Yield::new("f2:y15", 2, v10).await);
+                        let [x17, _, x18] = [Yield::new("f2:y16", 0, x4).await, (-3), a0];
+                        let x4 = (-1);
+                    }
+                    Ok(v10) => {
+                        let x19 = x4;
+                        let t20 = Tracer::new("f2:t20", 10);
+                        emit(x19);
+                        let x22 = Yield::new("f2:y21", 0, 5).await;
+                    }
+                }
+                let x24 = Yield::new("f2:y23", 1, 8).await;
+            };
+            {}
+            if ({
+                'b25: {
+                    emit(Yield::new("f2:y26", 2, x4).await);
+                    x4
+                }
+            }) % 2
+                == 0
+            {
+                {
+                    let mut c29 = 0;
+                    'l27: loop {
+                        c29 += 1;
+                        if c29 > 1 {
+                            break 'l27;
+                        }
+                    }
                 };
-                let t28 = Tracer::new(
-                    "f0:t28",
-                    if peek(&p0) > (-3) {
-                        4
-                    } else {
-                        emit(a1);
-                        let (x26, x27) = (Yield::new("f0:y25", 2, x22).await, 1);
-                        x27
-                    },
-                );
-                let mut t29 = Tracer::new("f0:t29", x22.wrapping_sub(peek(&t28)));
-            };
-            if !(Yield::new("f0:y30", 2, peek(&p0)).await > 1) {
-                if Yield::new("f0:y31", 1, x22 > 2).await {
-                    emit(Yield::new("f0:y32", 1, 2).await);
-                    let x34 = Yield::new("f0:y33", 2, peek(&p0)).await;
-                } else if x22 < x22 {
-                    emit(x22);
-                    let r35 = &p0;
-                } else {
+                emit(mix(4, Yield::new("f2:y30", 1, a0).await, (-1)));
+                if x4 % 2 == 0 {
+                    return Err(2);
                 }
-                emit(peek(&p0));
-                let t36 = Tracer::new("f0:t36", x22);
-                return Ok(Yield::new("f0:y37", 0, x22).await);
-            }
-            let x39 = Yield::new("f0:y38", 2, a1).await;
-        } else {
-        }
-        let t40 = Tracer::new("f0:t40", a1);
-        Ok(a1)
-    }
-    pub async fn f1(mut p0: Tracer) -> i64 {
-        match (
-            match f0(Tracer::new("f1:c2", Yield::new("f1:y1", 1, 10).await), {
-                let mut c4 = 0;
-                'l3: loop {
-                    c4 += 1;
-                    if c4 > 3 {
-                        break 'l3 (peek(&p0));
-                    }
-                    let t5 = Tracer::new("f1:t5", peek(&p0));
-                    let mut t6 = Tracer::new("f1:t6", peek(&p0));
-                    let t7 = Tracer::new("f1:t7", peek(&t6));
+            } else if Yield::new("f2:y31", 0, x4 > 2).await {
+                let mut x4 = Yield::new("f2:y32", 0, x4).await;
+                let (x34, x35) = (Yield::new("f2:y33", 0, a0).await, (-3));
+                let mut c37 = 0;
+                'l36: while let Some(i38) = tick(&mut c37, 1) {}
+            } else {
+                if Yield::new("f2:y40", 1, Yield::new("f2:y39", 1, x4).await > 2).await {
+                    let x42 = Yield::new("f2:y41", 1, 0).await;
+                    let x44 = Yield::new("f2:y43", 2, x42).await;
+                    let mut x45 = a0;
+                    emit(4);
+                    return Err(x44);
                 }
-            })
-            .await
-            {
-                Ok(v8) => Yield::new("f1:y9", 0, v8).await,
-                Err(v8) => v8,
-            },
-            peek(&p0),
-        ) {
-            (v10, 0) => {
-                if (Yield::new("f1:y12", 2, peek(&p0)).await != 1 && v10 > v10) {}
-                Yield::new("f1:y14", 2, {
-                    drop((Tracer::new("f1:c13", v10), 7));
-                    1
-                })
-                .await
-            }
-            (v10, v11) if !(peek(&p0) > 1) => {
-                let mut t26 = Tracer::new(
-                    "f1:t26",
-                    match (
-                        {
-                            drop((
-                                Tracer::new("f1:c16", Yield::new("f1:y15", 1, peek(&p0)).await),
-                                3,
-                            ));
-                            1
-                        },
-                        peek(&p0),
-                    ) {
-                        (v17, 0) => {
-                            drop((Tracer::new("f1:c19", v11), peek(&p0)));
-                            1
-                        }
-                        (v17, v18) if peek(&p0) <= v10 => Yield::new("f1:y20", 2, 3).await,
-                        _ => {
-                            match check(7) {
-                                Ok(v21) if !(peek(&p0) > 1) => {
-                                    let v21: i64 = (-2);
-                                }
-                                Err(v21) => {
-                                    let v21 = Tracer::new("f1:v21", 8);
-                                }
-                                Ok(v21) => {
-                                    let r23 = &p0;
-                                    let r24 = &p0;
-                                }
-                            }
-                            emit(v10);
-                            { 'b25: { peek(&p0) } }
-                        }
-                    },
-                );
-                match nonzero(v10.max(peek(&t26))) {
-                    Some(v27) if !(v10 > 1) => {
-                        emit(add(v10, v11));
-                        let r29 = &t26;
-                        if 5 % 3 == 1 {
-                        } else {
-                        }
-                        let v27: i64 = (-4);
-                    }
-                    Some(v27) => {
-                        let x30: i64 = (v10, 4).1;
-                        if !(peek(&t26) > 1) {
-                            let x31 = v11;
-                        } else {
-                        }
-                    }
-                    None => {}
-                }
-                add(v10.wrapping_sub(12), {
-                    let mut c33 = 0;
-                    'l32: loop {
-                        c33 += 1;
-                        if c33 > 1 {
-                            break 'l32 (peek(&t26));
-                        }
-                        let mut x34 = 6;
-                        let x34 = Tracer::new("f1:x34", peek(&p0));
-                    }
-                })
-            }
-            _ => {
-                let x35: i64 = (-2);
-                let P { a: x36, b: mut x37 } = P { a: x35, b: 11 };
-                let r38 = &p0;
-                x37 = x37;
-                peek(&p0)
+                emit(1);
             }
         }
-    }
-    pub async fn f2(a0: i64, a1: i64) -> i64 {
-        match nonzero(if (a1.max(a1)) % 3 == 1 {
-            if (Yield::new("f2:y1", 0, 5).await) % 2 == 0 {
-                let mut x2 = a1;
-                x2 = x2.wrapping_add(a0);
-                let t3 = Tracer::new("f2:t3", 9);
-                return a0;
-            }
-            {
-                emit(7);
-                let mut x5 = Yield::new("f2:y4", 1, a0).await;
-                emit(12);
-                let mut x5 = Tracer::new("f2:x5", 3);
-            }
-            let mut t7 = Yield::new(
-                "f2:y8",
-                0,
-                Tracer::new("f2:t7", Yield::new("f2:y6", 1, a0).await),
-            )
-            .await;
-            let x9 = a1;
-            (P {
-                a: peek(&t7),
-                b: x9,
-            })
-            .sum()
-        } else {
-            let x12 = {
-                'b10: {
-                    let mut t11 = Tracer::new("f2:t11", a1);
-                    1
-                }
-            };
-            Yield::new("f2:y13", 0, 4).await
-        }) {
-            Some(v14) if v14 == a0 => {
-                emit(
-                    (emit(3)
-                        | f0(Tracer::new("f2:c16", a1), Yield::new("f2:y17", 1, a1).await)
-                            .await
-                            .unwrap_or(a1)),
-                );
-                let v14 = add((P { a: v14, b: a1 }).sum(), emit(1));
-                match (
-                    match ((-4), Yield::new("f2:y20", 1, 12).await) {
-                        (v18, 0) => {
-                            emit(v14);
-                            Yield::new("f2:y21", 1, 8).await
-                        }
-                        (v18, v19) if 8 <= v19 => {
-                            let x22 = v19;
-                            let t23 = Tracer::new("f2:t23", (-2));
-                            let t23 = peek(&t23);
-                            a1
-                        }
-                        _ => Yield::new("f2:y24", 0, a1).await,
-                    },
-                    (a0 | v14),
-                ) {
-                    (v25, 0) => {
-                        'l27: for i29 in (0..3).rev() {
-                            let x30 = v14;
-                            let x30 = Tracer::new("f2:x30", Yield::new("f2:y31", 2, i29).await);
-                            let (x32, x33) = (v25, v14);
-                        }
-                        let [x34, _, x35] = [a1, a1, 9];
-                        let mut c37 = 0;
-                        'l36: while let Some(i38) = tick(&mut c37, 3) {}
-                        emit(4);
-                    }
-                    (v25, v26) if !(a1 > 1) => {}
-                    _ => {}
-                }
-            }
-            Some(v14) => {}
-            None => {}
-        }
-        0
+        Ok((-1))
     }
 }
 pub mod ours {
@@ -265,7 +186,7 @@ pub mod ours {
     #[coro_core::coroutine]
     pub fn f0(p0: Tracer, a1: i64) -> Result<i64, i64> {
         if Yield::new(
-            "f0:y10",
+            "f0:y9",
             0,
             if !(Yield::new("f0:y1", 0, check(a1)).await? > 1) {
                 let mut t2 = Tracer::new("f0:t2", 5);
@@ -273,257 +194,178 @@ pub mod ours {
                 let mut c5 = 0;
                 'l4: while c5 < 1 && Yield::new("f0:y6", 1, x3 > 2).await {
                     c5 += 1;
-                    let x7 = peek(&p0);
-                    let r8 = &t2;
+                    let mut t2 = peek(&p0);
+                    t2 ^= Yield::new("f0:y7", 2, 12).await;
                 }
-                (Yield::new("f0:y9", 2, x3).await ^ peek(&t2))
+                Yield::new("f0:y8", 1, peek(&t2)).await
             } else {
-                emit(a1)
+                let mut a1 = Tracer::new("f0:a1", 8);
+                (2, 9).1
             } > 2,
         )
         .await
         {
-            emit(a1);
-            {
-                let t11 = Tracer::new("f0:t11", a1.wrapping_add(12));
-                drop(t11);
+            let r10 = &p0;
+            let mut c12 = 0;
+            'l11: while let Some(r10) = tick(&mut c12, 1) {
+                let mut x13 = emit(7);
+                let mut p0 = i64::wrapping_mul(12, Yield::new("f0:y14", 2, a1).await);
+                let p0 = Yield::new(
+                    "f0:y16",
+                    2,
+                    Tracer::new(
+                        "f0:p0",
+                        std::future::ready(Yield::new("f0:y15", 0, r10).await).await,
+                    ),
+                )
+                .await;
             }
-            emit(std::future::ready(emit(Yield::new("f0:y12", 0, peek(&p0)).await)).await);
-        } else if {
-            let Some(x16) = Yield::new("f0:y13", 1, nonzero(a1)).await else {
-                let mut t14 = Yield::new("f0:y15", 0, Tracer::new("f0:t14", a1)).await;
-                return Ok(peek(&p0));
-            };
-            let t18 = Tracer::new("f0:t18", Yield::new("f0:y17", 0, peek(&p0)).await);
-            {
-                let x20: i64 = Yield::new("f0:y19", 0, 11).await;
-                x16
+            match check(Yield::new("f0:y17", 0, peek(r10)).await) {
+                Ok(v18) if peek(r10) < 4 => {}
+                Err(v18) => {
+                    match nonzero(v18) {
+                        Some(v20) if v20 > v20 => {}
+                        Some(v20) => {
+                            let t22 = Tracer::new("f0:t22", v20);
+                        }
+                        None => {
+                            let a1 = a1;
+                        }
+                    }
+                    let mut v18 = Tracer::new("f0:v18", v18.wrapping_sub(a1));
+                    drop(v18);
+                }
+                Ok(v18) => {
+                    let P { a: x24, b: mut x25 } = P {
+                        a: Yield::new("f0:y23", 2, 2).await,
+                        b: peek(r10),
+                    };
+                    x25 = (x25 ^ 0);
+                }
             }
-        } == (add(peek(&p0), peek(&p0)), a1).1
+        } else if ((if !(a1 > 1) {
+            a1
+        } else {
+            let r26 = &p0;
+            a1
+        }) % 3
+            == 0
+            && ((peek(&p0)) % 2 == 1 && a1 % 2 == 0))
         {
-            let x22 = Yield::new("f0:y21", 0, emit(a1)).await;
-            'b23: {
-                let Ok(x24) = check(peek(&p0)) else {
-                    break 'b23;
+            let r27 = &p0;
+        } else {
+            if (peek(&p0) < peek(&p0) && a1 % 2 == 1) {
+                match check(2) {
+                    Ok(v28) if !(peek(&p0) > 1) => {
+                        let x30 = 0;
+                    }
+                    Err(v28) => {}
+                    Ok(v28) => {
+                        emit(peek(&p0));
+                    }
+                }
+            } else if a1 < a1 {
+            } else {
+            }
+            let p0 = a1;
+            emit(p0);
+        }
+        let mut t31 = Tracer::new("f0:t31", peek(&p0));
+        Ok(peek(&p0))
+    }
+    #[coro_core::coroutine]
+    pub fn f1(a0: i64, a1: i64, p2: Tracer) -> i64 {
+        Yield::new("f1:y10", 1, {
+            if (Yield::new("f1:y1", 0, peek(&p2)).await) % 2 == 1 {
+                let a0 = Yield::new("f1:y2", 2, Tracer::new("f1:a0", a0)).await;
+                emit(a1);
+                let x3 = 11;
+                return 4;
+            }
+            let (x4, x5) = (a0, a1);
+            let x7 = Yield::new("f1:y6", 2, a1).await;
+            let (x4, x9) = (peek(&p2), Yield::new("f1:y8", 0, x4).await);
+            peek(&p2)
+        })
+        .await
+    }
+    #[coro_core::coroutine]
+    pub fn f2(a0: i64) -> Result<i64, i64> {
+        let Ok(x4) = check(((Yield::new("f2:y1", 2, 12).await & 1) & check(8)?)) else {
+            return Ok(a0.wrapping_add({
+                let mut x2 = a0;
+                x2 ^= x2;
+                let x3 = a0;
+                let mut a0 = Tracer::new("f2:a0", x2);
+                peek(&a0)
+            }));
+        };
+        if (-3) < Yield::new("f2:y6", 2, Yield::new("f2:y5", 1, x4).await).await {
+            emit(Yield::new("f2:y7", 2, a0.wrapping_add(x4)).await);
+            'b8: {
+                emit(Yield::new("f2:y9", 1, a0).await);
+                match check(x4) {
+                    Ok(v10) if !(x4 > 1) => {
+                        let x13 = Yield::new("f2:y12", 2, 4).await;
+                        let x4 = 6;
+                        let mut x14: i64 = 8;
+                    }
+                    Err(v10) => {
+                        emit(Yield::new("f2:y15", 2, v10).await);
+                        let [x17, _, x18] = [Yield::new("f2:y16", 0, x4).await, (-3), a0];
+                        let x4 = (-1);
+                    }
+                    Ok(v10) => {
+                        let x19 = x4;
+                        let t20 = Tracer::new("f2:t20", 10);
+                        emit(x19);
+                        let x22 = Yield::new("f2:y21", 0, 5).await;
+                    }
+                }
+                let x24 = Yield::new("f2:y23", 1, 8).await;
+            };
+            {}
+            if ({
+                'b25: {
+                    emit(Yield::new("f2:y26", 2, x4).await);
+                    x4
+                }
+            }) % 2
+                == 0
+            {
+                {
+                    let mut c29 = 0;
+                    'l27: loop {
+                        c29 += 1;
+                        if c29 > 1 {
+                            break 'l27;
+                        }
+                    }
                 };
-                let t28 = Tracer::new(
-                    "f0:t28",
-                    if peek(&p0) > (-3) {
-                        4
-                    } else {
-                        emit(a1);
-                        let (x26, x27) = (Yield::new("f0:y25", 2, x22).await, 1);
-                        x27
-                    },
-                );
-                let mut t29 = Tracer::new("f0:t29", x22.wrapping_sub(peek(&t28)));
-            };
-            if !(Yield::new("f0:y30", 2, peek(&p0)).await > 1) {
-                if Yield::new("f0:y31", 1, x22 > 2).await {
-                    emit(Yield::new("f0:y32", 1, 2).await);
-                    let x34 = Yield::new("f0:y33", 2, peek(&p0)).await;
-                } else if x22 < x22 {
-                    emit(x22);
-                    let r35 = &p0;
-                } else {
+                emit(mix(4, Yield::new("f2:y30", 1, a0).await, (-1)));
+                if x4 % 2 == 0 {
+                    return Err(2);
                 }
-                emit(peek(&p0));
-                let t36 = Tracer::new("f0:t36", x22);
-                return Ok(Yield::new("f0:y37", 0, x22).await);
-            }
-            let x39 = Yield::new("f0:y38", 2, a1).await;
-        } else {
-        }
-        let t40 = Tracer::new("f0:t40", a1);
-        Ok(a1)
-    }
-    #[coro_core::coroutine]
-    pub fn f1(mut p0: Tracer) -> i64 {
-        match (
-            match f0(Tracer::new("f1:c2", Yield::new("f1:y1", 1, 10).await), {
-                let mut c4 = 0;
-                'l3: loop {
-                    c4 += 1;
-                    if c4 > 3 {
-                        break 'l3 (peek(&p0));
-                    }
-                    let t5 = Tracer::new("f1:t5", peek(&p0));
-                    let mut t6 = Tracer::new("f1:t6", peek(&p0));
-                    let t7 = Tracer::new("f1:t7", peek(&t6));
+            } else if Yield::new("f2:y31", 0, x4 > 2).await {
+                let mut x4 = Yield::new("f2:y32", 0, x4).await;
+                let (x34, x35) = (Yield::new("f2:y33", 0, a0).await, (-3));
+                let mut c37 = 0;
+                'l36: while let Some(i38) = tick(&mut c37, 1) {}
+            } else {
+                if Yield::new("f2:y40", 1, Yield::new("f2:y39", 1, x4).await > 2).await {
+                    let x42 = Yield::new("f2:y41", 1, 0).await;
+                    let x44 = Yield::new("f2:y43", 2, x42).await;
+                    let mut x45 = a0;
+                    emit(4);
+                    return Err(x44);
                 }
-            })
-            .await
-            {
-                Ok(v8) => Yield::new("f1:y9", 0, v8).await,
-                Err(v8) => v8,
-            },
-            peek(&p0),
-        ) {
-            (v10, 0) => {
-                if (Yield::new("f1:y12", 2, peek(&p0)).await != 1 && v10 > v10) {}
-                Yield::new("f1:y14", 2, {
-                    drop((Tracer::new("f1:c13", v10), 7));
-                    1
-                })
-                .await
-            }
-            (v10, v11) if !(peek(&p0) > 1) => {
-                let mut t26 = Tracer::new(
-                    "f1:t26",
-                    match (
-                        {
-                            drop((
-                                Tracer::new("f1:c16", Yield::new("f1:y15", 1, peek(&p0)).await),
-                                3,
-                            ));
-                            1
-                        },
-                        peek(&p0),
-                    ) {
-                        (v17, 0) => {
-                            drop((Tracer::new("f1:c19", v11), peek(&p0)));
-                            1
-                        }
-                        (v17, v18) if peek(&p0) <= v10 => Yield::new("f1:y20", 2, 3).await,
-                        _ => {
-                            match check(7) {
-                                Ok(v21) if !(peek(&p0) > 1) => {
-                                    let v21: i64 = (-2);
-                                }
-                                Err(v21) => {
-                                    let v21 = Tracer::new("f1:v21", 8);
-                                }
-                                Ok(v21) => {
-                                    let r23 = &p0;
-                                    let r24 = &p0;
-                                }
-                            }
-                            emit(v10);
-                            { 'b25: { peek(&p0) } }
-                        }
-                    },
-                );
-                match nonzero(v10.max(peek(&t26))) {
-                    Some(v27) if !(v10 > 1) => {
-                        emit(add(v10, v11));
-                        let r29 = &t26;
-                        if 5 % 3 == 1 {
-                        } else {
-                        }
-                        let v27: i64 = (-4);
-                    }
-                    Some(v27) => {
-                        let x30: i64 = (v10, 4).1;
-                        if !(peek(&t26) > 1) {
-                            let x31 = v11;
-                        } else {
-                        }
-                    }
-                    None => {}
-                }
-                add(v10.wrapping_sub(12), {
-                    let mut c33 = 0;
-                    'l32: loop {
-                        c33 += 1;
-                        if c33 > 1 {
-                            break 'l32 (peek(&t26));
-                        }
-                        let mut x34 = 6;
-                        let x34 = Tracer::new("f1:x34", peek(&p0));
-                    }
-                })
-            }
-            _ => {
-                let x35: i64 = (-2);
-                let P { a: x36, b: mut x37 } = P { a: x35, b: 11 };
-                let r38 = &p0;
-                x37 = x37;
-                peek(&p0)
+                emit(1);
             }
         }
-    }
-    #[coro_core::coroutine]
-    pub fn f2(a0: i64, a1: i64) -> i64 {
-        match nonzero(if (a1.max(a1)) % 3 == 1 {
-            if (Yield::new("f2:y1", 0, 5).await) % 2 == 0 {
-                let mut x2 = a1;
-                x2 = x2.wrapping_add(a0);
-                let t3 = Tracer::new("f2:t3", 9);
-                return a0;
-            }
-            {
-                emit(7);
-                let mut x5 = Yield::new("f2:y4", 1, a0).await;
-                emit(12);
-                let mut x5 = Tracer::new("f2:x5", 3);
-            }
-            let mut t7 = Yield::new(
-                "f2:y8",
-                0,
-                Tracer::new("f2:t7", Yield::new("f2:y6", 1, a0).await),
-            )
-            .await;
-            let x9 = a1;
-            (P {
-                a: peek(&t7),
-                b: x9,
-            })
-            .sum()
-        } else {
-            let x12 = {
-                'b10: {
-                    let mut t11 = Tracer::new("f2:t11", a1);
-                    1
-                }
-            };
-            Yield::new("f2:y13", 0, 4).await
-        }) {
-            Some(v14) if v14 == a0 => {
-                emit(
-                    (emit(3)
-                        | f0(Tracer::new("f2:c16", a1), Yield::new("f2:y17", 1, a1).await)
-                            .await
-                            .unwrap_or(a1)),
-                );
-                let v14 = add((P { a: v14, b: a1 }).sum(), emit(1));
-                match (
-                    match ((-4), Yield::new("f2:y20", 1, 12).await) {
-                        (v18, 0) => {
-                            emit(v14);
-                            Yield::new("f2:y21", 1, 8).await
-                        }
-                        (v18, v19) if 8 <= v19 => {
-                            let x22 = v19;
-                            let t23 = Tracer::new("f2:t23", (-2));
-                            let t23 = peek(&t23);
-                            a1
-                        }
-                        _ => Yield::new("f2:y24", 0, a1).await,
-                    },
-                    (a0 | v14),
-                ) {
-                    (v25, 0) => {
-                        'l27: for i29 in (0..3).rev() {
-                            let x30 = v14;
-                            let x30 = Tracer::new("f2:x30", Yield::new("f2:y31", 2, i29).await);
-                            let (x32, x33) = (v25, v14);
-                        }
-                        let [x34, _, x35] = [a1, a1, 9];
-                        let mut c37 = 0;
-                        'l36: while let Some(i38) = tick(&mut c37, 3) {}
-                        emit(4);
-                    }
-                    (v25, v26) if !(a1 > 1) => {}
-                    _ => {}
-                }
-            }
-            Some(v14) => {}
-            None => {}
-        }
-        0
+        Ok((-1))
     }
 }
 pub const SEED: u64 = 0x22;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f2(9, 4), || ours::f2(9, 4))
+    difftest::rt::compare(|| reference::f2(-2), || ours::f2(-2))
 }

@@ -3,7 +3,7 @@ use difftest::rt::Tracer;
 pub mod reference {
     use difftest::rt::*;
     pub async fn f0(p0: Tracer, a1: i64, a2: i64) -> Result<i64, i64> {
-        let mut t30 = Tracer::new("f0:t30", {
+        let t15 = Tracer::new("f0:t15", {
             let mut c2 = 0;
             'l1: loop {
                 c2 += 1;
@@ -15,77 +15,98 @@ pub mod reference {
                             if c4 > 3 {
                                 break 'l3 (Yield::new("f0:y5", 2, 7).await);
                             }
-                            let mut x6 = a2;
+                            let mut p0 = a2;
                         }
                     });
                 }
-                if match check(Yield::new("f0:y7", 1, peek(&p0)).await) {
-                    Ok(v8) if a1 > v8 => peek(&p0),
-                    Err(v8) => {
-                        let mut v8 = Tracer::new("f0:v8", peek(&p0));
-                        let v8 = Yield::new("f0:y10", 1, a2).await;
-                        emit(peek(&p0));
-                        let mut v8 = Tracer::new("f0:v8", 7);
-                        a2
+                emit(match std::future::ready(peek(&p0)).await {
+                    0 | 1 => {
+                        let a1 = i64::wrapping_mul(a1, a1);
+                        let x8 = 8;
+                        emit(a1.wrapping_sub(7));
+                        (a2 & 7)
                     }
-                    Ok(v8) => {
-                        let [x11, _, x12] = [peek(&p0), 7, v8];
-                        emit(peek(&p0));
-                        let r13 = &p0;
-                        let t14 = Tracer::new("f0:t14", v8);
-                        a1
+                    v6 @ 2..=6 if peek(&p0) != peek(&p0) => {
+                        emit(a2);
+                        Yield::new("f0:y9", 1, v6).await
                     }
-                } < add(peek(&p0), a1)
+                    v7 => {
+                        let a2 = Tracer::new("f0:a2", (a2 & a2));
+                        {}
+                        let x11 = check(Yield::new("f0:y10", 0, v7).await)?;
+                        std::future::ready(x11).await
+                    }
+                });
                 {
-                    match nonzero(a2) {
-                        Some(v15) if !(a2 > 1) => {
-                            emit(peek(&p0));
-                            let mut v15 = Tracer::new("f0:v15", peek(&p0));
-                            let x17 = a1;
+                    let mut c14 = 0;
+                    'l12: loop {
+                        c14 += 1;
+                        if c14 > 2 {
+                            break 'l12;
                         }
-                        Some(v15) => {}
-                        None => {}
                     }
-                    let (x18, x19) = (a1, a2);
-                    if !(peek(&p0) > 1) {
-                        let mut x20 = 2;
-                        let t21 = Tracer::new("f0:t21", peek(&p0));
-                        x20 = peek(&t21);
-                        let t22 = Tracer::new("f0:t22", a2);
-                    } else if 10 % 2 == 1 {
-                        emit(x18);
-                    } else {
-                    }
-                    let x18 = if a1 != 5 {
-                        let mut x23 = x18;
-                        emit(peek(&p0));
-                        let mut x24 = x23;
-                        let x25 = a2;
-                        7
-                    } else {
-                        let t26 = Tracer::new("f0:t26", x19);
-                        x18
-                    };
-                    break 'l1 (if a2 % 3 == 0 {
-                        emit(11);
-                        let x27 = peek(&p0);
-                        x19
-                    } else {
-                        let mut x28 = x19;
-                        let t29 = Tracer::new("f0:t29", a1);
-                        (-2)
-                    });
-                }
+                };
             }
         });
-        Ok(a1)
+        Ok(
+            match nonzero(Yield::new("f0:y16", 1, check(std::future::ready(a2).await)).await?) {
+                Some(v17) if v17 > 0 => {
+                    if Yield::new(
+                        "f0:y20",
+                        1,
+                        (P {
+                            a: v17,
+                            b: Yield::new("f0:y19", 1, a1).await,
+                        })
+                        .sum()
+                            > 2,
+                    )
+                    .await
+                    {
+                        let t15 = Tracer::new("f0:t15", mix(peek(&p0), a1, peek(&t15)));
+                        return Err(v17.max(a1));
+                    }
+                    let t26 = Tracer::new(
+                        "f0:t26",
+                        if !(peek(&t15) > 1) {
+                            emit(if 2 < v17 {
+                                emit(a2);
+                                let mut x21 = v17;
+                                let v17 = Tracer::new("f0:v17", peek(&t15));
+                                peek(&v17)
+                            } else {
+                                let a2 = Tracer::new("f0:a2", peek(&t15));
+                                let mut a2 = Tracer::new("f0:a2", v17);
+                                6
+                            });
+                            let x22 = check(3)?;
+                            if !(a1 > 1) {
+                                let t23 = Tracer::new("f0:t23", 10);
+                                let mut t24 = Tracer::new("f0:t24", (-3));
+                                let mut t23 = a1;
+                            } else {
+                            }
+                            let mut x25 = v17;
+                            x25
+                        } else {
+                            peek(&t15)
+                        },
+                    );
+                    let mut x27 = peek(&t15);
+                    x27 ^= a2;
+                    8
+                }
+                Some(v17) => peek(&p0),
+                None => peek(&p0),
+            },
+        )
     }
 }
 pub mod ours {
     use difftest::rt::*;
     #[coro_core::coroutine]
     pub fn f0(p0: Tracer, a1: i64, a2: i64) -> Result<i64, i64> {
-        let mut t30 = Tracer::new("f0:t30", {
+        let t15 = Tracer::new("f0:t15", {
             let mut c2 = 0;
             'l1: loop {
                 c2 += 1;
@@ -97,76 +118,97 @@ pub mod ours {
                             if c4 > 3 {
                                 break 'l3 (Yield::new("f0:y5", 2, 7).await);
                             }
-                            let mut x6 = a2;
+                            let mut p0 = a2;
                         }
                     });
                 }
-                if match check(Yield::new("f0:y7", 1, peek(&p0)).await) {
-                    Ok(v8) if a1 > v8 => peek(&p0),
-                    Err(v8) => {
-                        let mut v8 = Tracer::new("f0:v8", peek(&p0));
-                        let v8 = Yield::new("f0:y10", 1, a2).await;
-                        emit(peek(&p0));
-                        let mut v8 = Tracer::new("f0:v8", 7);
-                        a2
+                emit(match std::future::ready(peek(&p0)).await {
+                    0 | 1 => {
+                        let a1 = i64::wrapping_mul(a1, a1);
+                        let x8 = 8;
+                        emit(a1.wrapping_sub(7));
+                        (a2 & 7)
                     }
-                    Ok(v8) => {
-                        let [x11, _, x12] = [peek(&p0), 7, v8];
-                        emit(peek(&p0));
-                        let r13 = &p0;
-                        let t14 = Tracer::new("f0:t14", v8);
-                        a1
+                    v6 @ 2..=6 if peek(&p0) != peek(&p0) => {
+                        emit(a2);
+                        Yield::new("f0:y9", 1, v6).await
                     }
-                } < add(peek(&p0), a1)
+                    v7 => {
+                        let a2 = Tracer::new("f0:a2", (a2 & a2));
+                        {}
+                        let x11 = check(Yield::new("f0:y10", 0, v7).await)?;
+                        std::future::ready(x11).await
+                    }
+                });
                 {
-                    match nonzero(a2) {
-                        Some(v15) if !(a2 > 1) => {
-                            emit(peek(&p0));
-                            let mut v15 = Tracer::new("f0:v15", peek(&p0));
-                            let x17 = a1;
+                    let mut c14 = 0;
+                    'l12: loop {
+                        c14 += 1;
+                        if c14 > 2 {
+                            break 'l12;
                         }
-                        Some(v15) => {}
-                        None => {}
                     }
-                    let (x18, x19) = (a1, a2);
-                    if !(peek(&p0) > 1) {
-                        let mut x20 = 2;
-                        let t21 = Tracer::new("f0:t21", peek(&p0));
-                        x20 = peek(&t21);
-                        let t22 = Tracer::new("f0:t22", a2);
-                    } else if 10 % 2 == 1 {
-                        emit(x18);
-                    } else {
-                    }
-                    let x18 = if a1 != 5 {
-                        let mut x23 = x18;
-                        emit(peek(&p0));
-                        let mut x24 = x23;
-                        let x25 = a2;
-                        7
-                    } else {
-                        let t26 = Tracer::new("f0:t26", x19);
-                        x18
-                    };
-                    break 'l1 (if a2 % 3 == 0 {
-                        emit(11);
-                        let x27 = peek(&p0);
-                        x19
-                    } else {
-                        let mut x28 = x19;
-                        let t29 = Tracer::new("f0:t29", a1);
-                        (-2)
-                    });
-                }
+                };
             }
         });
-        Ok(a1)
+        Ok(
+            match nonzero(Yield::new("f0:y16", 1, check(std::future::ready(a2).await)).await?) {
+                Some(v17) if v17 > 0 => {
+                    if Yield::new(
+                        "f0:y20",
+                        1,
+                        (P {
+                            a: v17,
+                            b: Yield::new("f0:y19", 1, a1).await,
+                        })
+                        .sum()
+                            > 2,
+                    )
+                    .await
+                    {
+                        let t15 = Tracer::new("f0:t15", mix(peek(&p0), a1, peek(&t15)));
+                        return Err(v17.max(a1));
+                    }
+                    let t26 = Tracer::new(
+                        "f0:t26",
+                        if !(peek(&t15) > 1) {
+                            emit(if 2 < v17 {
+                                emit(a2);
+                                let mut x21 = v17;
+                                let v17 = Tracer::new("f0:v17", peek(&t15));
+                                peek(&v17)
+                            } else {
+                                let a2 = Tracer::new("f0:a2", peek(&t15));
+                                let mut a2 = Tracer::new("f0:a2", v17);
+                                6
+                            });
+                            let x22 = check(3)?;
+                            if !(a1 > 1) {
+                                let t23 = Tracer::new("f0:t23", 10);
+                                let mut t24 = Tracer::new("f0:t24", (-3));
+                                let mut t23 = a1;
+                            } else {
+                            }
+                            let mut x25 = v17;
+                            x25
+                        } else {
+                            peek(&t15)
+                        },
+                    );
+                    let mut x27 = peek(&t15);
+                    x27 ^= a2;
+                    8
+                }
+                Some(v17) => peek(&p0),
+                None => peek(&p0),
+            },
+        )
     }
 }
 pub const SEED: u64 = 0x23;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 0), -1, 0),
-        || ours::f0(Tracer::new("arg0", 0), -1, 0),
+        || reference::f0(Tracer::new("arg0", 6), 7, 5),
+        || ours::f0(Tracer::new("arg0", 6), 7, 5),
     )
 }

@@ -3,24 +3,46 @@ use difftest::rt::Tracer;
 pub mod reference {
     use difftest::rt::*;
     pub async fn f0(mut p0: Tracer, p1: Tracer, p2: Tracer) -> i64 {
-        let mut x2: i64 = {
-            let x1: i64 = !(-2);
-            x1.wrapping_sub(x1)
+        let x2: i64 = {
+            let mut p0 = !(-2);
+            Yield::new("f0:y1", 0, p0).await
         };
-        emit((consume(p0) ^ emit(x2)));
-        Yield::new("f0:y4", 0, emit(Yield::new("f0:y3", 1, peek(&p1)).await)).await
+        let x7: i64 = Yield::new(
+            "f0:y6",
+            1,
+            if Yield::new("f0:y4", 2, Yield::new("f0:y3", 1, peek(&p0)).await > 2).await {
+                let p1 = x2;
+                emit(Yield::new("f0:y5", 2, 8).await);
+                0
+            } else {
+                x2
+            },
+        )
+        .await;
+        Yield::new("f0:y8", 2, consume(p1)).await
     }
 }
 pub mod ours {
     use difftest::rt::*;
     #[coro_core::coroutine]
     pub fn f0(mut p0: Tracer, p1: Tracer, p2: Tracer) -> i64 {
-        let mut x2: i64 = {
-            let x1: i64 = !(-2);
-            x1.wrapping_sub(x1)
+        let x2: i64 = {
+            let mut p0 = !(-2);
+            Yield::new("f0:y1", 0, p0).await
         };
-        emit((consume(p0) ^ emit(x2)));
-        Yield::new("f0:y4", 0, emit(Yield::new("f0:y3", 1, peek(&p1)).await)).await
+        let x7: i64 = Yield::new(
+            "f0:y6",
+            1,
+            if Yield::new("f0:y4", 2, Yield::new("f0:y3", 1, peek(&p0)).await > 2).await {
+                let p1 = x2;
+                emit(Yield::new("f0:y5", 2, 8).await);
+                0
+            } else {
+                x2
+            },
+        )
+        .await;
+        Yield::new("f0:y8", 2, consume(p1)).await
     }
 }
 pub const SEED: u64 = 0x24;
@@ -28,16 +50,16 @@ pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
         || {
             reference::f0(
-                Tracer::new("arg0", 7),
-                Tracer::new("arg1", 2),
-                Tracer::new("arg2", 2),
+                Tracer::new("arg0", 8),
+                Tracer::new("arg1", 7),
+                Tracer::new("arg2", -2),
             )
         },
         || {
             ours::f0(
-                Tracer::new("arg0", 7),
-                Tracer::new("arg1", 2),
-                Tracer::new("arg2", 2),
+                Tracer::new("arg0", 8),
+                Tracer::new("arg1", 7),
+                Tracer::new("arg2", -2),
             )
         },
     )

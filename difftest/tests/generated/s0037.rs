@@ -7,8 +7,8 @@ pub mod reference {
             0 | 1 => {
                 let x3 = 1;
                 let x4 = 5;
-                let mut x4 = Tracer::new("f0:x4", a0);
-                peek(&x4)
+                let mut a0 = Tracer::new("f0:a0", a0);
+                peek(&a0)
             }
             v1 @ 2..=6 if a0 < 1 => {
                 let t5 = Tracer::new("f0:t5", (-2));
@@ -55,8 +55,8 @@ pub mod ours {
             0 | 1 => {
                 let x3 = 1;
                 let x4 = 5;
-                let mut x4 = Tracer::new("f0:x4", a0);
-                peek(&x4)
+                let mut a0 = Tracer::new("f0:a0", a0);
+                peek(&a0)
             }
             v1 @ 2..=6 if a0 < 1 => {
                 let t5 = Tracer::new("f0:t5", (-2));

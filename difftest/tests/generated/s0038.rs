@@ -19,10 +19,10 @@ pub mod reference {
                         break 'l5 (peek(&p2));
                     }
                     let r7 = &p1;
-                    let r7 = Yield::new(
+                    let x3 = Yield::new(
                         "f0:y9",
                         0,
-                        Tracer::new("f0:r7", Yield::new("f0:y8", 1, peek(&p1)).await),
+                        Tracer::new("f0:x3", Yield::new("f0:y8", 1, peek(&p1)).await),
                     )
                     .await;
                     let r10 = &p1;
@@ -49,49 +49,58 @@ pub mod reference {
                     'b18: {
                         emit(consume(t15));
                         x17 = x17.wrapping_add((-3));
-                        let t19 = Tracer::new("f0:t19", x3);
-                        let (x20, x21) = (peek(&p1), 9);
+                        let mut x3 = Tracer::new("f0:x3", x3);
+                        emit(x16);
                     };
-                    'b22: {
-                        let x23: i64 = 7;
-                        x17 = 6;
-                        emit(peek(&p2));
-                    };
-                    return x4;
-                }
-                let mut t24 = Tracer::new("f0:t24", x4.wrapping_add(x4.wrapping_sub(10)));
-            }
-            (v13, v14) if 0 != peek(&p2) => {
-                let x27 =
-                    (Yield::new("f0:y25", 1, v13).await ^ !(Yield::new("f0:y26", 0, x3).await));
-                let mut x27 = x4.wrapping_sub({
-                    'b28: {
-                        let t29 = Tracer::new("f0:t29", v14);
-                        x27
+                    if 0 % 3 == 1 {
+                        return x3;
                     }
-                });
+                    return emit(8);
+                }
+                let Ok(p1) = check({
+                    'b19: {
+                        let mut p2 = (-1);
+                        let mut t20 = Tracer::new("f0:t20", x4);
+                        9
+                    }
+                }) else {
+                    emit({
+                        let mut t21 = Tracer::new("f0:t21", peek(&p1));
+                        v13
+                    });
+                    let mut x4 = Tracer::new("f0:x4", peek(&p1));
+                    return (v13 & (-4));
+                };
+            }
+            (v13, v14) if !(v13 > 1) => {
+                let P { a: x23, b: mut x24 } = P {
+                    a: Yield::new("f0:y22", 1, 7).await,
+                    b: emit(v13),
+                };
             }
             _ => {
-                emit(mix(
-                    mix(Yield::new("f0:y30", 2, x4).await, x3, x4),
-                    peek(&p0),
-                    {
-                        'b31: {
-                            let x33: i64 = Yield::new("f0:y32", 2, x3).await;
-                            let x35 = Yield::new("f0:y34", 1, peek(&p2)).await;
-                            let x33 = Tracer::new("f0:x33", peek(&p0));
-                            let (x33, x37) = (x35, Yield::new("f0:y36", 0, 10).await);
-                            7
+                if Yield::new("f0:y25", 2, (P { a: x3, b: x3 }).sum() > 2).await {
+                    let x4 = Tracer::new("f0:x4", {
+                        'b26: {
+                            let mut x4 = peek(&p0);
+                            peek(&p2)
                         }
-                    },
-                ));
-                let x40 = !(Yield::new("f0:y38", 0, peek(&p2)).await);
-                let mut x42 = Yield::new("f0:y41", 0, peek(&p2)).await;
+                    });
+                    return i64::wrapping_mul(Yield::new("f0:y27", 1, x3).await, x3);
+                }
+                let mut p2 = Tracer::new(
+                    "f0:p2",
+                    Yield::new("f0:y28", 2, std::future::ready(peek(&p0)).await).await,
+                );
+                let mut c30 = 0;
+                'l29: while c30 < 2 && !(1 > 1) {
+                    c30 += 1;
+                }
             }
         }
-        let (x3, x44) = (Yield::new("f0:y43", 2, x3).await, 7);
-        let x46 = Yield::new("f0:y45", 2, x3).await;
-        x46
+        let x4 = x3;
+        let mut x32 = Yield::new("f0:y31", 2, x4).await;
+        x3
     }
 }
 pub mod ours {
@@ -114,10 +123,10 @@ pub mod ours {
                         break 'l5 (peek(&p2));
                     }
                     let r7 = &p1;
-                    let r7 = Yield::new(
+                    let x3 = Yield::new(
                         "f0:y9",
                         0,
-                        Tracer::new("f0:r7", Yield::new("f0:y8", 1, peek(&p1)).await),
+                        Tracer::new("f0:x3", Yield::new("f0:y8", 1, peek(&p1)).await),
                     )
                     .await;
                     let r10 = &p1;
@@ -144,49 +153,58 @@ pub mod ours {
                     'b18: {
                         emit(consume(t15));
                         x17 = x17.wrapping_add((-3));
-                        let t19 = Tracer::new("f0:t19", x3);
-                        let (x20, x21) = (peek(&p1), 9);
+                        let mut x3 = Tracer::new("f0:x3", x3);
+                        emit(x16);
                     };
-                    'b22: {
-                        let x23: i64 = 7;
-                        x17 = 6;
-                        emit(peek(&p2));
-                    };
-                    return x4;
-                }
-                let mut t24 = Tracer::new("f0:t24", x4.wrapping_add(x4.wrapping_sub(10)));
-            }
-            (v13, v14) if 0 != peek(&p2) => {
-                let x27 =
-                    (Yield::new("f0:y25", 1, v13).await ^ !(Yield::new("f0:y26", 0, x3).await));
-                let mut x27 = x4.wrapping_sub({
-                    'b28: {
-                        let t29 = Tracer::new("f0:t29", v14);
-                        x27
+                    if 0 % 3 == 1 {
+                        return x3;
                     }
-                });
+                    return emit(8);
+                }
+                let Ok(p1) = check({
+                    'b19: {
+                        let mut p2 = (-1);
+                        let mut t20 = Tracer::new("f0:t20", x4);
+                        9
+                    }
+                }) else {
+                    emit({
+                        let mut t21 = Tracer::new("f0:t21", peek(&p1));
+                        v13
+                    });
+                    let mut x4 = Tracer::new("f0:x4", peek(&p1));
+                    return (v13 & (-4));
+                };
+            }
+            (v13, v14) if !(v13 > 1) => {
+                let P { a: x23, b: mut x24 } = P {
+                    a: Yield::new("f0:y22", 1, 7).await,
+                    b: emit(v13),
+                };
             }
             _ => {
-                emit(mix(
-                    mix(Yield::new("f0:y30", 2, x4).await, x3, x4),
-                    peek(&p0),
-                    {
-                        'b31: {
-                            let x33: i64 = Yield::new("f0:y32", 2, x3).await;
-                            let x35 = Yield::new("f0:y34", 1, peek(&p2)).await;
-                            let x33 = Tracer::new("f0:x33", peek(&p0));
-                            let (x33, x37) = (x35, Yield::new("f0:y36", 0, 10).await);
-                            7
+                if Yield::new("f0:y25", 2, (P { a: x3, b: x3 }).sum() > 2).await {
+                    let x4 = Tracer::new("f0:x4", {
+                        'b26: {
+                            let mut x4 = peek(&p0);
+                            peek(&p2)
                         }
-                    },
-                ));
-                let x40 = !(Yield::new("f0:y38", 0, peek(&p2)).await);
-                let mut x42 = Yield::new("f0:y41", 0, peek(&p2)).await;
+                    });
+                    return i64::wrapping_mul(Yield::new("f0:y27", 1, x3).await, x3);
+                }
+                let mut p2 = Tracer::new(
+                    "f0:p2",
+                    Yield::new("f0:y28", 2, std::future::ready(peek(&p0)).await).await,
+                );
+                let mut c30 = 0;
+                'l29: while c30 < 2 && !(1 > 1) {
+                    c30 += 1;
+                }
             }
         }
-        let (x3, x44) = (Yield::new("f0:y43", 2, x3).await, 7);
-        let x46 = Yield::new("f0:y45", 2, x3).await;
-        x46
+        let x4 = x3;
+        let mut x32 = Yield::new("f0:y31", 2, x4).await;
+        x3
     }
 }
 pub const SEED: u64 = 0x26;
@@ -194,16 +212,16 @@ pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
     difftest::rt::compare(
         || {
             reference::f0(
-                Tracer::new("arg0", 5),
-                Tracer::new("arg1", 7),
-                Tracer::new("arg2", 4),
+                Tracer::new("arg0", 8),
+                Tracer::new("arg1", 8),
+                Tracer::new("arg2", 7),
             )
         },
         || {
             ours::f0(
-                Tracer::new("arg0", 5),
-                Tracer::new("arg1", 7),
-                Tracer::new("arg2", 4),
+                Tracer::new("arg0", 8),
+                Tracer::new("arg1", 8),
+                Tracer::new("arg2", 7),
             )
         },
     )

@@ -6,43 +6,219 @@ pub mod reference {
         {}
         let x1 = consume(p0);
         let mut c3 = 0;
-        'l2: while let Some(i4) = tick(&mut c3, 3) {}
-        let mut x1: i64 = 11;
-        x1.min(
-            (Yield::new("f0:y5", 1, x1).await
-                & if !(x1 > 1) {
-                    emit(2);
-                    let t6 = Tracer::new("f0:t6", x1);
-                    x1 = Yield::new("f0:y7", 1, 2).await;
-                    let P { a: x8, b: mut x9 } = P { a: peek(&t6), b: 9 };
-                    Yield::new("f0:y10", 1, peek(&t6)).await
+        'l2: while let Some(p0) = tick(&mut c3, 3) {
+            let mut c5 = 0;
+            'l4: while c5 < 2 {
+                c5 += 1;
+                let mut x1 = Yield::new("f0:y6", 2, x1).await;
+                emit(if x1 % 3 == 0 {
+                    p0
                 } else {
-                    emit(2);
-                    let t11 = Yield::new("f0:y12", 1, Tracer::new("f0:t11", x1)).await;
-                    x1
-                }),
-        )
-    }
-    pub async fn f1(p0: Tracer, mut a1: i64, a2: i64) -> i64 {
-        let x1 = a2;
-        f0(Tracer::new("f1:c2", (-3))).await
-    }
-    pub async fn f2(mut a0: i64, a1: i64) -> Result<i64, i64> {
-        let x6 = Yield::new(
-            "f2:y5",
-            2,
-            if Yield::new("f2:y1", 2, 7).await != emit(Yield::new("f2:y2", 2, a0).await) {
-                {
-                    a0 = a0.wrapping_add(a1);
-                    emit((-4));
-                    Yield::new("f2:y3", 0, 2).await
+                    let p0 = x1;
+                    let x7 = x1;
+                    x7
+                });
+                'b8: {};
+                emit(x1);
+            }
+            {
+                let mut c11 = 0;
+                'l9: loop {
+                    c11 += 1;
+                    if c11 > 3 {
+                        break 'l9;
+                    }
+                    let mut c13 = 0;
+                    'l12: while let Some(i14) = tick(&mut c13, 2) {
+                        let mut i14 = x1;
+                        i14 ^= (-4);
+                        i14 ^= p0;
+                    }
+                    if p0 % 3 == 1 {
+                        let p0 = p0;
+                        let mut p0 = x1;
+                        let x15 = p0;
+                        return x1;
+                    }
+                    let x18: i64 = {
+                        let x16 = p0;
+                        let t17 = Tracer::new("f0:t17", x1);
+                        p0
+                    };
+                }
+            };
+            if x1 <= Yield::new("f0:y19", 0, p0).await {
+                let p0 = Tracer::new("f0:p0", add(x1, x1));
+                let x20 = x1.max(x1);
+            } else if !(Yield::new("f0:y21", 2, (-3)).await > 1) {
+                if x1 < 1 {
+                    let x22 = p0;
+                } else if (-2) % 2 == 0 {
+                } else {
                 }
             } else {
-                (a1 | Yield::new("f2:y4", 0, a0).await)
-            },
+                if !((-3) > 1) {
+                    let mut x23 = 1;
+                    let x24 = 9;
+                } else {
+                    emit(x1);
+                }
+                if !(p0 > 1) {
+                    let x1 = 9;
+                    let (x25, x26) = ((-3), (-3));
+                } else if !(p0 > 1) {
+                } else {
+                    let x1 = Tracer::new("f0:x1", (-4));
+                    let p0 = Tracer::new("f0:p0", peek(&x1));
+                }
+                let t27 = Tracer::new("f0:t27", (-1));
+                let t28 = Tracer::new("f0:t28", p0);
+            }
+            emit(p0);
+        }
+        let x1 = x1;
+        x1
+    }
+    pub async fn f1(mut a0: i64, p1: Tracer) -> i64 {
+        emit(12);
+        let Some(x35) = Yield::new(
+            "f1:y15",
+            1,
+            nonzero(
+                match nonzero(i64::wrapping_mul(
+                    Yield::new("f1:y1", 2, peek(&p1)).await,
+                    peek(&p1),
+                )) {
+                    Some(v2) if a0 <= peek(&p1) => v2,
+                    Some(v2) => {
+                        if v2 % 3 == 1 {
+                            let p1 = v2;
+                            emit(p1);
+                            a0 = a0.wrapping_add(Yield::new("f1:y4", 2, 4).await);
+                            emit((-1));
+                            return 4;
+                        }
+                        let t7 = Tracer::new("f1:t7", {
+                            drop((Tracer::new("f1:c6", Yield::new("f1:y5", 0, a0).await),));
+                            1
+                        });
+                        Yield::new("f1:y8", 1, a0).await
+                    }
+                    None => {
+                        let r9 = &p1;
+                        let r10 = &p1;
+                        {
+                            let mut c12 = 0;
+                            'l11: loop {
+                                c12 += 1;
+                                if c12 > 3 {
+                                    break 'l11 a0;
+                                }
+                                emit(a0);
+                                emit(peek(&p1));
+                                let x13 = peek(r10);
+                                let a0 = Tracer::new("f1:a0", Yield::new("f1:y14", 2, 7).await);
+                            }
+                        }
+                    }
+                },
+            ),
         )
+        .await
+        else {
+            emit({
+                let mut c17 = 0;
+                'l16: loop {
+                    c17 += 1;
+                    if c17 > 3 {
+                        break 'l16 (peek(&p1));
+                    }
+                    a0 = a0.wrapping_add((a0 | Yield::new("f1:y18", 0, peek(&p1)).await));
+                    emit(
+                        (Yield::new("f1:y19", 1, peek(&p1)).await
+                            & Yield::new("f1:y20", 1, peek(&p1)).await),
+                    );
+                    let mut c22 = 0;
+                    'l21: while c22 < 3 && !(a0 > 1) {
+                        c22 += 1;
+                        let p1 = Tracer::new("f1:p1", 2);
+                        let t23 = Tracer::new("f1:t23", peek(&p1));
+                        let r24 = &t23;
+                    }
+                }
+            });
+            let mut p1 = {
+                let mut c26 = 0;
+                'l25: loop {
+                    c26 += 1;
+                    if c26 > 2 {
+                        break 'l25 (match nonzero(12) {
+                            Some(v27) if (-3) <= peek(&p1) => {
+                                let (a0, x29) = (a0, peek(&p1));
+                                let x29 = Tracer::new("f1:x29", peek(&p1));
+                                let mut t30 = Tracer::new("f1:t30", a0);
+                                peek(&p1)
+                            }
+                            Some(v27) => {
+                                a0 = a0.wrapping_add(Yield::new("f1:y31", 2, a0).await);
+                                emit(peek(&p1));
+                                emit(v27);
+                                peek(&p1)
+                            }
+                            None => {
+                                emit(11);
+                                let t32 = Tracer::new("f1:t32", 4);
+                                let a0 = a0;
+                                emit(peek(&t32));
+                                8
+                            }
+                        });
+                    }
+                    emit(peek(&p1));
+                    emit(a0);
+                    a0 = a0;
+                }
+            };
+            let x33 = 7;
+            let x34 = a0;
+            return 7;
+        };
+        emit(peek(&p1));
+        9
+    }
+    pub async fn f2(p0: Tracer, mut p1: Tracer, mut p2: Tracer) -> i64 {
+        let mut p1 = f0(Tracer::new(
+            "f2:c2",
+            (Yield::new("f2:y1", 0, peek(&p0)).await, peek(&p0)).1,
+        ))
         .await;
-        Ok(f0(Tracer::new("f2:c7", x6)).await)
+        let mut x12 = emit(
+            (match (-2) {
+                0 | 1 => {
+                    let x5 = p1;
+                    12
+                }
+                v3 @ 2..=6 if !(8 > 1) => {
+                    let v3 = Tracer::new("f2:v3", 4);
+                    peek(&p2)
+                }
+                v4 => {
+                    drop(p0);
+                    let mut x6 = 6;
+                    p2 = Tracer::new("f2:p2'", peek(&p2));
+                    9
+                }
+            } ^ {
+                'b7: {
+                    let x8 = p1;
+                    let mut x9 = p1;
+                    let x10 = p1;
+                    let t11 = Tracer::new("f2:t11", x10);
+                    5
+                }
+            }),
+        );
+        (7, (x12 & [peek(&p2), x12, peek(&p2)][0])).1
     }
 }
 pub mod ours {
@@ -52,48 +228,239 @@ pub mod ours {
         {}
         let x1 = consume(p0);
         let mut c3 = 0;
-        'l2: while let Some(i4) = tick(&mut c3, 3) {}
-        let mut x1: i64 = 11;
-        x1.min(
-            (Yield::new("f0:y5", 1, x1).await
-                & if !(x1 > 1) {
-                    emit(2);
-                    let t6 = Tracer::new("f0:t6", x1);
-                    x1 = Yield::new("f0:y7", 1, 2).await;
-                    let P { a: x8, b: mut x9 } = P { a: peek(&t6), b: 9 };
-                    Yield::new("f0:y10", 1, peek(&t6)).await
+        'l2: while let Some(p0) = tick(&mut c3, 3) {
+            let mut c5 = 0;
+            'l4: while c5 < 2 {
+                c5 += 1;
+                let mut x1 = Yield::new("f0:y6", 2, x1).await;
+                emit(if x1 % 3 == 0 {
+                    p0
                 } else {
-                    emit(2);
-                    let t11 = Yield::new("f0:y12", 1, Tracer::new("f0:t11", x1)).await;
-                    x1
-                }),
-        )
-    }
-    #[coro_core::coroutine]
-    pub fn f1(p0: Tracer, mut a1: i64, a2: i64) -> i64 {
-        let x1 = a2;
-        f0(Tracer::new("f1:c2", (-3))).await
-    }
-    #[coro_core::coroutine]
-    pub fn f2(mut a0: i64, a1: i64) -> Result<i64, i64> {
-        let x6 = Yield::new(
-            "f2:y5",
-            2,
-            if Yield::new("f2:y1", 2, 7).await != emit(Yield::new("f2:y2", 2, a0).await) {
-                {
-                    a0 = a0.wrapping_add(a1);
-                    emit((-4));
-                    Yield::new("f2:y3", 0, 2).await
+                    let p0 = x1;
+                    let x7 = x1;
+                    x7
+                });
+                'b8: {};
+                emit(x1);
+            }
+            {
+                let mut c11 = 0;
+                'l9: loop {
+                    c11 += 1;
+                    if c11 > 3 {
+                        break 'l9;
+                    }
+                    let mut c13 = 0;
+                    'l12: while let Some(i14) = tick(&mut c13, 2) {
+                        let mut i14 = x1;
+                        i14 ^= (-4);
+                        i14 ^= p0;
+                    }
+                    if p0 % 3 == 1 {
+                        let p0 = p0;
+                        let mut p0 = x1;
+                        let x15 = p0;
+                        return x1;
+                    }
+                    let x18: i64 = {
+                        let x16 = p0;
+                        let t17 = Tracer::new("f0:t17", x1);
+                        p0
+                    };
+                }
+            };
+            if x1 <= Yield::new("f0:y19", 0, p0).await {
+                let p0 = Tracer::new("f0:p0", add(x1, x1));
+                let x20 = x1.max(x1);
+            } else if !(Yield::new("f0:y21", 2, (-3)).await > 1) {
+                if x1 < 1 {
+                    let x22 = p0;
+                } else if (-2) % 2 == 0 {
+                } else {
                 }
             } else {
-                (a1 | Yield::new("f2:y4", 0, a0).await)
-            },
+                if !((-3) > 1) {
+                    let mut x23 = 1;
+                    let x24 = 9;
+                } else {
+                    emit(x1);
+                }
+                if !(p0 > 1) {
+                    let x1 = 9;
+                    let (x25, x26) = ((-3), (-3));
+                } else if !(p0 > 1) {
+                } else {
+                    let x1 = Tracer::new("f0:x1", (-4));
+                    let p0 = Tracer::new("f0:p0", peek(&x1));
+                }
+                let t27 = Tracer::new("f0:t27", (-1));
+                let t28 = Tracer::new("f0:t28", p0);
+            }
+            emit(p0);
+        }
+        let x1 = x1;
+        x1
+    }
+    #[coro_core::coroutine]
+    pub fn f1(mut a0: i64, p1: Tracer) -> i64 {
+        emit(12);
+        let Some(x35) = Yield::new(
+            "f1:y15",
+            1,
+            nonzero(
+                match nonzero(i64::wrapping_mul(
+                    Yield::new("f1:y1", 2, peek(&p1)).await,
+                    peek(&p1),
+                )) {
+                    Some(v2) if a0 <= peek(&p1) => v2,
+                    Some(v2) => {
+                        if v2 % 3 == 1 {
+                            let p1 = v2;
+                            emit(p1);
+                            a0 = a0.wrapping_add(Yield::new("f1:y4", 2, 4).await);
+                            emit((-1));
+                            return 4;
+                        }
+                        let t7 = Tracer::new("f1:t7", {
+                            drop((Tracer::new("f1:c6", Yield::new("f1:y5", 0, a0).await),));
+                            1
+                        });
+                        Yield::new("f1:y8", 1, a0).await
+                    }
+                    None => {
+                        let r9 = &p1;
+                        let r10 = &p1;
+                        {
+                            let mut c12 = 0;
+                            'l11: loop {
+                                c12 += 1;
+                                if c12 > 3 {
+                                    break 'l11 a0;
+                                }
+                                emit(a0);
+                                emit(peek(&p1));
+                                let x13 = peek(r10);
+                                let a0 = Tracer::new("f1:a0", Yield::new("f1:y14", 2, 7).await);
+                            }
+                        }
+                    }
+                },
+            ),
         )
+        .await
+        else {
+            emit({
+                let mut c17 = 0;
+                'l16: loop {
+                    c17 += 1;
+                    if c17 > 3 {
+                        break 'l16 (peek(&p1));
+                    }
+                    a0 = a0.wrapping_add((a0 | Yield::new("f1:y18", 0, peek(&p1)).await));
+                    emit(
+                        (Yield::new("f1:y19", 1, peek(&p1)).await
+                            & Yield::new("f1:y20", 1, peek(&p1)).await),
+                    );
+                    let mut c22 = 0;
+                    'l21: while c22 < 3 && !(a0 > 1) {
+                        c22 += 1;
+                        let p1 = Tracer::new("f1:p1", 2);
+                        let t23 = Tracer::new("f1:t23", peek(&p1));
+                        let r24 = &t23;
+                    }
+                }
+            });
+            let mut p1 = {
+                let mut c26 = 0;
+                'l25: loop {
+                    c26 += 1;
+                    if c26 > 2 {
+                        break 'l25 (match nonzero(12) {
+                            Some(v27) if (-3) <= peek(&p1) => {
+                                let (a0, x29) = (a0, peek(&p1));
+                                let x29 = Tracer::new("f1:x29", peek(&p1));
+                                let mut t30 = Tracer::new("f1:t30", a0);
+                                peek(&p1)
+                            }
+                            Some(v27) => {
+                                a0 = a0.wrapping_add(Yield::new("f1:y31", 2, a0).await);
+                                emit(peek(&p1));
+                                emit(v27);
+                                peek(&p1)
+                            }
+                            None => {
+                                emit(11);
+                                let t32 = Tracer::new("f1:t32", 4);
+                                let a0 = a0;
+                                emit(peek(&t32));
+                                8
+                            }
+                        });
+                    }
+                    emit(peek(&p1));
+                    emit(a0);
+                    a0 = a0;
+                }
+            };
+            let x33 = 7;
+            let x34 = a0;
+            return 7;
+        };
+        emit(peek(&p1));
+        9
+    }
+    #[coro_core::coroutine]
+    pub fn f2(p0: Tracer, mut p1: Tracer, mut p2: Tracer) -> i64 {
+        let mut p1 = f0(Tracer::new(
+            "f2:c2",
+            (Yield::new("f2:y1", 0, peek(&p0)).await, peek(&p0)).1,
+        ))
         .await;
-        Ok(f0(Tracer::new("f2:c7", x6)).await)
+        let mut x12 = emit(
+            (match (-2) {
+                0 | 1 => {
+                    let x5 = p1;
+                    12
+                }
+                v3 @ 2..=6 if !(8 > 1) => {
+                    let v3 = Tracer::new("f2:v3", 4);
+                    peek(&p2)
+                }
+                v4 => {
+                    drop(p0);
+                    let mut x6 = 6;
+                    p2 = Tracer::new("f2:p2'", peek(&p2));
+                    9
+                }
+            } ^ {
+                'b7: {
+                    let x8 = p1;
+                    let mut x9 = p1;
+                    let x10 = p1;
+                    let t11 = Tracer::new("f2:t11", x10);
+                    5
+                }
+            }),
+        );
+        (7, (x12 & [peek(&p2), x12, peek(&p2)][0])).1
     }
 }
 pub const SEED: u64 = 0x27;
 pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
-    difftest::rt::compare(|| reference::f2(6, -2), || ours::f2(6, -2))
+    difftest::rt::compare(
+        || {
+            reference::f2(
+                Tracer::new("arg0", 3),
+                Tracer::new("arg1", -1),
+                Tracer::new("arg2", -2),
+            )
+        },
+        || {
+            ours::f2(
+                Tracer::new("arg0", 3),
+                Tracer::new("arg1", -1),
+                Tracer::new("arg2", -2),
+            )
+        },
+    )
 }

@@ -17,7 +17,8 @@
     clippy::ignored_unit_patterns,
     clippy::let_and_return,
     clippy::identity_op,
-    clippy::never_loop
+    clippy::never_loop,
+    clippy::needless_late_init
 )]
 
 mod ported_common;

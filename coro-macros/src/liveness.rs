@@ -66,6 +66,7 @@ fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
     for s in reverse_post_order(l) {
         reachable[s] = true;
     }
+    let moved_in = moved_in(l);
     let mut payloads = Vec::with_capacity(l.states.len());
     for (s, state) in l.states.iter().enumerate() {
         let mut stored = Vec::new();
@@ -74,7 +75,9 @@ fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
             if name.is_none() || var.alias.is_some() {
                 continue;
             }
-            let needed = live_in[s].contains(id) || !var.maybe_moved;
+            // Live; or never moved anywhere; or at least not on any path to here: then it is
+            // still initialised and must drop at its scope's end, as rustc drops it.
+            let needed = live_in[s].contains(id) || !var.maybe_moved || !moved_in[s].contains(id);
             if !needed {
                 continue;
             }
@@ -300,6 +303,98 @@ pub(crate) fn assigns(nodes: &[Node], out: &mut Set) {
             Node::Match { arms, .. } => arms.iter().for_each(|a| assigns(&a.body, out)),
             Node::LetElse { els, .. } => assigns(els, out),
             Node::Code { .. } | Node::Jump(_) | Node::Suspend { .. } => {}
+        }
+    }
+}
+
+/// Per state, the variables that may have been moved (or not yet initialised) on some path into
+/// it: a forward "maybe moved" analysis over the state graph, in the spirit of rustc's drop
+/// flags, but decided at expansion time. A variable in scope and not in the set is initialised
+/// whenever the state is entered, so it can be stored even when no later code reads it.
+fn moved_in(l: &Lowered) -> Vec<Set> {
+    let mut moved: Vec<Set> = vec![Set::new(); l.states.len()];
+    loop {
+        let mut changed = false;
+        for s in 0..l.states.len() {
+            let mut exits: Vec<(usize, Set)> = Vec::new();
+            forward(l, &l.states[s].body, moved[s].clone(), &mut exits);
+            for (t, set) in exits {
+                let before = moved[t].len();
+                moved[t].extend(set);
+                changed |= moved[t].len() != before;
+            }
+        }
+        if !changed {
+            return moved;
+        }
+    }
+}
+
+/// Walks `nodes` with `cur`, the variables possibly moved so far on this path, and records
+/// what flows into each state the path enters.
+fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Set)>) {
+    fn jump(l: &Lowered, j: usize, cur: &Set, exits: &mut Vec<(usize, Set)>) {
+        let j = &l.jumps[j];
+        let mut cur = cur.clone();
+        cur.extend(j.moves.iter().copied());
+        for &inner in &j.inner {
+            jump(l, inner, &cur, exits);
+        }
+        if let Cont::State(t, _) = j.cont {
+            exits.push((t, cur));
+        }
+    }
+    for node in nodes {
+        match node {
+            Node::Code {
+                moves,
+                defs,
+                uninit,
+                jumps,
+                ..
+            } => {
+                // Moves inside the statement are taken to happen before its jumps.
+                cur.extend(moves.iter().copied());
+                if *uninit {
+                    cur.extend(defs.iter().copied());
+                } else {
+                    for d in defs {
+                        cur.remove(d);
+                    }
+                }
+                for &j in jumps {
+                    jump(l, j, &cur, exits);
+                }
+            }
+            Node::Block(b) => forward(l, b, cur.clone(), exits),
+            Node::If {
+                moves, then, els, ..
+            } => {
+                cur.extend(moves.iter().copied());
+                forward(l, then, cur.clone(), exits);
+                forward(l, els, cur.clone(), exits);
+            }
+            Node::Match { moves, arms, .. } => {
+                cur.extend(moves.iter().copied());
+                for arm in arms {
+                    forward(l, &arm.body, cur.clone(), exits);
+                }
+            }
+            Node::LetElse {
+                moves, defs, els, ..
+            } => {
+                cur.extend(moves.iter().copied());
+                forward(l, els, cur.clone(), exits);
+                for d in defs {
+                    cur.remove(d);
+                }
+            }
+            Node::Jump(j) => jump(l, *j, &cur, exits),
+            Node::Suspend { moves, target, .. } => {
+                let mut out = cur.clone();
+                out.extend(moves.iter().copied());
+                exits.push((*target, out));
+            }
         }
     }
 }

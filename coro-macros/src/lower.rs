@@ -46,6 +46,8 @@ pub(crate) enum Node {
     Code {
         tokens: TokenStream,
         uses: Vec<VarId>,
+        /// The uses that may move (for `liveness::moved_in`).
+        moves: Vec<VarId>,
         defs: Vec<VarId>,
         /// `defs` come from `x = e;` (an existing variable) rather than from a `let`.
         assigns: bool,
@@ -58,12 +60,14 @@ pub(crate) enum Node {
     If {
         cond: TokenStream,
         uses: Vec<VarId>,
+        moves: Vec<VarId>,
         then: Vec<Node>,
         els: Vec<Node>,
     },
     Match {
         scrutinee: TokenStream,
         uses: Vec<VarId>,
+        moves: Vec<VarId>,
         arms: Vec<ArmNode>,
     },
     /// `let PAT = init else { .. }` whose `else` block contains an await.
@@ -71,6 +75,7 @@ pub(crate) enum Node {
         pat: TokenStream,
         init: TokenStream,
         uses: Vec<VarId>,
+        moves: Vec<VarId>,
         defs: Vec<VarId>,
         els: Vec<Node>,
     },
@@ -79,6 +84,7 @@ pub(crate) enum Node {
     Suspend {
         future: TokenStream,
         uses: Vec<VarId>,
+        moves: Vec<VarId>,
         target: StateId,
         site: Visible,
     },
@@ -96,6 +102,7 @@ pub(crate) struct Jump {
     pub cont: Cont,
     pub value: Option<TokenStream>,
     pub uses: Vec<VarId>,
+    pub moves: Vec<VarId>,
     /// Markers inside `value` (a `break` inside a `break` value, say).
     pub inner: Vec<usize>,
     pub site: Visible,
@@ -239,6 +246,11 @@ impl Lowerer {
 
     fn jump(&mut self, cont: Cont, value: Option<&Expr>) -> Node {
         let uses = value.map(|v| self.vars.uses_expr(v)).unwrap_or_default();
+        let moves = if value.is_some() {
+            self.vars.moves()
+        } else {
+            Vec::new()
+        };
         let mut inner = Vec::new();
         let value = value.map(|v| {
             let mut v = v.clone();
@@ -255,6 +267,7 @@ impl Lowerer {
             cont,
             value,
             uses,
+            moves,
             inner,
             site,
         });
@@ -300,6 +313,7 @@ impl Lowerer {
                         };
                         self.check_no_borrowed_local(&aw.base)?;
                         let uses = self.vars.uses_expr(&aw.base);
+                        let moves = self.vars.moves();
                         let site = self.vars.visible();
                         // `let x = f.await;` where `x` shadows a variable: bind the output to a
                         // hidden name and let `plain` shadow `x` with it, so the old `x` is
@@ -328,6 +342,7 @@ impl Lowerer {
                         out.push(Node::Suspend {
                             future,
                             uses,
+                            moves,
                             target,
                             site,
                         });
@@ -393,8 +408,10 @@ impl Lowerer {
             }
             Expr::If(i) => {
                 let mut prelude = TokenStream::new();
+                let moves;
                 let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
                     let uses = self.vars.uses_expr(&l.expr);
+                    moves = self.vars.moves();
                     self.vars.push();
                     self.shadowing_pattern(&l.pat, &mut prelude);
                     self.vars.declare_pattern(&l.pat);
@@ -403,6 +420,7 @@ impl Lowerer {
                     (quote!(#l), uses, then?)
                 } else {
                     let uses = self.vars.uses_expr(&i.cond);
+                    moves = self.vars.moves();
                     let cond = &i.cond;
                     (quote!(#cond), uses, self.block(&i.then_branch, k)?)
                 };
@@ -415,6 +433,7 @@ impl Lowerer {
                     Node::If {
                         cond,
                         uses,
+                        moves,
                         then,
                         els,
                     },
@@ -422,6 +441,7 @@ impl Lowerer {
             }
             Expr::Match(m) => {
                 let mut uses = self.vars.uses_expr(&m.expr);
+                let mut moves = self.vars.moves();
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
                 for arm in &m.arms {
@@ -435,6 +455,7 @@ impl Lowerer {
                                 uses.push(u);
                             }
                         }
+                        moves.extend(self.vars.moves().into_iter().filter(|v| !defs.contains(v)));
                         quote!(#g)
                     });
                     let body = self.compound(&arm.body, k);
@@ -453,6 +474,7 @@ impl Lowerer {
                     Node::Match {
                         scrutinee: quote!(#scrutinee),
                         uses,
+                        moves,
                         arms,
                     },
                 ])
@@ -488,6 +510,7 @@ impl Lowerer {
 
     fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Vec<Node>> {
         let uses = self.vars.uses_expr(init);
+        let moves = self.vars.moves();
         let els = self.compound(els, Cont::Unreachable)?;
         // Variables the bindings shadow keep a macro alias, as for a plain `let`.
         let mut prelude = TokenStream::new();
@@ -499,6 +522,7 @@ impl Lowerer {
                 pat: quote!(#pat),
                 init: quote!(#init),
                 uses,
+                moves,
                 defs,
                 els,
             },
@@ -532,6 +556,7 @@ impl Lowerer {
         Node::Code {
             tokens,
             uses: Vec::new(),
+            moves: Vec::new(),
             defs: Vec::new(),
             assigns: false,
             uninit: false,
@@ -543,6 +568,7 @@ impl Lowerer {
     /// `macro_rules!` alias first, so later states can still name it (see below).
     fn plain(&mut self, stmt: &Stmt) -> Node {
         let mut uses = self.vars.uses_stmt(stmt);
+        let mut moves = self.vars.moves();
         let mut stmt = stmt.clone();
         let (jumps, jump_aliases) = self.mark_jumps_stmt(&mut stmt);
         let Stmt::Local(local) = &stmt else {
@@ -565,10 +591,12 @@ impl Lowerer {
                     unreachable!("defs come from an assignment")
                 };
                 uses = self.vars.uses_expr(&a.right);
+                moves = self.vars.moves();
             }
             return Node::Code {
                 tokens: quote!(#jump_aliases #stmt),
                 uses,
+                moves,
                 assigns: !defs.is_empty(),
                 uninit: false,
                 defs,
@@ -642,6 +670,7 @@ impl Lowerer {
         Node::Code {
             tokens,
             uses,
+            moves,
             uninit: local.init.is_none(),
             defs,
             assigns: false,
@@ -752,6 +781,11 @@ impl Marker<'_> {
             target.break_to
         };
         let uses = value.map(|v| self.l.vars.uses_expr(v)).unwrap_or_default();
+        let moves = if value.is_some() {
+            self.l.vars.moves()
+        } else {
+            Vec::new()
+        };
         let mut site = self.l.vars.visible();
         // A name the fragment itself binds means its own variable here: reach the outer one
         // through an alias defined before the fragment.
@@ -772,6 +806,7 @@ impl Marker<'_> {
             cont,
             value: value.map(ToTokens::to_token_stream),
             uses,
+            moves,
             inner,
             site,
         });

@@ -45,6 +45,8 @@ pub(crate) struct Vars {
     /// it assigned by a plain `x = e;` somewhere.
     known: Vec<(bool, bool)>,
     users: usize,
+    /// The variables the last `uses_*` call saw in a position that may move them.
+    last_moves: Vec<VarId>,
     /// Where each variable was first hidden by a binding of the same name, for errors.
     pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
 }
@@ -59,6 +61,11 @@ impl Vars {
             known,
             ..Self::default()
         }
+    }
+
+    /// The variables the last `uses_expr`/`uses_stmt` call found possibly moved.
+    pub fn moves(&self) -> Vec<VarId> {
+        self.last_moves.clone()
     }
 
     /// Was user variable `id` assigned by `x = e;` anywhere, according to the previous pass?
@@ -196,8 +203,12 @@ impl Vars {
         f(&mut c);
         let found = c.found;
         let mut ids = Vec::new();
+        self.last_moves.clear();
         for (id, moving) in found {
             self.all[id].maybe_moved |= moving;
+            if moving && !self.last_moves.contains(&id) {
+                self.last_moves.push(id);
+            }
             if !ids.contains(&id) {
                 ids.push(id);
             }

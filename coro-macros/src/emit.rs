@@ -53,42 +53,53 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     // Suspension states (and the entry) live in the pinned state enum; join and loop-head
     // states are only ever passed through within one step, so their payload travels in a
     // local `__CoroJump` value instead and costs the coroutine no bytes.
+    // One type parameter per variable (a variable has one type in every state that stores
+    // it) and one per other field: fewer parameters make the `pin_project!` expansion, and
+    // rustc's checking of it, proportionally cheaper.
     let mut generics = Vec::new();
     let mut variants = Vec::new();
     let mut jump_generics = Vec::new();
     let mut jump_variants = Vec::new();
+    let mut var_generic: HashMap<(bool, usize), Ident> = HashMap::new();
     for &s in &order {
         let name = &variant[&s];
         let transient = e.transient(s);
         let mut fields = Vec::new();
-        let mut field = |f: TokenStream| {
+        let mut field = |f: TokenStream, var: Option<usize>| {
             let (list, prefix) = if transient {
                 (&mut jump_generics, "J")
             } else {
                 (&mut generics, "G")
             };
+            if let Some(g) = var.and_then(|v| var_generic.get(&(transient, v))) {
+                fields.push(quote!(#f: #g));
+                return;
+            }
             let g = format_ident!("{}{}", prefix, list.len());
             fields.push(quote!(#f: #g));
-            list.push(g);
+            list.push(g.clone());
+            if let Some(v) = var {
+                var_generic.insert((transient, v), g);
+            }
         };
         if s == 0 {
             for arg in &parsed.args {
                 let slot = &arg.slot;
-                field(quote!(#slot));
+                field(quote!(#slot), None);
             }
         } else {
             if l.states[s].resume && !l.states[s].yields {
                 let fut = names::hidden("__fut");
-                field(quote!(#[pin] #fut));
+                field(quote!(#[pin] #fut), None);
             }
             // Innermost first: the order rustc's drop glue uses for a suspended `async fn`.
             for &v in payloads[s].iter().rev() {
                 let f = names::var_field(v);
-                field(quote!(#f));
+                field(quote!(#f), Some(v));
             }
             if l.states[s].input.is_some() && !l.states[s].resume {
                 let input = names::hidden("__in");
-                field(quote!(#input));
+                field(quote!(#input), None);
             }
         }
         if transient {

@@ -8,10 +8,10 @@ fn count(
         __v2 : G3, __v1 : G4 }, __Running, __Done, __Panicked, }
     }
     #[allow(non_camel_case_types)]
-    enum __CoroJump<J0, J1, J2, J3, J4, J5, J6, J7> {
+    enum __CoroJump<J0, J1, J2> {
         S1 { __v3: J0, __v2: J1, __v1: J2 },
-        S2 { __v2: J3, __v1: J4 },
-        S4 { __v3: J5, __v2: J6, __v1: J7 },
+        S2 { __v2: J1, __v1: J2 },
+        S4 { __v3: J0, __v2: J1, __v1: J2 },
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum

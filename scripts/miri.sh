@@ -6,7 +6,8 @@
 # Needs a nightly toolchain with the `miri` and `rust-src` components; installs them if they
 # are missing and fails loudly if it cannot. `CORO_NIGHTLY` picks the toolchain (default
 # `nightly`). Measured on the 2-core development machine, from a fresh target directory and
-# Miri sysroot: about 2.5 minutes (sysroot ~40 s, coro-core ~2 min, coro-loop ~1 min).
+# Miri sysroot: about 3.5 minutes (sysroot ~40 s, build ~30 s, coro-core tests ~2 min,
+# coro-loop tests ~50 s), plus the nightly download on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toolchain="${CORO_NIGHTLY:-nightly}"

@@ -300,3 +300,17 @@ fn generators_are_no_bigger_than_their_state() {
     // `fib` keeps two u64 across its yield and needs one discriminant: 24 bytes at most.
     assert!(size_of_val(&fib()) <= 24, "{}", size_of_val(&fib()));
 }
+
+#[coro_core::coroutine(yield = u32, resume = u32)]
+fn nested_yields() -> u32 {
+    let a = yield_!(yield_!(1) + 10);
+    a
+}
+
+#[test]
+fn a_yield_inside_a_yield_operand() {
+    let mut g = pin!(nested_yields());
+    assert_eq!(g.as_mut().start(), GeneratorState::Yielded(1));
+    assert_eq!(g.as_mut().resume(5), GeneratorState::Yielded(15));
+    assert_eq!(g.as_mut().resume(7), GeneratorState::Complete(7));
+}

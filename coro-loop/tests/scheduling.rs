@@ -450,3 +450,39 @@ fn inspect_macros() {
     assert!(!coro_loop::iscoroutine!(func1()));
     assert_eq!(coro_core::block_on(f), 10);
 }
+
+/// Pending `left` more times; each time it wakes itself twice before returning.
+struct WakesTwice {
+    left: u32,
+}
+
+impl std::future::Future for WakesTwice {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        log(format!("x{}", self.left));
+        if self.left == 0 {
+            return std::task::Poll::Ready(());
+        }
+        self.left -= 1;
+        cx.waker().wake_by_ref();
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn a_task_woken_twice_while_running_is_requeued_once() {
+    // A task that wakes itself twice per step still takes one turn per loop iteration,
+    // alternating with another ready task, as asyncio's `call_soon` of one step does.
+    let lp = virtual_loop();
+    let x = lp.create_task(WakesTwice { left: 2 });
+    let y = lp.create_task(steps("y", 3));
+    lp.run_until_complete(async move {
+        x.await;
+        y.await;
+    });
+    assert_eq!(take_log(), ["x2", "y0", "x1", "y1", "x0", "y2"]);
+}

@@ -239,6 +239,21 @@ impl VisitMut for Checker {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        // The arguments of `vec!` and the formatting family are ordinary expressions, which
+        // `normalize` may cut apart at an `.await`: their `return`, `?` and `self` are the
+        // coroutine's and get the same rewrites. Other macros only get `self` renamed.
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        if name.is_some_and(|n| crate::normalize::EXPRESSION_MACROS.contains(&n.as_str())) {
+            if let Ok(mut args) = mac.parse_body_with(
+                syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+            ) {
+                for arg in &mut args {
+                    self.visit_expr_mut(arg);
+                }
+                mac.tokens = quote!(#args);
+                return;
+            }
+        }
         mac.tokens = rename_self_tokens(std::mem::take(&mut mac.tokens));
     }
 

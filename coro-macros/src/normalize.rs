@@ -33,6 +33,31 @@ struct Normalizer {
     next: usize,
 }
 
+/// Macros whose arguments are comma-separated expressions evaluated in order: `vec!` and the
+/// formatting and assertion family. An `.await` may appear in them.
+pub(crate) const EXPRESSION_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "vec",
+    "format_args",
+    "dbg",
+    "todo",
+    "unimplemented",
+    "unreachable",
+];
+
 /// Does `.await` appear in this expression, outside closures, `async` blocks and items?
 pub(crate) fn has_await(expr: &Expr) -> bool {
     struct Find(bool);
@@ -469,6 +494,8 @@ impl Normalizer {
                 || is_constant_path(&value);
             let keep = i == last
                 || (place_first && i == 0)
+                // `yield_!(yield_!(x))`: the marker must stay the callee `lower` recognises.
+                || names::is_yield_marker(&value)
                 || (is_deferrable(&value)
                     && borrowed
                     && (matches!(value, Expr::Reference(_)) || !mentioned_in(&value, later)));
@@ -485,28 +512,7 @@ impl Normalizer {
 
     /// `.await` inside a formatting-style macro: its arguments are ordinary expressions.
     fn macro_args(&mut self, mac: Macro, pre: &mut Vec<Stmt>) -> syn::Result<Macro> {
-        const FORMAT_LIKE: &[&str] = &[
-            "println",
-            "print",
-            "eprintln",
-            "eprint",
-            "format",
-            "write",
-            "writeln",
-            "panic",
-            "assert",
-            "assert_eq",
-            "assert_ne",
-            "debug_assert",
-            "debug_assert_eq",
-            "debug_assert_ne",
-            "vec",
-            "format_args",
-            "dbg",
-            "todo",
-            "unimplemented",
-            "unreachable",
-        ];
+        const FORMAT_LIKE: &[&str] = EXPRESSION_MACROS;
         let name = mac
             .path
             .segments

@@ -116,12 +116,12 @@ impl Config {
         max_depth: 3,
         max_cost: 24,
         guard_awaits: false,
-        shadow_outer: false,
-        let_else_shadow: false,
+        shadow_outer: true,
+        let_else_shadow: true,
         field_reads: false,
-        reassign_moved: false,
-        shadow_params: false,
-        nested_yields: false,
+        reassign_moved: true,
+        shadow_params: true,
+        nested_yields: true,
         unit_resume_percent: 25,
     };
 

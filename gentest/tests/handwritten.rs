@@ -119,7 +119,6 @@ fn delegation_two_levels_deep_with_sent_values() {
 }
 
 #[test]
-#[ignore = "macro: a parameter moved only on another path drops at a yield (see gentest/FINDINGS.md #2)"]
 fn parameter_moved_only_on_another_path() {
     for c in [true, false] {
         compare(

@@ -12,8 +12,8 @@ pub mod reference {
             {
                 let r1 = &p2;
                 {
-                    let mut x2 = a1.wrapping_sub(a0);
-                    i64::wrapping_mul(peek(r1), 12)
+                    let a0 = a1.wrapping_sub(a0);
+                    (peek(r1) | 12)
                 }
             }
         }
@@ -21,14 +21,24 @@ pub mod reference {
     pub fn f1(
         p0: Tracer,
         p1: Tracer,
-        p2: Tracer,
-    ) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    ) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
         #[coroutine]
-        static move |_first: i64| -> i64 {
-            let p0 = p0;
+        static move |_first: i64| -> Result<i64, i64> {
+            let mut p0 = p0;
             let mut p1 = p1;
-            let mut p2 = p2;
-            { (yield (2 & peek(&p1))) }
+            {
+                Ok((yield (yield {
+                    let mut __g =
+                        ::std::boxed::Box::pin(f0((yield peek(&p1)), (yield peek(&p0)), p1));
+                    let mut __s = 0;
+                    loop {
+                        match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                            ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                            ::std::ops::CoroutineState::Complete(__r) => break __r,
+                        }
+                    }
+                })))
+            }
         }
     }
 }
@@ -38,32 +48,26 @@ pub mod ours {
     pub fn f0(a0: i64, a1: i64, p2: Tracer) -> i64 {
         let r1 = &p2;
         {
-            let mut x2 = a1.wrapping_sub(a0);
-            i64::wrapping_mul(peek(r1), 12)
+            let a0 = a1.wrapping_sub(a0);
+            (peek(r1) | 12)
         }
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(p0: Tracer, mut p1: Tracer, mut p2: Tracer) -> i64 {
-        coro_core::yield_!((2 & peek(&p1)))
+    pub fn f1(mut p0: Tracer, mut p1: Tracer) -> Result<i64, i64> {
+        Ok(coro_core::yield_!(coro_core::yield_!(
+            coro_core::yield_from!(f0(
+                coro_core::yield_!(peek(&p1)),
+                coro_core::yield_!(peek(&p0)),
+                p1
+            ))
+        )))
     }
 }
 pub const SEED: u64 = 0x1;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || {
-            reference::f1(
-                Tracer::new("arg0", 3),
-                Tracer::new("arg1", -1),
-                Tracer::new("arg2", -1),
-            )
-        },
-        || {
-            ours::f1(
-                Tracer::new("arg0", 3),
-                Tracer::new("arg1", -1),
-                Tracer::new("arg2", -1),
-            )
-        },
+        || reference::f1(Tracer::new("arg0", -2), Tracer::new("arg1", 6)),
+        || ours::f1(Tracer::new("arg0", -2), Tracer::new("arg1", 6)),
         || 0_i64,
     )
 }

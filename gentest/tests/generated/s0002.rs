@@ -34,8 +34,8 @@ pub mod reference {
                             0i64
                         });
                         let mut x3 = peek(&x2);
-                        let mut x2 = Tracer::new("f0:x2", 9);
-                        a0
+                        let mut x3 = Tracer::new("f0:x3", 9);
+                        x1
                     })
                 {
                 } else if ((a0 ^ a0) & (a0 ^ a0)) > a0 {
@@ -92,232 +92,371 @@ pub mod reference {
                             }
                         },
                     ][1];
-                    'l13: for i15 in (0..1).rev() {
-                        emit(if 1 % 2 == 0 {
-                            emit({
-                                yield 2;
+                    'l13: for a0 in (0..1).rev() {
+                        if !((-3) > 1) {
+                            let mut t15 = Tracer::new("f0:t15", {
+                                yield 3;
                                 0i64
                             });
-                            let mut x16 = (-3);
-                            let mut t17 = Tracer::new("f0:t17", {
-                                yield x7;
+                            let (x7, x16) = (0, peek(&t15));
+                            let t17 = Tracer::new("f0:t17", peek(&t15));
+                            let mut x8: i64 = a0;
+                            return 6;
+                        }
+                        emit({
+                            emit(x8);
+                            let t18 = Tracer::new("f0:t18", {
+                                yield (-2);
                                 0i64
                             });
-                            peek(&t17)
-                        } else {
-                            emit(x7);
-                            let mut x18 = {
-                                yield x8;
-                                0i64
-                            };
-                            let x19 = x8;
-                            let mut x19 = i15;
-                            x8
+                            drop(t18);
+                            (-1)
                         });
-                        let (x20, x21) = (i15, i15);
-                        a0 ^= emit(x21);
-                        let Some(x24) = nonzero((-1)) else {
-                            let mut x22 = x21;
-                            let t23 = Tracer::new("f0:t23", a0);
-                            break 'l13;
+                        let t19 = Tracer::new("f0:t19", i64::wrapping_mul(x8, x8));
+                        let Some(x22) = nonzero({
+                            yield peek(&t19);
+                            0i64
+                        }) else {
+                            emit(peek(&t19));
+                            let x20 = x7;
+                            emit(peek(&t19));
+                            let mut x21 = 7;
+                            continue 'l13;
                         };
                     }
-                    let mut x25 = {
-                        yield (-2);
+                    let t23 = Tracer::new("f0:t23", {
+                        yield a0;
                         0i64
-                    };
+                    });
                 }
-                let [x26, _, x27] = [a0, 11, a0];
-                7
+                emit(a0);
+                4
             }
         }
     }
     pub fn f1(a0: i64) -> impl Coroutine<(), Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: ()| -> i64 {
-            let mut a0 = a0;
+            let a0 = a0;
             {
-                emit({
-                    'b1: {
-                        let mut c3 = 0;
-                        'l2: while c3 < 1 && {
+                if a0 > {
+                    yield i64::wrapping_mul((-2), a0);
+                    0i64
+                } {
+                    if ({
+                        yield (-4);
+                        0i64
+                    } > 2
+                        && {
                             yield a0;
                             0i64
-                        } > 2
-                        {
-                            c3 += 1;
-                        }
-                        if if a0 <= 8 {
-                            let x4 = a0;
-                            let x5 = x4;
-                            let mut x5: i64 = (-4);
-                            emit(x4);
-                            12
-                        } else {
-                            a0 = {
-                                yield a0;
-                                0i64
-                            };
-                            let t6 = Tracer::new("f1:t6", a0);
-                            peek(&t6)
-                        } > 2
-                        {
+                        } > 2)
+                    {
+                        if 0 % 3 == 0 {
                             emit({
-                                drop((8,));
-                                1
-                            });
-                            a0 ^= mix(a0, a0, {
                                 yield a0;
                                 0i64
                             });
-                            if !(a0 > 1) {
-                                a0 ^= a0;
-                            } else {
-                                let t7 = Tracer::new("f1:t7", {
-                                    yield 8;
-                                    0i64
-                                });
-                                a0 = a0;
-                                let mut t8 = Tracer::new("f1:t8", 0);
-                                let t9 = Tracer::new("f1:t9", {
-                                    yield 0;
-                                    0i64
-                                });
-                            }
-                            break 'b1 (emit(a0));
-                        }
-                        3
-                    }
-                });
-                emit({
-                    'b10: {
-                        let x11 = a0;
-                        {
-                            let P { a: x12, b: mut x13 } = P {
-                                a: {
-                                    yield x11;
+                            let x1 = 11;
+                            let [x2, _, x1] = [
+                                x1,
+                                {
+                                    yield a0;
                                     0i64
                                 },
-                                b: 12,
+                                12,
+                            ];
+                            return {
+                                yield x2;
+                                0i64
                             };
-                            emit(x13);
-                            let mut x12 = a0;
-                            let x14 = 10;
                         }
-                        let mut c16 = 0;
-                        'l15: while c16 < 2 && {
-                            yield x11;
-                            0i64
-                        } > 2
-                        {
-                            c16 += 1;
-                            emit(3);
-                            emit(x11);
-                            let mut x17 = 9;
-                            let t18 = Tracer::new("f1:t18", {
+                        let mut x7 = {
+                            let mut c4 = 0;
+                            'l3: loop {
+                                c4 += 1;
+                                if c4 > 2 {
+                                    break 'l3 ({
+                                        yield a0;
+                                        0i64
+                                    });
+                                }
+                                let mut a0 = Tracer::new("f1:a0", (-2));
+                                let x5 = peek(&a0);
+                                let mut x5 = x5;
+                                let r6 = &a0;
+                            }
+                        };
+                        let mut x7 = Tracer::new("f1:x7", {
+                            drop(((-4),));
+                            1
+                        });
+                        emit(consume(x7));
+                        return match (a0, 3) {
+                            (v8, 0) => {
                                 yield a0;
                                 0i64
-                            });
-                        }
-                        {
-                            yield a0;
-                            0i64
-                        }
+                            }
+                            (v8, v9) if v8 % 2 == 0 => {
+                                emit(v9);
+                                let (x10, x11) = (a0, {
+                                    yield a0;
+                                    0i64
+                                });
+                                let mut x11 = {
+                                    yield (-3);
+                                    0i64
+                                };
+                                let x7 = Tracer::new("f1:x7", {
+                                    yield 1;
+                                    0i64
+                                });
+                                {
+                                    yield x10;
+                                    0i64
+                                }
+                            }
+                            _ => {
+                                let mut a0 = a0;
+                                let x12 = 10;
+                                a0 ^= {
+                                    yield 5;
+                                    0i64
+                                };
+                                let x7 = 8;
+                                x12
+                            }
+                        };
                     }
-                })
+                    if a0.min(a0)
+                        < mix(
+                            {
+                                yield a0;
+                                0i64
+                            },
+                            12,
+                            {
+                                yield a0;
+                                0i64
+                            },
+                        )
+                    {
+                        let (x13, x14) = (a0, {
+                            yield 7;
+                            0i64
+                        });
+                        let mut c16 = 0;
+                        'l15: while c16 < 1 && 5 % 3 == 0 {
+                            c16 += 1;
+                        }
+                        emit(
+                            if {
+                                yield x13;
+                                0i64
+                            } > 2
+                            {
+                                let (x14, x17) = ((-2), a0);
+                                let x18 = 0;
+                                emit(x13);
+                                emit(1);
+                                {
+                                    yield x17;
+                                    0i64
+                                }
+                            } else {
+                                x13
+                            },
+                        );
+                        return {
+                            yield x14;
+                            0i64
+                        };
+                    }
+                    let a0 = Tracer::new("f1:a0", a0);
+                    let x19 = peek(&a0);
+                    return peek(&a0);
+                }
+                emit(a0);
+                let mut x20 = a0;
+                {
+                    yield a0;
+                    0i64
+                }
             }
         }
     }
-    pub fn f2(
-        p0: Tracer,
-        a1: i64,
-        a2: i64,
-    ) -> impl Coroutine<(), Yield = i64, Return = Result<i64, i64>> {
+    pub fn f2(a0: i64, a1: i64) -> impl Coroutine<(), Yield = i64, Return = i64> {
         #[coroutine]
-        static move |_first: ()| -> Result<i64, i64> {
-            let p0 = p0;
+        static move |_first: ()| -> i64 {
+            let a0 = a0;
             let mut a1 = a1;
-            let mut a2 = a2;
             {
-                let (x1, x2) = (
-                    {
-                        yield a1;
-                        0i64
-                    },
-                    {
-                        let mut __g = ::std::boxed::Box::pin(f0(emit(a2)));
-                        let mut __s = ();
-                        loop {
-                            match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                                ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                                ::std::ops::CoroutineState::Complete(__r) => break __r,
+                let mut x36 = match check(a1) {
+                    Ok(v1) if 10 % 3 == 1 => {
+                        let mut c4 = 0;
+                        'l3: while c4 < 1 {
+                            c4 += 1;
+                            {
+                                let mut c7 = 0;
+                                'l5: loop {
+                                    c7 += 1;
+                                    if c7 > 1 {
+                                        break 'l5;
+                                    }
+                                    emit(9);
+                                }
+                            };
+                        }
+                        {
+                            a1 ^= match (
+                                {
+                                    yield (-1);
+                                    0i64
+                                },
+                                v1,
+                            ) {
+                                (v8, 0) => {
+                                    let a1 = v1;
+                                    let v1 = {
+                                        yield v1;
+                                        0i64
+                                    };
+                                    emit({
+                                        yield 0;
+                                        0i64
+                                    });
+                                    a1
+                                }
+                                (v8, v9) if v9 < 10 => {
+                                    let a0 = Tracer::new("f2:a0", {
+                                        yield v8;
+                                        0i64
+                                    });
+                                    let x10 = {
+                                        yield peek(&a0);
+                                        0i64
+                                    };
+                                    let t11 = Tracer::new("f2:t11", {
+                                        yield 10;
+                                        0i64
+                                    });
+                                    {
+                                        yield (-2);
+                                        0i64
+                                    }
+                                }
+                                _ => {
+                                    let mut t12 = Tracer::new("f2:t12", {
+                                        yield a1;
+                                        0i64
+                                    });
+                                    11
+                                }
+                            };
+                            if {
+                                yield 10;
+                                0i64
+                            } > 2
+                            {
+                                let mut t13 = Tracer::new("f2:t13", v1);
+                                let [x14, _, x15] = [
+                                    {
+                                        yield v1;
+                                        0i64
+                                    },
+                                    {
+                                        yield a0;
+                                        0i64
+                                    },
+                                    peek(&t13),
+                                ];
+                                let r16 = &t13;
+                                return (-4);
                             }
                         }
-                    },
-                );
-                match 7 {
-                    0 | 1 => {
-                        let r5 = &p0;
-                        let mut r5 = Tracer::new("f2:r5", i64::wrapping_mul(x1.min(9), check(x2)?));
-                        let Some(x14) = nonzero(if x1 % 3 == 0 { peek(&p0) } else { x2 }) else {
-                            r5 = Tracer::new("f2:r5'", peek(&p0));
+                        v1.max((a1, 9).1)
+                    }
+                    Err(v1) => {
+                        if ({
+                            let mut x17 = a1;
                             {
-                                emit(a2);
-                                let [x6, _, x7] = [0, a2, peek(&p0)];
-                                let x6: i64 = 9;
-                                emit(peek(&r5));
+                                yield v1;
+                                0i64
                             }
-                            match check(7) {
-                                Ok(v8) if a1 > 8 => {}
-                                Err(v8) => {
-                                    let x10 = 0;
-                                    emit(peek(&p0));
-                                    let P { a: x11, b: mut x12 } = P {
-                                        a: x1,
-                                        b: peek(&p0),
+                        }) % 2
+                            == 1
+                        {
+                            a1 = a0.min(a1);
+                            {
+                                let mut c20 = 0;
+                                'l18: loop {
+                                    c20 += 1;
+                                    if c20 > 2 {
+                                        break 'l18;
+                                    }
+                                }
+                            };
+                            emit(mix(
+                                v1,
+                                {
+                                    yield a0;
+                                    0i64
+                                },
+                                a0,
+                            ));
+                            'l21: for i23 in (0..3).rev() {
+                                let t24 = Tracer::new("f2:t24", {
+                                    yield 11;
+                                    0i64
+                                });
+                                let t25 = Tracer::new("f2:t25", peek(&t24));
+                                let x26 = {
+                                    yield a0;
+                                    0i64
+                                };
+                            }
+                        } else {
+                            let Ok(x29) = check(a0) else {
+                                let v1 = a0;
+                                let t27 = Tracer::new("f2:t27", v1);
+                                let t28 = Tracer::new("f2:t28", 11);
+                                return 2;
+                            };
+                            match (2, a1) {
+                                (v30, 0) => {
+                                    let (a0, x32) = (v1, a1);
+                                    a1 = 10;
+                                    let mut x33 = {
+                                        yield x32;
+                                        0i64
+                                    };
+                                    let x34 = {
+                                        yield x33;
+                                        0i64
                                     };
                                 }
-                                Ok(v8) => {}
+                                (v30, v31) if v30 % 2 == 1 => {}
+                                _ => {}
                             }
-                            if x2 != 9 {
-                                a1 = a1.wrapping_add(peek(&p0));
-                                let r13 = &p0;
-                                a1 = peek(&r5);
-                                return Err(11);
-                            }
-                            return Err(check(0)?);
-                        };
-                    }
-                    v3 @ 2..=6 if 11 != peek(&p0) => {
-                        if x2 % 2 == 0 {
-                            let t15 = Tracer::new("f2:t15", (a1 & v3));
-                            let x16 = (4 & x1);
-                            'b17: {
-                                a1 = a1.wrapping_add(a1);
-                                let [x18, _, x19] = [peek(&t15), a1, peek(&t15)];
+                            let x35 = {
+                                yield 10;
+                                0i64
                             };
-                        } else if (match nonzero(2) {
-                            Some(v20) if peek(&p0) == peek(&p0) => {
-                                let r22 = &p0;
-                                let r23 = &p0;
-                                v20
-                            }
-                            Some(v20) => (-2),
-                            None => {
-                                emit(peek(&p0));
-                                emit(peek(&p0));
-                                0
-                            }
-                        }) % 3
-                            == 0
+                            emit(v1);
+                        }
+                        let a1 = {
+                            yield v1;
+                            0i64
+                        };
                         {
-                        } else {
+                            yield a1;
+                            0i64
                         }
                     }
-                    v4 => {}
-                }
-                emit(peek(&p0));
-                Ok(peek(&p0))
+                    Ok(v1) => a1,
+                };
+                x36 ^= a0;
+                a1
             }
         }
     }
@@ -352,8 +491,8 @@ pub mod ours {
                     0i64
                 });
                 let mut x3 = peek(&x2);
-                let mut x2 = Tracer::new("f0:x2", 9);
-                a0
+                let mut x3 = Tracer::new("f0:x3", 9);
+                x1
             })
         {
         } else if ((a0 ^ a0) & (a0 ^ a0)) > a0 {
@@ -410,214 +549,363 @@ pub mod ours {
                     }
                 },
             ][1];
-            'l13: for i15 in (0..1).rev() {
-                emit(if 1 % 2 == 0 {
-                    emit({
-                        coro_core::yield_!(2);
+            'l13: for a0 in (0..1).rev() {
+                if !((-3) > 1) {
+                    let mut t15 = Tracer::new("f0:t15", {
+                        coro_core::yield_!(3);
                         0i64
                     });
-                    let mut x16 = (-3);
-                    let mut t17 = Tracer::new("f0:t17", {
-                        coro_core::yield_!(x7);
+                    let (x7, x16) = (0, peek(&t15));
+                    let t17 = Tracer::new("f0:t17", peek(&t15));
+                    let mut x8: i64 = a0;
+                    return 6;
+                }
+                emit({
+                    emit(x8);
+                    let t18 = Tracer::new("f0:t18", {
+                        coro_core::yield_!((-2));
                         0i64
                     });
-                    peek(&t17)
-                } else {
-                    emit(x7);
-                    let mut x18 = {
-                        coro_core::yield_!(x8);
-                        0i64
-                    };
-                    let x19 = x8;
-                    let mut x19 = i15;
-                    x8
+                    drop(t18);
+                    (-1)
                 });
-                let (x20, x21) = (i15, i15);
-                a0 ^= emit(x21);
-                let Some(x24) = nonzero((-1)) else {
-                    let mut x22 = x21;
-                    let t23 = Tracer::new("f0:t23", a0);
-                    break 'l13;
+                let t19 = Tracer::new("f0:t19", i64::wrapping_mul(x8, x8));
+                let Some(x22) = nonzero({
+                    coro_core::yield_!(peek(&t19));
+                    0i64
+                }) else {
+                    emit(peek(&t19));
+                    let x20 = x7;
+                    emit(peek(&t19));
+                    let mut x21 = 7;
+                    continue 'l13;
                 };
             }
-            let mut x25 = {
-                coro_core::yield_!((-2));
+            let t23 = Tracer::new("f0:t23", {
+                coro_core::yield_!(a0);
                 0i64
-            };
+            });
         }
-        let [x26, _, x27] = [a0, 11, a0];
-        7
+        emit(a0);
+        4
     }
     #[coro_core::coroutine(yield = i64)]
-    pub fn f1(mut a0: i64) -> i64 {
-        emit({
-            'b1: {
-                let mut c3 = 0;
-                'l2: while c3 < 1 && {
+    pub fn f1(a0: i64) -> i64 {
+        if a0 > {
+            coro_core::yield_!(i64::wrapping_mul((-2), a0));
+            0i64
+        } {
+            if ({
+                coro_core::yield_!((-4));
+                0i64
+            } > 2
+                && {
                     coro_core::yield_!(a0);
                     0i64
-                } > 2
-                {
-                    c3 += 1;
-                }
-                if if a0 <= 8 {
-                    let x4 = a0;
-                    let x5 = x4;
-                    let mut x5: i64 = (-4);
-                    emit(x4);
-                    12
-                } else {
-                    a0 = {
-                        coro_core::yield_!(a0);
-                        0i64
-                    };
-                    let t6 = Tracer::new("f1:t6", a0);
-                    peek(&t6)
-                } > 2
-                {
+                } > 2)
+            {
+                if 0 % 3 == 0 {
                     emit({
-                        drop((8,));
-                        1
-                    });
-                    a0 ^= mix(a0, a0, {
                         coro_core::yield_!(a0);
                         0i64
                     });
-                    if !(a0 > 1) {
-                        a0 ^= a0;
-                    } else {
-                        let t7 = Tracer::new("f1:t7", {
-                            coro_core::yield_!(8);
-                            0i64
-                        });
-                        a0 = a0;
-                        let mut t8 = Tracer::new("f1:t8", 0);
-                        let t9 = Tracer::new("f1:t9", {
-                            coro_core::yield_!(0);
-                            0i64
-                        });
-                    }
-                    break 'b1 (emit(a0));
-                }
-                3
-            }
-        });
-        emit({
-            'b10: {
-                let x11 = a0;
-                {
-                    let P { a: x12, b: mut x13 } = P {
-                        a: {
-                            coro_core::yield_!(x11);
+                    let x1 = 11;
+                    let [x2, _, x1] = [
+                        x1,
+                        {
+                            coro_core::yield_!(a0);
                             0i64
                         },
-                        b: 12,
+                        12,
+                    ];
+                    return {
+                        coro_core::yield_!(x2);
+                        0i64
                     };
-                    emit(x13);
-                    let mut x12 = a0;
-                    let x14 = 10;
                 }
-                let mut c16 = 0;
-                'l15: while c16 < 2 && {
-                    coro_core::yield_!(x11);
-                    0i64
-                } > 2
-                {
-                    c16 += 1;
-                    emit(3);
-                    emit(x11);
-                    let mut x17 = 9;
-                    let t18 = Tracer::new("f1:t18", {
+                let mut x7 = {
+                    let mut c4 = 0;
+                    'l3: loop {
+                        c4 += 1;
+                        if c4 > 2 {
+                            break 'l3 ({
+                                coro_core::yield_!(a0);
+                                0i64
+                            });
+                        }
+                        let mut a0 = Tracer::new("f1:a0", (-2));
+                        let x5 = peek(&a0);
+                        let mut x5 = x5;
+                        let r6 = &a0;
+                    }
+                };
+                let mut x7 = Tracer::new("f1:x7", {
+                    drop(((-4),));
+                    1
+                });
+                emit(consume(x7));
+                return match (a0, 3) {
+                    (v8, 0) => {
                         coro_core::yield_!(a0);
                         0i64
-                    });
+                    }
+                    (v8, v9) if v8 % 2 == 0 => {
+                        emit(v9);
+                        let (x10, x11) = (a0, {
+                            coro_core::yield_!(a0);
+                            0i64
+                        });
+                        let mut x11 = {
+                            coro_core::yield_!((-3));
+                            0i64
+                        };
+                        let x7 = Tracer::new("f1:x7", {
+                            coro_core::yield_!(1);
+                            0i64
+                        });
+                        {
+                            coro_core::yield_!(x10);
+                            0i64
+                        }
+                    }
+                    _ => {
+                        let mut a0 = a0;
+                        let x12 = 10;
+                        a0 ^= {
+                            coro_core::yield_!(5);
+                            0i64
+                        };
+                        let x7 = 8;
+                        x12
+                    }
+                };
+            }
+            if a0.min(a0)
+                < mix(
+                    {
+                        coro_core::yield_!(a0);
+                        0i64
+                    },
+                    12,
+                    {
+                        coro_core::yield_!(a0);
+                        0i64
+                    },
+                )
+            {
+                let (x13, x14) = (a0, {
+                    coro_core::yield_!(7);
+                    0i64
+                });
+                let mut c16 = 0;
+                'l15: while c16 < 1 && 5 % 3 == 0 {
+                    c16 += 1;
+                }
+                emit(
+                    if {
+                        coro_core::yield_!(x13);
+                        0i64
+                    } > 2
+                    {
+                        let (x14, x17) = ((-2), a0);
+                        let x18 = 0;
+                        emit(x13);
+                        emit(1);
+                        {
+                            coro_core::yield_!(x17);
+                            0i64
+                        }
+                    } else {
+                        x13
+                    },
+                );
+                return {
+                    coro_core::yield_!(x14);
+                    0i64
+                };
+            }
+            let a0 = Tracer::new("f1:a0", a0);
+            let x19 = peek(&a0);
+            return peek(&a0);
+        }
+        emit(a0);
+        let mut x20 = a0;
+        {
+            coro_core::yield_!(a0);
+            0i64
+        }
+    }
+    #[coro_core::coroutine(yield = i64)]
+    pub fn f2(a0: i64, mut a1: i64) -> i64 {
+        let mut x36 = match check(a1) {
+            Ok(v1) if 10 % 3 == 1 => {
+                let mut c4 = 0;
+                'l3: while c4 < 1 {
+                    c4 += 1;
+                    {
+                        let mut c7 = 0;
+                        'l5: loop {
+                            c7 += 1;
+                            if c7 > 1 {
+                                break 'l5;
+                            }
+                            emit(9);
+                        }
+                    };
                 }
                 {
-                    coro_core::yield_!(a0);
+                    a1 ^= match (
+                        {
+                            coro_core::yield_!((-1));
+                            0i64
+                        },
+                        v1,
+                    ) {
+                        (v8, 0) => {
+                            let a1 = v1;
+                            let v1 = {
+                                coro_core::yield_!(v1);
+                                0i64
+                            };
+                            emit({
+                                coro_core::yield_!(0);
+                                0i64
+                            });
+                            a1
+                        }
+                        (v8, v9) if v9 < 10 => {
+                            let a0 = Tracer::new("f2:a0", {
+                                coro_core::yield_!(v8);
+                                0i64
+                            });
+                            let x10 = {
+                                coro_core::yield_!(peek(&a0));
+                                0i64
+                            };
+                            let t11 = Tracer::new("f2:t11", {
+                                coro_core::yield_!(10);
+                                0i64
+                            });
+                            {
+                                coro_core::yield_!((-2));
+                                0i64
+                            }
+                        }
+                        _ => {
+                            let mut t12 = Tracer::new("f2:t12", {
+                                coro_core::yield_!(a1);
+                                0i64
+                            });
+                            11
+                        }
+                    };
+                    if {
+                        coro_core::yield_!(10);
+                        0i64
+                    } > 2
+                    {
+                        let mut t13 = Tracer::new("f2:t13", v1);
+                        let [x14, _, x15] = [
+                            {
+                                coro_core::yield_!(v1);
+                                0i64
+                            },
+                            {
+                                coro_core::yield_!(a0);
+                                0i64
+                            },
+                            peek(&t13),
+                        ];
+                        let r16 = &t13;
+                        return (-4);
+                    }
+                }
+                v1.max((a1, 9).1)
+            }
+            Err(v1) => {
+                if ({
+                    let mut x17 = a1;
+                    {
+                        coro_core::yield_!(v1);
+                        0i64
+                    }
+                }) % 2
+                    == 1
+                {
+                    a1 = a0.min(a1);
+                    {
+                        let mut c20 = 0;
+                        'l18: loop {
+                            c20 += 1;
+                            if c20 > 2 {
+                                break 'l18;
+                            }
+                        }
+                    };
+                    emit(mix(
+                        v1,
+                        {
+                            coro_core::yield_!(a0);
+                            0i64
+                        },
+                        a0,
+                    ));
+                    'l21: for i23 in (0..3).rev() {
+                        let t24 = Tracer::new("f2:t24", {
+                            coro_core::yield_!(11);
+                            0i64
+                        });
+                        let t25 = Tracer::new("f2:t25", peek(&t24));
+                        let x26 = {
+                            coro_core::yield_!(a0);
+                            0i64
+                        };
+                    }
+                } else {
+                    let Ok(x29) = check(a0) else {
+                        let v1 = a0;
+                        let t27 = Tracer::new("f2:t27", v1);
+                        let t28 = Tracer::new("f2:t28", 11);
+                        return 2;
+                    };
+                    match (2, a1) {
+                        (v30, 0) => {
+                            let (a0, x32) = (v1, a1);
+                            a1 = 10;
+                            let mut x33 = {
+                                coro_core::yield_!(x32);
+                                0i64
+                            };
+                            let x34 = {
+                                coro_core::yield_!(x33);
+                                0i64
+                            };
+                        }
+                        (v30, v31) if v30 % 2 == 1 => {}
+                        _ => {}
+                    }
+                    let x35 = {
+                        coro_core::yield_!(10);
+                        0i64
+                    };
+                    emit(v1);
+                }
+                let a1 = {
+                    coro_core::yield_!(v1);
+                    0i64
+                };
+                {
+                    coro_core::yield_!(a1);
                     0i64
                 }
             }
-        })
-    }
-    #[coro_core::coroutine(yield = i64)]
-    pub fn f2(p0: Tracer, mut a1: i64, mut a2: i64) -> Result<i64, i64> {
-        let (x1, x2) = (
-            {
-                coro_core::yield_!(a1);
-                0i64
-            },
-            coro_core::yield_from!(f0(emit(a2))),
-        );
-        match 7 {
-            0 | 1 => {
-                let r5 = &p0;
-                let mut r5 = Tracer::new("f2:r5", i64::wrapping_mul(x1.min(9), check(x2)?));
-                let Some(x14) = nonzero(if x1 % 3 == 0 { peek(&p0) } else { x2 }) else {
-                    r5 = Tracer::new("f2:r5'", peek(&p0));
-                    {
-                        emit(a2);
-                        let [x6, _, x7] = [0, a2, peek(&p0)];
-                        let x6: i64 = 9;
-                        emit(peek(&r5));
-                    }
-                    match check(7) {
-                        Ok(v8) if a1 > 8 => {}
-                        Err(v8) => {
-                            let x10 = 0;
-                            emit(peek(&p0));
-                            let P { a: x11, b: mut x12 } = P {
-                                a: x1,
-                                b: peek(&p0),
-                            };
-                        }
-                        Ok(v8) => {}
-                    }
-                    if x2 != 9 {
-                        a1 = a1.wrapping_add(peek(&p0));
-                        let r13 = &p0;
-                        a1 = peek(&r5);
-                        return Err(11);
-                    }
-                    return Err(check(0)?);
-                };
-            }
-            v3 @ 2..=6 if 11 != peek(&p0) => {
-                if x2 % 2 == 0 {
-                    let t15 = Tracer::new("f2:t15", (a1 & v3));
-                    let x16 = (4 & x1);
-                    'b17: {
-                        a1 = a1.wrapping_add(a1);
-                        let [x18, _, x19] = [peek(&t15), a1, peek(&t15)];
-                    };
-                } else if (match nonzero(2) {
-                    Some(v20) if peek(&p0) == peek(&p0) => {
-                        let r22 = &p0;
-                        let r23 = &p0;
-                        v20
-                    }
-                    Some(v20) => (-2),
-                    None => {
-                        emit(peek(&p0));
-                        emit(peek(&p0));
-                        0
-                    }
-                }) % 3
-                    == 0
-                {
-                } else {
-                }
-            }
-            v4 => {}
-        }
-        emit(peek(&p0));
-        Ok(peek(&p0))
+            Ok(v1) => a1,
+        };
+        x36 ^= a0;
+        a1
     }
 }
 pub const SEED: u64 = 0x2;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(
-        || reference::f2(Tracer::new("arg0", 9), 5, 3),
-        || ours::f2(Tracer::new("arg0", 9), 5, 3),
-        || (),
-    )
+    gentest::rt::compare(|| reference::f2(6, 2), || ours::f2(6, 2), || ())
 }

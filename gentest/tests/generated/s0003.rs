@@ -21,7 +21,7 @@ pub mod reference {
                         emit(i3);
                         emit(a1);
                         emit(a1);
-                        let mut i3 = a0;
+                        let mut a0 = a0;
                     }
                     {
                         'b4: {
@@ -36,24 +36,21 @@ pub mod reference {
                         let [x7, _, x8] = [(-2), 11, 7];
                         x7
                     } else {
-                        let t9 = Tracer::new("f0:t9", a0);
-                        emit(a0);
-                        let t9 = Tracer::new("f0:t9", 0);
-                        emit(peek(&t9));
-                        5
+                        let p2 = Tracer::new("f0:p2", a0);
+                        let mut t9 = Tracer::new("f0:t9", a0);
+                        let x10 = a0;
+                        emit(4);
+                        a0
                     });
-                    if !(1 > 1) {
-                        emit((-3));
-                        return Err(a1);
+                    let x11 = (P { a: a1, b: (-3) }).sum();
+                    if a1 < a0 {
+                        emit(a0);
+                        let (x12, x13) = (x11, a1);
+                        let x14 = a1;
+                        let p2 = 11;
+                        return Err(x13);
                     }
-                    if a0 < a1 {
-                        emit(a1);
-                        let (x10, x11) = (a0, a1);
-                        let x12 = x10;
-                        let x12 = 11;
-                        return Err(x10);
-                    }
-                    (a1 ^ 9)
+                    (a0 ^ 9)
                 } & mix((P { a: a1, b: (-3) }).b, a0.max((-3)), mix(9, 11, a1))))
             }
         }
@@ -70,7 +67,7 @@ pub mod ours {
                 emit(i3);
                 emit(a1);
                 emit(a1);
-                let mut i3 = a0;
+                let mut a0 = a0;
             }
             {
                 'b4: {
@@ -85,24 +82,21 @@ pub mod ours {
                 let [x7, _, x8] = [(-2), 11, 7];
                 x7
             } else {
-                let t9 = Tracer::new("f0:t9", a0);
-                emit(a0);
-                let t9 = Tracer::new("f0:t9", 0);
-                emit(peek(&t9));
-                5
+                let p2 = Tracer::new("f0:p2", a0);
+                let mut t9 = Tracer::new("f0:t9", a0);
+                let x10 = a0;
+                emit(4);
+                a0
             });
-            if !(1 > 1) {
-                emit((-3));
-                return Err(a1);
+            let x11 = (P { a: a1, b: (-3) }).sum();
+            if a1 < a0 {
+                emit(a0);
+                let (x12, x13) = (x11, a1);
+                let x14 = a1;
+                let p2 = 11;
+                return Err(x13);
             }
-            if a0 < a1 {
-                emit(a1);
-                let (x10, x11) = (a0, a1);
-                let x12 = x10;
-                let x12 = 11;
-                return Err(x10);
-            }
-            (a1 ^ 9)
+            (a0 ^ 9)
         } & mix((P { a: a1, b: (-3) }).b, a0.max((-3)), mix(9, 11, a1))))
     }
 }

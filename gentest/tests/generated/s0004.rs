@@ -31,7 +31,7 @@ pub mod reference {
                             }
                             let [x5, _, x6] = [(-4), (-1), 11];
                             emit(5);
-                            let mut x5 = x5;
+                            let mut x6 = x5;
                         }
                     };
                     return match (x7, 1) {
@@ -81,7 +81,7 @@ pub mod ours {
                     }
                     let [x5, _, x6] = [(-4), (-1), 11];
                     emit(5);
-                    let mut x5 = x5;
+                    let mut x6 = x5;
                 }
             };
             return match (x7, 1) {

@@ -10,7 +10,7 @@ pub mod reference {
             let mut p1 = p1;
             let a2 = a2;
             {
-                let P { a: x4, b: mut x5 } = P {
+                let P { a: x7, b: mut x8 } = P {
                     a: add(
                         {
                             yield a2;
@@ -27,113 +27,53 @@ pub mod reference {
                             peek(&p1)
                         }
                         Some(v1) => {
-                            let mut x3 = peek(&p1);
-                            emit(a0);
-                            a0
+                            let mut x3 = a2;
+                            let (x4, x5) = (
+                                {
+                                    yield a0;
+                                    0i64
+                                },
+                                peek(&p1),
+                            );
+                            11
                         }
                         None => {
-                            yield a2;
-                            0i64
+                            let mut x6 = {
+                                yield 12;
+                                0i64
+                            };
+                            emit(9);
+                            p1 = Tracer::new("f0:p1'", {
+                                yield a0;
+                                0i64
+                            });
+                            x6
                         }
                     },
                 };
-                let x8 = {
-                    yield if 12 % 3 == 0 {
-                        let x6 = a2;
-                        emit(peek(&p1));
-                        x5 = peek(&p1);
-                        x4
-                    } else {
-                        let mut x7 = x4;
-                        x7 ^= 3;
-                        peek(&p1)
+                {
+                    let Some(x10) = nonzero(peek(&p1)) else {
+                        let [x9, _, x8] = [
+                            {
+                                yield peek(&p1);
+                                0i64
+                            },
+                            peek(&p1),
+                            a2,
+                        ];
+                        let a0 = Tracer::new("f0:a0", x7);
+                        return a2;
+                    };
+                    let (x11, x12) = (peek(&p1), peek(&p1));
+                }
+                drop(p1);
+                {
+                    yield {
+                        yield x7;
+                        0i64
                     };
                     0i64
-                };
-                if !(match nonzero({
-                    yield 11;
-                    0i64
-                }) {
-                    Some(v9) if !(a0 > 1) => a0,
-                    Some(v9) => a0,
-                    None => {
-                        let x11 = 1;
-                        let (x12, x13) = (peek(&p1), {
-                            yield a2;
-                            0i64
-                        });
-                        let r14 = &p1;
-                        0
-                    }
-                } > 1)
-                {
-                    if x4 % 2 == 1 {
-                        let mut t15 = Tracer::new("f0:t15", a2);
-                        let x16 = {
-                            yield peek(&p1);
-                            0i64
-                        };
-                        return x16;
-                    }
-                } else if {
-                    yield 7;
-                    0i64
-                } > 2
-                {
-                    emit({
-                        yield a2;
-                        0i64
-                    });
-                    match check(a2) {
-                        Ok(v17) if !(x5 > 1) => {
-                            emit({
-                                yield v17;
-                                0i64
-                            });
-                        }
-                        Err(v17) => {
-                            let r19 = &p1;
-                            let x20 = {
-                                yield x8;
-                                0i64
-                            };
-                        }
-                        Ok(v17) => {}
-                    }
-                    let t26 = Tracer::new(
-                        "f0:t26",
-                        match {
-                            yield (-2);
-                            0i64
-                        } {
-                            0 | 1 => {
-                                x5 = x5.wrapping_add(x4);
-                                let mut x23 = 9;
-                                x5 = {
-                                    yield peek(&p1);
-                                    0i64
-                                };
-                                x8
-                            }
-                            v21 @ 2..=6 if !(x5 > 1) => {
-                                let (x24, x25) = (x4, {
-                                    yield peek(&p1);
-                                    0i64
-                                });
-                                x8
-                            }
-                            v22 => {
-                                let v22 = Tracer::new("f0:v22", peek(&p1));
-                                {
-                                    yield peek(&v22);
-                                    0i64
-                                }
-                            }
-                        },
-                    );
-                } else {
                 }
-                peek(&p1)
             }
         }
     }
@@ -142,7 +82,7 @@ pub mod ours {
     use gentest::rt::*;
     #[coro_core::coroutine(yield = i64)]
     pub fn f0(a0: i64, mut p1: Tracer, a2: i64) -> i64 {
-        let P { a: x4, b: mut x5 } = P {
+        let P { a: x7, b: mut x8 } = P {
             a: add(
                 {
                     coro_core::yield_!(a2);
@@ -159,120 +99,60 @@ pub mod ours {
                     peek(&p1)
                 }
                 Some(v1) => {
-                    let mut x3 = peek(&p1);
-                    emit(a0);
-                    a0
+                    let mut x3 = a2;
+                    let (x4, x5) = (
+                        {
+                            coro_core::yield_!(a0);
+                            0i64
+                        },
+                        peek(&p1),
+                    );
+                    11
                 }
                 None => {
-                    coro_core::yield_!(a2);
-                    0i64
+                    let mut x6 = {
+                        coro_core::yield_!(12);
+                        0i64
+                    };
+                    emit(9);
+                    p1 = Tracer::new("f0:p1'", {
+                        coro_core::yield_!(a0);
+                        0i64
+                    });
+                    x6
                 }
             },
         };
-        let x8 = {
-            coro_core::yield_!(if 12 % 3 == 0 {
-                let x6 = a2;
-                emit(peek(&p1));
-                x5 = peek(&p1);
-                x4
-            } else {
-                let mut x7 = x4;
-                x7 ^= 3;
-                peek(&p1)
-            });
-            0i64
-        };
-        if !(match nonzero({
-            coro_core::yield_!(11);
-            0i64
-        }) {
-            Some(v9) if !(a0 > 1) => a0,
-            Some(v9) => a0,
-            None => {
-                let x11 = 1;
-                let (x12, x13) = (peek(&p1), {
-                    coro_core::yield_!(a2);
-                    0i64
-                });
-                let r14 = &p1;
-                0
-            }
-        } > 1)
         {
-            if x4 % 2 == 1 {
-                let mut t15 = Tracer::new("f0:t15", a2);
-                let x16 = {
-                    coro_core::yield_!(peek(&p1));
-                    0i64
-                };
-                return x16;
-            }
-        } else if {
-            coro_core::yield_!(7);
-            0i64
-        } > 2
+            let Some(x10) = nonzero(peek(&p1)) else {
+                let [x9, _, x8] = [
+                    {
+                        coro_core::yield_!(peek(&p1));
+                        0i64
+                    },
+                    peek(&p1),
+                    a2,
+                ];
+                let a0 = Tracer::new("f0:a0", x7);
+                return a2;
+            };
+            let (x11, x12) = (peek(&p1), peek(&p1));
+        }
+        drop(p1);
         {
-            emit({
-                coro_core::yield_!(a2);
+            coro_core::yield_!({
+                coro_core::yield_!(x7);
                 0i64
             });
-            match check(a2) {
-                Ok(v17) if !(x5 > 1) => {
-                    emit({
-                        coro_core::yield_!(v17);
-                        0i64
-                    });
-                }
-                Err(v17) => {
-                    let r19 = &p1;
-                    let x20 = {
-                        coro_core::yield_!(x8);
-                        0i64
-                    };
-                }
-                Ok(v17) => {}
-            }
-            let t26 = Tracer::new(
-                "f0:t26",
-                match {
-                    coro_core::yield_!((-2));
-                    0i64
-                } {
-                    0 | 1 => {
-                        x5 = x5.wrapping_add(x4);
-                        let mut x23 = 9;
-                        x5 = {
-                            coro_core::yield_!(peek(&p1));
-                            0i64
-                        };
-                        x8
-                    }
-                    v21 @ 2..=6 if !(x5 > 1) => {
-                        let (x24, x25) = (x4, {
-                            coro_core::yield_!(peek(&p1));
-                            0i64
-                        });
-                        x8
-                    }
-                    v22 => {
-                        let v22 = Tracer::new("f0:v22", peek(&p1));
-                        {
-                            coro_core::yield_!(peek(&v22));
-                            0i64
-                        }
-                    }
-                },
-            );
-        } else {
+            0i64
         }
-        peek(&p1)
     }
 }
 pub const SEED: u64 = 0x5;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(3, Tracer::new("arg1", -3), 5),
-        || ours::f0(3, Tracer::new("arg1", -3), 5),
+        || reference::f0(6, Tracer::new("arg1", -1), 2),
+        || ours::f0(6, Tracer::new("arg1", -1), 2),
         || (),
     )
 }

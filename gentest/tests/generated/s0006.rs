@@ -19,60 +19,8 @@ pub mod reference {
             let mut p0 = p0;
             let mut p1 = p1;
             {
-                let x5 = (yield [
-                    {
-                        let mut c2 = 0;
-                        'l1: loop {
-                            c2 += 1;
-                            if c2 > 3 {
-                                break 'l1 (peek(&p1));
-                            }
-                        }
-                    },
-                    {
-                        'b3: {
-                            let t4 = Tracer::new("f1:t4", 6);
-                            7
-                        }
-                    },
-                    (11 & (-1)),
-                ][2]);
-                emit(mix(
-                    {
-                        'b6: {
-                            emit((yield x5));
-                            let mut t7 = Tracer::new("f1:t7", (yield { peek(&p0) }));
-                            if !(x5 > 1) {
-                                let t8 = Tracer::new("f1:t8", (yield 12));
-                                emit(x5);
-                                emit(peek(&t8));
-                                break 'b6 (yield peek(&t7));
-                            }
-                            {
-                                let mut __g =
-                                    ::std::boxed::Box::pin(f0(Tracer::new("f1:c9", peek(&p0))));
-                                let mut __s = 0;
-                                loop {
-                                    match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                                        ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                                        ::std::ops::CoroutineState::Complete(__r) => break __r,
-                                    }
-                                }
-                            }
-                        }
-                    },
-                    (yield consume(p1)),
-                    check((yield x5))?,
-                ));
-                let mut x10 = (yield ((11, peek(&p0)).1 | x5));
-                Ok({
-                    let mut __g = ::std::boxed::Box::pin(f0(Tracer::new("f1:c14", {
-                        x10 ^= x5;
-                        let mut t11 = Tracer::new("f1:t11", peek(&p0));
-                        let t12 = Tracer::new("f1:t12", 11);
-                        let t13 = Tracer::new("f1:t13", peek(&t12));
-                        peek(&t11)
-                    })));
+                let x1 = (yield {
+                    let mut __g = ::std::boxed::Box::pin(f0(p0));
                     let mut __s = 0;
                     loop {
                         match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
@@ -80,50 +28,174 @@ pub mod reference {
                             ::std::ops::CoroutineState::Complete(__r) => break __r,
                         }
                     }
-                })
+                });
+                if (x1.max((yield x1))) % 2 == 1 {
+                    if {
+                        let mut __g = ::std::boxed::Box::pin(f0(Tracer::new("f1:c2", x1)));
+                        let mut __s = 0;
+                        loop {
+                            match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                                ::std::ops::CoroutineState::Complete(__r) => break __r,
+                            }
+                        }
+                    } == (yield 5)
+                    {
+                        let t3 = Tracer::new("f1:t3", emit(x1));
+                        let mut c5 = 0;
+                        'l4: while let Some(i6) = {
+                            emit((yield c5));
+                            tick(&mut c5, 3)
+                        } {}
+                        let t7 = Tracer::new("f1:t7", (yield check((yield x1))?));
+                        let t8 = Tracer::new("f1:t8", check((yield 12))?);
+                        return Err((yield peek(&t8)));
+                    }
+                    let t10 = Tracer::new(
+                        "f1:t10",
+                        (yield (yield {
+                            let mut __g =
+                                ::std::boxed::Box::pin(f0(Tracer::new("f1:c9", (yield x1))));
+                            let mut __s = 0;
+                            loop {
+                                match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                    ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                                    ::std::ops::CoroutineState::Complete(__r) => break __r,
+                                }
+                            }
+                        })),
+                    );
+                    return Ok(((yield 10) | {
+                        let mut __g = ::std::boxed::Box::pin(f0(Tracer::new("f1:c11", peek(&p1))));
+                        let mut __s = 0;
+                        loop {
+                            match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                                ::std::ops::CoroutineState::Complete(__r) => break __r,
+                            }
+                        }
+                    }));
+                }
+                {
+                    match (
+                        match check(peek(&p1)) {
+                            Ok(v12) if (peek(&p1)) % 2 == 0 => {
+                                let t14 = Tracer::new("f1:t14", (yield v12));
+                                let p0 = Tracer::new("f1:p0", v12);
+                                let x15 = 10;
+                                (yield 8)
+                            }
+                            Err(v12) => {
+                                let (x16, x17) = (10, 1);
+                                x1
+                            }
+                            Ok(v12) => {
+                                let p1 = v12;
+                                (yield x1)
+                            }
+                        },
+                        {
+                            'b20: {
+                                emit((yield 12));
+                                let x21 = x1;
+                                let mut x1 = Tracer::new("f1:x1", x21);
+                                x21
+                            }
+                        },
+                    ) {
+                        (v18, 0) => {
+                            if 2 % 2 == 1 {
+                                emit(peek(&p1));
+                                let mut t22 = Tracer::new("f1:t22", v18);
+                                let v18 = x1;
+                            } else if peek(&p1) < (yield (-1)) {
+                                let t23 = Tracer::new("f1:t23", (yield 4));
+                            } else {
+                            }
+                            let mut p0 = check(v18)?;
+                            let Some(x24) = nonzero(peek(&p1)) else {
+                                return Ok(peek(&p1));
+                            };
+                            emit((P { a: 8, b: x1 }).sum());
+                        }
+                        (v18, v19) if 12 == peek(&p1) => {}
+                        _ => {}
+                    }
+                    let x25 = if !(peek(&p1) > 1) { x1 } else { x1 };
+                }
+                Ok(peek(&p1))
             }
         }
     }
-    pub fn f2(
-        p0: Tracer,
-        p1: Tracer,
-    ) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
+    pub fn f2(a0: i64, p1: Tracer, a2: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
-        static move |_first: i64| -> Result<i64, i64> {
-            let p0 = p0;
+        static move |_first: i64| -> i64 {
+            let a0 = a0;
             let p1 = p1;
+            let a2 = a2;
             {
-                emit(
-                    ((P {
-                        a: {
-                            let mut c2 = 0;
-                            'l1: loop {
-                                c2 += 1;
-                                if c2 > 3 {
-                                    break 'l1 8;
-                                }
-                                emit((yield 3));
-                                let mut x3 = (yield peek(&p0));
+                let mut x1 = 3;
+                let [x21, _, x22] = [
+                    emit((yield (-2))),
+                    match check(8) {
+                        Ok(v2) if !(peek(&p1) > 1) => {
+                            if (yield peek(&p1)) % 3 == 1 {
+                                let r4 = &p1;
+                                let r5 = &p1;
+                                return x1;
                             }
-                        },
-                        b: (yield peek(&p0)),
-                    })
-                    .b | check(if peek(&p1) <= 4 {
-                        let r4 = &p1;
-                        let P { a: x5, b: mut x6 } = P { a: peek(&p1), b: 6 };
-                        2
-                    } else {
-                        let x7: i64 = 2;
-                        let mut x7 = Tracer::new("f2:x7", x7);
-                        (yield peek(&p1))
-                    })?),
-                );
-                Ok((yield {
-                    'b8: {
-                        let r9 = &p0;
-                        mix(peek(&p1), peek(r9), peek(r9))
-                    }
-                }))
+                            v2.min(v2)
+                        }
+                        Err(v2) => {
+                            {
+                                emit(a0);
+                                emit(v2);
+                                emit(peek(&p1));
+                            }
+                            if a0 % 2 == 0 {
+                                let a2 = a2;
+                                let mut x6 = peek(&p1);
+                                let mut x7 = v2;
+                                let mut x8 = peek(&p1);
+                                return x8;
+                            }
+                            match nonzero(a0) {
+                                Some(v9) if !(peek(&p1) > 1) => {
+                                    let t11 = Tracer::new("f2:t11", v2);
+                                    let t12 = Tracer::new("f2:t12", (yield a2));
+                                    let r13 = &t12;
+                                    emit((yield a2));
+                                }
+                                Some(v9) => {}
+                                None => {
+                                    x1 ^= 10;
+                                    let v2 = Tracer::new("f2:v2", a2);
+                                    let r14 = &v2;
+                                }
+                            }
+                            match check(x1) {
+                                Ok(v15) if !(peek(&p1) > 1) => {}
+                                Err(v15) => {
+                                    let t17 = Tracer::new("f2:t17", 10);
+                                    let mut t18 = Tracer::new("f2:t18", 9);
+                                    let r19 = &p1;
+                                    let r20 = &t18;
+                                }
+                                Ok(v15) => {}
+                            }
+                            (yield x1)
+                        }
+                        Ok(v2) => (a2 | 9),
+                    },
+                    (yield add((yield a2), (yield 3))),
+                ];
+                let mut a0 = (yield (yield {
+                    let t23 = Tracer::new("f2:t23", (yield peek(&p1)));
+                    emit((yield peek(&p1)));
+                    let x22 = peek(&p1);
+                    (-3)
+                }));
+                a2
             }
         }
     }
@@ -136,92 +208,149 @@ pub mod ours {
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f1(mut p0: Tracer, mut p1: Tracer) -> Result<i64, i64> {
-        let x5 = coro_core::yield_!(
-            [
-                {
-                    let mut c2 = 0;
-                    'l1: loop {
-                        c2 += 1;
-                        if c2 > 3 {
-                            break 'l1 (peek(&p1));
-                        }
+        let x1 = coro_core::yield_!(coro_core::yield_from!(f0(p0)));
+        if (x1.max(coro_core::yield_!(x1))) % 2 == 1 {
+            if coro_core::yield_from!(f0(Tracer::new("f1:c2", x1))) == coro_core::yield_!(5) {
+                let t3 = Tracer::new("f1:t3", emit(x1));
+                let mut c5 = 0;
+                'l4: while let Some(i6) = {
+                    emit(coro_core::yield_!(c5));
+                    tick(&mut c5, 3)
+                } {}
+                let t7 = Tracer::new("f1:t7", coro_core::yield_!(check(coro_core::yield_!(x1))?));
+                let t8 = Tracer::new("f1:t8", check(coro_core::yield_!(12))?);
+                return Err(coro_core::yield_!(peek(&t8)));
+            }
+            let t10 = Tracer::new(
+                "f1:t10",
+                coro_core::yield_!(coro_core::yield_!(coro_core::yield_from!(f0(Tracer::new(
+                    "f1:c9",
+                    coro_core::yield_!(x1)
+                ))))),
+            );
+            return Ok((coro_core::yield_!(10)
+                | coro_core::yield_from!(f0(Tracer::new("f1:c11", peek(&p1))))));
+        }
+        {
+            match (
+                match check(peek(&p1)) {
+                    Ok(v12) if (peek(&p1)) % 2 == 0 => {
+                        let t14 = Tracer::new("f1:t14", coro_core::yield_!(v12));
+                        let p0 = Tracer::new("f1:p0", v12);
+                        let x15 = 10;
+                        coro_core::yield_!(8)
+                    }
+                    Err(v12) => {
+                        let (x16, x17) = (10, 1);
+                        x1
+                    }
+                    Ok(v12) => {
+                        let p1 = v12;
+                        coro_core::yield_!(x1)
                     }
                 },
                 {
-                    'b3: {
-                        let t4 = Tracer::new("f1:t4", 6);
-                        7
+                    'b20: {
+                        emit(coro_core::yield_!(12));
+                        let x21 = x1;
+                        let mut x1 = Tracer::new("f1:x1", x21);
+                        x21
                     }
                 },
-                (11 & (-1))
-            ][2]
-        );
-        emit(mix(
-            {
-                'b6: {
-                    emit(coro_core::yield_!(x5));
-                    let mut t7 = Tracer::new("f1:t7", coro_core::yield_!({ peek(&p0) }));
-                    if !(x5 > 1) {
-                        let t8 = Tracer::new("f1:t8", coro_core::yield_!(12));
-                        emit(x5);
-                        emit(peek(&t8));
-                        break 'b6 (coro_core::yield_!(peek(&t7)));
+            ) {
+                (v18, 0) => {
+                    if 2 % 2 == 1 {
+                        emit(peek(&p1));
+                        let mut t22 = Tracer::new("f1:t22", v18);
+                        let v18 = x1;
+                    } else if peek(&p1) < coro_core::yield_!((-1)) {
+                        let t23 = Tracer::new("f1:t23", coro_core::yield_!(4));
+                    } else {
                     }
-                    coro_core::yield_from!(f0(Tracer::new("f1:c9", peek(&p0))))
+                    let mut p0 = check(v18)?;
+                    let Some(x24) = nonzero(peek(&p1)) else {
+                        return Ok(peek(&p1));
+                    };
+                    emit((P { a: 8, b: x1 }).sum());
                 }
-            },
-            coro_core::yield_!(consume(p1)),
-            check(coro_core::yield_!(x5))?,
-        ));
-        let mut x10 = coro_core::yield_!(((11, peek(&p0)).1 | x5));
-        Ok(coro_core::yield_from!(f0(Tracer::new("f1:c14", {
-            x10 ^= x5;
-            let mut t11 = Tracer::new("f1:t11", peek(&p0));
-            let t12 = Tracer::new("f1:t12", 11);
-            let t13 = Tracer::new("f1:t13", peek(&t12));
-            peek(&t11)
-        }))))
+                (v18, v19) if 12 == peek(&p1) => {}
+                _ => {}
+            }
+            let x25 = if !(peek(&p1) > 1) { x1 } else { x1 };
+        }
+        Ok(peek(&p1))
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f2(p0: Tracer, p1: Tracer) -> Result<i64, i64> {
-        emit(
-            ((P {
-                a: {
-                    let mut c2 = 0;
-                    'l1: loop {
-                        c2 += 1;
-                        if c2 > 3 {
-                            break 'l1 8;
-                        }
-                        emit(coro_core::yield_!(3));
-                        let mut x3 = coro_core::yield_!(peek(&p0));
+    pub fn f2(a0: i64, p1: Tracer, a2: i64) -> i64 {
+        let mut x1 = 3;
+        let [x21, _, x22] = [
+            emit(coro_core::yield_!((-2))),
+            match check(8) {
+                Ok(v2) if !(peek(&p1) > 1) => {
+                    if (coro_core::yield_!(peek(&p1))) % 3 == 1 {
+                        let r4 = &p1;
+                        let r5 = &p1;
+                        return x1;
                     }
-                },
-                b: coro_core::yield_!(peek(&p0)),
-            })
-            .b | check(if peek(&p1) <= 4 {
-                let r4 = &p1;
-                let P { a: x5, b: mut x6 } = P { a: peek(&p1), b: 6 };
-                2
-            } else {
-                let x7: i64 = 2;
-                let mut x7 = Tracer::new("f2:x7", x7);
-                coro_core::yield_!(peek(&p1))
-            })?),
-        );
-        Ok(coro_core::yield_!({
-            'b8: {
-                let r9 = &p0;
-                mix(peek(&p1), peek(r9), peek(r9))
-            }
-        }))
+                    v2.min(v2)
+                }
+                Err(v2) => {
+                    {
+                        emit(a0);
+                        emit(v2);
+                        emit(peek(&p1));
+                    }
+                    if a0 % 2 == 0 {
+                        let a2 = a2;
+                        let mut x6 = peek(&p1);
+                        let mut x7 = v2;
+                        let mut x8 = peek(&p1);
+                        return x8;
+                    }
+                    match nonzero(a0) {
+                        Some(v9) if !(peek(&p1) > 1) => {
+                            let t11 = Tracer::new("f2:t11", v2);
+                            let t12 = Tracer::new("f2:t12", coro_core::yield_!(a2));
+                            let r13 = &t12;
+                            emit(coro_core::yield_!(a2));
+                        }
+                        Some(v9) => {}
+                        None => {
+                            x1 ^= 10;
+                            let v2 = Tracer::new("f2:v2", a2);
+                            let r14 = &v2;
+                        }
+                    }
+                    match check(x1) {
+                        Ok(v15) if !(peek(&p1) > 1) => {}
+                        Err(v15) => {
+                            let t17 = Tracer::new("f2:t17", 10);
+                            let mut t18 = Tracer::new("f2:t18", 9);
+                            let r19 = &p1;
+                            let r20 = &t18;
+                        }
+                        Ok(v15) => {}
+                    }
+                    coro_core::yield_!(x1)
+                }
+                Ok(v2) => (a2 | 9),
+            },
+            coro_core::yield_!(add(coro_core::yield_!(a2), coro_core::yield_!(3))),
+        ];
+        let mut a0 = coro_core::yield_!(coro_core::yield_!({
+            let t23 = Tracer::new("f2:t23", coro_core::yield_!(peek(&p1)));
+            emit(coro_core::yield_!(peek(&p1)));
+            let x22 = peek(&p1);
+            (-3)
+        }));
+        a2
     }
 }
 pub const SEED: u64 = 0x6;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f2(Tracer::new("arg0", 8), Tracer::new("arg1", 3)),
-        || ours::f2(Tracer::new("arg0", 8), Tracer::new("arg1", 3)),
+        || reference::f2(0, Tracer::new("arg1", 0), 6),
+        || ours::f2(0, Tracer::new("arg1", 0), 6),
         || 0_i64,
     )
 }

@@ -26,69 +26,71 @@ pub mod reference {
                     });
                     x1.wrapping_add((yield a0))
                 });
-                let t25 = Tracer::new(
-                    "f0:t25",
-                    (yield if match check(2) {
-                        Ok(v7) if !((-1) > 1) => {
-                            a0 ^= x5;
-                            let t9 = Tracer::new("f0:t9", x6);
-                            emit(v7);
-                            let v7 = x5;
-                            x6
-                        }
-                        Err(v7) => {
-                            a0 ^= 8;
-                            2
-                        }
-                        Ok(v7) => {
-                            let mut v7 = Tracer::new("f0:v7", x6);
-                            emit(x5);
-                            let r10 = &v7;
-                            x6
-                        }
-                    } > emit(x6)
+                let mut t7 = Tracer::new("f0:t7", (yield (-1)));
+                mix(
+                    a0,
                     {
-                        a0 = match (x1, a0) {
-                            (v11, 0) => {
-                                emit(x5);
-                                emit(v11);
-                                x1
-                            }
-                            (v11, v12) if x1 != x6 => {
-                                a0 ^= x1;
-                                x5
-                            }
-                            _ => {
-                                let P { a: x13, b: mut x14 } = P { a: 11, b: a0 };
-                                let mut x15 = x1;
-                                let x16 = 2;
+                        a0 ^= (P {
+                            a: (yield x1),
+                            b: (yield peek(&t7)),
+                        })
+                        .a;
+                        a0 = { peek(&t7) };
+                        7
+                    },
+                    if !(match check((yield peek(&t7))) {
+                        Ok(v8) if a0 % 2 == 1 => {
+                            a0 = a0;
+                            t7 = Tracer::new("f0:t7'", v8);
+                            let mut t10 = Tracer::new("f0:t10", (yield peek(&t7)));
+                            let r11 = &t7;
+                            (yield peek(r11))
+                        }
+                        Err(v8) => {
+                            a0 ^= peek(&t7);
+                            let t12 = Tracer::new("f0:t12", (-1));
+                            let t13 = Tracer::new("f0:t13", (yield 6));
+                            peek(&t7)
+                        }
+                        Ok(v8) => (yield x6),
+                    } > 1)
+                    {
+                        emit(
+                            (P {
+                                a: 6,
+                                b: (yield a0),
+                            })
+                            .a,
+                        );
+                        'b14: {
+                            let x15 = x5;
+                        };
+                        (P {
+                            a: peek(&t7),
+                            b: (yield x5),
+                        })
+                        .b
+                    } else {
+                        let P { a: x16, b: mut x17 } = P {
+                            a: peek(&t7),
+                            b: x6,
+                        };
+                        emit((yield peek(&t7)));
+                        let x20 = match (peek(&t7), x6) {
+                            (v18, 0) => {
+                                x17 = (-4);
+                                x17 = x1;
                                 a0
                             }
+                            (v18, v19) if !(a0 > 1) => v19,
+                            _ => peek(&t7),
                         };
-                        let x22: i64 = match (x1, 12) {
-                            (v17, 0) => {
-                                let mut v17 = Tracer::new("f0:v17", (-1));
-                                emit(peek(&v17));
-                                let x19 = x6;
-                                peek(&v17)
-                            }
-                            (v17, v18) if !(1 > 1) => 3,
-                            _ => {
-                                let mut x20 = x1;
-                                let x21 = x6;
-                                emit(x6);
-                                x20 = x5;
-                                x20
-                            }
-                        };
-                        let x23 = a0;
-                        let t24 = Tracer::new("f0:t24", 6);
-                        peek(&t24)
-                    } else {
-                        x1
-                    }),
-                );
-                3
+                        if (yield peek(&t7)) > 2 {
+                        } else {
+                        }
+                        1
+                    },
+                )
             }
         }
     }
@@ -115,72 +117,76 @@ pub mod ours {
             });
             x1.wrapping_add(coro_core::yield_!(a0))
         });
-        let t25 = Tracer::new(
-            "f0:t25",
-            coro_core::yield_!(if match check(2) {
-                Ok(v7) if !((-1) > 1) => {
-                    a0 ^= x5;
-                    let t9 = Tracer::new("f0:t9", x6);
-                    emit(v7);
-                    let v7 = x5;
-                    x6
-                }
-                Err(v7) => {
-                    a0 ^= 8;
-                    2
-                }
-                Ok(v7) => {
-                    let mut v7 = Tracer::new("f0:v7", x6);
-                    emit(x5);
-                    let r10 = &v7;
-                    x6
-                }
-            } > emit(x6)
+        let mut t7 = Tracer::new("f0:t7", coro_core::yield_!((-1)));
+        mix(
+            a0,
             {
-                a0 = match (x1, a0) {
-                    (v11, 0) => {
-                        emit(x5);
-                        emit(v11);
-                        x1
-                    }
-                    (v11, v12) if x1 != x6 => {
-                        a0 ^= x1;
-                        x5
-                    }
-                    _ => {
-                        let P { a: x13, b: mut x14 } = P { a: 11, b: a0 };
-                        let mut x15 = x1;
-                        let x16 = 2;
+                a0 ^= (P {
+                    a: coro_core::yield_!(x1),
+                    b: coro_core::yield_!(peek(&t7)),
+                })
+                .a;
+                a0 = { peek(&t7) };
+                7
+            },
+            if !(match check(coro_core::yield_!(peek(&t7))) {
+                Ok(v8) if a0 % 2 == 1 => {
+                    a0 = a0;
+                    t7 = Tracer::new("f0:t7'", v8);
+                    let mut t10 = Tracer::new("f0:t10", coro_core::yield_!(peek(&t7)));
+                    let r11 = &t7;
+                    coro_core::yield_!(peek(r11))
+                }
+                Err(v8) => {
+                    a0 ^= peek(&t7);
+                    let t12 = Tracer::new("f0:t12", (-1));
+                    let t13 = Tracer::new("f0:t13", coro_core::yield_!(6));
+                    peek(&t7)
+                }
+                Ok(v8) => {
+                    coro_core::yield_!(x6)
+                }
+            } > 1)
+            {
+                emit(
+                    (P {
+                        a: 6,
+                        b: coro_core::yield_!(a0),
+                    })
+                    .a,
+                );
+                'b14: {
+                    let x15 = x5;
+                };
+                (P {
+                    a: peek(&t7),
+                    b: coro_core::yield_!(x5),
+                })
+                .b
+            } else {
+                let P { a: x16, b: mut x17 } = P {
+                    a: peek(&t7),
+                    b: x6,
+                };
+                emit(coro_core::yield_!(peek(&t7)));
+                let x20 = match (peek(&t7), x6) {
+                    (v18, 0) => {
+                        x17 = (-4);
+                        x17 = x1;
                         a0
                     }
+                    (v18, v19) if !(a0 > 1) => v19,
+                    _ => peek(&t7),
                 };
-                let x22: i64 = match (x1, 12) {
-                    (v17, 0) => {
-                        let mut v17 = Tracer::new("f0:v17", (-1));
-                        emit(peek(&v17));
-                        let x19 = x6;
-                        peek(&v17)
-                    }
-                    (v17, v18) if !(1 > 1) => 3,
-                    _ => {
-                        let mut x20 = x1;
-                        let x21 = x6;
-                        emit(x6);
-                        x20 = x5;
-                        x20
-                    }
-                };
-                let x23 = a0;
-                let t24 = Tracer::new("f0:t24", 6);
-                peek(&t24)
-            } else {
-                x1
-            }),
-        );
-        3
+                if coro_core::yield_!(peek(&t7)) > 2 {
+                } else {
+                }
+                1
+            },
+        )
     }
 }
 pub const SEED: u64 = 0x7;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f0(5), || ours::f0(5), || 0_i64)
+    gentest::rt::compare(|| reference::f0(4), || ours::f0(4), || 0_i64)
 }

@@ -24,73 +24,62 @@ pub mod reference {
                 );
                 let mut c6 = 0;
                 'l5: while let Some(i7) = tick(&mut c6, 2) {
-                    let Some(x9) = nonzero(i7) else {
+                    let Some(x8) = nonzero(i7) else {
                         a1 = 9;
                         emit({
                             yield x3;
                             0i64
                         });
-                        let t8 = Tracer::new("f0:t8", {
+                        let a1 = Tracer::new("f0:a1", {
                             yield i7;
                             0i64
                         });
-                        continue 'l5;
+                        break 'l5;
                     };
-                    let mut c11 = 0;
-                    'l10: while c11 < 2 && i7 % 3 == 1 {
-                        c11 += 1;
-                        a1 = x9;
-                    }
-                    let P { a: x12, b: mut x13 } = P {
-                        a: {
-                            yield i7;
+                    let (x9, x10) = (i7, 9);
+                    let mut x11 = (
+                        {
+                            yield x9;
                             0i64
                         },
-                        b: a1,
-                    };
+                        {
+                            yield x3;
+                            0i64
+                        },
+                    )
+                        .1;
                 }
-                let t19 = Tracer::new("f0:t19", {
+                if check(x3)? < check(a1)? {
+                    emit(x3);
+                    let P { a: x12, b: mut x13 } = P { a: x4, b: 6 };
+                }
+                Ok({
                     let mut c15 = 0;
                     'l14: loop {
                         c15 += 1;
-                        if c15 > 2 {
-                            break 'l14 (!a1);
+                        if c15 > 1 {
+                            break 'l14 (a1.max(5));
                         }
-                        if !(x3 > 1) {
-                            let mut x16 = 7;
-                            let x17 = {
-                                yield 11;
-                                0i64
-                            };
-                            let x18 = (-4);
-                            return Err(9);
+                        emit((P { a: (-4), b: x4 }).b);
+                        if (-1) != x4 {
+                            a1 ^= 5;
+                            let a1 = Tracer::new("f0:a1", a1);
+                            let t16 = Tracer::new("f0:t16", peek(&a1));
+                        } else if !(x4 > 1) {
+                            let x17 = 2;
+                        } else {
+                            let mut x18 = a1;
+                            a1 ^= 12;
+                            a1 ^= 6;
+                        }
+                        if !(4 > 1) {
+                        } else {
+                            let x19 = x4;
+                            let t20 = Tracer::new("f0:t20", a1);
+                            let t20 = Tracer::new("f0:t20", a1);
                         }
                     }
-                });
-                Ok(i64::wrapping_mul(
-                    match x3 {
-                        0 | 1 => {
-                            let P { a: x22, b: mut x23 } = P {
-                                a: a1,
-                                b: peek(&t19),
-                            };
-                            emit(2);
-                            let mut t24 = Tracer::new("f0:t24", peek(&t19));
-                            peek(&t24)
-                        }
-                        v20 @ 2..=6 if !(12 > 1) => {
-                            let x25 = peek(&t19);
-                            3
-                        }
-                        v21 => {
-                            emit(peek(&t19));
-                            a1 = a1.wrapping_add(peek(&t19));
-                            let v21 = 10;
-                            0
-                        }
-                    },
-                    (peek(&t19) ^ a1),
-                ))
+                })
             }
         }
     }
@@ -114,80 +103,69 @@ pub mod ours {
         );
         let mut c6 = 0;
         'l5: while let Some(i7) = tick(&mut c6, 2) {
-            let Some(x9) = nonzero(i7) else {
+            let Some(x8) = nonzero(i7) else {
                 a1 = 9;
                 emit({
                     coro_core::yield_!(x3);
                     0i64
                 });
-                let t8 = Tracer::new("f0:t8", {
+                let a1 = Tracer::new("f0:a1", {
                     coro_core::yield_!(i7);
                     0i64
                 });
-                continue 'l5;
+                break 'l5;
             };
-            let mut c11 = 0;
-            'l10: while c11 < 2 && i7 % 3 == 1 {
-                c11 += 1;
-                a1 = x9;
-            }
-            let P { a: x12, b: mut x13 } = P {
-                a: {
-                    coro_core::yield_!(i7);
+            let (x9, x10) = (i7, 9);
+            let mut x11 = (
+                {
+                    coro_core::yield_!(x9);
                     0i64
                 },
-                b: a1,
-            };
+                {
+                    coro_core::yield_!(x3);
+                    0i64
+                },
+            )
+                .1;
         }
-        let t19 = Tracer::new("f0:t19", {
+        if check(x3)? < check(a1)? {
+            emit(x3);
+            let P { a: x12, b: mut x13 } = P { a: x4, b: 6 };
+        }
+        Ok({
             let mut c15 = 0;
             'l14: loop {
                 c15 += 1;
-                if c15 > 2 {
-                    break 'l14 (!a1);
+                if c15 > 1 {
+                    break 'l14 (a1.max(5));
                 }
-                if !(x3 > 1) {
-                    let mut x16 = 7;
-                    let x17 = {
-                        coro_core::yield_!(11);
-                        0i64
-                    };
-                    let x18 = (-4);
-                    return Err(9);
+                emit((P { a: (-4), b: x4 }).b);
+                if (-1) != x4 {
+                    a1 ^= 5;
+                    let a1 = Tracer::new("f0:a1", a1);
+                    let t16 = Tracer::new("f0:t16", peek(&a1));
+                } else if !(x4 > 1) {
+                    let x17 = 2;
+                } else {
+                    let mut x18 = a1;
+                    a1 ^= 12;
+                    a1 ^= 6;
+                }
+                if !(4 > 1) {
+                } else {
+                    let x19 = x4;
+                    let t20 = Tracer::new("f0:t20", a1);
+                    let t20 = Tracer::new("f0:t20", a1);
                 }
             }
-        });
-        Ok(i64::wrapping_mul(
-            match x3 {
-                0 | 1 => {
-                    let P { a: x22, b: mut x23 } = P {
-                        a: a1,
-                        b: peek(&t19),
-                    };
-                    emit(2);
-                    let mut t24 = Tracer::new("f0:t24", peek(&t19));
-                    peek(&t24)
-                }
-                v20 @ 2..=6 if !(12 > 1) => {
-                    let x25 = peek(&t19);
-                    3
-                }
-                v21 => {
-                    emit(peek(&t19));
-                    a1 = a1.wrapping_add(peek(&t19));
-                    let v21 = 10;
-                    0
-                }
-            },
-            (peek(&t19) ^ a1),
-        ))
+        })
     }
 }
 pub const SEED: u64 = 0x8;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 6), -2),
-        || ours::f0(Tracer::new("arg0", 6), -2),
+        || reference::f0(Tracer::new("arg0", 5), 1),
+        || ours::f0(Tracer::new("arg0", 5), 1),
         || (),
     )
 }

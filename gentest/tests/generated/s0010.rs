@@ -23,104 +23,117 @@ pub mod reference {
         static move |_first: i64| -> i64 {
             let p0 = p0;
             {
-                let mut x5 = (yield (
-                    (peek(&p0) | peek(&p0)),
-                    if !((-2) > 1) {
-                        let (x1, x2) = (2, peek(&p0));
-                        let x1 = peek(&p0);
-                        let mut t3 = Tracer::new("f2:t3", x1);
-                        let mut x4 = 10;
-                        peek(&p0)
-                    } else {
-                        peek(&p0)
-                    },
-                )
-                    .1);
-                let x9: i64 = !({
-                    let mut c7 = 0;
-                    'l6: loop {
-                        c7 += 1;
-                        if c7 > 1 {
-                            break 'l6 ({
-                                let mut __g =
-                                    ::std::boxed::Box::pin(f0(10, Tracer::new("f2:c8", peek(&p0))));
-                                let mut __s = 0;
-                                loop {
-                                    match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                                        ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                                        ::std::ops::CoroutineState::Complete(__r) => break __r,
+                let x1 = (yield peek(&p0));
+                emit(consume(p0));
+                match x1 {
+                    0 | 1 => {
+                        let t22 = Tracer::new(
+                            "f2:t22",
+                            match nonzero((yield 11)) {
+                                Some(v4) if 11 == v4 => {
+                                    let mut __g = ::std::boxed::Box::pin(f1(Tracer::new(
+                                        "f2:c6",
+                                        (yield v4),
+                                    )));
+                                    let mut __s = 0;
+                                    loop {
+                                        match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                            ::std::ops::CoroutineState::Yielded(__y) => {
+                                                __s = yield __y
+                                            }
+                                            ::std::ops::CoroutineState::Complete(__r) => break __r,
+                                        }
                                     }
                                 }
-                            });
-                        }
-                    }
-                });
-                {
-                    let mut c12 = 0;
-                    'l10: loop {
-                        c12 += 1;
-                        if c12 > 1 {
-                            break 'l10;
-                        }
-                        let t18 = Tracer::new("f2:t18", {
-                            let mut __g = ::std::boxed::Box::pin(f1(Tracer::new(
-                                "f2:c17",
-                                if x5 < 12 {
-                                    let t13 = Tracer::new("f2:t13", x9);
-                                    peek(&t13)
-                                } else {
-                                    x5 ^= x9;
-                                    let x14 = 2;
-                                    let x15 = x9;
-                                    let x16 = (-2);
-                                    (-1)
+                                Some(v4) => {
+                                    if (yield x1) > 2 {
+                                        return v4;
+                                    }
+                                    let t8 = Tracer::new("f2:t8", {
+                                        'b7: {
+                                            let v4 = (yield x1);
+                                            let mut x1 = x1;
+                                            (-1)
+                                        }
+                                    });
+                                    let mut x9 = (yield (yield x1));
+                                    {
+                                        let mut __g = ::std::boxed::Box::pin(f1(t8));
+                                        let mut __s = 0;
+                                        loop {
+                                            match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                                ::std::ops::CoroutineState::Yielded(__y) => {
+                                                    __s = yield __y
+                                                }
+                                                ::std::ops::CoroutineState::Complete(__r) => {
+                                                    break __r;
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                None => {
+                                    let x1 = Tracer::new(
+                                        "f2:x1",
+                                        match nonzero(11) {
+                                            Some(v10) if !(v10 > 1) => {
+                                                let mut t12 = Tracer::new("f2:t12", v10);
+                                                t12 = Tracer::new("f2:t12'", v10);
+                                                let x13: i64 = 9;
+                                                (yield 2)
+                                            }
+                                            Some(v10) => {
+                                                let mut x14 = (yield 6);
+                                                x14 = 6;
+                                                let t15 = Tracer::new("f2:t15", (-2));
+                                                x1
+                                            }
+                                            None => {
+                                                let x16: i64 = 2;
+                                                let x16 = Tracer::new("f2:x16", (yield 5));
+                                                let mut x17 = x1;
+                                                (yield 8)
+                                            }
+                                        },
+                                    );
+                                    let P { a: x18, b: mut x19 } = P { a: 12, b: 7 };
+                                    if !((yield 8) > 1) {
+                                        let r20 = &x1;
+                                        let r21 = &x1;
+                                        emit(peek(r21));
+                                        let r20 = Tracer::new("f2:r20", (-4));
+                                    }
+                                    (yield x18)
+                                }
+                            },
+                        );
+                        let mut p0 = {
+                            drop((
+                                match check(peek(&t22)) {
+                                    Ok(v23) if peek(&t22) != v23 => {
+                                        emit(consume(t22));
+                                        let t22 = x1;
+                                        emit(v23);
+                                        t22
+                                    }
+                                    Err(v23) => {
+                                        let x25 = x1;
+                                        let t26 = Tracer::new("f2:t26", x1);
+                                        peek(&t26)
+                                    }
+                                    Ok(v23) => x1,
                                 },
-                            )));
-                            let mut __s = 0;
-                            loop {
-                                match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                                    ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                                    ::std::ops::CoroutineState::Complete(__r) => break __r,
-                                }
-                            }
-                        });
-                        let x22 = (P {
-                            a: if x5 % 3 == 1 {
-                                let mut t19 = Tracer::new("f2:t19", x5);
-                                let mut t20 = Tracer::new("f2:t20", (yield peek(&t19)));
-                                peek(&t18)
-                            } else {
-                                let mut t21 = Tracer::new("f2:t21", (yield peek(&t18)));
-                                emit(0);
-                                emit((yield x9));
-                                1
-                            },
-                            b: {
-                                let mut __g = ::std::boxed::Box::pin(f1(t18));
-                                let mut __s = 0;
-                                loop {
-                                    match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                                        ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                                        ::std::ops::CoroutineState::Complete(__r) => break __r,
-                                    }
-                                }
-                            },
-                        })
-                        .a;
-                        if !(6 > 1) {}
+                                Tracer::new("f2:c27", [x1, x1, 11][0]),
+                            ));
+                            1
+                        };
+                        let t22 = Tracer::new("f2:t22", 8);
+                        emit(peek(&t22));
                     }
-                };
-                {
-                    let mut __g =
-                        ::std::boxed::Box::pin(f1(Tracer::new("f2:c23", mix(x9, x9, x9))));
-                    let mut __s = 0;
-                    loop {
-                        match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                            ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                            ::std::ops::CoroutineState::Complete(__r) => break __r,
-                        }
-                    }
+                    v2 @ 2..=6 if !(7 > 1) => {}
+                    v3 => {}
                 }
+                (yield x1)
             }
         }
     }
@@ -137,78 +150,99 @@ pub mod ours {
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f2(p0: Tracer) -> i64 {
-        let mut x5 = coro_core::yield_!(
-            (
-                (peek(&p0) | peek(&p0)),
-                if !((-2) > 1) {
-                    let (x1, x2) = (2, peek(&p0));
-                    let x1 = peek(&p0);
-                    let mut t3 = Tracer::new("f2:t3", x1);
-                    let mut x4 = 10;
-                    peek(&p0)
-                } else {
-                    peek(&p0)
-                }
-            )
-                .1
-        );
-        let x9: i64 = !({
-            let mut c7 = 0;
-            'l6: loop {
-                c7 += 1;
-                if c7 > 1 {
-                    break 'l6 (coro_core::yield_from!(f0(10, Tracer::new("f2:c8", peek(&p0)))));
-                }
-            }
-        });
-        {
-            let mut c12 = 0;
-            'l10: loop {
-                c12 += 1;
-                if c12 > 1 {
-                    break 'l10;
-                }
-                let t18 = Tracer::new(
-                    "f2:t18",
-                    coro_core::yield_from!(f1(Tracer::new(
-                        "f2:c17",
-                        if x5 < 12 {
-                            let t13 = Tracer::new("f2:t13", x9);
-                            peek(&t13)
-                        } else {
-                            x5 ^= x9;
-                            let x14 = 2;
-                            let x15 = x9;
-                            let x16 = (-2);
-                            (-1)
+        let x1 = coro_core::yield_!(peek(&p0));
+        emit(consume(p0));
+        match x1 {
+            0 | 1 => {
+                let t22 = Tracer::new(
+                    "f2:t22",
+                    match nonzero(coro_core::yield_!(11)) {
+                        Some(v4) if 11 == v4 => {
+                            coro_core::yield_from!(f1(Tracer::new("f2:c6", coro_core::yield_!(v4))))
                         }
-                    ))),
-                );
-                let x22 = (P {
-                    a: if x5 % 3 == 1 {
-                        let mut t19 = Tracer::new("f2:t19", x5);
-                        let mut t20 = Tracer::new("f2:t20", coro_core::yield_!(peek(&t19)));
-                        peek(&t18)
-                    } else {
-                        let mut t21 = Tracer::new("f2:t21", coro_core::yield_!(peek(&t18)));
-                        emit(0);
-                        emit(coro_core::yield_!(x9));
-                        1
+                        Some(v4) => {
+                            if coro_core::yield_!(x1) > 2 {
+                                return v4;
+                            }
+                            let t8 = Tracer::new("f2:t8", {
+                                'b7: {
+                                    let v4 = coro_core::yield_!(x1);
+                                    let mut x1 = x1;
+                                    (-1)
+                                }
+                            });
+                            let mut x9 = coro_core::yield_!(coro_core::yield_!(x1));
+                            coro_core::yield_from!(f1(t8))
+                        }
+                        None => {
+                            let x1 = Tracer::new(
+                                "f2:x1",
+                                match nonzero(11) {
+                                    Some(v10) if !(v10 > 1) => {
+                                        let mut t12 = Tracer::new("f2:t12", v10);
+                                        t12 = Tracer::new("f2:t12'", v10);
+                                        let x13: i64 = 9;
+                                        coro_core::yield_!(2)
+                                    }
+                                    Some(v10) => {
+                                        let mut x14 = coro_core::yield_!(6);
+                                        x14 = 6;
+                                        let t15 = Tracer::new("f2:t15", (-2));
+                                        x1
+                                    }
+                                    None => {
+                                        let x16: i64 = 2;
+                                        let x16 = Tracer::new("f2:x16", coro_core::yield_!(5));
+                                        let mut x17 = x1;
+                                        coro_core::yield_!(8)
+                                    }
+                                },
+                            );
+                            let P { a: x18, b: mut x19 } = P { a: 12, b: 7 };
+                            if !(coro_core::yield_!(8) > 1) {
+                                let r20 = &x1;
+                                let r21 = &x1;
+                                emit(peek(r21));
+                                let r20 = Tracer::new("f2:r20", (-4));
+                            }
+                            coro_core::yield_!(x18)
+                        }
                     },
-                    b: coro_core::yield_from!(f1(t18)),
-                })
-                .a;
-                if !(6 > 1) {}
+                );
+                let mut p0 = {
+                    drop((
+                        match check(peek(&t22)) {
+                            Ok(v23) if peek(&t22) != v23 => {
+                                emit(consume(t22));
+                                let t22 = x1;
+                                emit(v23);
+                                t22
+                            }
+                            Err(v23) => {
+                                let x25 = x1;
+                                let t26 = Tracer::new("f2:t26", x1);
+                                peek(&t26)
+                            }
+                            Ok(v23) => x1,
+                        },
+                        Tracer::new("f2:c27", [x1, x1, 11][0]),
+                    ));
+                    1
+                };
+                let t22 = Tracer::new("f2:t22", 8);
+                emit(peek(&t22));
             }
-        };
-        coro_core::yield_from!(f1(Tracer::new("f2:c23", mix(x9, x9, x9))))
+            v2 @ 2..=6 if !(7 > 1) => {}
+            v3 => {}
+        }
+        coro_core::yield_!(x1)
     }
 }
 pub const SEED: u64 = 0xa;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f2(Tracer::new("arg0", 6)),
-        || ours::f2(Tracer::new("arg0", 6)),
+        || reference::f2(Tracer::new("arg0", 2)),
+        || ours::f2(Tracer::new("arg0", 2)),
         || 0_i64,
     )
 }

@@ -10,80 +10,71 @@ pub mod reference {
             let a1 = a1;
             let a2 = a2;
             {
-                let x17 = a1.wrapping_sub(
+                let x15 = a1.wrapping_sub(
                     match {
                         yield a0;
                         0i64
                     } {
                         0 | 1 => {
-                            let mut t4 = Tracer::new("f0:t4", {
-                                let t3 = Tracer::new("f0:t3", {
+                            let t5 = Tracer::new("f0:t5", {
+                                let a0 = Tracer::new("f0:a0", {
                                     yield a2;
                                     0i64
                                 });
-                                let mut t3 = Tracer::new("f0:t3", {
-                                    yield 2;
-                                    0i64
-                                });
-                                a2
+                                let P { a: x3, b: mut x4 } = P {
+                                    a: peek(&a0),
+                                    b: {
+                                        yield peek(&a0);
+                                        0i64
+                                    },
+                                };
+                                peek(&a0)
                             });
-                            match (
-                                {
-                                    yield peek(&t4);
-                                    0i64
-                                },
-                                {
-                                    yield a1;
-                                    0i64
-                                },
-                            ) {
-                                (v5, 0) => {
-                                    let t7 = Tracer::new("f0:t7", peek(&t4));
-                                    emit(a0);
-                                    let r8 = &t4;
-                                    let mut t7 = {
-                                        yield a1;
+                            let x8 = {
+                                let mut c7 = 0;
+                                'l6: loop {
+                                    c7 += 1;
+                                    if c7 > 2 {
+                                        break 'l6 ({
+                                            yield peek(&t5);
+                                            0i64
+                                        });
+                                    }
+                                }
+                            };
+                            let mut x14 = match (peek(&t5), peek(&t5)) {
+                                (v9, 0) => {
+                                    let mut a1 = {
+                                        yield x8;
                                         0i64
                                     };
+                                    let mut t11 = Tracer::new("f0:t11", 12);
+                                    a1 = v9;
+                                    let x12 = 0;
+                                    x8
                                 }
-                                (v5, v6) if !(3 > 1) => {
-                                    let mut x9 = a2;
-                                    let x10 = a1;
-                                    let r11 = &t4;
+                                (v9, v10) if !(a2 > 1) => {
+                                    let r13 = &t5;
+                                    {
+                                        yield a1;
+                                        0i64
+                                    }
                                 }
-                                _ => {}
-                            }
-                            let [x12, _, t4] = [3, 2, {
-                                yield a0;
-                                0i64
-                            }];
-                            {
-                                yield a1;
-                                0i64
-                            }
-                        }
-                        v1 @ 2..=6 if !(4 > 1) => {
-                            let x13 = v1;
-                            let v1 = 11;
-                            let Some(x15) = nonzero({
-                                yield x13;
-                                0i64
-                            }) else {
-                                let mut t14 = Tracer::new("f0:t14", 9);
-                                return peek(&t14);
+                                _ => {
+                                    let t5 = Tracer::new("f0:t5", {
+                                        yield a0;
+                                        0i64
+                                    });
+                                    let x8 = peek(&t5);
+                                    9
+                                }
                             };
-                            let (x13, x16) = (
-                                {
-                                    yield x15;
-                                    0i64
-                                },
-                                {
-                                    yield a2;
-                                    0i64
-                                },
-                            );
-                            a2
+                            {
+                                yield peek(&t5);
+                                0i64
+                            }
                         }
+                        v1 @ 2..=6 if a1 > a1 => !12,
                         v2 => {
                             yield a1;
                             0i64
@@ -92,212 +83,88 @@ pub mod reference {
                 );
                 {
                     emit({
-                        let mut t18 = Tracer::new("f0:t18", a2);
-                        let x19: i64 = 12;
-                        let mut t20 = Tracer::new("f0:t20", {
-                            yield peek(&t18);
+                        let mut a2 = Tracer::new("f0:a2", a2);
+                        let x16 = x15;
+                        a2 = Tracer::new("f0:a2'", {
+                            yield {
+                                yield peek(&a2);
+                                0i64
+                            };
                             0i64
                         });
-                        if !(peek(&t18) > 1) {
-                        } else if {
-                            yield x19;
+                        let x17 = (peek(&a2), 2).1;
+                        ({
+                            yield a1;
                             0i64
-                        } != (-4)
-                        {
-                            let x21 = x17;
-                            let x22 = x19;
-                            emit(9);
-                        } else {
-                            let x23 = (-3);
-                            let mut x23 = a2;
-                        }
-                        {
-                            yield peek(&t20);
+                        } & {
+                            yield peek(&a2);
                             0i64
-                        }
+                        })
                     });
-                    let [x24, _, x25] = [
-                        mix(8, a2, 9),
-                        mix(
-                            {
+                    let t18 = Tracer::new(
+                        "f0:t18",
+                        emit({
+                            yield {
                                 yield a2;
                                 0i64
-                            },
-                            x17,
-                            7,
-                        ),
-                        i64::wrapping_mul(
-                            {
-                                yield (-4);
-                                0i64
-                            },
-                            a1,
-                        ),
-                    ];
-                }
-                match (
-                    match check(11) {
-                        Ok(v26) if !(3 > 1) => a2,
-                        Err(v26) => a0,
-                        Ok(v26) => {
-                            yield 12;
+                            };
                             0i64
-                        }
-                    },
-                    1,
-                ) {
-                    (v28, 0) => {}
-                    (v28, v29) if x17 % 3 == 1 => {}
-                    _ => {}
+                        }),
+                    );
                 }
-                let x17 = a0;
-                x17
+                match nonzero(x15) {
+                    Some(v19) if a2 % 2 == 0 => {
+                        if {
+                            yield {
+                                let x15: i64 = 3;
+                                let mut x21 = 4;
+                                x15
+                            };
+                            0i64
+                        } > 2
+                        {
+                            match check(a0) {
+                                Ok(v22) if v19 % 3 == 1 => {
+                                    let (x24, x25) = (4, {
+                                        yield v19;
+                                        0i64
+                                    });
+                                    let a0 = Tracer::new("f0:a0", (-2));
+                                }
+                                Err(v22) => {}
+                                Ok(v22) => {
+                                    let mut x26 = {
+                                        yield 5;
+                                        0i64
+                                    };
+                                    let a0 = 11;
+                                }
+                            }
+                            let t27 = Tracer::new("f0:t27", a2);
+                            let v19 = {
+                                yield peek(&t27);
+                                0i64
+                            };
+                            let v19 = a0;
+                        } else {
+                        }
+                        let P { a: x28, b: mut x29 } = P { a: x15, b: 8 };
+                        x29 = x29.wrapping_add(x15);
+                        let t30 = Tracer::new("f0:t30", a1);
+                    }
+                    Some(v19) => {}
+                    None => {}
+                }
+                let x31 = 12;
+                8
             }
         }
     }
-    pub fn f1(a0: i64) -> impl Coroutine<(), Yield = i64, Return = i64> {
+    pub fn f1(p0: Tracer) -> impl Coroutine<(), Yield = i64, Return = Result<i64, i64>> {
         #[coroutine]
-        static move |_first: ()| -> i64 {
-            let a0 = a0;
-            {
-                let Some(x12) = nonzero(
-                    match check({
-                        yield a0;
-                        0i64
-                    }) {
-                        Ok(v1) if !(v1 > 1) => {
-                            let mut t3 = Tracer::new("f1:t3", v1.max((-1)));
-                            if {
-                                yield v1;
-                                0i64
-                            } > 2
-                            {
-                                let t4 = Tracer::new("f1:t4", {
-                                    yield 11;
-                                    0i64
-                                });
-                                let P { a: x5, b: mut x6 } = P {
-                                    a: v1,
-                                    b: {
-                                        yield (-4);
-                                        0i64
-                                    },
-                                };
-                                emit(peek(&t4));
-                                drop(t4);
-                                return x5;
-                            }
-                            {
-                                yield 4;
-                                0i64
-                            }
-                        }
-                        Err(v1) => {
-                            let t7 = Tracer::new("f1:t7", {
-                                yield 7;
-                                0i64
-                            });
-                            emit({
-                                emit(a0);
-                                let t8 = Tracer::new("f1:t8", (-4));
-                                {
-                                    yield v1;
-                                    0i64
-                                }
-                            });
-                            (v1 | a0)
-                        }
-                        Ok(v1) => {
-                            drop((7, 4, 9));
-                            1
-                        }
-                    },
-                ) else {
-                    if ({
-                        yield 11;
-                        0i64
-                    }) % 3
-                        == 0
-                    {
-                        {
-                            let t9 = Tracer::new("f1:t9", {
-                                yield a0;
-                                0i64
-                            });
-                        }
-                        return add(
-                            {
-                                yield a0;
-                                0i64
-                            },
-                            {
-                                yield a0;
-                                0i64
-                            },
-                        );
-                    }
-                    let mut x11 = (
-                        if a0 % 2 == 1 {
-                            let mut x10 = a0;
-                            7
-                        } else {
-                            {
-                                yield a0;
-                                0i64
-                            }
-                        },
-                        {
-                            drop((a0, a0, 4));
-                            1
-                        },
-                    )
-                        .1;
-                    return 0;
-                };
-                let x25 = {
-                    yield match check({
-                        let mut c14 = 0;
-                        'l13: loop {
-                            c14 += 1;
-                            if c14 > 3 {
-                                break 'l13 x12;
-                            }
-                            let [x15, _, x16] = [a0, 0, a0];
-                            emit(x16);
-                            let mut x17 = 10;
-                        }
-                    }) {
-                        Ok(v18) if v18 != 8 => {
-                            if !((-3) > 1) {
-                                return a0;
-                            }
-                            let x23: i64 = {
-                                'b20: {
-                                    let (x21, x22) = (9, a0);
-                                    x21
-                                }
-                            };
-                            let t24 = Tracer::new("f1:t24", add(4, v18));
-                            peek(&t24)
-                        }
-                        Err(v18) => v18,
-                        Ok(v18) => a0,
-                    };
-                    0i64
-                };
-                let [x26, _, x27] = [
-                    x25,
-                    {
-                        yield a0;
-                        0i64
-                    },
-                    a0,
-                ];
-                {
-                    yield x27;
-                    0i64
-                }
-            }
+        static move |_first: ()| -> Result<i64, i64> {
+            let mut p0 = p0;
+            { Ok({ consume(p0) }) }
         }
     }
 }
@@ -305,80 +172,71 @@ pub mod ours {
     use gentest::rt::*;
     #[coro_core::coroutine(yield = i64)]
     pub fn f0(a0: i64, a1: i64, a2: i64) -> i64 {
-        let x17 = a1.wrapping_sub(
+        let x15 = a1.wrapping_sub(
             match {
                 coro_core::yield_!(a0);
                 0i64
             } {
                 0 | 1 => {
-                    let mut t4 = Tracer::new("f0:t4", {
-                        let t3 = Tracer::new("f0:t3", {
+                    let t5 = Tracer::new("f0:t5", {
+                        let a0 = Tracer::new("f0:a0", {
                             coro_core::yield_!(a2);
                             0i64
                         });
-                        let mut t3 = Tracer::new("f0:t3", {
-                            coro_core::yield_!(2);
-                            0i64
-                        });
-                        a2
+                        let P { a: x3, b: mut x4 } = P {
+                            a: peek(&a0),
+                            b: {
+                                coro_core::yield_!(peek(&a0));
+                                0i64
+                            },
+                        };
+                        peek(&a0)
                     });
-                    match (
-                        {
-                            coro_core::yield_!(peek(&t4));
-                            0i64
-                        },
-                        {
-                            coro_core::yield_!(a1);
-                            0i64
-                        },
-                    ) {
-                        (v5, 0) => {
-                            let t7 = Tracer::new("f0:t7", peek(&t4));
-                            emit(a0);
-                            let r8 = &t4;
-                            let mut t7 = {
-                                coro_core::yield_!(a1);
+                    let x8 = {
+                        let mut c7 = 0;
+                        'l6: loop {
+                            c7 += 1;
+                            if c7 > 2 {
+                                break 'l6 ({
+                                    coro_core::yield_!(peek(&t5));
+                                    0i64
+                                });
+                            }
+                        }
+                    };
+                    let mut x14 = match (peek(&t5), peek(&t5)) {
+                        (v9, 0) => {
+                            let mut a1 = {
+                                coro_core::yield_!(x8);
                                 0i64
                             };
+                            let mut t11 = Tracer::new("f0:t11", 12);
+                            a1 = v9;
+                            let x12 = 0;
+                            x8
                         }
-                        (v5, v6) if !(3 > 1) => {
-                            let mut x9 = a2;
-                            let x10 = a1;
-                            let r11 = &t4;
+                        (v9, v10) if !(a2 > 1) => {
+                            let r13 = &t5;
+                            {
+                                coro_core::yield_!(a1);
+                                0i64
+                            }
                         }
-                        _ => {}
-                    }
-                    let [x12, _, t4] = [3, 2, {
-                        coro_core::yield_!(a0);
-                        0i64
-                    }];
-                    {
-                        coro_core::yield_!(a1);
-                        0i64
-                    }
-                }
-                v1 @ 2..=6 if !(4 > 1) => {
-                    let x13 = v1;
-                    let v1 = 11;
-                    let Some(x15) = nonzero({
-                        coro_core::yield_!(x13);
-                        0i64
-                    }) else {
-                        let mut t14 = Tracer::new("f0:t14", 9);
-                        return peek(&t14);
+                        _ => {
+                            let t5 = Tracer::new("f0:t5", {
+                                coro_core::yield_!(a0);
+                                0i64
+                            });
+                            let x8 = peek(&t5);
+                            9
+                        }
                     };
-                    let (x13, x16) = (
-                        {
-                            coro_core::yield_!(x15);
-                            0i64
-                        },
-                        {
-                            coro_core::yield_!(a2);
-                            0i64
-                        },
-                    );
-                    a2
+                    {
+                        coro_core::yield_!(peek(&t5));
+                        0i64
+                    }
                 }
+                v1 @ 2..=6 if a1 > a1 => !12,
                 v2 => {
                     coro_core::yield_!(a1);
                     0i64
@@ -387,213 +245,91 @@ pub mod ours {
         );
         {
             emit({
-                let mut t18 = Tracer::new("f0:t18", a2);
-                let x19: i64 = 12;
-                let mut t20 = Tracer::new("f0:t20", {
-                    coro_core::yield_!(peek(&t18));
+                let mut a2 = Tracer::new("f0:a2", a2);
+                let x16 = x15;
+                a2 = Tracer::new("f0:a2'", {
+                    coro_core::yield_!({
+                        coro_core::yield_!(peek(&a2));
+                        0i64
+                    });
                     0i64
                 });
-                if !(peek(&t18) > 1) {
-                } else if {
-                    coro_core::yield_!(x19);
+                let x17 = (peek(&a2), 2).1;
+                ({
+                    coro_core::yield_!(a1);
                     0i64
-                } != (-4)
-                {
-                    let x21 = x17;
-                    let x22 = x19;
-                    emit(9);
-                } else {
-                    let x23 = (-3);
-                    let mut x23 = a2;
-                }
-                {
-                    coro_core::yield_!(peek(&t20));
+                } & {
+                    coro_core::yield_!(peek(&a2));
                     0i64
-                }
+                })
             });
-            let [x24, _, x25] = [
-                mix(8, a2, 9),
-                mix(
-                    {
+            let t18 = Tracer::new(
+                "f0:t18",
+                emit({
+                    coro_core::yield_!({
                         coro_core::yield_!(a2);
                         0i64
-                    },
-                    x17,
-                    7,
-                ),
-                i64::wrapping_mul(
-                    {
-                        coro_core::yield_!((-4));
-                        0i64
-                    },
-                    a1,
-                ),
-            ];
-        }
-        match (
-            match check(11) {
-                Ok(v26) if !(3 > 1) => a2,
-                Err(v26) => a0,
-                Ok(v26) => {
-                    coro_core::yield_!(12);
+                    });
                     0i64
-                }
-            },
-            1,
-        ) {
-            (v28, 0) => {}
-            (v28, v29) if x17 % 3 == 1 => {}
-            _ => {}
+                }),
+            );
         }
-        let x17 = a0;
-        x17
+        match nonzero(x15) {
+            Some(v19) if a2 % 2 == 0 => {
+                if {
+                    coro_core::yield_!({
+                        let x15: i64 = 3;
+                        let mut x21 = 4;
+                        x15
+                    });
+                    0i64
+                } > 2
+                {
+                    match check(a0) {
+                        Ok(v22) if v19 % 3 == 1 => {
+                            let (x24, x25) = (4, {
+                                coro_core::yield_!(v19);
+                                0i64
+                            });
+                            let a0 = Tracer::new("f0:a0", (-2));
+                        }
+                        Err(v22) => {}
+                        Ok(v22) => {
+                            let mut x26 = {
+                                coro_core::yield_!(5);
+                                0i64
+                            };
+                            let a0 = 11;
+                        }
+                    }
+                    let t27 = Tracer::new("f0:t27", a2);
+                    let v19 = {
+                        coro_core::yield_!(peek(&t27));
+                        0i64
+                    };
+                    let v19 = a0;
+                } else {
+                }
+                let P { a: x28, b: mut x29 } = P { a: x15, b: 8 };
+                x29 = x29.wrapping_add(x15);
+                let t30 = Tracer::new("f0:t30", a1);
+            }
+            Some(v19) => {}
+            None => {}
+        }
+        let x31 = 12;
+        8
     }
     #[coro_core::coroutine(yield = i64)]
-    pub fn f1(a0: i64) -> i64 {
-        let Some(x12) = nonzero(
-            match check({
-                coro_core::yield_!(a0);
-                0i64
-            }) {
-                Ok(v1) if !(v1 > 1) => {
-                    let mut t3 = Tracer::new("f1:t3", v1.max((-1)));
-                    if {
-                        coro_core::yield_!(v1);
-                        0i64
-                    } > 2
-                    {
-                        let t4 = Tracer::new("f1:t4", {
-                            coro_core::yield_!(11);
-                            0i64
-                        });
-                        let P { a: x5, b: mut x6 } = P {
-                            a: v1,
-                            b: {
-                                coro_core::yield_!((-4));
-                                0i64
-                            },
-                        };
-                        emit(peek(&t4));
-                        drop(t4);
-                        return x5;
-                    }
-                    {
-                        coro_core::yield_!(4);
-                        0i64
-                    }
-                }
-                Err(v1) => {
-                    let t7 = Tracer::new("f1:t7", {
-                        coro_core::yield_!(7);
-                        0i64
-                    });
-                    emit({
-                        emit(a0);
-                        let t8 = Tracer::new("f1:t8", (-4));
-                        {
-                            coro_core::yield_!(v1);
-                            0i64
-                        }
-                    });
-                    (v1 | a0)
-                }
-                Ok(v1) => {
-                    drop((7, 4, 9));
-                    1
-                }
-            },
-        ) else {
-            if ({
-                coro_core::yield_!(11);
-                0i64
-            }) % 3
-                == 0
-            {
-                {
-                    let t9 = Tracer::new("f1:t9", {
-                        coro_core::yield_!(a0);
-                        0i64
-                    });
-                }
-                return add(
-                    {
-                        coro_core::yield_!(a0);
-                        0i64
-                    },
-                    {
-                        coro_core::yield_!(a0);
-                        0i64
-                    },
-                );
-            }
-            let mut x11 = (
-                if a0 % 2 == 1 {
-                    let mut x10 = a0;
-                    7
-                } else {
-                    {
-                        coro_core::yield_!(a0);
-                        0i64
-                    }
-                },
-                {
-                    drop((a0, a0, 4));
-                    1
-                },
-            )
-                .1;
-            return 0;
-        };
-        let x25 = {
-            coro_core::yield_!(match check({
-                let mut c14 = 0;
-                'l13: loop {
-                    c14 += 1;
-                    if c14 > 3 {
-                        break 'l13 x12;
-                    }
-                    let [x15, _, x16] = [a0, 0, a0];
-                    emit(x16);
-                    let mut x17 = 10;
-                }
-            }) {
-                Ok(v18) if v18 != 8 => {
-                    if !((-3) > 1) {
-                        return a0;
-                    }
-                    let x23: i64 = {
-                        'b20: {
-                            let (x21, x22) = (9, a0);
-                            x21
-                        }
-                    };
-                    let t24 = Tracer::new("f1:t24", add(4, v18));
-                    peek(&t24)
-                }
-                Err(v18) => {
-                    v18
-                }
-                Ok(v18) => {
-                    a0
-                }
-            });
-            0i64
-        };
-        let [x26, _, x27] = [
-            x25,
-            {
-                coro_core::yield_!(a0);
-                0i64
-            },
-            a0,
-        ];
-        {
-            coro_core::yield_!(x27);
-            0i64
-        }
+    pub fn f1(mut p0: Tracer) -> Result<i64, i64> {
+        Ok({ consume(p0) })
     }
 }
 pub const SEED: u64 = 0xb;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f1(8), || ours::f1(8), || ())
+    gentest::rt::compare(
+        || reference::f1(Tracer::new("arg0", 8)),
+        || ours::f1(Tracer::new("arg0", 8)),
+        || (),
+    )
 }

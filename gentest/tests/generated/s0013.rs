@@ -10,92 +10,126 @@ pub mod reference {
             let p1 = p1;
             {
                 emit(if (peek(&p1)) % 3 == 1 {
-                    let x1 = (yield peek(&p0));
+                    let x1 = (yield (yield peek(&p0)));
                     let mut x1 = Tracer::new("f0:x1", mix(x1, (yield x1), (yield peek(&p0))));
                     mix(7, 2, peek(&x1))
                 } else {
                     let x2 = (yield 5);
-                    let x5: i64 = if x2 % 3 == 1 {
+                    let p0 = if x2 % 3 == 1 {
                         emit(9);
-                        let t3 = Tracer::new("f0:t3", x2);
-                        (yield peek(&p1))
+                        let p0 = Tracer::new("f0:p0", (yield x2));
+                        5
                     } else {
-                        let t4 = Tracer::new("f0:t4", 0);
-                        x2
+                        (-3)
                     };
-                    emit((yield (-4)));
-                    (yield x2)
+                    if (yield x2) < p0 {
+                        let mut x3 = x2;
+                        let mut p1 = peek(&p1);
+                        let x4 = (yield x2);
+                    } else {
+                        emit(peek(&p1));
+                    }
+                    (yield peek(&p1))
                 });
-                ({ peek(&p1) } & (yield peek(&p0)))
+                match nonzero(consume(p1)) {
+                    Some(v5) if !(v5 > 1) => {
+                        emit({
+                            let mut c8 = 0;
+                            'l7: loop {
+                                c8 += 1;
+                                if c8 > 1 {
+                                    break 'l7 (yield 3);
+                                }
+                                let mut v5 = Tracer::new("f0:v5", 9);
+                                let x9 = 10;
+                            }
+                        });
+                        let x18: i64 = match nonzero(v5) {
+                            Some(v10) if 8 <= v5 => {
+                                let r12 = &p0;
+                                v10
+                            }
+                            Some(v10) => {
+                                let t13 = Tracer::new("f0:t13", (yield v10));
+                                let P { a: x14, b: mut x15 } = P {
+                                    a: peek(&t13),
+                                    b: (yield peek(&t13)),
+                                };
+                                let x16 = (yield x15);
+                                (-1)
+                            }
+                            None => {
+                                let r17 = &p0;
+                                v5
+                            }
+                        };
+                        match (yield peek(&p0)) {
+                            0 | 1 => {
+                                emit(v5);
+                                let x21 = peek(&p0);
+                                let (x22, x23) = ((yield peek(&p0)), (yield v5));
+                            }
+                            v19 @ 2..=6 if v5 == 2 => {
+                                let x24 = (yield v19);
+                            }
+                            v20 => {
+                                let r25 = &p0;
+                                let x26 = x18;
+                            }
+                        }
+                        (yield 2)
+                    }
+                    Some(v5) => (yield v5),
+                    None => {
+                        if (yield (-4)) > 2 {}
+                        emit((yield 3));
+                        peek(&p0)
+                    }
+                }
             }
         }
     }
-    pub fn f1(a0: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(a0: i64, a1: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
             let mut a0 = a0;
+            let a1 = a1;
             {
-                if (yield a0) > 2 {
-                    let mut t1 = Tracer::new("f1:t1", a0);
-                    let mut t4 = Tracer::new("f1:t4", {
-                        let mut c3 = 0;
-                        'l2: loop {
-                            c3 += 1;
-                            if c3 > 3 {
-                                break 'l2 (peek(&t1));
-                            }
+                if ({
+                    let mut c2 = 0;
+                    'l1: loop {
+                        c2 += 1;
+                        if c2 > 1 {
+                            break 'l1 (yield 0);
                         }
-                    });
-                } else if a0 <= {
-                    let mut __g = ::std::boxed::Box::pin(f0(
-                        Tracer::new("f1:c5", a0),
-                        Tracer::new("f1:c6", 12),
-                    ));
-                    let mut __s = 0;
-                    loop {
-                        match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                            ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                            ::std::ops::CoroutineState::Complete(__r) => break __r,
-                        }
+                        a0 = a0.wrapping_add((-4));
+                        let x3 = 0;
                     }
-                } {
-                    let x12 = match a0 {
-                        0 | 1 => (yield a0),
-                        v7 @ 2..=6 if a0 != v7 => {
-                            let t9 = Tracer::new("f1:t9", a0);
-                            peek(&t9)
-                        }
-                        v8 => {
-                            emit((yield (-3)));
-                            let t10 = Tracer::new("f1:t10", 7);
-                            let x11: i64 = (-1);
-                            (yield v8)
-                        }
-                    };
-                    let x12 = Tracer::new(
-                        "f1:x12",
-                        if a0 % 2 == 0 {
-                            let mut x13: i64 = 12;
-                            let P { a: x13, b: mut x14 } = P { a: (-2), b: x13 };
-                            a0 ^= 4;
-                            (yield (-1))
-                        } else {
-                            x12
-                        },
-                    );
-                    let mut x12 = a0.wrapping_add(peek(&x12));
-                } else {
-                    let t15 = Tracer::new(
-                        "f1:t15",
-                        (P {
-                            a: (yield 3),
-                            b: (yield a0),
-                        })
-                        .b,
-                    );
-                    let r16 = &t15;
+                }) % 2
+                    == 1
+                {
+                    emit((yield a1));
+                    if a0 % 2 == 1 {
+                    } else if (yield a0) > 2 {
+                    } else {
+                    }
+                    return (yield (yield 8));
                 }
-                mix(a0.wrapping_sub((yield a0)), { (yield 9) }, (yield 2))
+                let x4 = (yield (P {
+                    a: (-1),
+                    b: (yield 4),
+                })
+                .b);
+                {
+                    drop((
+                        Tracer::new("f1:c7", {
+                            drop((Tracer::new("f1:c5", 1), Tracer::new("f1:c6", a1)));
+                            1
+                        }),
+                        Tracer::new("f1:c8", (P { a: (-2), b: a0 }).sum()),
+                    ));
+                    1
+                }
             }
         }
     }
@@ -105,7 +139,7 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(p0: Tracer, p1: Tracer) -> i64 {
         emit(if (peek(&p1)) % 3 == 1 {
-            let x1 = coro_core::yield_!(peek(&p0));
+            let x1 = coro_core::yield_!(coro_core::yield_!(peek(&p0)));
             let mut x1 = Tracer::new(
                 "f0:x1",
                 mix(x1, coro_core::yield_!(x1), coro_core::yield_!(peek(&p0))),
@@ -113,81 +147,122 @@ pub mod ours {
             mix(7, 2, peek(&x1))
         } else {
             let x2 = coro_core::yield_!(5);
-            let x5: i64 = if x2 % 3 == 1 {
+            let p0 = if x2 % 3 == 1 {
                 emit(9);
-                let t3 = Tracer::new("f0:t3", x2);
-                coro_core::yield_!(peek(&p1))
+                let p0 = Tracer::new("f0:p0", coro_core::yield_!(x2));
+                5
             } else {
-                let t4 = Tracer::new("f0:t4", 0);
-                x2
+                (-3)
             };
-            emit(coro_core::yield_!((-4)));
-            coro_core::yield_!(x2)
+            if coro_core::yield_!(x2) < p0 {
+                let mut x3 = x2;
+                let mut p1 = peek(&p1);
+                let x4 = coro_core::yield_!(x2);
+            } else {
+                emit(peek(&p1));
+            }
+            coro_core::yield_!(peek(&p1))
         });
-        ({ peek(&p1) } & coro_core::yield_!(peek(&p0)))
-    }
-    #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(mut a0: i64) -> i64 {
-        if coro_core::yield_!(a0) > 2 {
-            let mut t1 = Tracer::new("f1:t1", a0);
-            let mut t4 = Tracer::new("f1:t4", {
-                let mut c3 = 0;
-                'l2: loop {
-                    c3 += 1;
-                    if c3 > 3 {
-                        break 'l2 (peek(&t1));
+        match nonzero(consume(p1)) {
+            Some(v5) if !(v5 > 1) => {
+                emit({
+                    let mut c8 = 0;
+                    'l7: loop {
+                        c8 += 1;
+                        if c8 > 1 {
+                            break 'l7 (coro_core::yield_!(3));
+                        }
+                        let mut v5 = Tracer::new("f0:v5", 9);
+                        let x9 = 10;
+                    }
+                });
+                let x18: i64 = match nonzero(v5) {
+                    Some(v10) if 8 <= v5 => {
+                        let r12 = &p0;
+                        v10
+                    }
+                    Some(v10) => {
+                        let t13 = Tracer::new("f0:t13", coro_core::yield_!(v10));
+                        let P { a: x14, b: mut x15 } = P {
+                            a: peek(&t13),
+                            b: coro_core::yield_!(peek(&t13)),
+                        };
+                        let x16 = coro_core::yield_!(x15);
+                        (-1)
+                    }
+                    None => {
+                        let r17 = &p0;
+                        v5
+                    }
+                };
+                match coro_core::yield_!(peek(&p0)) {
+                    0 | 1 => {
+                        emit(v5);
+                        let x21 = peek(&p0);
+                        let (x22, x23) = (coro_core::yield_!(peek(&p0)), coro_core::yield_!(v5));
+                    }
+                    v19 @ 2..=6 if v5 == 2 => {
+                        let x24 = coro_core::yield_!(v19);
+                    }
+                    v20 => {
+                        let r25 = &p0;
+                        let x26 = x18;
                     }
                 }
-            });
-        } else if a0
-            <= coro_core::yield_from!(f0(Tracer::new("f1:c5", a0), Tracer::new("f1:c6", 12)))
-        {
-            let x12 = match a0 {
-                0 | 1 => {
-                    coro_core::yield_!(a0)
-                }
-                v7 @ 2..=6 if a0 != v7 => {
-                    let t9 = Tracer::new("f1:t9", a0);
-                    peek(&t9)
-                }
-                v8 => {
-                    emit(coro_core::yield_!((-3)));
-                    let t10 = Tracer::new("f1:t10", 7);
-                    let x11: i64 = (-1);
-                    coro_core::yield_!(v8)
-                }
-            };
-            let x12 = Tracer::new(
-                "f1:x12",
-                if a0 % 2 == 0 {
-                    let mut x13: i64 = 12;
-                    let P { a: x13, b: mut x14 } = P { a: (-2), b: x13 };
-                    a0 ^= 4;
-                    coro_core::yield_!((-1))
-                } else {
-                    x12
-                },
-            );
-            let mut x12 = a0.wrapping_add(peek(&x12));
-        } else {
-            let t15 = Tracer::new(
-                "f1:t15",
-                (P {
-                    a: coro_core::yield_!(3),
-                    b: coro_core::yield_!(a0),
-                })
-                .b,
-            );
-            let r16 = &t15;
+                coro_core::yield_!(2)
+            }
+            Some(v5) => {
+                coro_core::yield_!(v5)
+            }
+            None => {
+                if coro_core::yield_!((-4)) > 2 {}
+                emit(coro_core::yield_!(3));
+                peek(&p0)
+            }
         }
-        mix(
-            a0.wrapping_sub(coro_core::yield_!(a0)),
-            { coro_core::yield_!(9) },
-            coro_core::yield_!(2),
-        )
+    }
+    #[coro_core::coroutine(yield = i64, resume = i64)]
+    pub fn f1(mut a0: i64, a1: i64) -> i64 {
+        if ({
+            let mut c2 = 0;
+            'l1: loop {
+                c2 += 1;
+                if c2 > 1 {
+                    break 'l1 (coro_core::yield_!(0));
+                }
+                a0 = a0.wrapping_add((-4));
+                let x3 = 0;
+            }
+        }) % 2
+            == 1
+        {
+            emit(coro_core::yield_!(a1));
+            if a0 % 2 == 1 {
+            } else if coro_core::yield_!(a0) > 2 {
+            } else {
+            }
+            return coro_core::yield_!(coro_core::yield_!(8));
+        }
+        let x4 = coro_core::yield_!(
+            (P {
+                a: (-1),
+                b: coro_core::yield_!(4)
+            })
+            .b
+        );
+        {
+            drop((
+                Tracer::new("f1:c7", {
+                    drop((Tracer::new("f1:c5", 1), Tracer::new("f1:c6", a1)));
+                    1
+                }),
+                Tracer::new("f1:c8", (P { a: (-2), b: a0 }).sum()),
+            ));
+            1
+        }
     }
 }
 pub const SEED: u64 = 0xd;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f1(8), || ours::f1(8), || 0_i64)
+    gentest::rt::compare(|| reference::f1(-3, 8), || ours::f1(-3, 8), || 0_i64)
 }

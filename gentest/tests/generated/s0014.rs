@@ -10,22 +10,73 @@ pub mod reference {
             let a1 = a1;
             {
                 'b1: {
-                    let Some(x3) = nonzero(consume(p0)) else {
+                    let Some(a1) = nonzero(consume(p0)) else {
                         let mut x2 = a1.wrapping_add(a1);
                         break 'b1;
                     };
-                    let x6 = {
-                        let mut c5 = 0;
-                        'l4: loop {
-                            c5 += 1;
-                            if c5 > 2 {
-                                break 'l4 a1;
-                            }
-                        }
-                    };
-                    'l7: for i9 in (0..2).rev() {}
+                    emit(a1);
+                    emit(9);
                 };
-                a1
+                i64::wrapping_mul(
+                    match check(a1) {
+                        Ok(v3) if a1 < v3 => {
+                            if v3 % 3 == 1 {
+                                let mut x5 = a1;
+                                x5 ^= 7;
+                                let mut t6 = Tracer::new("f0:t6", 5);
+                                let t7 = Tracer::new("f0:t7", peek(&t6));
+                            } else {
+                                let [x8, _, v3] = [5, a1, 9];
+                                let (x8, x9) = (a1, 3);
+                            }
+                            let Some(x11) = nonzero(a1) else {
+                                let mut x10 = v3;
+                                return x10;
+                            };
+                            match 7 {
+                                0 | 1 => {
+                                    let x14 = a1;
+                                    let P { a: x14, b: mut x15 } = P { a: x14, b: x14 };
+                                    let mut x16 = v3;
+                                    let t17 = Tracer::new("f0:t17", v3);
+                                }
+                                v12 @ 2..=6 if !(x11 > 1) => {
+                                    let mut x18 = v12;
+                                    let v12 = Tracer::new("f0:v12", x18);
+                                    let x19: i64 = 11;
+                                }
+                                v13 => {
+                                    let mut x11 = v13;
+                                    emit(x11);
+                                    let t20 = Tracer::new("f0:t20", 1);
+                                }
+                            }
+                            (v3 & x11)
+                        }
+                        Err(v3) => {
+                            if !(v3 > 1) {
+                            } else if !(a1 > 1) {
+                                let a1 = v3;
+                                let p0 = a1;
+                                let x21 = a1;
+                            } else {
+                                emit(7);
+                                let mut a1 = a1;
+                                a1 ^= a1;
+                            }
+                            'b22: {
+                                let x23 = a1;
+                                let t24 = Tracer::new("f0:t24", a1);
+                                let x25 = v3;
+                            };
+                            let mut x26 = a1;
+                            x26 = x26;
+                            v3
+                        }
+                        Ok(v3) => a1,
+                    },
+                    a1,
+                )
             }
         }
     }
@@ -35,29 +86,80 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(p0: Tracer, a1: i64) -> i64 {
         'b1: {
-            let Some(x3) = nonzero(consume(p0)) else {
+            let Some(a1) = nonzero(consume(p0)) else {
                 let mut x2 = a1.wrapping_add(a1);
                 break 'b1;
             };
-            let x6 = {
-                let mut c5 = 0;
-                'l4: loop {
-                    c5 += 1;
-                    if c5 > 2 {
-                        break 'l4 a1;
-                    }
-                }
-            };
-            'l7: for i9 in (0..2).rev() {}
+            emit(a1);
+            emit(9);
         };
-        a1
+        i64::wrapping_mul(
+            match check(a1) {
+                Ok(v3) if a1 < v3 => {
+                    if v3 % 3 == 1 {
+                        let mut x5 = a1;
+                        x5 ^= 7;
+                        let mut t6 = Tracer::new("f0:t6", 5);
+                        let t7 = Tracer::new("f0:t7", peek(&t6));
+                    } else {
+                        let [x8, _, v3] = [5, a1, 9];
+                        let (x8, x9) = (a1, 3);
+                    }
+                    let Some(x11) = nonzero(a1) else {
+                        let mut x10 = v3;
+                        return x10;
+                    };
+                    match 7 {
+                        0 | 1 => {
+                            let x14 = a1;
+                            let P { a: x14, b: mut x15 } = P { a: x14, b: x14 };
+                            let mut x16 = v3;
+                            let t17 = Tracer::new("f0:t17", v3);
+                        }
+                        v12 @ 2..=6 if !(x11 > 1) => {
+                            let mut x18 = v12;
+                            let v12 = Tracer::new("f0:v12", x18);
+                            let x19: i64 = 11;
+                        }
+                        v13 => {
+                            let mut x11 = v13;
+                            emit(x11);
+                            let t20 = Tracer::new("f0:t20", 1);
+                        }
+                    }
+                    (v3 & x11)
+                }
+                Err(v3) => {
+                    if !(v3 > 1) {
+                    } else if !(a1 > 1) {
+                        let a1 = v3;
+                        let p0 = a1;
+                        let x21 = a1;
+                    } else {
+                        emit(7);
+                        let mut a1 = a1;
+                        a1 ^= a1;
+                    }
+                    'b22: {
+                        let x23 = a1;
+                        let t24 = Tracer::new("f0:t24", a1);
+                        let x25 = v3;
+                    };
+                    let mut x26 = a1;
+                    x26 = x26;
+                    v3
+                }
+                Ok(v3) => a1,
+            },
+            a1,
+        )
     }
 }
 pub const SEED: u64 = 0xe;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(Tracer::new("arg0", -2), 6),
-        || ours::f0(Tracer::new("arg0", -2), 6),
+        || reference::f0(Tracer::new("arg0", 4), 7),
+        || ours::f0(Tracer::new("arg0", 4), 7),
         || 0_i64,
     )
 }

@@ -26,168 +26,195 @@ pub mod reference {
                 }) % 2
                     == 1
                 {
-                    let P { a: x12, b: mut x13 } = P {
+                    let P { a: a0, b: mut x5 } = P {
                         a: if a0 % 3 == 0 {
-                            let x5 = a0;
-                            let t6 = Tracer::new("f0:t6", 7);
-                            let P { a: x7, b: mut x8 } = P { a: 1, b: peek(&t6) };
-                            peek(&t6)
+                            let mut p1 = a0;
+                            p1 = a0;
+                            let a0 = peek(&p2);
+                            peek(&p2)
                         } else {
-                            p2 = Tracer::new("f0:p2'", peek(&p1));
-                            let P { a: x9, b: mut x10 } = P {
-                                a: (yield a0),
-                                b: 1,
-                            };
-                            let x11 = x10;
-                            let mut x11 = x10;
-                            x9
+                            emit((yield a0));
+                            let mut p1 = a0;
+                            p2 = Tracer::new("f0:p2'", a0);
+                            10
                         },
-                        b: check(a0)?,
+                        b: (yield peek(&p2)),
                     };
-                    let mut c15 = 0;
-                    'l14: while c15 < 1 {
-                        c15 += 1;
-                        {
-                            let mut c18 = 0;
-                            'l16: loop {
-                                c18 += 1;
-                                if c18 > 1 {
-                                    break 'l16;
+                    if !(x5 > 1) {
+                    } else if (yield if a0 != (yield peek(&p1)) {
+                        let mut p2 = Tracer::new("f0:p2", (yield 8));
+                        (yield peek(&p1))
+                    } else {
+                        let t6 = Tracer::new("f0:t6", (yield peek(&p1)));
+                        drop(t6);
+                        x5 ^= peek(&p2);
+                        let mut t7 = Tracer::new("f0:t7", peek(&p2));
+                        (yield x5)
+                    }) > 2
+                    {
+                        emit((P { a: (yield 5), b: 0 }).sum());
+                        let p1 = Tracer::new("f0:p1", { a0 });
+                    } else {
+                        let Ok(x10) = check((yield peek(&p2))) else {
+                            let x8 = x5;
+                            let t9 = Tracer::new("f0:t9", (yield 8));
+                            return Err((yield x5));
+                        };
+                        emit({
+                            let mut c12 = 0;
+                            'l11: loop {
+                                c12 += 1;
+                                if c12 > 1 {
+                                    break 'l11 (peek(&p1));
                                 }
-                                emit(peek(&p2));
-                                let x19 = (yield x13);
+                                let mut x5 = Tracer::new("f0:x5", x5);
+                                let mut p2 = Tracer::new("f0:p2", x10);
+                                emit(9);
                             }
-                        };
-                        'b20: {
-                            emit(x13);
-                            x13 = x13.wrapping_add((yield (-4)));
-                            x13 ^= (yield peek(&p2));
-                            let r21 = &p1;
-                        };
-                        let Some(x24) = nonzero((yield peek(&p2))) else {
-                            x13 = x13.wrapping_add(a0);
-                            emit(0);
-                            let P { a: x22, b: mut x23 } = P { a: 4, b: x12 };
-                            break 'l14;
-                        };
+                        });
+                        x5 = add(peek(&p1), (yield a0));
+                        {
+                            let mut t13 = Tracer::new("f0:t13", (yield 8));
+                            emit(consume(t13));
+                            let t14 = Tracer::new("f0:t14", peek(&p1));
+                            x5 = x5.wrapping_add(peek(&p1));
+                        }
                     }
-                    let mut x29: i64 = {
-                        let mut c26 = 0;
-                        'l25: loop {
-                            c26 += 1;
-                            if c26 > 1 {
-                                break 'l25 ({
-                                    let t27 = Tracer::new("f0:t27", peek(&p1));
-                                    let r28 = &p2;
-                                    peek(&p2)
-                                });
+                    {
+                        let mut c17 = 0;
+                        'l15: loop {
+                            c17 += 1;
+                            if c17 > 2 {
+                                break 'l15;
                             }
-                            x13 ^= check(a0)?;
+                            x5 = x5.wrapping_add(check((yield a0))?);
+                            if a0 > peek(&p1) {
+                                let mut t18 = Tracer::new("f0:t18", a0);
+                                x5 = x5.wrapping_add(x5);
+                                x5 = (yield peek(&t18));
+                            }
+                            x5 = a0;
                         }
                     };
+                } else {
                 }
-                if (yield a0) > 2 {
-                    let (x30, x31) = (add(peek(&p1), (-1)), check(peek(&p1))?);
-                    emit(a0.wrapping_sub(if (peek(&p2)) % 2 == 0 {
-                        emit(x31);
-                        let mut x32 = peek(&p1);
-                        let x33 = (-2);
-                        x32 = x32.wrapping_add(x31);
-                        4
-                    } else {
-                        let t34 = Tracer::new("f0:t34", a0);
-                        let P { a: x35, b: mut x36 } = P {
-                            a: x31,
-                            b: peek(&p1),
-                        };
-                        peek(&p1)
-                    }));
-                    let x30 = Tracer::new("f0:x30", x30);
-                    return Err(3);
-                }
-                let x37 = a0;
-                Ok(x37)
+                let p2 = peek(&p1);
+                let t19 = Tracer::new("f0:t19", (yield peek(&p1)));
+                Ok(0)
             }
         }
     }
-    pub fn f1(a0: i64, p1: Tracer, a2: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(p0: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
-            let mut a0 = a0;
-            let p1 = p1;
-            let a2 = a2;
+            let p0 = p0;
             {
-                emit(
-                    (P {
-                        a: [4, consume(p1), (yield a2)][1],
-                        b: i64::wrapping_mul((yield 4), (yield 11)),
-                    })
-                    .b,
-                );
-                if a2
-                    != (yield if !(12 > 1) {
-                        let mut x1: i64 = 10;
-                        let mut x1 = a0;
-                        emit(2);
-                        let (x1, x2) = ((-2), 7);
-                        a2
-                    } else {
-                        (-1)
-                    })
-                {
-                    emit(a0);
-                    return a0;
-                }
-                match (yield add((-1), a0)) {
-                    0 | 1 => {
-                        emit({
-                            let mut c6 = 0;
-                            'l5: loop {
-                                c6 += 1;
-                                if c6 > 2 {
-                                    break 'l5 ({
-                                        let x7: i64 = 1;
-                                        emit(a2);
-                                        let P { a: x8, b: mut x9 } = P { a: 7, b: 3 };
-                                        (-3)
-                                    });
+                emit(consume(p0));
+                let p0 = Tracer::new(
+                    "f1:p0",
+                    (yield match check(
+                        (yield (yield {
+                            let mut c2 = 0;
+                            'l1: loop {
+                                c2 += 1;
+                                if c2 > 2 {
+                                    break 'l1 1;
                                 }
-                                if (-2) % 3 == 1 {
-                                    emit(11);
-                                    let x10 = (yield a0);
-                                    let x10 = 7;
+                                let p0: i64 = 10;
+                                let t3 = Tracer::new("f1:t3", p0);
+                                let P { a: x4, b: mut x5 } = P {
+                                    a: (yield peek(&t3)),
+                                    b: p0,
+                                };
+                                let x6 = p0;
+                            }
+                        })),
+                    ) {
+                        Ok(v7) if !(7 > 1) => {
+                            if v7
+                                == if 0 == (yield 8) {
+                                    let x9 = 12;
+                                    let x10: i64 = 11;
+                                    x10
                                 } else {
+                                    let t11 = Tracer::new("f1:t11", (yield (yield v7)));
+                                    emit(peek(&t11));
+                                    drop(t11);
+                                    (yield 7)
                                 }
+                            {
+                                if v7 < 8 {
+                                    let v7 = Tracer::new("f1:v7", v7);
+                                    let mut p0 = Tracer::new("f1:p0", peek(&v7));
+                                    let t12 = Tracer::new("f1:t12", peek(&p0));
+                                    let r13 = &v7;
+                                }
+                                (yield v7)
+                            } else {
+                                let x14 = v7.wrapping_sub(v7);
+                                ((yield (-2)) ^ 11)
                             }
-                        });
-                        (yield (a0, a2).1)
-                    }
-                    v3 @ 2..=6 if 9 % 2 == 0 => {
-                        if 12 <= mix(a2, a0, (-4)) {
-                            match check(a2) {
-                                Ok(v11) if 1 == (-2) => {}
-                                Err(v11) => {
-                                    a0 ^= v11;
-                                }
-                                Ok(v11) => {
-                                    a0 ^= v11;
-                                }
-                            }
-                            a0 = mix(a0, (yield v3), a0);
-                            let Some(x16) = nonzero(6) else {
-                                let [x13, _, x14] = [a2, a0, a0];
-                                let x15 = x14;
-                                let x13 = Tracer::new("f1:x13", v3);
-                                let x13 = Tracer::new("f1:x13", peek(&x13));
-                                return peek(&x13);
-                            };
-                            let x17 = (-1);
-                            return 3;
                         }
-                        a0
-                    }
-                    v4 => v4,
-                }
+                        Err(v7) => {
+                            emit(v7);
+                            {
+                                drop((
+                                    emit(2),
+                                    Tracer::new("f1:c15", v7),
+                                    Tracer::new("f1:c18", {
+                                        drop((
+                                            v7,
+                                            Tracer::new("f1:c16", v7),
+                                            Tracer::new("f1:c17", v7),
+                                        ));
+                                        1
+                                    }),
+                                ));
+                                1
+                            }
+                        }
+                        Ok(v7) => {
+                            let t21 = Tracer::new(
+                                "f1:t21",
+                                (v7.max(8) & {
+                                    drop((
+                                        (yield v7),
+                                        Tracer::new("f1:c19", v7),
+                                        Tracer::new("f1:c20", v7),
+                                    ));
+                                    1
+                                }),
+                            );
+                            emit(consume(t21));
+                            if v7 % 2 == 1 {
+                                let t24 = Tracer::new("f1:t24", {
+                                    drop((
+                                        v7,
+                                        Tracer::new("f1:c22", 0),
+                                        Tracer::new("f1:c23", (yield v7)),
+                                    ));
+                                    1
+                                });
+                                let mut t24 = {
+                                    drop((peek(&t24), t24, Tracer::new("f1:c25", v7)));
+                                    1
+                                };
+                                let t24 = Tracer::new("f1:t24", add(v7, (-1)));
+                                let mut c27 = 0;
+                                'l26: while let Some(v7) = tick(&mut c27, 3) {
+                                    let r28 = &t24;
+                                    let x29 = (yield 6);
+                                    emit(peek(&t24));
+                                    let [x30, _, x31] = [v7, peek(&t24), x29];
+                                }
+                                return v7;
+                            }
+                            emit(v7);
+                            2
+                        }
+                    }),
+                );
+                (yield 6)
             }
         }
     }
@@ -208,168 +235,198 @@ pub mod ours {
         }) % 2
             == 1
         {
-            let P { a: x12, b: mut x13 } = P {
+            let P { a: a0, b: mut x5 } = P {
                 a: if a0 % 3 == 0 {
-                    let x5 = a0;
-                    let t6 = Tracer::new("f0:t6", 7);
-                    let P { a: x7, b: mut x8 } = P { a: 1, b: peek(&t6) };
-                    peek(&t6)
+                    let mut p1 = a0;
+                    p1 = a0;
+                    let a0 = peek(&p2);
+                    peek(&p2)
                 } else {
-                    p2 = Tracer::new("f0:p2'", peek(&p1));
-                    let P { a: x9, b: mut x10 } = P {
-                        a: coro_core::yield_!(a0),
-                        b: 1,
-                    };
-                    let x11 = x10;
-                    let mut x11 = x10;
-                    x9
+                    emit(coro_core::yield_!(a0));
+                    let mut p1 = a0;
+                    p2 = Tracer::new("f0:p2'", a0);
+                    10
                 },
-                b: check(a0)?,
+                b: coro_core::yield_!(peek(&p2)),
             };
-            let mut c15 = 0;
-            'l14: while c15 < 1 {
-                c15 += 1;
-                {
-                    let mut c18 = 0;
-                    'l16: loop {
-                        c18 += 1;
-                        if c18 > 1 {
-                            break 'l16;
-                        }
-                        emit(peek(&p2));
-                        let x19 = coro_core::yield_!(x13);
-                    }
-                };
-                'b20: {
-                    emit(x13);
-                    x13 = x13.wrapping_add(coro_core::yield_!((-4)));
-                    x13 ^= coro_core::yield_!(peek(&p2));
-                    let r21 = &p1;
-                };
-                let Some(x24) = nonzero(coro_core::yield_!(peek(&p2))) else {
-                    x13 = x13.wrapping_add(a0);
-                    emit(0);
-                    let P { a: x22, b: mut x23 } = P { a: 4, b: x12 };
-                    break 'l14;
-                };
-            }
-            let mut x29: i64 = {
-                let mut c26 = 0;
-                'l25: loop {
-                    c26 += 1;
-                    if c26 > 1 {
-                        break 'l25 ({
-                            let t27 = Tracer::new("f0:t27", peek(&p1));
-                            let r28 = &p2;
-                            peek(&p2)
-                        });
-                    }
-                    x13 ^= check(a0)?;
-                }
-            };
-        }
-        if coro_core::yield_!(a0) > 2 {
-            let (x30, x31) = (add(peek(&p1), (-1)), check(peek(&p1))?);
-            emit(a0.wrapping_sub(if (peek(&p2)) % 2 == 0 {
-                emit(x31);
-                let mut x32 = peek(&p1);
-                let x33 = (-2);
-                x32 = x32.wrapping_add(x31);
-                4
+            if !(x5 > 1) {
+            } else if coro_core::yield_!(if a0 != coro_core::yield_!(peek(&p1)) {
+                let mut p2 = Tracer::new("f0:p2", coro_core::yield_!(8));
+                coro_core::yield_!(peek(&p1))
             } else {
-                let t34 = Tracer::new("f0:t34", a0);
-                let P { a: x35, b: mut x36 } = P {
-                    a: x31,
-                    b: peek(&p1),
-                };
-                peek(&p1)
-            }));
-            let x30 = Tracer::new("f0:x30", x30);
-            return Err(3);
-        }
-        let x37 = a0;
-        Ok(x37)
-    }
-    #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(mut a0: i64, p1: Tracer, a2: i64) -> i64 {
-        emit(
-            (P {
-                a: [4, consume(p1), coro_core::yield_!(a2)][1],
-                b: i64::wrapping_mul(coro_core::yield_!(4), coro_core::yield_!(11)),
-            })
-            .b,
-        );
-        if a2
-            != coro_core::yield_!(if !(12 > 1) {
-                let mut x1: i64 = 10;
-                let mut x1 = a0;
-                emit(2);
-                let (x1, x2) = ((-2), 7);
-                a2
+                let t6 = Tracer::new("f0:t6", coro_core::yield_!(peek(&p1)));
+                drop(t6);
+                x5 ^= peek(&p2);
+                let mut t7 = Tracer::new("f0:t7", peek(&p2));
+                coro_core::yield_!(x5)
+            }) > 2
+            {
+                emit(
+                    (P {
+                        a: coro_core::yield_!(5),
+                        b: 0,
+                    })
+                    .sum(),
+                );
+                let p1 = Tracer::new("f0:p1", { a0 });
             } else {
-                (-1)
-            })
-        {
-            emit(a0);
-            return a0;
-        }
-        match coro_core::yield_!(add((-1), a0)) {
-            0 | 1 => {
+                let Ok(x10) = check(coro_core::yield_!(peek(&p2))) else {
+                    let x8 = x5;
+                    let t9 = Tracer::new("f0:t9", coro_core::yield_!(8));
+                    return Err(coro_core::yield_!(x5));
+                };
                 emit({
-                    let mut c6 = 0;
-                    'l5: loop {
-                        c6 += 1;
-                        if c6 > 2 {
-                            break 'l5 ({
-                                let x7: i64 = 1;
-                                emit(a2);
-                                let P { a: x8, b: mut x9 } = P { a: 7, b: 3 };
-                                (-3)
-                            });
+                    let mut c12 = 0;
+                    'l11: loop {
+                        c12 += 1;
+                        if c12 > 1 {
+                            break 'l11 (peek(&p1));
                         }
-                        if (-2) % 3 == 1 {
-                            emit(11);
-                            let x10 = coro_core::yield_!(a0);
-                            let x10 = 7;
-                        } else {
-                        }
+                        let mut x5 = Tracer::new("f0:x5", x5);
+                        let mut p2 = Tracer::new("f0:p2", x10);
+                        emit(9);
                     }
                 });
-                coro_core::yield_!((a0, a2).1)
-            }
-            v3 @ 2..=6 if 9 % 2 == 0 => {
-                if 12 <= mix(a2, a0, (-4)) {
-                    match check(a2) {
-                        Ok(v11) if 1 == (-2) => {}
-                        Err(v11) => {
-                            a0 ^= v11;
-                        }
-                        Ok(v11) => {
-                            a0 ^= v11;
-                        }
-                    }
-                    a0 = mix(a0, coro_core::yield_!(v3), a0);
-                    let Some(x16) = nonzero(6) else {
-                        let [x13, _, x14] = [a2, a0, a0];
-                        let x15 = x14;
-                        let x13 = Tracer::new("f1:x13", v3);
-                        let x13 = Tracer::new("f1:x13", peek(&x13));
-                        return peek(&x13);
-                    };
-                    let x17 = (-1);
-                    return 3;
+                x5 = add(peek(&p1), coro_core::yield_!(a0));
+                {
+                    let mut t13 = Tracer::new("f0:t13", coro_core::yield_!(8));
+                    emit(consume(t13));
+                    let t14 = Tracer::new("f0:t14", peek(&p1));
+                    x5 = x5.wrapping_add(peek(&p1));
                 }
-                a0
             }
-            v4 => v4,
+            {
+                let mut c17 = 0;
+                'l15: loop {
+                    c17 += 1;
+                    if c17 > 2 {
+                        break 'l15;
+                    }
+                    x5 = x5.wrapping_add(check(coro_core::yield_!(a0))?);
+                    if a0 > peek(&p1) {
+                        let mut t18 = Tracer::new("f0:t18", a0);
+                        x5 = x5.wrapping_add(x5);
+                        x5 = coro_core::yield_!(peek(&t18));
+                    }
+                    x5 = a0;
+                }
+            };
+        } else {
         }
+        let p2 = peek(&p1);
+        let t19 = Tracer::new("f0:t19", coro_core::yield_!(peek(&p1)));
+        Ok(0)
+    }
+    #[coro_core::coroutine(yield = i64, resume = i64)]
+    pub fn f1(p0: Tracer) -> i64 {
+        emit(consume(p0));
+        let p0 = Tracer::new(
+            "f1:p0",
+            coro_core::yield_!(match check(coro_core::yield_!(coro_core::yield_!({
+                let mut c2 = 0;
+                'l1: loop {
+                    c2 += 1;
+                    if c2 > 2 {
+                        break 'l1 1;
+                    }
+                    let p0: i64 = 10;
+                    let t3 = Tracer::new("f1:t3", p0);
+                    let P { a: x4, b: mut x5 } = P {
+                        a: coro_core::yield_!(peek(&t3)),
+                        b: p0,
+                    };
+                    let x6 = p0;
+                }
+            }))) {
+                Ok(v7) if !(7 > 1) => {
+                    if v7
+                        == if 0 == coro_core::yield_!(8) {
+                            let x9 = 12;
+                            let x10: i64 = 11;
+                            x10
+                        } else {
+                            let t11 =
+                                Tracer::new("f1:t11", coro_core::yield_!(coro_core::yield_!(v7)));
+                            emit(peek(&t11));
+                            drop(t11);
+                            coro_core::yield_!(7)
+                        }
+                    {
+                        if v7 < 8 {
+                            let v7 = Tracer::new("f1:v7", v7);
+                            let mut p0 = Tracer::new("f1:p0", peek(&v7));
+                            let t12 = Tracer::new("f1:t12", peek(&p0));
+                            let r13 = &v7;
+                        }
+                        coro_core::yield_!(v7)
+                    } else {
+                        let x14 = v7.wrapping_sub(v7);
+                        (coro_core::yield_!((-2)) ^ 11)
+                    }
+                }
+                Err(v7) => {
+                    emit(v7);
+                    {
+                        drop((
+                            emit(2),
+                            Tracer::new("f1:c15", v7),
+                            Tracer::new("f1:c18", {
+                                drop((v7, Tracer::new("f1:c16", v7), Tracer::new("f1:c17", v7)));
+                                1
+                            }),
+                        ));
+                        1
+                    }
+                }
+                Ok(v7) => {
+                    let t21 = Tracer::new(
+                        "f1:t21",
+                        (v7.max(8) & {
+                            drop((
+                                coro_core::yield_!(v7),
+                                Tracer::new("f1:c19", v7),
+                                Tracer::new("f1:c20", v7),
+                            ));
+                            1
+                        }),
+                    );
+                    emit(consume(t21));
+                    if v7 % 2 == 1 {
+                        let t24 = Tracer::new("f1:t24", {
+                            drop((
+                                v7,
+                                Tracer::new("f1:c22", 0),
+                                Tracer::new("f1:c23", coro_core::yield_!(v7)),
+                            ));
+                            1
+                        });
+                        let mut t24 = {
+                            drop((peek(&t24), t24, Tracer::new("f1:c25", v7)));
+                            1
+                        };
+                        let t24 = Tracer::new("f1:t24", add(v7, (-1)));
+                        let mut c27 = 0;
+                        'l26: while let Some(v7) = tick(&mut c27, 3) {
+                            let r28 = &t24;
+                            let x29 = coro_core::yield_!(6);
+                            emit(peek(&t24));
+                            let [x30, _, x31] = [v7, peek(&t24), x29];
+                        }
+                        return v7;
+                    }
+                    emit(v7);
+                    2
+                }
+            }),
+        );
+        coro_core::yield_!(6)
     }
 }
 pub const SEED: u64 = 0xf;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f1(-2, Tracer::new("arg1", 0), 4),
-        || ours::f1(-2, Tracer::new("arg1", 0), 4),
+        || reference::f1(Tracer::new("arg0", -2)),
+        || ours::f1(Tracer::new("arg0", -2)),
         || 0_i64,
     )
 }

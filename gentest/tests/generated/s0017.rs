@@ -34,75 +34,34 @@ pub mod reference {
                         }
                         (v6, v7) if v7 != a0 => {}
                         _ => {
-                            let t8 = Tracer::new("f0:t8", (yield a0));
-                            drop(t8);
-                            let mut x9 = 3;
+                            let mut a0 = Tracer::new("f0:a0", a0);
+                            let t8 = Tracer::new("f0:t8", peek(&a0));
+                            let P { a: x9, b: mut x10 } = P {
+                                a: peek(&a0),
+                                b: 12,
+                            };
                         }
                     }
-                    (yield 10)
+                    !(yield a0)
                 } else {
-                    let mut x10 = (yield a0);
                     (yield a0)
                 }
             }
         }
     }
-    pub fn f1(p0: Tracer, p1: Tracer, a2: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(a0: i64, a1: i64) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
         #[coroutine]
-        static move |_first: i64| -> i64 {
-            let p0 = p0;
-            let mut p1 = p1;
-            let a2 = a2;
+        static move |_first: i64| -> Result<i64, i64> {
+            let a0 = a0;
+            let mut a1 = a1;
             {
-                let t1 = Tracer::new("f1:t1", a2.max(peek(&p1)));
-                if (a2 ^ 0) % 2 == 0 {
-                    let mut t2 = Tracer::new("f1:t2", (yield peek(&p0)));
-                    let x3 = (yield 1);
-                } else {
-                    let mut c5 = 0;
-                    'l4: while let Some(i6) = {
-                        emit((yield c5));
-                        tick(&mut c5, 2)
-                    } {
-                        emit(12);
-                        p1 = Tracer::new("f1:p1'", peek(&p1));
-                    }
+                if { 11 } > (yield (yield 5)) {
+                    let x1 = (yield (-4));
+                    let t2 = Tracer::new("f1:t2", x1.max(10));
+                    a1 = a1.wrapping_add(((yield a1) & peek(&t2)));
+                    return Err((-1));
                 }
-                let r7 = &p0;
-                match (yield peek(r7)) {
-                    0 | 1 => {
-                        if !((yield a2) > 1) {
-                            let mut x10 = peek(&t1);
-                        }
-                        {
-                            let mut c12 = 0;
-                            'l11: loop {
-                                c12 += 1;
-                                if c12 > 1 {
-                                    break 'l11 a2;
-                                }
-                                let x13 = (yield a2);
-                                let x14 = a2;
-                                let t15 = Tracer::new("f1:t15", a2);
-                            }
-                        }
-                    }
-                    v8 @ 2..=6 if !(a2 > 1) => !v8,
-                    v9 => {
-                        let mut v9 = (-2);
-                        let mut v9 = {
-                            let mut __g = ::std::boxed::Box::pin(f0(0));
-                            let mut __s = 0;
-                            loop {
-                                match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                                    ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                                    ::std::ops::CoroutineState::Complete(__r) => break __r,
-                                }
-                            }
-                        };
-                        peek(&p0)
-                    }
-                }
+                Ok({ 'b3: { (yield (yield a1)) } })
             }
         }
     }
@@ -139,66 +98,31 @@ pub mod ours {
                 }
                 (v6, v7) if v7 != a0 => {}
                 _ => {
-                    let t8 = Tracer::new("f0:t8", coro_core::yield_!(a0));
-                    drop(t8);
-                    let mut x9 = 3;
+                    let mut a0 = Tracer::new("f0:a0", a0);
+                    let t8 = Tracer::new("f0:t8", peek(&a0));
+                    let P { a: x9, b: mut x10 } = P {
+                        a: peek(&a0),
+                        b: 12,
+                    };
                 }
             }
-            coro_core::yield_!(10)
+            !(coro_core::yield_!(a0))
         } else {
-            let mut x10 = coro_core::yield_!(a0);
             coro_core::yield_!(a0)
         }
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(p0: Tracer, mut p1: Tracer, a2: i64) -> i64 {
-        let t1 = Tracer::new("f1:t1", a2.max(peek(&p1)));
-        if (a2 ^ 0) % 2 == 0 {
-            let mut t2 = Tracer::new("f1:t2", coro_core::yield_!(peek(&p0)));
-            let x3 = coro_core::yield_!(1);
-        } else {
-            let mut c5 = 0;
-            'l4: while let Some(i6) = {
-                emit(coro_core::yield_!(c5));
-                tick(&mut c5, 2)
-            } {
-                emit(12);
-                p1 = Tracer::new("f1:p1'", peek(&p1));
-            }
+    pub fn f1(a0: i64, mut a1: i64) -> Result<i64, i64> {
+        if { 11 } > coro_core::yield_!(coro_core::yield_!(5)) {
+            let x1 = coro_core::yield_!((-4));
+            let t2 = Tracer::new("f1:t2", x1.max(10));
+            a1 = a1.wrapping_add((coro_core::yield_!(a1) & peek(&t2)));
+            return Err((-1));
         }
-        let r7 = &p0;
-        match coro_core::yield_!(peek(r7)) {
-            0 | 1 => {
-                if !(coro_core::yield_!(a2) > 1) {
-                    let mut x10 = peek(&t1);
-                }
-                {
-                    let mut c12 = 0;
-                    'l11: loop {
-                        c12 += 1;
-                        if c12 > 1 {
-                            break 'l11 a2;
-                        }
-                        let x13 = coro_core::yield_!(a2);
-                        let x14 = a2;
-                        let t15 = Tracer::new("f1:t15", a2);
-                    }
-                }
-            }
-            v8 @ 2..=6 if !(a2 > 1) => !v8,
-            v9 => {
-                let mut v9 = (-2);
-                let mut v9 = coro_core::yield_from!(f0(0));
-                peek(&p0)
-            }
-        }
+        Ok({ 'b3: { coro_core::yield_!(coro_core::yield_!(a1)) } })
     }
 }
 pub const SEED: u64 = 0x11;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(
-        || reference::f1(Tracer::new("arg0", -2), Tracer::new("arg1", -2), -3),
-        || ours::f1(Tracer::new("arg0", -2), Tracer::new("arg1", -2), -3),
-        || 0_i64,
-    )
+    gentest::rt::compare(|| reference::f1(8, 8), || ours::f1(8, 8), || 0_i64)
 }

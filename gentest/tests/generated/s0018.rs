@@ -24,78 +24,104 @@ pub mod reference {
                                     if c4 > 2 {
                                         break 'l2;
                                     }
-                                    let mut x5 = (yield peek(&p1));
-                                    let x6 = a2;
-                                    let mut x7 = (yield (-2));
+                                    let a2 = (yield peek(&p1));
+                                    let t5 = Tracer::new("f0:t5", a0);
+                                    emit(consume(t5));
                                 }
                             };
-                            let (x8, x9) = ((yield a2), peek(&p1));
-                            peek(&p1)
+                            let mut t11 = Tracer::new(
+                                "f0:t11",
+                                if a0 > peek(&p1) {
+                                    let x6 = peek(&p1);
+                                    let (x7, x8) = (x6, (yield peek(&p1)));
+                                    x6
+                                } else {
+                                    let mut x9 = peek(&p1);
+                                    let (a2, x10) = (x9, 2);
+                                    x9
+                                },
+                            );
+                            5
                         }
                     }) % 2
                         == 1
                     {
-                        let x10: i64 = 3;
-                        let x10 = Tracer::new(
-                            "f0:x10",
-                            if mix(peek(&p1), 6, (-3)) < {
-                                'b11: {
-                                    let mut x12 = (yield 5);
-                                    let mut x13 = a0;
-                                    let t14 = Tracer::new("f0:t14", 8);
-                                    (yield peek(&p1))
+                        let r12 = &p1;
+                        {
+                            let mut c14 = 0;
+                            'l13: loop {
+                                c14 += 1;
+                                if c14 > 2 {
+                                    break 'l13 ((yield peek(&p1)) ^ a0);
                                 }
-                            } {
-                                let mut t15 = Tracer::new("f0:t15", a2);
-                                let x16 = check((yield 10))?;
-                                if 10 % 3 == 0 {
-                                    emit(a2);
-                                    let t17 = Tracer::new("f0:t17", (yield peek(&t15)));
-                                    emit(a0);
-                                    t15 = Tracer::new("f0:t15'", x16);
-                                    return Err((yield 0));
-                                }
-                                let (x18, x19) = (peek(&p1), 12);
-                                check(a0)?
-                            } else {
-                                if (yield x10) > 2 {
-                                    let r20 = &p1;
-                                }
-                                if (yield x10) > 2 {
-                                    let x21 = x10;
-                                    let mut x22 = 8;
-                                    let mut x22 = (yield peek(&p1));
-                                    let mut x23 = x21;
-                                    return Err(x22);
-                                }
-                                {
-                                    let mut c25 = 0;
-                                    'l24: loop {
-                                        c25 += 1;
-                                        if c25 > 1 {
-                                            break 'l24 (peek(&p1));
-                                        }
-                                        let x26 = x10;
-                                        let mut t27 = Tracer::new("f0:t27", a0);
-                                        let mut t28 = Tracer::new("f0:t28", (yield peek(&p1)));
-                                        let x26 = (yield peek(&t28));
+                            }
+                        }
+                    } else {
+                        if !((a0 & (yield a2)) > 1) {
+                            return Ok((5, (yield a2)).1);
+                        }
+                        let Some(x24) = nonzero((yield add(peek(&p1), 4))) else {
+                            {
+                                let mut c17 = 0;
+                                'l15: loop {
+                                    c17 += 1;
+                                    if c17 > 3 {
+                                        break 'l15;
                                     }
                                 }
-                            },
-                        );
-                        if a0.wrapping_sub(6) != mix((yield a0), 0, (yield a2)) {
-                            let t29 = Tracer::new("f0:t29", a2);
-                            emit(peek(&p1));
-                        } else {
-                        }
-                        emit(a2);
-                        2
-                    } else {
-                        (yield 4)
+                            };
+                            {
+                                let mut c20 = 0;
+                                'l18: loop {
+                                    c20 += 1;
+                                    if c20 > 2 {
+                                        break 'l18;
+                                    }
+                                    let r21 = &p1;
+                                    let mut x22: i64 = 2;
+                                }
+                            };
+                            let t23 = Tracer::new("f0:t23", emit(peek(&p1)));
+                            drop(t23);
+                            return Err(check(a0)?);
+                        };
+                        emit(match check((yield peek(&p1))) {
+                            Ok(v25) if (peek(&p1)) % 2 == 0 => {
+                                if (yield (yield peek(&p1))) > 2 {
+                                    let a2 = 8;
+                                    let mut a2 = v25;
+                                    let mut x27 = a2;
+                                    let mut x28 = 1;
+                                } else if !(peek(&p1) > 1) {
+                                    let mut a2 = a0;
+                                } else {
+                                    emit((yield (-2)));
+                                    let mut t29 = Tracer::new("f0:t29", (yield x24));
+                                }
+                                if 7 % 2 == 1 {
+                                    let a0 = Tracer::new("f0:a0", v25);
+                                    drop(a0);
+                                    return Ok(peek(&p1));
+                                }
+                                let mut c31 = 0;
+                                'l30: while c31 < 2 && (yield peek(&p1)) > 2 {
+                                    c31 += 1;
+                                }
+                                let r32 = &p1;
+                                (yield peek(r32))
+                            }
+                            Err(v25) => v25,
+                            Ok(v25) => (yield peek(&p1)),
+                        });
+                        let P { a: x33, b: mut x34 } = P {
+                            a: (yield a2),
+                            b: x24,
+                        };
+                        11
                     },
                 );
-                let t30 = Tracer::new("f0:t30", peek(&p1));
-                Ok(peek(&t30))
+                let (x35, x36) = (9, 10);
+                Ok(peek(&p1))
             }
         }
     }
@@ -114,85 +140,113 @@ pub mod ours {
                             if c4 > 2 {
                                 break 'l2;
                             }
-                            let mut x5 = coro_core::yield_!(peek(&p1));
-                            let x6 = a2;
-                            let mut x7 = coro_core::yield_!((-2));
+                            let a2 = coro_core::yield_!(peek(&p1));
+                            let t5 = Tracer::new("f0:t5", a0);
+                            emit(consume(t5));
                         }
                     };
-                    let (x8, x9) = (coro_core::yield_!(a2), peek(&p1));
-                    peek(&p1)
+                    let mut t11 = Tracer::new(
+                        "f0:t11",
+                        if a0 > peek(&p1) {
+                            let x6 = peek(&p1);
+                            let (x7, x8) = (x6, coro_core::yield_!(peek(&p1)));
+                            x6
+                        } else {
+                            let mut x9 = peek(&p1);
+                            let (a2, x10) = (x9, 2);
+                            x9
+                        },
+                    );
+                    5
                 }
             }) % 2
                 == 1
             {
-                let x10: i64 = 3;
-                let x10 = Tracer::new(
-                    "f0:x10",
-                    if mix(peek(&p1), 6, (-3)) < {
-                        'b11: {
-                            let mut x12 = coro_core::yield_!(5);
-                            let mut x13 = a0;
-                            let t14 = Tracer::new("f0:t14", 8);
-                            coro_core::yield_!(peek(&p1))
+                let r12 = &p1;
+                {
+                    let mut c14 = 0;
+                    'l13: loop {
+                        c14 += 1;
+                        if c14 > 2 {
+                            break 'l13 (coro_core::yield_!(peek(&p1)) ^ a0);
                         }
-                    } {
-                        let mut t15 = Tracer::new("f0:t15", a2);
-                        let x16 = check(coro_core::yield_!(10))?;
-                        if 10 % 3 == 0 {
-                            emit(a2);
-                            let t17 = Tracer::new("f0:t17", coro_core::yield_!(peek(&t15)));
-                            emit(a0);
-                            t15 = Tracer::new("f0:t15'", x16);
-                            return Err(coro_core::yield_!(0));
-                        }
-                        let (x18, x19) = (peek(&p1), 12);
-                        check(a0)?
-                    } else {
-                        if coro_core::yield_!(x10) > 2 {
-                            let r20 = &p1;
-                        }
-                        if coro_core::yield_!(x10) > 2 {
-                            let x21 = x10;
-                            let mut x22 = 8;
-                            let mut x22 = coro_core::yield_!(peek(&p1));
-                            let mut x23 = x21;
-                            return Err(x22);
-                        }
-                        {
-                            let mut c25 = 0;
-                            'l24: loop {
-                                c25 += 1;
-                                if c25 > 1 {
-                                    break 'l24 (peek(&p1));
-                                }
-                                let x26 = x10;
-                                let mut t27 = Tracer::new("f0:t27", a0);
-                                let mut t28 = Tracer::new("f0:t28", coro_core::yield_!(peek(&p1)));
-                                let x26 = coro_core::yield_!(peek(&t28));
+                    }
+                }
+            } else {
+                if !((a0 & coro_core::yield_!(a2)) > 1) {
+                    return Ok((5, coro_core::yield_!(a2)).1);
+                }
+                let Some(x24) = nonzero(coro_core::yield_!(add(peek(&p1), 4))) else {
+                    {
+                        let mut c17 = 0;
+                        'l15: loop {
+                            c17 += 1;
+                            if c17 > 3 {
+                                break 'l15;
                             }
                         }
-                    },
-                );
-                if a0.wrapping_sub(6) != mix(coro_core::yield_!(a0), 0, coro_core::yield_!(a2)) {
-                    let t29 = Tracer::new("f0:t29", a2);
-                    emit(peek(&p1));
-                } else {
-                }
-                emit(a2);
-                2
-            } else {
-                coro_core::yield_!(4)
+                    };
+                    {
+                        let mut c20 = 0;
+                        'l18: loop {
+                            c20 += 1;
+                            if c20 > 2 {
+                                break 'l18;
+                            }
+                            let r21 = &p1;
+                            let mut x22: i64 = 2;
+                        }
+                    };
+                    let t23 = Tracer::new("f0:t23", emit(peek(&p1)));
+                    drop(t23);
+                    return Err(check(a0)?);
+                };
+                emit(match check(coro_core::yield_!(peek(&p1))) {
+                    Ok(v25) if (peek(&p1)) % 2 == 0 => {
+                        if coro_core::yield_!(coro_core::yield_!(peek(&p1))) > 2 {
+                            let a2 = 8;
+                            let mut a2 = v25;
+                            let mut x27 = a2;
+                            let mut x28 = 1;
+                        } else if !(peek(&p1) > 1) {
+                            let mut a2 = a0;
+                        } else {
+                            emit(coro_core::yield_!((-2)));
+                            let mut t29 = Tracer::new("f0:t29", coro_core::yield_!(x24));
+                        }
+                        if 7 % 2 == 1 {
+                            let a0 = Tracer::new("f0:a0", v25);
+                            drop(a0);
+                            return Ok(peek(&p1));
+                        }
+                        let mut c31 = 0;
+                        'l30: while c31 < 2 && coro_core::yield_!(peek(&p1)) > 2 {
+                            c31 += 1;
+                        }
+                        let r32 = &p1;
+                        coro_core::yield_!(peek(r32))
+                    }
+                    Err(v25) => v25,
+                    Ok(v25) => {
+                        coro_core::yield_!(peek(&p1))
+                    }
+                });
+                let P { a: x33, b: mut x34 } = P {
+                    a: coro_core::yield_!(a2),
+                    b: x24,
+                };
+                11
             },
         );
-        let t30 = Tracer::new("f0:t30", peek(&p1));
-        Ok(peek(&t30))
+        let (x35, x36) = (9, 10);
+        Ok(peek(&p1))
     }
 }
 pub const SEED: u64 = 0x12;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(5, Tracer::new("arg1", 3), -3),
-        || ours::f0(5, Tracer::new("arg1", 3), -3),
+        || reference::f0(-3, Tracer::new("arg1", 2), 6),
+        || ours::f0(-3, Tracer::new("arg1", 2), 6),
         || 0_i64,
     )
 }

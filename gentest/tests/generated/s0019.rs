@@ -12,173 +12,132 @@ pub mod reference {
                 let mut c2 = 0;
                 'l1: while c2 < 1 {
                     c2 += 1;
-                    let t6 = Tracer::new(
-                        "f0:t6",
+                    let t4 = Tracer::new(
+                        "f0:t4",
                         if (yield peek(&p1)) != add((-4), peek(&p1)) {
                             (yield 9)
                         } else {
-                            let P { a: x3, b: mut x4 } = P { a: (-2), b: 2 };
-                            if (yield x3) > 2 {
-                                emit(x3);
-                                (yield peek(&p1))
-                            } else {
-                                let x5 = peek(&p0);
-                                peek(&p1)
-                            }
+                            let P { a: p0, b: mut x3 } = P { a: (-2), b: 2 };
+                            emit((yield 6))
                         },
                     );
-                    'b7: {
-                        'b8: {
-                            let x9 = (yield peek(&p0));
-                            let P { a: x10, b: mut x11 } = P {
-                                a: x9,
-                                b: peek(&t6),
-                            };
-                        };
+                    emit((mix(peek(&p0), peek(&t4), peek(&t4)) & (yield peek(&p0))));
+                    emit(consume(t4));
+                    'b5: {
+                        match check((-2)) {
+                            Ok(v6) if peek(&p1) <= 0 => {
+                                let v6 = v6;
+                            }
+                            Err(v6) => {
+                                let mut x8 = v6;
+                                let (x9, x10) = (x8, v6);
+                                let mut p0 = peek(&p1);
+                            }
+                            Ok(v6) => {
+                                let x11 = v6;
+                                let mut x12 = 4;
+                                let (x13, x14) = (x11, v6);
+                            }
+                        }
+                        let p0 = ((yield 5) ^ (-1));
                     };
-                    let mut t6 = Tracer::new("f0:t6", peek(&p1));
-                    match ((-1), {
-                        let t14 = Tracer::new("f0:t14", (-3));
-                        p0 = Tracer::new("f0:p0'", 2);
-                        let x15 = 1;
-                        peek(&p1)
-                    }) {
-                        (v12, 0) => {
-                            {
-                                drop(t6);
-                                emit((-3));
-                                let x16 = v12;
-                            }
-                            let [x17, _, x18] = [6, peek(&p1), v12];
-                            let mut x22: i64 = {
-                                'b19: {
-                                    let x20 = x17;
-                                    let P { a: x20, b: mut x21 } = P {
-                                        a: peek(&p0),
-                                        b: x18,
-                                    };
-                                    let mut x20 = Tracer::new("f0:x20", x21);
-                                    peek(&x20)
-                                }
-                            };
-                            let r23 = &p0;
-                        }
-                        (v12, v13) if !(peek(&p0) > 1) => {
-                            let mut t24 = Tracer::new("f0:t24", [peek(&p1), v12, v13][0]);
-                        }
-                        _ => {
-                            emit({
-                                emit(7);
-                                let mut x25 = peek(&p1);
-                                x25 ^= x25;
-                                let x26 = x25;
-                                (-4)
-                            });
-                        }
-                    }
                 }
-                let mut t27 = Tracer::new("f0:t27", peek(&p0));
-                let P { a: x30, b: mut x31 } = P {
-                    a: (yield consume(t27)),
-                    b: {
-                        'b28: {
-                            if peek(&p1) != 6 {
-                                let mut t29 = Tracer::new("f0:t29", (yield peek(&p1)));
-                                return peek(&p0);
-                            }
-                            peek(&p1)
-                        }
-                    },
-                };
-                emit(consume(p1));
-                (yield x31)
+                {
+                    let x15 = (yield (yield peek(&p0)));
+                    if if (yield peek(&p0)) == x15 {
+                        (-2)
+                    } else {
+                        emit(x15);
+                        p0 = Tracer::new("f0:p0'", x15);
+                        let [x16, _, x17] = [(yield peek(&p1)), (yield (-4)), x15];
+                        p0 = Tracer::new("f0:p0'", x17);
+                        x16
+                    } != (yield 10)
+                    {
+                        let P { a: x18, b: mut x19 } = P {
+                            a: x15,
+                            b: peek(&p1),
+                        };
+                        let mut t20 = Tracer::new("f0:t20", (yield 3));
+                        let [x21, _, x22] = [(yield 6), peek(&p1), (yield 2)];
+                        emit(if x18 <= peek(&t20) {
+                            peek(&p0)
+                        } else {
+                            let x23 = x21;
+                            let mut x24 = x15;
+                            x24 = peek(&p0);
+                            peek(&p0)
+                        });
+                    }
+                    let t25 = Tracer::new("f0:t25", x15);
+                }
+                let t26 = Tracer::new("f0:t26", peek(&p0));
+                emit(peek(&p0));
+                0
             }
         }
     }
-    pub fn f1(a0: i64, p1: Tracer, p2: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(a0: i64) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
         #[coroutine]
-        static move |_first: i64| -> i64 {
+        static move |_first: i64| -> Result<i64, i64> {
             let a0 = a0;
-            let p1 = p1;
-            let p2 = p2;
             {
-                {
-                    let mut c3 = 0;
-                    'l1: loop {
-                        c3 += 1;
-                        if c3 > 1 {
-                            break 'l1;
-                        }
-                        if ({
-                            'b4: {
-                                let mut x5 = (yield a0);
-                                (yield x5)
-                            }
-                        }) % 3
-                            == 1
-                        {
-                            let x6 = (yield (-3));
-                            let (x7, x8) = ((yield 6), x6);
-                            let Some(x9) = nonzero((yield x6)) else {
-                                return x8;
-                            };
-                            continue 'l1;
-                        }
-                        let x10 = ((yield (-3)) ^ (yield peek(&p2)));
+                Ok(!(match check((a0, a0).1) {
+                    Ok(v1) if !(a0 > 1) => {
+                        drop((Tracer::new("f1:c3", 1), Tracer::new("f1:c4", (yield v1))));
+                        1
                     }
-                };
-                {
-                    drop((
-                        Tracer::new(
-                            "f1:c12",
-                            if !(a0 > 1) {
-                                let t11 = Tracer::new("f1:t11", a0);
-                                emit(peek(&p2));
-                                let t11 = a0;
-                                emit(peek(&p2));
-                                9
-                            } else {
-                                a0
-                            },
-                        ),
-                        Tracer::new("f1:c13", a0.max(peek(&p2))),
-                    ));
-                    1
-                }
+                    Err(v1) => 'b5: {
+                        let x6: i64 = 10;
+                        let x6 = v1;
+                        let mut x7 = (yield v1);
+                        x7
+                    }
+                    Ok(v1) => {
+                        emit(emit(12));
+                        {
+                            drop((Tracer::new("f1:c8", (yield a0)), Tracer::new("f1:c9", v1)));
+                            1
+                        }
+                    }
+                }))
             }
         }
     }
-    pub fn f2(p0: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f2(p0: Tracer, p1: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
             let p0 = p0;
+            let p1 = p1;
             {
-                let r1 = &p0;
+                {}
+                drop(p1);
+                let p1 = peek(&p0);
                 {
-                    let mut c3 = 0;
-                    'l2: while let Some(i4) = {
-                        emit((yield c3));
-                        tick(&mut c3, 1)
-                    } {
-                        if (yield peek(&p0)) > 2 {
-                            let x5 = i4;
-                            let mut x6 = peek(r1);
-                        }
-                        let i4 = Tracer::new("f2:i4", (yield i4));
-                    }
-                    (yield match nonzero(peek(&p0)) {
-                        Some(v7) if !(v7 > 1) => peek(r1),
-                        Some(v7) => {
-                            let v7 = Tracer::new("f2:v7", peek(r1));
-                            emit(peek(r1));
-                            emit(peek(r1));
-                            peek(&p0)
-                        }
-                        None => {
-                            let t9 = Tracer::new("f2:t9", (-3));
-                            peek(r1)
-                        }
-                    })
+                    drop((
+                        Tracer::new("f2:c3", {
+                            let mut c2 = 0;
+                            'l1: loop {
+                                c2 += 1;
+                                if c2 > 2 {
+                                    break 'l1 (peek(&p0));
+                                }
+                                emit((yield (-2)));
+                                let p0 = p1;
+                                let p1 = Tracer::new("f2:p1", p0);
+                            }
+                        }),
+                        Tracer::new("f2:c7", {
+                            'b4: {
+                                let mut t5 = Tracer::new("f2:t5", peek(&p0));
+                                t5 = Tracer::new("f2:t5'", peek(&t5));
+                                emit(3);
+                                let t6 = Tracer::new("f2:t6", 6);
+                                p1
+                            }
+                        }),
+                    ));
+                    1
                 }
             }
         }
@@ -191,171 +150,135 @@ pub mod ours {
         let mut c2 = 0;
         'l1: while c2 < 1 {
             c2 += 1;
-            let t6 = Tracer::new(
-                "f0:t6",
+            let t4 = Tracer::new(
+                "f0:t4",
                 if coro_core::yield_!(peek(&p1)) != add((-4), peek(&p1)) {
                     coro_core::yield_!(9)
                 } else {
-                    let P { a: x3, b: mut x4 } = P { a: (-2), b: 2 };
-                    if coro_core::yield_!(x3) > 2 {
-                        emit(x3);
-                        coro_core::yield_!(peek(&p1))
-                    } else {
-                        let x5 = peek(&p0);
-                        peek(&p1)
-                    }
+                    let P { a: p0, b: mut x3 } = P { a: (-2), b: 2 };
+                    emit(coro_core::yield_!(6))
                 },
             );
-            'b7: {
-                'b8: {
-                    let x9 = coro_core::yield_!(peek(&p0));
-                    let P { a: x10, b: mut x11 } = P {
-                        a: x9,
-                        b: peek(&t6),
-                    };
-                };
+            emit((mix(peek(&p0), peek(&t4), peek(&t4)) & coro_core::yield_!(peek(&p0))));
+            emit(consume(t4));
+            'b5: {
+                match check((-2)) {
+                    Ok(v6) if peek(&p1) <= 0 => {
+                        let v6 = v6;
+                    }
+                    Err(v6) => {
+                        let mut x8 = v6;
+                        let (x9, x10) = (x8, v6);
+                        let mut p0 = peek(&p1);
+                    }
+                    Ok(v6) => {
+                        let x11 = v6;
+                        let mut x12 = 4;
+                        let (x13, x14) = (x11, v6);
+                    }
+                }
+                let p0 = (coro_core::yield_!(5) ^ (-1));
             };
-            let mut t6 = Tracer::new("f0:t6", peek(&p1));
-            match ((-1), {
-                let t14 = Tracer::new("f0:t14", (-3));
-                p0 = Tracer::new("f0:p0'", 2);
-                let x15 = 1;
-                peek(&p1)
-            }) {
-                (v12, 0) => {
-                    {
-                        drop(t6);
-                        emit((-3));
-                        let x16 = v12;
-                    }
-                    let [x17, _, x18] = [6, peek(&p1), v12];
-                    let mut x22: i64 = {
-                        'b19: {
-                            let x20 = x17;
-                            let P { a: x20, b: mut x21 } = P {
-                                a: peek(&p0),
-                                b: x18,
-                            };
-                            let mut x20 = Tracer::new("f0:x20", x21);
-                            peek(&x20)
-                        }
-                    };
-                    let r23 = &p0;
-                }
-                (v12, v13) if !(peek(&p0) > 1) => {
-                    let mut t24 = Tracer::new("f0:t24", [peek(&p1), v12, v13][0]);
-                }
-                _ => {
-                    emit({
-                        emit(7);
-                        let mut x25 = peek(&p1);
-                        x25 ^= x25;
-                        let x26 = x25;
-                        (-4)
-                    });
-                }
-            }
         }
-        let mut t27 = Tracer::new("f0:t27", peek(&p0));
-        let P { a: x30, b: mut x31 } = P {
-            a: coro_core::yield_!(consume(t27)),
-            b: {
-                'b28: {
-                    if peek(&p1) != 6 {
-                        let mut t29 = Tracer::new("f0:t29", coro_core::yield_!(peek(&p1)));
-                        return peek(&p0);
-                    }
-                    peek(&p1)
-                }
-            },
-        };
-        emit(consume(p1));
-        coro_core::yield_!(x31)
+        {
+            let x15 = coro_core::yield_!(coro_core::yield_!(peek(&p0)));
+            if if coro_core::yield_!(peek(&p0)) == x15 {
+                (-2)
+            } else {
+                emit(x15);
+                p0 = Tracer::new("f0:p0'", x15);
+                let [x16, _, x17] = [coro_core::yield_!(peek(&p1)), coro_core::yield_!((-4)), x15];
+                p0 = Tracer::new("f0:p0'", x17);
+                x16
+            } != coro_core::yield_!(10)
+            {
+                let P { a: x18, b: mut x19 } = P {
+                    a: x15,
+                    b: peek(&p1),
+                };
+                let mut t20 = Tracer::new("f0:t20", coro_core::yield_!(3));
+                let [x21, _, x22] = [coro_core::yield_!(6), peek(&p1), coro_core::yield_!(2)];
+                emit(if x18 <= peek(&t20) {
+                    peek(&p0)
+                } else {
+                    let x23 = x21;
+                    let mut x24 = x15;
+                    x24 = peek(&p0);
+                    peek(&p0)
+                });
+            }
+            let t25 = Tracer::new("f0:t25", x15);
+        }
+        let t26 = Tracer::new("f0:t26", peek(&p0));
+        emit(peek(&p0));
+        0
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(a0: i64, p1: Tracer, p2: Tracer) -> i64 {
-        {
-            let mut c3 = 0;
-            'l1: loop {
-                c3 += 1;
-                if c3 > 1 {
-                    break 'l1;
-                }
-                if ({
-                    'b4: {
-                        let mut x5 = coro_core::yield_!(a0);
-                        coro_core::yield_!(x5)
-                    }
-                }) % 3
-                    == 1
-                {
-                    let x6 = coro_core::yield_!((-3));
-                    let (x7, x8) = (coro_core::yield_!(6), x6);
-                    let Some(x9) = nonzero(coro_core::yield_!(x6)) else {
-                        return x8;
-                    };
-                    continue 'l1;
-                }
-                let x10 = (coro_core::yield_!((-3)) ^ coro_core::yield_!(peek(&p2)));
+    pub fn f1(a0: i64) -> Result<i64, i64> {
+        Ok(!(match check((a0, a0).1) {
+            Ok(v1) if !(a0 > 1) => {
+                drop((
+                    Tracer::new("f1:c3", 1),
+                    Tracer::new("f1:c4", coro_core::yield_!(v1)),
+                ));
+                1
             }
-        };
+            Err(v1) => 'b5: {
+                let x6: i64 = 10;
+                let x6 = v1;
+                let mut x7 = coro_core::yield_!(v1);
+                x7
+            }
+            Ok(v1) => {
+                emit(emit(12));
+                {
+                    drop((
+                        Tracer::new("f1:c8", coro_core::yield_!(a0)),
+                        Tracer::new("f1:c9", v1),
+                    ));
+                    1
+                }
+            }
+        }))
+    }
+    #[coro_core::coroutine(yield = i64, resume = i64)]
+    pub fn f2(p0: Tracer, p1: Tracer) -> i64 {
+        {}
+        drop(p1);
+        let p1 = peek(&p0);
         {
             drop((
-                Tracer::new(
-                    "f1:c12",
-                    if !(a0 > 1) {
-                        let t11 = Tracer::new("f1:t11", a0);
-                        emit(peek(&p2));
-                        let t11 = a0;
-                        emit(peek(&p2));
-                        9
-                    } else {
-                        a0
-                    },
-                ),
-                Tracer::new("f1:c13", a0.max(peek(&p2))),
+                Tracer::new("f2:c3", {
+                    let mut c2 = 0;
+                    'l1: loop {
+                        c2 += 1;
+                        if c2 > 2 {
+                            break 'l1 (peek(&p0));
+                        }
+                        emit(coro_core::yield_!((-2)));
+                        let p0 = p1;
+                        let p1 = Tracer::new("f2:p1", p0);
+                    }
+                }),
+                Tracer::new("f2:c7", {
+                    'b4: {
+                        let mut t5 = Tracer::new("f2:t5", peek(&p0));
+                        t5 = Tracer::new("f2:t5'", peek(&t5));
+                        emit(3);
+                        let t6 = Tracer::new("f2:t6", 6);
+                        p1
+                    }
+                }),
             ));
             1
-        }
-    }
-    #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f2(p0: Tracer) -> i64 {
-        let r1 = &p0;
-        {
-            let mut c3 = 0;
-            'l2: while let Some(i4) = {
-                emit(coro_core::yield_!(c3));
-                tick(&mut c3, 1)
-            } {
-                if coro_core::yield_!(peek(&p0)) > 2 {
-                    let x5 = i4;
-                    let mut x6 = peek(r1);
-                }
-                let i4 = Tracer::new("f2:i4", coro_core::yield_!(i4));
-            }
-            coro_core::yield_!(match nonzero(peek(&p0)) {
-                Some(v7) if !(v7 > 1) => {
-                    peek(r1)
-                }
-                Some(v7) => {
-                    let v7 = Tracer::new("f2:v7", peek(r1));
-                    emit(peek(r1));
-                    emit(peek(r1));
-                    peek(&p0)
-                }
-                None => {
-                    let t9 = Tracer::new("f2:t9", (-3));
-                    peek(r1)
-                }
-            })
         }
     }
 }
 pub const SEED: u64 = 0x13;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f2(Tracer::new("arg0", 6)),
-        || ours::f2(Tracer::new("arg0", 6)),
+        || reference::f2(Tracer::new("arg0", 1), Tracer::new("arg1", 4)),
+        || ours::f2(Tracer::new("arg0", 1), Tracer::new("arg1", 4)),
         || 0_i64,
     )
 }

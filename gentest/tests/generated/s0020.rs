@@ -8,7 +8,7 @@ pub mod reference {
         static move |_first: i64| -> Result<i64, i64> {
             let a0 = a0;
             let a1 = a1;
-            { Ok((yield a0)) }
+            { Ok((yield (yield a0))) }
         }
     }
 }
@@ -16,7 +16,7 @@ pub mod ours {
     use gentest::rt::*;
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(a0: i64, a1: i64) -> Result<i64, i64> {
-        Ok(coro_core::yield_!(a0))
+        Ok(coro_core::yield_!(coro_core::yield_!(a0)))
     }
 }
 pub const SEED: u64 = 0x14;

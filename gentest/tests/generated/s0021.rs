@@ -11,7 +11,7 @@ pub mod reference {
             {
                 if match check(0) {
                     Ok(v1) if a1 % 3 == 0 => {
-                        let mut v1 = a1;
+                        let mut a0 = a1;
                         let v1 = Tracer::new("f0:v1", 9);
                         (yield peek(&v1))
                     }
@@ -24,7 +24,7 @@ pub mod reference {
                         let x5 = a0;
                         (-4)
                     }
-                } == if (yield a0) > 2 {
+                } == if (yield (yield a0)) > 2 {
                     emit(3);
                     (-1)
                 } else {
@@ -38,86 +38,92 @@ pub mod reference {
                     emit((yield a1));
                     emit(add(5, (yield a1)));
                 } else {
-                    let mut x9 = add(6, a0);
-                    let mut c11 = 0;
-                    'l10: while c11 < 2 && a0 % 3 == 1 {
-                        c11 += 1;
-                        a0 = a0.wrapping_add(x9);
-                    }
-                    a0 ^= x9.wrapping_add(x9);
-                }
-                let t24 = Tracer::new(
-                    "f0:t24",
-                    if (!((-1) > 1) || 10 <= 12) {
-                        emit((yield a1));
-                        a0 = a0.wrapping_add(mix(0, (-2), 3));
-                        let mut t15 = Tracer::new("f0:t15", {
-                            let mut c13 = 0;
-                            'l12: loop {
-                                c13 += 1;
-                                if c13 > 3 {
-                                    break 'l12 a1;
-                                }
-                                let mut t14 = Tracer::new("f0:t14", a0);
-                                let t14 = Tracer::new("f0:t14", (yield a1));
-                            }
-                        });
-                        match (peek(&t15), (yield peek(&t15))) {
-                            (v16, 0) => {
-                                let (x18, x19) = ((yield (-1)), peek(&t15));
-                                peek(&t15)
-                            }
-                            (v16, v17) if peek(&t15) > (-3) => {
-                                a0 ^= (yield 5);
-                                let t20 = Tracer::new("f0:t20", a1);
-                                peek(&t20)
-                            }
-                            _ => {
-                                let P { a: x21, b: mut x22 } = P { a: a1, b: a0 };
-                                let r23 = &t15;
-                                peek(&t15)
-                            }
+                    let mut a1 = add(6, a0);
+                    {}
+                    match nonzero(a1) {
+                        Some(v9) if a0 != a1 => {
+                            a1 ^= (yield 9);
+                            let [x11, _, x12] = [v9, a0, v9];
+                            a1 = 2;
                         }
-                    } else {
-                        (yield 2)
-                    },
-                );
-                Ok((yield 12))
+                        Some(v9) => {
+                            a1 = a0;
+                        }
+                        None => {
+                            let a0 = a0;
+                            let t13 = Tracer::new("f0:t13", (yield (yield a0)));
+                        }
+                    }
+                }
+                if (yield a1) != {
+                    let mut c15 = 0;
+                    'l14: loop {
+                        c15 += 1;
+                        if c15 > 3 {
+                            break 'l14 a1;
+                        }
+                        let a1 = Tracer::new("f0:a1", (yield a0));
+                        a0 ^= peek(&a1);
+                    }
+                } {
+                    return Ok((yield (-2)));
+                }
+                Ok((P {
+                    a: (yield a0),
+                    b: (yield (a0 | (yield a1))),
+                })
+                .b)
             }
         }
     }
-    pub fn f1(p0: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(a0: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
-            let p0 = p0;
+            let a0 = a0;
             {
-                match {
-                    let mut __g = ::std::boxed::Box::pin(f0(
-                        {
-                            let mut c2 = 0;
-                            'l1: loop {
-                                c2 += 1;
-                                if c2 > 1 {
-                                    break 'l1 (peek(&p0));
+                'l1: for a0 in (0..3).rev() {
+                    'b3: {
+                        let x4 = 1;
+                        let x4 = Tracer::new("f1:x4", 7);
+                        let mut a0 = Tracer::new("f1:a0", (yield a0));
+                    };
+                    let mut x5 = { 3 };
+                }
+                let mut a0 = Tracer::new("f1:a0", {
+                    if a0 % 3 == 0 {
+                        let a0 = Tracer::new("f1:a0", a0);
+                        let x6: i64 = 4;
+                        let mut t7 = Tracer::new("f1:t7", (-1));
+                        return x6;
+                    }
+                    (yield a0)
+                });
+                {
+                    'b8: {
+                        let t9 = Tracer::new(
+                            "f1:t9",
+                            {
+                                let mut __g = ::std::boxed::Box::pin(f0(peek(&a0), peek(&a0)));
+                                let mut __s = 0;
+                                loop {
+                                    match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                        ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                                        ::std::ops::CoroutineState::Complete(__r) => break __r,
+                                    }
                                 }
-                                let mut x3 = peek(&p0);
                             }
-                        },
-                        add(0, peek(&p0)),
-                    ));
-                    let mut __s = 0;
-                    loop {
-                        match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
-                            ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
-                            ::std::ops::CoroutineState::Complete(__r) => break __r,
+                            .unwrap_or(2),
+                        );
+                        let a0 = Tracer::new("f1:a0", (yield 8));
+                        if !(peek(&a0) > 1) {
+                            let r10 = &t9;
+                            emit((yield peek(&a0)));
+                            peek(r10)
+                        } else {
+                            let x11 = 3;
+                            x11
                         }
                     }
-                } {
-                    Ok(v4) => {
-                        drop((2, 7));
-                        1
-                    }
-                    Err(v4) => (yield v4),
                 }
             }
         }
@@ -129,7 +135,7 @@ pub mod ours {
     pub fn f0(mut a0: i64, a1: i64) -> Result<i64, i64> {
         if match check(0) {
             Ok(v1) if a1 % 3 == 0 => {
-                let mut v1 = a1;
+                let mut a0 = a1;
                 let v1 = Tracer::new("f0:v1", 9);
                 coro_core::yield_!(peek(&v1))
             }
@@ -142,7 +148,7 @@ pub mod ours {
                 let x5 = a0;
                 (-4)
             }
-        } == if coro_core::yield_!(a0) > 2 {
+        } == if coro_core::yield_!(coro_core::yield_!(a0)) > 2 {
             emit(3);
             (-1)
         } else {
@@ -156,80 +162,81 @@ pub mod ours {
             emit(coro_core::yield_!(a1));
             emit(add(5, coro_core::yield_!(a1)));
         } else {
-            let mut x9 = add(6, a0);
-            let mut c11 = 0;
-            'l10: while c11 < 2 && a0 % 3 == 1 {
-                c11 += 1;
-                a0 = a0.wrapping_add(x9);
-            }
-            a0 ^= x9.wrapping_add(x9);
-        }
-        let t24 = Tracer::new(
-            "f0:t24",
-            if (!((-1) > 1) || 10 <= 12) {
-                emit(coro_core::yield_!(a1));
-                a0 = a0.wrapping_add(mix(0, (-2), 3));
-                let mut t15 = Tracer::new("f0:t15", {
-                    let mut c13 = 0;
-                    'l12: loop {
-                        c13 += 1;
-                        if c13 > 3 {
-                            break 'l12 a1;
-                        }
-                        let mut t14 = Tracer::new("f0:t14", a0);
-                        let t14 = Tracer::new("f0:t14", coro_core::yield_!(a1));
-                    }
-                });
-                match (peek(&t15), coro_core::yield_!(peek(&t15))) {
-                    (v16, 0) => {
-                        let (x18, x19) = (coro_core::yield_!((-1)), peek(&t15));
-                        peek(&t15)
-                    }
-                    (v16, v17) if peek(&t15) > (-3) => {
-                        a0 ^= coro_core::yield_!(5);
-                        let t20 = Tracer::new("f0:t20", a1);
-                        peek(&t20)
-                    }
-                    _ => {
-                        let P { a: x21, b: mut x22 } = P { a: a1, b: a0 };
-                        let r23 = &t15;
-                        peek(&t15)
-                    }
+            let mut a1 = add(6, a0);
+            {}
+            match nonzero(a1) {
+                Some(v9) if a0 != a1 => {
+                    a1 ^= coro_core::yield_!(9);
+                    let [x11, _, x12] = [v9, a0, v9];
+                    a1 = 2;
                 }
-            } else {
-                coro_core::yield_!(2)
-            },
-        );
-        Ok(coro_core::yield_!(12))
+                Some(v9) => {
+                    a1 = a0;
+                }
+                None => {
+                    let a0 = a0;
+                    let t13 = Tracer::new("f0:t13", coro_core::yield_!(coro_core::yield_!(a0)));
+                }
+            }
+        }
+        if coro_core::yield_!(a1) != {
+            let mut c15 = 0;
+            'l14: loop {
+                c15 += 1;
+                if c15 > 3 {
+                    break 'l14 a1;
+                }
+                let a1 = Tracer::new("f0:a1", coro_core::yield_!(a0));
+                a0 ^= peek(&a1);
+            }
+        } {
+            return Ok(coro_core::yield_!((-2)));
+        }
+        Ok((P {
+            a: coro_core::yield_!(a0),
+            b: coro_core::yield_!((a0 | coro_core::yield_!(a1))),
+        })
+        .b)
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(p0: Tracer) -> i64 {
-        match coro_core::yield_from!(f0(
-            {
-                let mut c2 = 0;
-                'l1: loop {
-                    c2 += 1;
-                    if c2 > 1 {
-                        break 'l1 (peek(&p0));
-                    }
-                    let mut x3 = peek(&p0);
-                }
-            },
-            add(0, peek(&p0))
-        )) {
-            Ok(v4) => {
-                drop((2, 7));
-                1
+    pub fn f1(a0: i64) -> i64 {
+        'l1: for a0 in (0..3).rev() {
+            'b3: {
+                let x4 = 1;
+                let x4 = Tracer::new("f1:x4", 7);
+                let mut a0 = Tracer::new("f1:a0", coro_core::yield_!(a0));
+            };
+            let mut x5 = { 3 };
+        }
+        let mut a0 = Tracer::new("f1:a0", {
+            if a0 % 3 == 0 {
+                let a0 = Tracer::new("f1:a0", a0);
+                let x6: i64 = 4;
+                let mut t7 = Tracer::new("f1:t7", (-1));
+                return x6;
             }
-            Err(v4) => coro_core::yield_!(v4),
+            coro_core::yield_!(a0)
+        });
+        {
+            'b8: {
+                let t9 = Tracer::new(
+                    "f1:t9",
+                    coro_core::yield_from!(f0(peek(&a0), peek(&a0))).unwrap_or(2),
+                );
+                let a0 = Tracer::new("f1:a0", coro_core::yield_!(8));
+                if !(peek(&a0) > 1) {
+                    let r10 = &t9;
+                    emit(coro_core::yield_!(peek(&a0)));
+                    peek(r10)
+                } else {
+                    let x11 = 3;
+                    x11
+                }
+            }
         }
     }
 }
 pub const SEED: u64 = 0x15;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(
-        || reference::f1(Tracer::new("arg0", 3)),
-        || ours::f1(Tracer::new("arg0", 3)),
-        || 0_i64,
-    )
+    gentest::rt::compare(|| reference::f1(-2), || ours::f1(-2), || 0_i64)
 }

@@ -11,77 +11,81 @@ pub mod reference {
             let p2 = p2;
             {
                 if !(a0 > 1) {
-                    if a0.wrapping_add((yield peek(&p1))) > 2 {
-                        let Some(x4) = nonzero((yield 5)) else {
-                            let x1: i64 = (-3);
-                            let mut x2 = peek(&p2);
-                            p1 = Tracer::new("f0:p1'", a0);
-                            let t3 = Tracer::new("f0:t3", (yield 9));
-                            return (yield peek(&p2));
+                    if (yield a0.wrapping_add((yield peek(&p1)))) > 2 {
+                        let Some(x6) = nonzero((yield 5)) else {
+                            let mut p1: i64 = (-3);
+                            let (x1, x2) = ((yield peek(&p2)), peek(&p2));
+                            let r3 = &p2;
+                            let (x4, x5) = ((yield a0), a0);
+                            return peek(&p2);
                         };
-                        let x4 = Tracer::new("f0:x4", (yield peek(&p2)));
-                    } else if (peek(&p1) > a0 || 0 % 2 == 1) {
-                        let x5 = (3 & (yield 11));
-                        emit(if 4 % 3 == 1 {
-                            let t6 = Tracer::new("f0:t6", (yield peek(&p1)));
-                            let r7 = &p1;
-                            peek(&p2)
-                        } else {
-                            let mut t8 = Tracer::new("f0:t8", (yield peek(&p2)));
-                            let mut t8 = a0;
-                            11
-                        });
-                    } else {
-                        emit([(yield a0), (yield a0), peek(&p2)][1]);
+                        emit(peek(&p1));
                     }
-                    if (yield peek(&p1)) == (yield peek(&p1)) {
-                        let x9 = (yield 6);
-                        return {
-                            let t10 = Tracer::new("f0:t10", (yield 5));
-                            let x11 = (yield a0);
-                            let x12 = (yield peek(&p2));
-                            let mut x12 = a0;
-                            peek(&p1)
-                        };
-                    }
-                    emit(a0.wrapping_add((yield (-1))));
-                } else if !([
+                    if !((P {
+                        a: a0,
+                        b: peek(&p2),
+                    })
+                    .sum()
+                        > 1)
                     {
-                        let mut c14 = 0;
-                        'l13: loop {
-                            c14 += 1;
-                            if c14 > 2 {
-                                break 'l13 (peek(&p2));
+                        {
+                            let t7 = Tracer::new("f0:t7", a0);
+                            emit(consume(t7));
+                        }
+                        let mut x13 = match nonzero(peek(&p2)) {
+                            Some(v8) if a0 % 2 == 1 => a0,
+                            Some(v8) => {
+                                let P { a: x10, b: mut x11 } = P {
+                                    a: 6,
+                                    b: (yield a0),
+                                };
+                                let p1 = Tracer::new("f0:p1", x11);
+                                let r12 = &p2;
+                                peek(r12)
                             }
-                            let t15 = Tracer::new("f0:t15", peek(&p1));
+                            None => {
+                                let p1 = Tracer::new("f0:p1", a0);
+                                emit(peek(&p1));
+                                (yield peek(&p1))
+                            }
+                        };
+                        x13 |= (yield 10);
+                        match peek(&p2) {
+                            0 | 1 => {
+                                x13 ^= peek(&p2);
+                                emit(11);
+                                let mut x16 = 6;
+                                emit(x16);
+                            }
+                            v14 @ 2..=6 if !(peek(&p1) > 1) => {}
+                            v15 => {
+                                emit((-3));
+                                let x17 = peek(&p2);
+                                let r18 = &p1;
+                                emit((yield a0));
+                            }
                         }
-                    },
-                    emit((yield a0)),
-                    {
-                        'b16: {
-                            let r17 = &p1;
-                            let r17 = (yield a0);
-                            a0
-                        }
-                    },
-                ][0] > 1)
-                {
-                } else {
-                }
-                let Ok(x20) = check(
-                    (yield if !(11 > 1) {
-                        let x18: i64 = 4;
-                        let mut x19 = 12;
-                        a0
+                        return if a0 % 3 == 0 {
+                            emit(peek(&p2));
+                            peek(&p1)
+                        } else {
+                            (yield 2)
+                        };
+                    }
+                    if ((P { a: a0, b: a0 }).sum()) % 2 == 1 {
                     } else {
-                        4
-                    }),
-                ) else {
-                    return (yield a0);
-                };
-                let [x21, _, x22] = [peek(&p1), peek(&p2), x20];
-                let t23 = Tracer::new("f0:t23", (yield x20));
-                x22
+                        let P { a: x19, b: mut x20 } = P { a: 4, b: (-4) };
+                    }
+                }
+                let p1 = (({
+                    let x21 = peek(&p2);
+                    let p1 = peek(&p2);
+                    peek(&p2)
+                } ^ 7)
+                    & a0);
+                let a0 = peek(&p2);
+                let mut x22 = 0;
+                peek(&p2)
             }
         }
     }
@@ -91,82 +95,88 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(a0: i64, mut p1: Tracer, p2: Tracer) -> i64 {
         if !(a0 > 1) {
-            if a0.wrapping_add(coro_core::yield_!(peek(&p1))) > 2 {
-                let Some(x4) = nonzero(coro_core::yield_!(5)) else {
-                    let x1: i64 = (-3);
-                    let mut x2 = peek(&p2);
-                    p1 = Tracer::new("f0:p1'", a0);
-                    let t3 = Tracer::new("f0:t3", coro_core::yield_!(9));
-                    return coro_core::yield_!(peek(&p2));
+            if coro_core::yield_!(a0.wrapping_add(coro_core::yield_!(peek(&p1)))) > 2 {
+                let Some(x6) = nonzero(coro_core::yield_!(5)) else {
+                    let mut p1: i64 = (-3);
+                    let (x1, x2) = (coro_core::yield_!(peek(&p2)), peek(&p2));
+                    let r3 = &p2;
+                    let (x4, x5) = (coro_core::yield_!(a0), a0);
+                    return peek(&p2);
                 };
-                let x4 = Tracer::new("f0:x4", coro_core::yield_!(peek(&p2)));
-            } else if (peek(&p1) > a0 || 0 % 2 == 1) {
-                let x5 = (3 & coro_core::yield_!(11));
-                emit(if 4 % 3 == 1 {
-                    let t6 = Tracer::new("f0:t6", coro_core::yield_!(peek(&p1)));
-                    let r7 = &p1;
-                    peek(&p2)
-                } else {
-                    let mut t8 = Tracer::new("f0:t8", coro_core::yield_!(peek(&p2)));
-                    let mut t8 = a0;
-                    11
-                });
-            } else {
-                emit([coro_core::yield_!(a0), coro_core::yield_!(a0), peek(&p2)][1]);
+                emit(peek(&p1));
             }
-            if coro_core::yield_!(peek(&p1)) == coro_core::yield_!(peek(&p1)) {
-                let x9 = coro_core::yield_!(6);
-                return {
-                    let t10 = Tracer::new("f0:t10", coro_core::yield_!(5));
-                    let x11 = coro_core::yield_!(a0);
-                    let x12 = coro_core::yield_!(peek(&p2));
-                    let mut x12 = a0;
-                    peek(&p1)
-                };
-            }
-            emit(a0.wrapping_add(coro_core::yield_!((-1))));
-        } else if !([
+            if !((P {
+                a: a0,
+                b: peek(&p2),
+            })
+            .sum()
+                > 1)
             {
-                let mut c14 = 0;
-                'l13: loop {
-                    c14 += 1;
-                    if c14 > 2 {
-                        break 'l13 (peek(&p2));
+                {
+                    let t7 = Tracer::new("f0:t7", a0);
+                    emit(consume(t7));
+                }
+                let mut x13 = match nonzero(peek(&p2)) {
+                    Some(v8) if a0 % 2 == 1 => a0,
+                    Some(v8) => {
+                        let P { a: x10, b: mut x11 } = P {
+                            a: 6,
+                            b: coro_core::yield_!(a0),
+                        };
+                        let p1 = Tracer::new("f0:p1", x11);
+                        let r12 = &p2;
+                        peek(r12)
                     }
-                    let t15 = Tracer::new("f0:t15", peek(&p1));
+                    None => {
+                        let p1 = Tracer::new("f0:p1", a0);
+                        emit(peek(&p1));
+                        coro_core::yield_!(peek(&p1))
+                    }
+                };
+                x13 |= coro_core::yield_!(10);
+                match peek(&p2) {
+                    0 | 1 => {
+                        x13 ^= peek(&p2);
+                        emit(11);
+                        let mut x16 = 6;
+                        emit(x16);
+                    }
+                    v14 @ 2..=6 if !(peek(&p1) > 1) => {}
+                    v15 => {
+                        emit((-3));
+                        let x17 = peek(&p2);
+                        let r18 = &p1;
+                        emit(coro_core::yield_!(a0));
+                    }
                 }
-            },
-            emit(coro_core::yield_!(a0)),
-            {
-                'b16: {
-                    let r17 = &p1;
-                    let r17 = coro_core::yield_!(a0);
-                    a0
-                }
-            },
-        ][0] > 1)
-        {
-        } else {
+                return if a0 % 3 == 0 {
+                    emit(peek(&p2));
+                    peek(&p1)
+                } else {
+                    coro_core::yield_!(2)
+                };
+            }
+            if ((P { a: a0, b: a0 }).sum()) % 2 == 1 {
+            } else {
+                let P { a: x19, b: mut x20 } = P { a: 4, b: (-4) };
+            }
         }
-        let Ok(x20) = check(coro_core::yield_!(if !(11 > 1) {
-            let x18: i64 = 4;
-            let mut x19 = 12;
-            a0
-        } else {
-            4
-        })) else {
-            return coro_core::yield_!(a0);
-        };
-        let [x21, _, x22] = [peek(&p1), peek(&p2), x20];
-        let t23 = Tracer::new("f0:t23", coro_core::yield_!(x20));
-        x22
+        let p1 = (({
+            let x21 = peek(&p2);
+            let p1 = peek(&p2);
+            peek(&p2)
+        } ^ 7)
+            & a0);
+        let a0 = peek(&p2);
+        let mut x22 = 0;
+        peek(&p2)
     }
 }
 pub const SEED: u64 = 0x16;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(1, Tracer::new("arg1", 9), Tracer::new("arg2", -3)),
-        || ours::f0(1, Tracer::new("arg1", 9), Tracer::new("arg2", -3)),
+        || reference::f0(6, Tracer::new("arg1", 5), Tracer::new("arg2", 8)),
+        || ours::f0(6, Tracer::new("arg1", 5), Tracer::new("arg2", 8)),
         || 0_i64,
     )
 }

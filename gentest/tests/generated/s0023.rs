@@ -8,8 +8,8 @@ pub mod reference {
         static move |_first: i64| -> Result<i64, i64> {
             let a0 = a0;
             {
-                let mut t34 = Tracer::new(
-                    "f0:t34",
+                let mut a0 = Tracer::new(
+                    "f0:a0",
                     (match if (yield a0) > 2 {
                         a0
                     } else {
@@ -20,156 +20,97 @@ pub mod reference {
                     } {
                         0 | 1 => {
                             if a0 <= 0 {
-                                let P { a: x5, b: mut x6 } = P { a: a0, b: a0 };
-                                let t7 = Tracer::new("f0:t7", x6);
-                                let mut x5: i64 = 3;
-                                return Ok((yield 10));
+                                let P { a: a0, b: mut x5 } = P { a: a0, b: a0 };
+                                x5 = (yield x5);
+                                let mut t6 = Tracer::new("f0:t6", (yield x5));
+                                return Ok(6);
                             }
-                            let mut c9 = 0;
-                            'l8: while let Some(i10) = {
-                                emit((yield c9));
-                                tick(&mut c9, 3)
-                            } {
-                                let mut x11: i64 = (-2);
-                                let mut x11 = 0;
-                                let [x12, _, i10] = [7, 2, (yield i10)];
-                                let mut x12 = Tracer::new("f0:x12", i10);
-                            }
-                            let mut t16 = Tracer::new("f0:t16", {
-                                'b13: {
-                                    let t14 = Tracer::new("f0:t14", (yield a0));
-                                    let x15: i64 = (-3);
-                                    (-3)
-                                }
-                            });
-                            let r17 = &t16;
-                            match a0 {
-                                0 | 1 => {
-                                    let (x20, x21) = (5, (yield a0));
-                                    let mut t22 = Tracer::new("f0:t22", 5);
-                                    let t22 = Tracer::new("f0:t22", a0);
-                                    let x20 = x20;
-                                    x21
-                                }
-                                v18 @ 2..=6 if v18 % 2 == 0 => {
-                                    let mut x23 = a0;
-                                    let x24 = a0;
-                                    let t25 = Tracer::new("f0:t25", (yield x23));
-                                    x24
-                                }
-                                v19 => {
-                                    let x26 = (yield v19);
-                                    let t27 = Tracer::new("f0:t27", (-3));
-                                    emit(consume(t27));
-                                    let r28 = &t16;
-                                    9
-                                }
-                            }
+                            let mut x7 = check((yield a0))?;
+                            let a0 = Tracer::new(
+                                "f0:a0",
+                                match x7 {
+                                    0 | 1 => {
+                                        let x10 = a0;
+                                        emit((yield 8));
+                                        (yield a0)
+                                    }
+                                    v8 @ 2..=6 if !(12 > 1) => {
+                                        let x11 = x7;
+                                        4
+                                    }
+                                    v9 => {
+                                        let mut x12 = x7;
+                                        let x13 = (-4);
+                                        let x14 = x7;
+                                        let x14 = x12;
+                                        (-4)
+                                    }
+                                },
+                            );
+                            let mut t19 = Tracer::new(
+                                "f0:t19",
+                                if (yield peek(&a0)) % 2 == 0 {
+                                    emit(x7);
+                                    let mut t15 = Tracer::new("f0:t15", 12);
+                                    let t15 = (yield x7);
+                                    let mut x16 = (yield peek(&a0));
+                                    7
+                                } else {
+                                    let mut x17 = peek(&a0);
+                                    let x18 = x17;
+                                    x7
+                                },
+                            );
+                            consume(t19)
                         }
-                        v3 @ 2..=6 if (-2) == a0 => {
-                            let mut c30 = 0;
-                            'l29: while let Some(i31) = tick(&mut c30, 2) {
-                                let t32 = Tracer::new("f0:t32", v3);
+                        v3 @ 2..=6 if v3 == 7 => {
+                            if 0 % 2 == 1 {
+                                emit(8);
+                                emit(v3);
+                                emit(a0);
+                                let a0 = Tracer::new("f0:a0", a0);
+                                return Err(v3);
                             }
-                            let mut x33 = (P {
-                                a: a0,
-                                b: (yield v3),
-                            })
-                            .sum();
-                            if (yield 8) > 2 {
-                                return Err((yield x33));
+                            let mut c21 = 0;
+                            'l20: while let Some(i22) = tick(&mut c21, 2) {
+                                let t23 = Tracer::new("f0:t23", v3);
                             }
-                            check((yield (-3)))?
-                        }
-                        v4 => {
-                            emit(v4);
-                            emit(v4);
-                            emit(a0);
+                            let mut x24: i64 = 12;
+                            emit(v3);
                             2
                         }
+                        v4 => v4,
                     } ^ (yield a0)),
                 );
-                Ok((yield peek(&t34)))
+                Ok(peek(&a0))
             }
         }
     }
-    pub fn f1(
-        a0: i64,
-        a1: i64,
-        a2: i64,
-    ) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
+    pub fn f1(p0: Tracer, p1: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
-        static move |_first: i64| -> Result<i64, i64> {
-            let a0 = a0;
-            let a1 = a1;
-            let a2 = a2;
+        static move |_first: i64| -> i64 {
+            let mut p0 = p0;
+            let p1 = p1;
             {
-                if (yield add(4, a2)) % 3 == 1 {
-                    let Some(x12) = nonzero((yield a0)) else {
-                        if (yield a1) > 2 {
-                            let t1 = Tracer::new("f1:t1", (yield a2));
-                        } else if a0 % 3 == 0 {
-                            let t2 = Tracer::new("f1:t2", (yield a2));
-                            let mut x3 = (yield 5);
-                        } else {
-                            let [x4, _, x5] = [7, (-3), a2];
-                            let x4 = 11;
-                            let mut x6: i64 = x4;
-                            x6 ^= (yield x6);
-                        }
-                        return Err({
-                            let mut c8 = 0;
-                            'l7: loop {
-                                c8 += 1;
-                                if c8 > 2 {
-                                    break 'l7 a0;
+                let x1 = (P {
+                    a: (yield 0),
+                    b: {
+                        drop(({
+                            let mut __g = ::std::boxed::Box::pin(f0(peek(&p1)));
+                            let mut __s = 0;
+                            loop {
+                                match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                                    ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                                    ::std::ops::CoroutineState::Complete(__r) => break __r,
                                 }
-                                let mut x9 = a0;
-                                let mut x9 = Tracer::new("f1:x9", (yield a2));
-                                let (x10, x11) = (a2, a0);
                             }
-                        });
-                    };
-                    emit(
-                        (if (yield a0) > 2 {
-                            let [x13, _, x14] = [3, 7, a1];
-                            1
-                        } else {
-                            let t15 = Tracer::new("f1:t15", a2);
-                            let P { a: t15, b: mut x16 } = P {
-                                a: peek(&t15),
-                                b: 5,
-                            };
-                            3
-                        } ^ (yield a0)),
-                    );
-                    'b17: {
-                        emit(check(11)?);
-                        let x18 = (0 & a0);
-                        if x18 % 2 == 1 {
-                            let x19 = x18;
-                            let t20 = Tracer::new("f1:t20", (yield x19));
-                            let t21 = Tracer::new("f1:t21", x18);
-                            emit((yield 4));
-                        } else if a2 % 2 == 0 {
-                        } else {
-                            emit(2);
-                            let x22 = (-3);
-                            let mut x23 = (yield 5);
                         }
-                        if x12 % 2 == 0 {
-                            let mut x24 = (yield x18);
-                            let x25 = (yield 12);
-                        } else {
-                            let x26 = a0;
-                            let t27 = Tracer::new("f1:t27", (yield 10));
-                            let (x28, x29) = (4, x18);
-                        }
-                    };
-                    return Err((yield x12));
-                }
-                let mut x30 = a0;
-                Ok((yield a2))
+                        .unwrap_or(peek(&p0)),));
+                        1
+                    },
+                })
+                .sum();
+                consume(p0)
             }
         }
     }
@@ -178,8 +119,8 @@ pub mod ours {
     use gentest::rt::*;
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(a0: i64) -> Result<i64, i64> {
-        let mut t34 = Tracer::new(
-            "f0:t34",
+        let mut a0 = Tracer::new(
+            "f0:a0",
             (match if coro_core::yield_!(a0) > 2 {
                 a0
             } else {
@@ -190,148 +131,88 @@ pub mod ours {
             } {
                 0 | 1 => {
                     if a0 <= 0 {
-                        let P { a: x5, b: mut x6 } = P { a: a0, b: a0 };
-                        let t7 = Tracer::new("f0:t7", x6);
-                        let mut x5: i64 = 3;
-                        return Ok(coro_core::yield_!(10));
+                        let P { a: a0, b: mut x5 } = P { a: a0, b: a0 };
+                        x5 = coro_core::yield_!(x5);
+                        let mut t6 = Tracer::new("f0:t6", coro_core::yield_!(x5));
+                        return Ok(6);
                     }
-                    let mut c9 = 0;
-                    'l8: while let Some(i10) = {
-                        emit(coro_core::yield_!(c9));
-                        tick(&mut c9, 3)
-                    } {
-                        let mut x11: i64 = (-2);
-                        let mut x11 = 0;
-                        let [x12, _, i10] = [7, 2, coro_core::yield_!(i10)];
-                        let mut x12 = Tracer::new("f0:x12", i10);
-                    }
-                    let mut t16 = Tracer::new("f0:t16", {
-                        'b13: {
-                            let t14 = Tracer::new("f0:t14", coro_core::yield_!(a0));
-                            let x15: i64 = (-3);
-                            (-3)
-                        }
-                    });
-                    let r17 = &t16;
-                    match a0 {
-                        0 | 1 => {
-                            let (x20, x21) = (5, coro_core::yield_!(a0));
-                            let mut t22 = Tracer::new("f0:t22", 5);
-                            let t22 = Tracer::new("f0:t22", a0);
-                            let x20 = x20;
-                            x21
-                        }
-                        v18 @ 2..=6 if v18 % 2 == 0 => {
-                            let mut x23 = a0;
-                            let x24 = a0;
-                            let t25 = Tracer::new("f0:t25", coro_core::yield_!(x23));
-                            x24
-                        }
-                        v19 => {
-                            let x26 = coro_core::yield_!(v19);
-                            let t27 = Tracer::new("f0:t27", (-3));
-                            emit(consume(t27));
-                            let r28 = &t16;
-                            9
-                        }
-                    }
+                    let mut x7 = check(coro_core::yield_!(a0))?;
+                    let a0 = Tracer::new(
+                        "f0:a0",
+                        match x7 {
+                            0 | 1 => {
+                                let x10 = a0;
+                                emit(coro_core::yield_!(8));
+                                coro_core::yield_!(a0)
+                            }
+                            v8 @ 2..=6 if !(12 > 1) => {
+                                let x11 = x7;
+                                4
+                            }
+                            v9 => {
+                                let mut x12 = x7;
+                                let x13 = (-4);
+                                let x14 = x7;
+                                let x14 = x12;
+                                (-4)
+                            }
+                        },
+                    );
+                    let mut t19 = Tracer::new(
+                        "f0:t19",
+                        if (coro_core::yield_!(peek(&a0))) % 2 == 0 {
+                            emit(x7);
+                            let mut t15 = Tracer::new("f0:t15", 12);
+                            let t15 = coro_core::yield_!(x7);
+                            let mut x16 = coro_core::yield_!(peek(&a0));
+                            7
+                        } else {
+                            let mut x17 = peek(&a0);
+                            let x18 = x17;
+                            x7
+                        },
+                    );
+                    consume(t19)
                 }
-                v3 @ 2..=6 if (-2) == a0 => {
-                    let mut c30 = 0;
-                    'l29: while let Some(i31) = tick(&mut c30, 2) {
-                        let t32 = Tracer::new("f0:t32", v3);
+                v3 @ 2..=6 if v3 == 7 => {
+                    if 0 % 2 == 1 {
+                        emit(8);
+                        emit(v3);
+                        emit(a0);
+                        let a0 = Tracer::new("f0:a0", a0);
+                        return Err(v3);
                     }
-                    let mut x33 = (P {
-                        a: a0,
-                        b: coro_core::yield_!(v3),
-                    })
-                    .sum();
-                    if coro_core::yield_!(8) > 2 {
-                        return Err(coro_core::yield_!(x33));
+                    let mut c21 = 0;
+                    'l20: while let Some(i22) = tick(&mut c21, 2) {
+                        let t23 = Tracer::new("f0:t23", v3);
                     }
-                    check(coro_core::yield_!((-3)))?
-                }
-                v4 => {
-                    emit(v4);
-                    emit(v4);
-                    emit(a0);
+                    let mut x24: i64 = 12;
+                    emit(v3);
                     2
                 }
+                v4 => v4,
             } ^ coro_core::yield_!(a0)),
         );
-        Ok(coro_core::yield_!(peek(&t34)))
+        Ok(peek(&a0))
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(a0: i64, a1: i64, a2: i64) -> Result<i64, i64> {
-        if (coro_core::yield_!(add(4, a2))) % 3 == 1 {
-            let Some(x12) = nonzero(coro_core::yield_!(a0)) else {
-                if coro_core::yield_!(a1) > 2 {
-                    let t1 = Tracer::new("f1:t1", coro_core::yield_!(a2));
-                } else if a0 % 3 == 0 {
-                    let t2 = Tracer::new("f1:t2", coro_core::yield_!(a2));
-                    let mut x3 = coro_core::yield_!(5);
-                } else {
-                    let [x4, _, x5] = [7, (-3), a2];
-                    let x4 = 11;
-                    let mut x6: i64 = x4;
-                    x6 ^= coro_core::yield_!(x6);
-                }
-                return Err({
-                    let mut c8 = 0;
-                    'l7: loop {
-                        c8 += 1;
-                        if c8 > 2 {
-                            break 'l7 a0;
-                        }
-                        let mut x9 = a0;
-                        let mut x9 = Tracer::new("f1:x9", coro_core::yield_!(a2));
-                        let (x10, x11) = (a2, a0);
-                    }
-                });
-            };
-            emit(
-                (if coro_core::yield_!(a0) > 2 {
-                    let [x13, _, x14] = [3, 7, a1];
-                    1
-                } else {
-                    let t15 = Tracer::new("f1:t15", a2);
-                    let P { a: t15, b: mut x16 } = P {
-                        a: peek(&t15),
-                        b: 5,
-                    };
-                    3
-                } ^ coro_core::yield_!(a0)),
-            );
-            'b17: {
-                emit(check(11)?);
-                let x18 = (0 & a0);
-                if x18 % 2 == 1 {
-                    let x19 = x18;
-                    let t20 = Tracer::new("f1:t20", coro_core::yield_!(x19));
-                    let t21 = Tracer::new("f1:t21", x18);
-                    emit(coro_core::yield_!(4));
-                } else if a2 % 2 == 0 {
-                } else {
-                    emit(2);
-                    let x22 = (-3);
-                    let mut x23 = coro_core::yield_!(5);
-                }
-                if x12 % 2 == 0 {
-                    let mut x24 = coro_core::yield_!(x18);
-                    let x25 = coro_core::yield_!(12);
-                } else {
-                    let x26 = a0;
-                    let t27 = Tracer::new("f1:t27", coro_core::yield_!(10));
-                    let (x28, x29) = (4, x18);
-                }
-            };
-            return Err(coro_core::yield_!(x12));
-        }
-        let mut x30 = a0;
-        Ok(coro_core::yield_!(a2))
+    pub fn f1(mut p0: Tracer, p1: Tracer) -> i64 {
+        let x1 = (P {
+            a: coro_core::yield_!(0),
+            b: {
+                drop((coro_core::yield_from!(f0(peek(&p1))).unwrap_or(peek(&p0)),));
+                1
+            },
+        })
+        .sum();
+        consume(p0)
     }
 }
 pub const SEED: u64 = 0x17;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f1(5, 4, 0), || ours::f1(5, 4, 0), || 0_i64)
+    gentest::rt::compare(
+        || reference::f1(Tracer::new("arg0", 3), Tracer::new("arg1", -3)),
+        || ours::f1(Tracer::new("arg0", 3), Tracer::new("arg1", -3)),
+        || 0_i64,
+    )
 }

@@ -30,7 +30,14 @@ pub mod reference {
                         let mut x11 = x9;
                     };
                 }
-                (yield a1)
+                (yield (yield if (-2) <= 11 {
+                    let t12 = Tracer::new("f0:t12", (yield 6));
+                    let mut t13 = Tracer::new("f0:t13", peek(&t12));
+                    (-2)
+                } else {
+                    let mut x14 = 7;
+                    a1
+                }))
             }
         }
     }
@@ -60,10 +67,17 @@ pub mod ours {
                 let mut x11 = x9;
             };
         }
-        coro_core::yield_!(a1)
+        coro_core::yield_!(coro_core::yield_!(if (-2) <= 11 {
+            let t12 = Tracer::new("f0:t12", coro_core::yield_!(6));
+            let mut t13 = Tracer::new("f0:t13", peek(&t12));
+            (-2)
+        } else {
+            let mut x14 = 7;
+            a1
+        }))
     }
 }
 pub const SEED: u64 = 0x19;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f0(-3, 5), || ours::f0(-3, 5), || 0_i64)
+    gentest::rt::compare(|| reference::f0(8, 6), || ours::f0(8, 6), || 0_i64)
 }

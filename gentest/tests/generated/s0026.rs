@@ -9,7 +9,10 @@ pub mod reference {
             let mut p0 = p0;
             {
                 Ok({
-                    yield peek(&p0);
+                    yield {
+                        yield consume(p0);
+                        0i64
+                    };
                     0i64
                 })
             }
@@ -21,7 +24,10 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64)]
     pub fn f0(mut p0: Tracer) -> Result<i64, i64> {
         Ok({
-            coro_core::yield_!(peek(&p0));
+            coro_core::yield_!({
+                coro_core::yield_!(consume(p0));
+                0i64
+            });
             0i64
         })
     }

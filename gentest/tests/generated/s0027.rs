@@ -12,18 +12,18 @@ pub mod reference {
                     Ok(v1) if a0 == a0 => {
                         match check((-2)) {
                             Ok(v3) if 6 < v1 => {
-                                let v3 = Tracer::new("f0:v3", (v1 ^ v3));
-                                if (peek(&v3)) % 3 == 1 {
-                                } else if peek(&v3) <= (yield peek(&v3)) {
-                                    let r5 = &v3;
-                                    let (x6, x7) = ((yield (-1)), v1);
+                                let a0 = Tracer::new("f0:a0", (v1 ^ v3));
+                                if (peek(&a0)) % 3 == 1 {
+                                } else if peek(&a0) <= (yield peek(&a0)) {
+                                    let r5 = &a0;
+                                    let (x6, x7) = ((yield (-1)), v3);
                                     let t8 = Tracer::new("f0:t8", (yield peek(r5)));
                                     emit(consume(t8));
                                 } else {
                                 }
                             }
                             Err(v3) => {
-                                let v3 = Tracer::new("f0:v3", v1);
+                                let a0 = Tracer::new("f0:a0", v1);
                             }
                             Ok(v3) => {
                                 let t9 = Tracer::new("f0:t9", { v1 });
@@ -31,125 +31,84 @@ pub mod reference {
                         }
                         match { (yield 8) } {
                             0 | 1 => {
-                                let x12 = (2 | a0);
-                                let t13 = Tracer::new("f0:t13", a0.wrapping_sub(x12));
-                                'b14: {
-                                    let mut x15 = 11;
-                                    emit(peek(&t13));
-                                };
-                            }
-                            v10 @ 2..=6 if !(8 > 1) => {
-                                let v10 = {
-                                    let mut c17 = 0;
-                                    'l16: loop {
-                                        c17 += 1;
-                                        if c17 > 1 {
-                                            break 'l16 (yield v10);
+                                let mut a0 = (2 | a0);
+                                let v1 = Tracer::new(
+                                    "f0:v1",
+                                    (yield {
+                                        let t12 = Tracer::new("f0:t12", v1);
+                                        let mut t12: i64 = (-4);
+                                        let mut x13 = a0;
+                                        let a0: i64 = 8;
+                                        (yield v1)
+                                    }),
+                                );
+                                let t16 = Tracer::new("f0:t16", {
+                                    let mut c15 = 0;
+                                    'l14: loop {
+                                        c15 += 1;
+                                        if c15 > 3 {
+                                            break 'l14 (yield (-4));
                                         }
-                                        emit(10);
                                     }
-                                };
-                                let Some(x18) = nonzero((yield a0)) else {
-                                    return Err(v1);
-                                };
-                                let mut x19 = check(a0)?;
+                                });
                             }
+                            v10 @ 2..=6 if 4 % 3 == 0 => {}
                             v11 => {
                                 emit(if v11 == v11 {
                                     (-4)
                                 } else {
-                                    let t20 = Tracer::new("f0:t20", v1);
-                                    (yield peek(&t20))
+                                    let t17 = Tracer::new("f0:t17", v1);
+                                    (yield peek(&t17))
                                 });
                                 if a0 < a0 {
-                                    let [x21, _, x22] = [a0, v1, (yield v1)];
-                                    let [x23, _, x24] = [8, 2, x21];
-                                    let x25 = v1;
+                                    let [x18, _, x19] = [a0, v1, (yield v1)];
+                                    let [x20, _, x21] = [8, 2, x18];
+                                    let x22 = v1;
                                 } else if (yield v1) > 2 {
-                                    let x26 = (yield 12);
+                                    let x23 = (yield 12);
                                 } else {
-                                    let mut t27 = Tracer::new("f0:t27", (yield a0));
+                                    let mut t24 = Tracer::new("f0:t24", (yield a0));
                                 }
                             }
                         }
-                        let t28 = Tracer::new("f0:t28", (yield v1));
-                        emit(v1);
+                        let a0 = check(match (v1, v1) {
+                            (v25, 0) => {
+                                emit(10);
+                                emit(v25);
+                                v1
+                            }
+                            (v25, v26) if v26 <= v25 => 9,
+                            _ => (-4),
+                        })?;
+                        let x27 = 5;
                     }
                     Err(v1) => {}
                     Ok(v1) => {}
                 }
-                Ok(5)
+                Ok(a0)
             }
         }
     }
-    pub fn f1(a0: i64, a1: i64, p2: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(a0: i64, p1: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
-            let mut a0 = a0;
-            let a1 = a1;
-            let p2 = p2;
+            let a0 = a0;
+            let mut p1 = p1;
             {
-                emit(
-                    (yield (P {
-                        a: a0,
-                        b: [peek(&p2), a0, a0][2],
-                    })
-                    .sum()),
-                );
-                {
-                    let Some(x1) = nonzero(a0.max(peek(&p2))) else {
-                        return a1;
-                    };
-                    emit(consume(p2));
-                    emit({
-                        let Ok(x3) = check(a0) else {
-                            let x2 = a1;
-                            a0 ^= x2;
-                            return a1;
-                        };
-                        let t4 = Tracer::new("f1:t4", mix(a0, x3, x3));
-                        emit(consume(t4));
-                        if 2 <= a1 {
-                            emit(x3);
-                            emit(x3);
-                            let x5 = x1;
-                            x5
-                        } else {
-                            x1
+                emit(consume(p1));
+                match {
+                    let mut __g = ::std::boxed::Box::pin(f0(4));
+                    let mut __s = 0;
+                    loop {
+                        match ::std::ops::Coroutine::resume(__g.as_mut(), __s) {
+                            ::std::ops::CoroutineState::Yielded(__y) => __s = yield __y,
+                            ::std::ops::CoroutineState::Complete(__r) => break __r,
                         }
-                    });
-                }
-                'b6: {
-                    let t9 = Tracer::new(
-                        "f1:t9",
-                        a1.wrapping_sub({
-                            let [x7, _, x8] = [2, a0, 12];
-                            1
-                        }),
-                    );
-                };
-                emit({
-                    let mut c11 = 0;
-                    'l10: loop {
-                        c11 += 1;
-                        if c11 > 3 {
-                            break 'l10 a0;
-                        }
-                        a0 = a0;
-                        let [x14, _, x15] = [
-                            (-1),
-                            mix(a1, 6, a0),
-                            if a1 == (-2) {
-                                a1
-                            } else {
-                                let mut x12 = a1;
-                                let mut x13 = a0;
-                                a1
-                            },
-                        ];
                     }
-                });
-                a1.wrapping_add((mix(a0, a0, a1) & a0))
+                } {
+                    Ok(v1) => v1.max((-2)),
+                    Err(v1) => a0,
+                }
             }
         }
     }
@@ -162,18 +121,18 @@ pub mod ours {
             Ok(v1) if a0 == a0 => {
                 match check((-2)) {
                     Ok(v3) if 6 < v1 => {
-                        let v3 = Tracer::new("f0:v3", (v1 ^ v3));
-                        if (peek(&v3)) % 3 == 1 {
-                        } else if peek(&v3) <= coro_core::yield_!(peek(&v3)) {
-                            let r5 = &v3;
-                            let (x6, x7) = (coro_core::yield_!((-1)), v1);
+                        let a0 = Tracer::new("f0:a0", (v1 ^ v3));
+                        if (peek(&a0)) % 3 == 1 {
+                        } else if peek(&a0) <= coro_core::yield_!(peek(&a0)) {
+                            let r5 = &a0;
+                            let (x6, x7) = (coro_core::yield_!((-1)), v3);
                             let t8 = Tracer::new("f0:t8", coro_core::yield_!(peek(r5)));
                             emit(consume(t8));
                         } else {
                         }
                     }
                     Err(v3) => {
-                        let v3 = Tracer::new("f0:v3", v1);
+                        let a0 = Tracer::new("f0:a0", v1);
                     }
                     Ok(v3) => {
                         let t9 = Tracer::new("f0:t9", { v1 });
@@ -181,125 +140,76 @@ pub mod ours {
                 }
                 match { coro_core::yield_!(8) } {
                     0 | 1 => {
-                        let x12 = (2 | a0);
-                        let t13 = Tracer::new("f0:t13", a0.wrapping_sub(x12));
-                        'b14: {
-                            let mut x15 = 11;
-                            emit(peek(&t13));
-                        };
-                    }
-                    v10 @ 2..=6 if !(8 > 1) => {
-                        let v10 = {
-                            let mut c17 = 0;
-                            'l16: loop {
-                                c17 += 1;
-                                if c17 > 1 {
-                                    break 'l16 (coro_core::yield_!(v10));
+                        let mut a0 = (2 | a0);
+                        let v1 = Tracer::new(
+                            "f0:v1",
+                            coro_core::yield_!({
+                                let t12 = Tracer::new("f0:t12", v1);
+                                let mut t12: i64 = (-4);
+                                let mut x13 = a0;
+                                let a0: i64 = 8;
+                                coro_core::yield_!(v1)
+                            }),
+                        );
+                        let t16 = Tracer::new("f0:t16", {
+                            let mut c15 = 0;
+                            'l14: loop {
+                                c15 += 1;
+                                if c15 > 3 {
+                                    break 'l14 (coro_core::yield_!((-4)));
                                 }
-                                emit(10);
                             }
-                        };
-                        let Some(x18) = nonzero(coro_core::yield_!(a0)) else {
-                            return Err(v1);
-                        };
-                        let mut x19 = check(a0)?;
+                        });
                     }
+                    v10 @ 2..=6 if 4 % 3 == 0 => {}
                     v11 => {
                         emit(if v11 == v11 {
                             (-4)
                         } else {
-                            let t20 = Tracer::new("f0:t20", v1);
-                            coro_core::yield_!(peek(&t20))
+                            let t17 = Tracer::new("f0:t17", v1);
+                            coro_core::yield_!(peek(&t17))
                         });
                         if a0 < a0 {
-                            let [x21, _, x22] = [a0, v1, coro_core::yield_!(v1)];
-                            let [x23, _, x24] = [8, 2, x21];
-                            let x25 = v1;
+                            let [x18, _, x19] = [a0, v1, coro_core::yield_!(v1)];
+                            let [x20, _, x21] = [8, 2, x18];
+                            let x22 = v1;
                         } else if coro_core::yield_!(v1) > 2 {
-                            let x26 = coro_core::yield_!(12);
+                            let x23 = coro_core::yield_!(12);
                         } else {
-                            let mut t27 = Tracer::new("f0:t27", coro_core::yield_!(a0));
+                            let mut t24 = Tracer::new("f0:t24", coro_core::yield_!(a0));
                         }
                     }
                 }
-                let t28 = Tracer::new("f0:t28", coro_core::yield_!(v1));
-                emit(v1);
+                let a0 = check(match (v1, v1) {
+                    (v25, 0) => {
+                        emit(10);
+                        emit(v25);
+                        v1
+                    }
+                    (v25, v26) if v26 <= v25 => 9,
+                    _ => (-4),
+                })?;
+                let x27 = 5;
             }
             Err(v1) => {}
             Ok(v1) => {}
         }
-        Ok(5)
+        Ok(a0)
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(mut a0: i64, a1: i64, p2: Tracer) -> i64 {
-        emit(coro_core::yield_!(
-            (P {
-                a: a0,
-                b: [peek(&p2), a0, a0][2]
-            })
-            .sum()
-        ));
-        {
-            let Some(x1) = nonzero(a0.max(peek(&p2))) else {
-                return a1;
-            };
-            emit(consume(p2));
-            emit({
-                let Ok(x3) = check(a0) else {
-                    let x2 = a1;
-                    a0 ^= x2;
-                    return a1;
-                };
-                let t4 = Tracer::new("f1:t4", mix(a0, x3, x3));
-                emit(consume(t4));
-                if 2 <= a1 {
-                    emit(x3);
-                    emit(x3);
-                    let x5 = x1;
-                    x5
-                } else {
-                    x1
-                }
-            });
+    pub fn f1(a0: i64, mut p1: Tracer) -> i64 {
+        emit(consume(p1));
+        match coro_core::yield_from!(f0(4)) {
+            Ok(v1) => v1.max((-2)),
+            Err(v1) => a0,
         }
-        'b6: {
-            let t9 = Tracer::new(
-                "f1:t9",
-                a1.wrapping_sub({
-                    let [x7, _, x8] = [2, a0, 12];
-                    1
-                }),
-            );
-        };
-        emit({
-            let mut c11 = 0;
-            'l10: loop {
-                c11 += 1;
-                if c11 > 3 {
-                    break 'l10 a0;
-                }
-                a0 = a0;
-                let [x14, _, x15] = [
-                    (-1),
-                    mix(a1, 6, a0),
-                    if a1 == (-2) {
-                        a1
-                    } else {
-                        let mut x12 = a1;
-                        let mut x13 = a0;
-                        a1
-                    },
-                ];
-            }
-        });
-        a1.wrapping_add((mix(a0, a0, a1) & a0))
     }
 }
 pub const SEED: u64 = 0x1b;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f1(3, 4, Tracer::new("arg2", -3)),
-        || ours::f1(3, 4, Tracer::new("arg2", -3)),
+        || reference::f1(3, Tracer::new("arg1", 2)),
+        || ours::f1(3, Tracer::new("arg1", 2)),
         || 0_i64,
     )
 }

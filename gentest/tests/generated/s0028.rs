@@ -10,7 +10,7 @@ pub mod reference {
             let a1 = a1;
             let mut a2 = a2;
             {
-                if if !(a1 > 1) {
+                if (yield if !(a1 > 1) {
                     let x1 = a1;
                     let x2 = 3;
                     let t3 = Tracer::new("f0:t3", (yield a0));
@@ -18,7 +18,7 @@ pub mod reference {
                 } else {
                     let mut x4: i64 = 5;
                     a1
-                } > 2
+                }) > 2
                 {
                     return a2;
                 }
@@ -35,7 +35,7 @@ pub mod reference {
                         }
                         match nonzero(a0) {
                             Some(v7) if !((-2) > 1) => {
-                                let [x9, _, v7] = [a0, 2, (yield 4)];
+                                let [x9, _, a2] = [a0, 2, (yield 4)];
                             }
                             Some(v7) => {
                                 let x10 = v7;
@@ -67,8 +67,8 @@ pub mod reference {
                                 break 'l17 a2;
                             }
                             let (x19, x20) = (a1, a2);
-                            let mut x19 = x19;
-                            let x21 = a2;
+                            let mut a2 = x19;
+                            let x21 = x19;
                         }
                     }
                 } else {
@@ -80,13 +80,16 @@ pub mod reference {
                     } else {
                         emit(a2);
                         a2 ^= a1;
-                        let x24 = a2;
+                        let a2 = a2;
                     }
-                    if (-3) == 1 {
-                        return a2;
-                    }
-                    let t25 = Tracer::new("f0:t25", a1);
-                    peek(&t25)
+                    'l24: for a0 in (0..2).rev() {}
+                    let t29 = Tracer::new("f0:t29", {
+                        'b26: {
+                            let P { a: x27, b: mut x28 } = P { a: (-2), b: a2 };
+                            x28
+                        }
+                    });
+                    a2
                 }
             }
         }
@@ -96,7 +99,7 @@ pub mod ours {
     use gentest::rt::*;
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(a0: i64, a1: i64, mut a2: i64) -> i64 {
-        if if !(a1 > 1) {
+        if coro_core::yield_!(if !(a1 > 1) {
             let x1 = a1;
             let x2 = 3;
             let t3 = Tracer::new("f0:t3", coro_core::yield_!(a0));
@@ -104,7 +107,7 @@ pub mod ours {
         } else {
             let mut x4: i64 = 5;
             a1
-        } > 2
+        }) > 2
         {
             return a2;
         }
@@ -121,7 +124,7 @@ pub mod ours {
                 }
                 match nonzero(a0) {
                     Some(v7) if !((-2) > 1) => {
-                        let [x9, _, v7] = [a0, 2, coro_core::yield_!(4)];
+                        let [x9, _, a2] = [a0, 2, coro_core::yield_!(4)];
                     }
                     Some(v7) => {
                         let x10 = v7;
@@ -153,8 +156,8 @@ pub mod ours {
                         break 'l17 a2;
                     }
                     let (x19, x20) = (a1, a2);
-                    let mut x19 = x19;
-                    let x21 = a2;
+                    let mut a2 = x19;
+                    let x21 = x19;
                 }
             }
         } else {
@@ -166,17 +169,20 @@ pub mod ours {
             } else {
                 emit(a2);
                 a2 ^= a1;
-                let x24 = a2;
+                let a2 = a2;
             }
-            if (-3) == 1 {
-                return a2;
-            }
-            let t25 = Tracer::new("f0:t25", a1);
-            peek(&t25)
+            'l24: for a0 in (0..2).rev() {}
+            let t29 = Tracer::new("f0:t29", {
+                'b26: {
+                    let P { a: x27, b: mut x28 } = P { a: (-2), b: a2 };
+                    x28
+                }
+            });
+            a2
         }
     }
 }
 pub const SEED: u64 = 0x1c;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f0(0, 3, -3), || ours::f0(0, 3, -3), || 0_i64)
+    gentest::rt::compare(|| reference::f0(5, 7, 2), || ours::f0(5, 7, 2), || 0_i64)
 }

@@ -11,15 +11,14 @@ pub mod reference {
             let p2 = p2;
             {
                 {
-                    yield {
-                        let mut c2 = 0;
-                        'l1: loop {
-                            c2 += 1;
-                            if c2 > 1 {
-                                break 'l1 5;
-                            }
-                            emit(0);
-                            emit(peek(&p2));
+                    yield if a0 > a0 {
+                        a1
+                    } else {
+                        let p2 = Tracer::new("f0:p2", a0);
+                        let mut x1 = peek(&p2);
+                        {
+                            yield a0;
+                            0i64
                         }
                     };
                     0i64
@@ -33,15 +32,14 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64)]
     pub fn f0(a0: i64, mut a1: i64, p2: Tracer) -> i64 {
         {
-            coro_core::yield_!({
-                let mut c2 = 0;
-                'l1: loop {
-                    c2 += 1;
-                    if c2 > 1 {
-                        break 'l1 5;
-                    }
-                    emit(0);
-                    emit(peek(&p2));
+            coro_core::yield_!(if a0 > a0 {
+                a1
+            } else {
+                let p2 = Tracer::new("f0:p2", a0);
+                let mut x1 = peek(&p2);
+                {
+                    coro_core::yield_!(a0);
+                    0i64
                 }
             });
             0i64
@@ -51,8 +49,8 @@ pub mod ours {
 pub const SEED: u64 = 0x1d;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(5, 5, Tracer::new("arg2", 5)),
-        || ours::f0(5, 5, Tracer::new("arg2", 5)),
+        || reference::f0(-1, -3, Tracer::new("arg2", 7)),
+        || ours::f0(-1, -3, Tracer::new("arg2", 7)),
         || (),
     )
 }

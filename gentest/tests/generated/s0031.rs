@@ -15,148 +15,172 @@ pub mod reference {
             let a2 = a2;
             {
                 if ((yield {
-                    let t1 = Tracer::new("f0:t1", a2);
-                    let x2 = peek(&p1);
-                    a2
+                    let p1 = Tracer::new("f0:p1", a2);
+                    let t1 = Tracer::new("f0:t1", 9);
+                    peek(&p1)
                 }) > 2
-                    && (a2.min(11)) % 2 == 1)
+                    || (yield a2) != mix(a2, a2, a2))
                 {
-                    let t3 = Tracer::new("f0:t3", a2);
-                    {
-                        let mut c5 = 0;
-                        'l4: while let Some(i6) = tick(&mut c5, 1) {}
-                        let x7 = a2.max((yield peek(&p1)));
-                        emit(match ((yield peek(&p1)), 2) {
-                            (v8, 0) => {
-                                let mut v8 = 2;
-                                emit(a2);
-                                (yield peek(&p1))
-                            }
-                            (v8, v9) if peek(&t3) <= peek(&p1) => {
-                                let t10 = Tracer::new("f0:t10", peek(&t3));
-                                let r11 = &p1;
-                                let t12 = Tracer::new("f0:t12", peek(&p0));
-                                (yield peek(&t12))
-                            }
-                            _ => (yield x7),
-                        });
+                    emit((yield 10));
+                    if (i64::wrapping_mul((yield a2), (yield peek(&p0)))) % 3 == 1 {
+                        return Ok(i64::wrapping_mul((yield 2), a2));
                     }
-                    let mut t17 = Tracer::new(
-                        "f0:t17",
-                        (yield match (10, a2) {
-                            (v13, 0) => v13,
-                            (v13, v14) if v14 != peek(&t3) => {
-                                let mut t15 = Tracer::new("f0:t15", peek(&p0));
-                                (-2)
-                            }
-                            _ => {
-                                let x16 = a2;
-                                7
-                            }
+                    let t2 = Tracer::new(
+                        "f0:t2",
+                        (yield if (yield (yield peek(&p1))) > 2 {
+                            (yield a2)
+                        } else {
+                            a2.wrapping_sub(peek(&p1))
                         }),
                     );
-                    let Some(x23) = nonzero(a2.max(a2)) else {
-                        let t18 = Tracer::new("f0:t18", (yield a2));
-                        emit((yield peek(&t3)));
-                        return Ok({
-                            'b19: {
-                                let mut t20 = Tracer::new("f0:t20", peek(&p0));
-                                let [x21, _, x22] = [peek(&t17), a2, (yield a2)];
-                                emit((yield a2));
-                                x21
+                } else {
+                    emit(
+                        match nonzero({
+                            let mut x3 = peek(&p0);
+                            let t4 = Tracer::new("f0:t4", (yield a2));
+                            x3 = x3.wrapping_add((yield x3));
+                            x3
+                        }) {
+                            Some(v5) if 7 > a2 => {
+                                let mut x7 = (P {
+                                    a: peek(&p0),
+                                    b: (yield (yield peek(&p0))),
+                                })
+                                .a;
+                                let p1 = Tracer::new("f0:p1", x7.wrapping_add(9));
+                                let mut t8 = Tracer::new("f0:t8", (yield peek(&p0)));
+                                emit(mix(6, peek(&p0), peek(&p0)));
+                                consume(t8)
                             }
-                        });
-                    };
+                            Some(v5) => {
+                                let r9 = &p1;
+                                let p1 = Tracer::new("f0:p1", { (yield v5) });
+                                (10, 12).1
+                            }
+                            None => {
+                                {
+                                    let mut c12 = 0;
+                                    'l10: loop {
+                                        c12 += 1;
+                                        if c12 > 3 {
+                                            break 'l10;
+                                        }
+                                        let mut p0 = peek(&p0);
+                                    }
+                                };
+                                (a2, (yield peek(&p1))).1
+                            }
+                        },
+                    );
+                    if a2 % 2 == 0 {
+                        let mut c14 = 0;
+                        'l13: while let Some(i15) = tick(&mut c14, 3) {}
+                        let r16 = &p1;
+                        return Ok((P {
+                            a: 9,
+                            b: (yield (yield 12)),
+                        })
+                        .a);
+                    }
+                    let p0 = Tracer::new("f0:p0", a2);
                 }
-                drop(p0);
-                Ok(i64::wrapping_mul((yield (P { a: a2, b: a2 }).sum()), a2))
+                let t17 = Tracer::new("f0:t17", {
+                    emit(if (peek(&p0)) % 2 == 1 { a2 } else { peek(&p0) });
+                    emit(a2);
+                    let a2 = (yield a2);
+                    a2
+                });
+                Ok(peek(&p0))
             }
         }
     }
-    pub fn f1(a0: i64, a1: i64, p2: Tracer) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(a0: i64, a1: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
             let a0 = a0;
-            let mut a1 = a1;
-            let mut p2 = p2;
+            let a1 = a1;
             {
-                if ({
-                    'b1: {
-                        emit(peek(&p2));
-                        emit(consume(p2));
-                        a0
-                    }
-                }) % 2
-                    == 0
-                {
-                    let (x2, x3) = (emit(a0), (a0 & a0));
-                    if (match 7 {
-                        0 | 1 => {
-                            let t6 = Tracer::new("f1:t6", 11);
-                            peek(&t6)
-                        }
-                        v4 @ 2..=6 if (-3) % 2 == 1 => 1,
-                        v5 => {
-                            let t7 = Tracer::new("f1:t7", x2);
-                            let v5 = peek(&t7);
-                            peek(&t7)
-                        }
-                    }) % 2
-                        == 1
+                let a1 = Tracer::new(
+                    "f1:a1",
+                    (yield (yield {
+                        let [x1, _, a1] = [a0, a1, (yield a0)];
+                        (yield x1)
+                    })),
+                );
+                emit(consume(a1));
+                let x25 = {
+                    if (yield a0) % 3 == 0 {
+                    } else if {
+                        drop((Tracer::new("f1:c2", 10), Tracer::new("f1:c3", a0), a0));
+                        1
+                    } < mix((yield 6), (-1), a0)
                     {
-                        emit(a1);
-                        a1 = a1.wrapping_add({
-                            'b8: {
-                                let mut x9 = a1;
-                                a1 = a1.wrapping_add(x3);
-                                let x9 = x2;
-                                let x10 = x3;
-                                (-1)
-                            }
+                        let a0 = Tracer::new("f1:a0", {
+                            drop((
+                                Tracer::new("f1:c4", a0),
+                                Tracer::new("f1:c5", 0),
+                                (yield a0),
+                            ));
+                            1
                         });
-                        if x3 > (-1) {
-                            emit(4);
-                        } else {
-                            a1 = a1.wrapping_add(x2);
-                            let [x11, _, x12] = [x2, 7, x3];
+                        let (x6, x7) = ((yield peek(&a0)), (yield peek(&a0)));
+                    } else {
+                        emit((yield 1));
+                        if 8 % 2 == 0 {
+                            return a0;
                         }
-                        a1 = {
-                            let t13 = Tracer::new("f1:t13", 4);
-                            let t13 = a0;
-                            let x14 = t13;
-                            let t13 = Tracer::new("f1:t13", (-2));
-                            peek(&t13)
-                        };
-                        return {
-                            let mut c16 = 0;
+                        if (yield 6) > 2 {
+                            emit((yield 11));
+                            let x8: i64 = 11;
+                            let a0 = Tracer::new("f1:a0", (yield 1));
+                            let t9 = Tracer::new("f1:t9", (yield peek(&a0)));
+                            return x8;
+                        }
+                    }
+                    if (yield {
+                        let mut c11 = 0;
+                        'l10: loop {
+                            c11 += 1;
+                            if c11 > 3 {
+                                break 'l10 (-2);
+                            }
+                            let a1 = a0;
+                            let (a1, x12) = (a1, (-3));
+                            let x13 = a1;
+                        }
+                    }) > 2
+                    {
+                        let mut t14 = Tracer::new("f1:t14", (yield a0));
+                        emit(add(1, peek(&t14)));
+                    } else {
+                        {
+                            let mut c17 = 0;
                             'l15: loop {
-                                c16 += 1;
-                                if c16 > 2 {
-                                    break 'l15 2;
+                                c17 += 1;
+                                if c17 > 1 {
+                                    break 'l15;
                                 }
-                                let mut t17 = Tracer::new("f1:t17", 1);
-                                let x18 = peek(&t17);
-                                emit(a1);
-                                emit(a1);
                             }
                         };
-                    }
-                    'b19: {
-                        let t20 = Tracer::new("f1:t20", (P { a: x3, b: a1 }).b);
-                        let mut x21: i64 = !10;
-                        x21 = x21.wrapping_add(x2.max(x3));
-                        let x24 = {
-                            let [x22, _, x23] = [x2, x2, a1];
-                            let x22 = peek(&t20);
-                            let x23 = x3;
-                            11
+                        let Some(x19) = nonzero(0) else {
+                            let t18 = Tracer::new("f1:t18", (yield a0));
+                            let t18 = a0;
+                            return 6;
                         };
-                    };
-                    emit(x3);
-                    x2
-                } else {
+                        emit(((yield a0) ^ (yield (-4))));
+                        let t20 = Tracer::new("f1:t20", (yield (yield a0)));
+                    }
+                    let a1 = a0.min(a0.min(a0));
+                    if (yield (yield a0)) > 2 {
+                        let t21 = Tracer::new("f1:t21", a0.wrapping_add(6));
+                        let P { a: x22, b: mut x23 } = P { a: 4, b: a1 };
+                        x23 = x23.wrapping_add((yield peek(&t21)));
+                        let r24 = &t21;
+                    }
                     a1
-                }
+                };
+                let mut t26 = Tracer::new("f1:t26", 3);
+                7
             }
         }
     }
@@ -166,155 +190,169 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(p0: Tracer, p1: Tracer, a2: i64) -> Result<i64, i64> {
         if (coro_core::yield_!({
-            let t1 = Tracer::new("f0:t1", a2);
-            let x2 = peek(&p1);
-            a2
+            let p1 = Tracer::new("f0:p1", a2);
+            let t1 = Tracer::new("f0:t1", 9);
+            peek(&p1)
         }) > 2
-            && (a2.min(11)) % 2 == 1)
+            || coro_core::yield_!(a2) != mix(a2, a2, a2))
         {
-            let t3 = Tracer::new("f0:t3", a2);
-            {
-                let mut c5 = 0;
-                'l4: while let Some(i6) = tick(&mut c5, 1) {}
-                let x7 = a2.max(coro_core::yield_!(peek(&p1)));
-                emit(match (coro_core::yield_!(peek(&p1)), 2) {
-                    (v8, 0) => {
-                        let mut v8 = 2;
-                        emit(a2);
-                        coro_core::yield_!(peek(&p1))
-                    }
-                    (v8, v9) if peek(&t3) <= peek(&p1) => {
-                        let t10 = Tracer::new("f0:t10", peek(&t3));
-                        let r11 = &p1;
-                        let t12 = Tracer::new("f0:t12", peek(&p0));
-                        coro_core::yield_!(peek(&t12))
-                    }
-                    _ => {
-                        coro_core::yield_!(x7)
-                    }
-                });
+            emit(coro_core::yield_!(10));
+            if (i64::wrapping_mul(coro_core::yield_!(a2), coro_core::yield_!(peek(&p0)))) % 3 == 1 {
+                return Ok(i64::wrapping_mul(coro_core::yield_!(2), a2));
             }
-            let mut t17 = Tracer::new(
-                "f0:t17",
-                coro_core::yield_!(match (10, a2) {
-                    (v13, 0) => {
-                        v13
-                    }
-                    (v13, v14) if v14 != peek(&t3) => {
-                        let mut t15 = Tracer::new("f0:t15", peek(&p0));
-                        (-2)
-                    }
-                    _ => {
-                        let x16 = a2;
-                        7
-                    }
+            let t2 = Tracer::new(
+                "f0:t2",
+                coro_core::yield_!(if coro_core::yield_!(coro_core::yield_!(peek(&p1))) > 2 {
+                    coro_core::yield_!(a2)
+                } else {
+                    a2.wrapping_sub(peek(&p1))
                 }),
             );
-            let Some(x23) = nonzero(a2.max(a2)) else {
-                let t18 = Tracer::new("f0:t18", coro_core::yield_!(a2));
-                emit(coro_core::yield_!(peek(&t3)));
-                return Ok({
-                    'b19: {
-                        let mut t20 = Tracer::new("f0:t20", peek(&p0));
-                        let [x21, _, x22] = [peek(&t17), a2, coro_core::yield_!(a2)];
-                        emit(coro_core::yield_!(a2));
-                        x21
+        } else {
+            emit(
+                match nonzero({
+                    let mut x3 = peek(&p0);
+                    let t4 = Tracer::new("f0:t4", coro_core::yield_!(a2));
+                    x3 = x3.wrapping_add(coro_core::yield_!(x3));
+                    x3
+                }) {
+                    Some(v5) if 7 > a2 => {
+                        let mut x7 = (P {
+                            a: peek(&p0),
+                            b: coro_core::yield_!(coro_core::yield_!(peek(&p0))),
+                        })
+                        .a;
+                        let p1 = Tracer::new("f0:p1", x7.wrapping_add(9));
+                        let mut t8 = Tracer::new("f0:t8", coro_core::yield_!(peek(&p0)));
+                        emit(mix(6, peek(&p0), peek(&p0)));
+                        consume(t8)
                     }
-                });
-            };
+                    Some(v5) => {
+                        let r9 = &p1;
+                        let p1 = Tracer::new("f0:p1", { coro_core::yield_!(v5) });
+                        (10, 12).1
+                    }
+                    None => {
+                        {
+                            let mut c12 = 0;
+                            'l10: loop {
+                                c12 += 1;
+                                if c12 > 3 {
+                                    break 'l10;
+                                }
+                                let mut p0 = peek(&p0);
+                            }
+                        };
+                        (a2, coro_core::yield_!(peek(&p1))).1
+                    }
+                },
+            );
+            if a2 % 2 == 0 {
+                let mut c14 = 0;
+                'l13: while let Some(i15) = tick(&mut c14, 3) {}
+                let r16 = &p1;
+                return Ok((P {
+                    a: 9,
+                    b: coro_core::yield_!(coro_core::yield_!(12)),
+                })
+                .a);
+            }
+            let p0 = Tracer::new("f0:p0", a2);
         }
-        drop(p0);
-        Ok(i64::wrapping_mul(
-            coro_core::yield_!((P { a: a2, b: a2 }).sum()),
-            a2,
-        ))
+        let t17 = Tracer::new("f0:t17", {
+            emit(if (peek(&p0)) % 2 == 1 { a2 } else { peek(&p0) });
+            emit(a2);
+            let a2 = coro_core::yield_!(a2);
+            a2
+        });
+        Ok(peek(&p0))
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(a0: i64, mut a1: i64, mut p2: Tracer) -> i64 {
-        if ({
-            'b1: {
-                emit(peek(&p2));
-                emit(consume(p2));
-                a0
-            }
-        }) % 2
-            == 0
-        {
-            let (x2, x3) = (emit(a0), (a0 & a0));
-            if (match 7 {
-                0 | 1 => {
-                    let t6 = Tracer::new("f1:t6", 11);
-                    peek(&t6)
-                }
-                v4 @ 2..=6 if (-3) % 2 == 1 => 1,
-                v5 => {
-                    let t7 = Tracer::new("f1:t7", x2);
-                    let v5 = peek(&t7);
-                    peek(&t7)
-                }
-            }) % 2
-                == 1
+    pub fn f1(a0: i64, a1: i64) -> i64 {
+        let a1 = Tracer::new(
+            "f1:a1",
+            coro_core::yield_!(coro_core::yield_!({
+                let [x1, _, a1] = [a0, a1, coro_core::yield_!(a0)];
+                coro_core::yield_!(x1)
+            })),
+        );
+        emit(consume(a1));
+        let x25 = {
+            if (coro_core::yield_!(a0)) % 3 == 0 {
+            } else if {
+                drop((Tracer::new("f1:c2", 10), Tracer::new("f1:c3", a0), a0));
+                1
+            } < mix(coro_core::yield_!(6), (-1), a0)
             {
-                emit(a1);
-                a1 = a1.wrapping_add({
-                    'b8: {
-                        let mut x9 = a1;
-                        a1 = a1.wrapping_add(x3);
-                        let x9 = x2;
-                        let x10 = x3;
-                        (-1)
-                    }
+                let a0 = Tracer::new("f1:a0", {
+                    drop((
+                        Tracer::new("f1:c4", a0),
+                        Tracer::new("f1:c5", 0),
+                        coro_core::yield_!(a0),
+                    ));
+                    1
                 });
-                if x3 > (-1) {
-                    emit(4);
-                } else {
-                    a1 = a1.wrapping_add(x2);
-                    let [x11, _, x12] = [x2, 7, x3];
+                let (x6, x7) = (coro_core::yield_!(peek(&a0)), coro_core::yield_!(peek(&a0)));
+            } else {
+                emit(coro_core::yield_!(1));
+                if 8 % 2 == 0 {
+                    return a0;
                 }
-                a1 = {
-                    let t13 = Tracer::new("f1:t13", 4);
-                    let t13 = a0;
-                    let x14 = t13;
-                    let t13 = Tracer::new("f1:t13", (-2));
-                    peek(&t13)
-                };
-                return {
-                    let mut c16 = 0;
+                if coro_core::yield_!(6) > 2 {
+                    emit(coro_core::yield_!(11));
+                    let x8: i64 = 11;
+                    let a0 = Tracer::new("f1:a0", coro_core::yield_!(1));
+                    let t9 = Tracer::new("f1:t9", coro_core::yield_!(peek(&a0)));
+                    return x8;
+                }
+            }
+            if coro_core::yield_!({
+                let mut c11 = 0;
+                'l10: loop {
+                    c11 += 1;
+                    if c11 > 3 {
+                        break 'l10 (-2);
+                    }
+                    let a1 = a0;
+                    let (a1, x12) = (a1, (-3));
+                    let x13 = a1;
+                }
+            }) > 2
+            {
+                let mut t14 = Tracer::new("f1:t14", coro_core::yield_!(a0));
+                emit(add(1, peek(&t14)));
+            } else {
+                {
+                    let mut c17 = 0;
                     'l15: loop {
-                        c16 += 1;
-                        if c16 > 2 {
-                            break 'l15 2;
+                        c17 += 1;
+                        if c17 > 1 {
+                            break 'l15;
                         }
-                        let mut t17 = Tracer::new("f1:t17", 1);
-                        let x18 = peek(&t17);
-                        emit(a1);
-                        emit(a1);
                     }
                 };
-            }
-            'b19: {
-                let t20 = Tracer::new("f1:t20", (P { a: x3, b: a1 }).b);
-                let mut x21: i64 = !10;
-                x21 = x21.wrapping_add(x2.max(x3));
-                let x24 = {
-                    let [x22, _, x23] = [x2, x2, a1];
-                    let x22 = peek(&t20);
-                    let x23 = x3;
-                    11
+                let Some(x19) = nonzero(0) else {
+                    let t18 = Tracer::new("f1:t18", coro_core::yield_!(a0));
+                    let t18 = a0;
+                    return 6;
                 };
-            };
-            emit(x3);
-            x2
-        } else {
+                emit((coro_core::yield_!(a0) ^ coro_core::yield_!((-4))));
+                let t20 = Tracer::new("f1:t20", coro_core::yield_!(coro_core::yield_!(a0)));
+            }
+            let a1 = a0.min(a0.min(a0));
+            if coro_core::yield_!(coro_core::yield_!(a0)) > 2 {
+                let t21 = Tracer::new("f1:t21", a0.wrapping_add(6));
+                let P { a: x22, b: mut x23 } = P { a: 4, b: a1 };
+                x23 = x23.wrapping_add(coro_core::yield_!(peek(&t21)));
+                let r24 = &t21;
+            }
             a1
-        }
+        };
+        let mut t26 = Tracer::new("f1:t26", 3);
+        7
     }
 }
 pub const SEED: u64 = 0x1f;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(
-        || reference::f1(9, 0, Tracer::new("arg2", -1)),
-        || ours::f1(9, 0, Tracer::new("arg2", -1)),
-        || 0_i64,
-    )
+    gentest::rt::compare(|| reference::f1(-3, 7), || ours::f1(-3, 7), || 0_i64)
 }

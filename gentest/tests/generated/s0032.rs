@@ -22,14 +22,17 @@ pub mod reference {
                         (v1, 0) => {
                             let v1 = Tracer::new("f0:v1", v1.wrapping_add(v1));
                             let x3 = {
-                                yield peek(&p0);
+                                yield {
+                                    yield peek(&p0);
+                                    0i64
+                                };
                                 0i64
                             };
                             x3
                         }
                         (v1, v2) if v1 == peek(&p0) => {
                             {
-                                let [x4, _, x5] = [
+                                let [x4, _, p0] = [
                                     {
                                         yield v2;
                                         0i64
@@ -41,27 +44,23 @@ pub mod reference {
                                     v2,
                                 ];
                             }
-                            add(peek(&p0), (-3))
-                        }
-                        _ => {
-                            let P { a: x6, b: mut x7 } = P {
-                                a: {
-                                    yield 3;
+                            if v1 % 3 == 1 {
+                                12
+                            } else {
+                                {
+                                    yield v2;
                                     0i64
-                                },
-                                b: 0,
-                            };
-                            {
-                                let (x8, x9) = (
-                                    {
-                                        yield peek(&p0);
-                                        0i64
-                                    },
-                                    (-2),
-                                );
-                                x7
+                                }
                             }
                         }
+                        _ => mix(
+                            {
+                                yield (-2);
+                                0i64
+                            },
+                            3,
+                            peek(&p0),
+                        ),
                     },
                 )
             }
@@ -86,14 +85,17 @@ pub mod ours {
                 (v1, 0) => {
                     let v1 = Tracer::new("f0:v1", v1.wrapping_add(v1));
                     let x3 = {
-                        coro_core::yield_!(peek(&p0));
+                        coro_core::yield_!({
+                            coro_core::yield_!(peek(&p0));
+                            0i64
+                        });
                         0i64
                     };
                     x3
                 }
                 (v1, v2) if v1 == peek(&p0) => {
                     {
-                        let [x4, _, x5] = [
+                        let [x4, _, p0] = [
                             {
                                 coro_core::yield_!(v2);
                                 0i64
@@ -105,27 +107,23 @@ pub mod ours {
                             v2,
                         ];
                     }
-                    add(peek(&p0), (-3))
-                }
-                _ => {
-                    let P { a: x6, b: mut x7 } = P {
-                        a: {
-                            coro_core::yield_!(3);
+                    if v1 % 3 == 1 {
+                        12
+                    } else {
+                        {
+                            coro_core::yield_!(v2);
                             0i64
-                        },
-                        b: 0,
-                    };
-                    {
-                        let (x8, x9) = (
-                            {
-                                coro_core::yield_!(peek(&p0));
-                                0i64
-                            },
-                            (-2),
-                        );
-                        x7
+                        }
                     }
                 }
+                _ => mix(
+                    {
+                        coro_core::yield_!((-2));
+                        0i64
+                    },
+                    3,
+                    peek(&p0),
+                ),
             },
         )
     }
@@ -133,8 +131,8 @@ pub mod ours {
 pub const SEED: u64 = 0x20;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 0)),
-        || ours::f0(Tracer::new("arg0", 0)),
+        || reference::f0(Tracer::new("arg0", -2)),
+        || ours::f0(Tracer::new("arg0", -2)),
         || (),
     )
 }

@@ -9,46 +9,16 @@ pub mod reference {
             let mut p0 = p0;
             {
                 'b1: {};
-                let t6 = Tracer::new(
-                    "f0:t6",
-                    (yield if !(peek(&p0) > 1) {
-                        let P { a: x2, b: mut x3 } = P { a: 9, b: peek(&p0) };
-                        let P { a: x4, b: mut x5 } = P {
-                            a: peek(&p0),
-                            b: peek(&p0),
-                        };
-                        x5 = x2;
-                        peek(&p0)
-                    } else {
-                        peek(&p0)
-                    }),
-                );
-                let mut t6: i64 = if !((yield 2) > 1) {
-                    (9 & peek(&t6))
-                } else {
-                    p0 = Tracer::new("f0:p0'", i64::wrapping_mul(peek(&p0), peek(&t6)));
-                    if (peek(&t6)) % 2 == 0 {
-                        let x7 = (yield peek(&t6));
-                        (yield (-3))
-                    } else {
-                        let x8 = 0;
-                        let mut x9 = peek(&p0);
-                        emit((yield x9));
-                        8
-                    }
-                };
-                Ok({
-                    {
-                        t6 ^= 9;
-                    }
-                    let mut c11 = 0;
-                    'l10: while c11 < 2 && (peek(&p0)) % 2 == 1 {
-                        c11 += 1;
-                        let x12 = peek(&p0);
-                    }
-                    let t13 = Tracer::new("f0:t13", (t6 ^ t6));
-                    ((yield t6) | 9)
-                })
+                let t2 = Tracer::new("f0:t2", (yield (yield 12)));
+                if check(10)? < peek(&t2) {
+                    let Some(x4) = nonzero((yield peek(&t2))) else {
+                        let t2 = 12;
+                        let t3 = Tracer::new("f0:t3", (yield (yield t2)));
+                        return Err(5);
+                    };
+                    return Err(12);
+                }
+                Ok(peek(&t2))
             }
         }
     }
@@ -58,53 +28,23 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(mut p0: Tracer) -> Result<i64, i64> {
         'b1: {};
-        let t6 = Tracer::new(
-            "f0:t6",
-            coro_core::yield_!(if !(peek(&p0) > 1) {
-                let P { a: x2, b: mut x3 } = P { a: 9, b: peek(&p0) };
-                let P { a: x4, b: mut x5 } = P {
-                    a: peek(&p0),
-                    b: peek(&p0),
-                };
-                x5 = x2;
-                peek(&p0)
-            } else {
-                peek(&p0)
-            }),
-        );
-        let mut t6: i64 = if !(coro_core::yield_!(2) > 1) {
-            (9 & peek(&t6))
-        } else {
-            p0 = Tracer::new("f0:p0'", i64::wrapping_mul(peek(&p0), peek(&t6)));
-            if (peek(&t6)) % 2 == 0 {
-                let x7 = coro_core::yield_!(peek(&t6));
-                coro_core::yield_!((-3))
-            } else {
-                let x8 = 0;
-                let mut x9 = peek(&p0);
-                emit(coro_core::yield_!(x9));
-                8
-            }
-        };
-        Ok({
-            {
-                t6 ^= 9;
-            }
-            let mut c11 = 0;
-            'l10: while c11 < 2 && (peek(&p0)) % 2 == 1 {
-                c11 += 1;
-                let x12 = peek(&p0);
-            }
-            let t13 = Tracer::new("f0:t13", (t6 ^ t6));
-            (coro_core::yield_!(t6) | 9)
-        })
+        let t2 = Tracer::new("f0:t2", coro_core::yield_!(coro_core::yield_!(12)));
+        if check(10)? < peek(&t2) {
+            let Some(x4) = nonzero(coro_core::yield_!(peek(&t2))) else {
+                let t2 = 12;
+                let t3 = Tracer::new("f0:t3", coro_core::yield_!(coro_core::yield_!(t2)));
+                return Err(5);
+            };
+            return Err(12);
+        }
+        Ok(peek(&t2))
     }
 }
 pub const SEED: u64 = 0x21;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 7)),
-        || ours::f0(Tracer::new("arg0", 7)),
+        || reference::f0(Tracer::new("arg0", 8)),
+        || ours::f0(Tracer::new("arg0", 8)),
         || 0_i64,
     )
 }

@@ -10,80 +10,67 @@ pub mod reference {
             let a1 = a1;
             {
                 {
-                    match check({
-                        'b1: {
-                            let t2 = Tracer::new("f0:t2", (yield 11));
-                            peek(&t2)
-                        }
-                    }) {
-                        Ok(v3) if 5 < a0 => {
-                            if !((yield a0) > 1) {}
-                            let (x5, x6) = ((yield 10), (yield 6));
-                        }
-                        Err(v3) => {
-                            let mut v3 = a1;
-                            let v3 = emit(a0);
-                            let t7 = Tracer::new("f0:t7", { (yield a0) });
-                            let Ok(x8) = check(a0) else {
+                    match (
+                        {
+                            'b1: {
+                                let a0 = Tracer::new("f0:a0", (yield 11));
+                                3
+                            }
+                        },
+                        (yield (yield 4)),
+                    ) {
+                        (v2, 0) => {}
+                        (v2, v3) if 11 % 3 == 1 => {}
+                        _ => {
+                            let (x4, x5) = ((yield 10), (yield 6));
+                            let x5 = Tracer::new("f0:x5", (yield 8));
+                            if (yield a0) > 2 {
+                                emit((yield a1));
+                                return 2;
+                            }
+                            let Ok(x6) = check(a0) else {
                                 return (yield 1);
                             };
                         }
-                        Ok(v3) => {}
                     }
                     if ({ (yield a0) }) % 3 == 1 {
-                        let x13 = {
-                            'b9: {
-                                let x10 = 2;
-                                let mut x11: i64 = x10;
+                        let a1: i64 = {
+                            'b7: {
+                                let x8 = 2;
+                                let mut x9: i64 = x8;
                                 emit(3);
-                                let t12 = Tracer::new("f0:t12", x11);
-                                (yield peek(&t12))
+                                let t10 = Tracer::new("f0:t10", x9);
+                                (yield peek(&t10))
                             }
                         };
-                        let x14 = i64::wrapping_mul(x13, a0);
-                        match (a1, 10) {
-                            (v15, 0) => {}
-                            (v15, v16) if x14 < x13 => {}
-                            _ => {
-                                let (x17, x18) = (x14, (yield a1));
-                                let x19: i64 = (-1);
-                                let t20 = Tracer::new("f0:t20", (yield x19));
-                                let mut x17 = x18;
-                            }
-                        }
-                        return (yield a0);
+                        'b11: {
+                            let (x12, x13) = (a1, 5);
+                            let x14 = (yield a0);
+                            let mut x15 = (yield 9);
+                            let t16 = Tracer::new("f0:t16", (yield a0));
+                        };
+                        emit((yield a0));
+                        return (a1 | a1);
                     }
-                    let t21 = Tracer::new("f0:t21", (yield a1));
-                    let P { a: x25, b: mut x26 } = P {
-                        a: {
-                            'b22: {
-                                let x23 = (yield peek(&t21));
-                                let x24 = a0;
-                                (yield 9)
-                            }
-                        },
-                        b: a1,
-                    };
-                    if (yield x26) % 3 == 1 {
-                        x26 = x26.wrapping_add({
-                            let mut c28 = 0;
-                            'l27: loop {
-                                c28 += 1;
-                                if c28 > 1 {
-                                    break 'l27 x26;
-                                }
-                                emit(3);
-                                let x29 = 1;
-                                x26 ^= x26;
-                                let [x30, _, x31] = [peek(&t21), peek(&t21), peek(&t21)];
-                            }
-                        });
-                        let t32 = Tracer::new("f0:t32", (yield 2));
-                        let t32 = (yield 5);
-                        (yield x25)
-                    } else {
-                        a1
+                    let mut a0 = (yield (yield (P {
+                        a: a0,
+                        b: (yield a0),
+                    })
+                    .a));
+                    if (!((-3) > 1) && !(9 > 1)) {
+                        let Ok(x19) = check(a1) else {
+                            let x17 = (yield a0);
+                            let mut a1 = Tracer::new("f0:a1", a0);
+                            let a0 = Tracer::new("f0:a0", (yield 6));
+                            let t18 = Tracer::new("f0:t18", peek(&a0));
+                            return x17;
+                        };
+                        let Some(x20) = nonzero(8) else {
+                            return (yield x19);
+                        };
+                        return emit(6);
                     }
+                    a1
                 }
             }
         }
@@ -94,84 +81,73 @@ pub mod ours {
     #[coro_core::coroutine(yield = i64, resume = i64)]
     pub fn f0(a0: i64, a1: i64) -> i64 {
         {
-            match check({
-                'b1: {
-                    let t2 = Tracer::new("f0:t2", coro_core::yield_!(11));
-                    peek(&t2)
-                }
-            }) {
-                Ok(v3) if 5 < a0 => {
-                    if !(coro_core::yield_!(a0) > 1) {}
-                    let (x5, x6) = (coro_core::yield_!(10), coro_core::yield_!(6));
-                }
-                Err(v3) => {
-                    let mut v3 = a1;
-                    let v3 = emit(a0);
-                    let t7 = Tracer::new("f0:t7", { coro_core::yield_!(a0) });
-                    let Ok(x8) = check(a0) else {
+            match (
+                {
+                    'b1: {
+                        let a0 = Tracer::new("f0:a0", coro_core::yield_!(11));
+                        3
+                    }
+                },
+                coro_core::yield_!(coro_core::yield_!(4)),
+            ) {
+                (v2, 0) => {}
+                (v2, v3) if 11 % 3 == 1 => {}
+                _ => {
+                    let (x4, x5) = (coro_core::yield_!(10), coro_core::yield_!(6));
+                    let x5 = Tracer::new("f0:x5", coro_core::yield_!(8));
+                    if coro_core::yield_!(a0) > 2 {
+                        emit(coro_core::yield_!(a1));
+                        return 2;
+                    }
+                    let Ok(x6) = check(a0) else {
                         return coro_core::yield_!(1);
                     };
                 }
-                Ok(v3) => {}
             }
             if ({ coro_core::yield_!(a0) }) % 3 == 1 {
-                let x13 = {
-                    'b9: {
-                        let x10 = 2;
-                        let mut x11: i64 = x10;
+                let a1: i64 = {
+                    'b7: {
+                        let x8 = 2;
+                        let mut x9: i64 = x8;
                         emit(3);
-                        let t12 = Tracer::new("f0:t12", x11);
-                        coro_core::yield_!(peek(&t12))
+                        let t10 = Tracer::new("f0:t10", x9);
+                        coro_core::yield_!(peek(&t10))
                     }
                 };
-                let x14 = i64::wrapping_mul(x13, a0);
-                match (a1, 10) {
-                    (v15, 0) => {}
-                    (v15, v16) if x14 < x13 => {}
-                    _ => {
-                        let (x17, x18) = (x14, coro_core::yield_!(a1));
-                        let x19: i64 = (-1);
-                        let t20 = Tracer::new("f0:t20", coro_core::yield_!(x19));
-                        let mut x17 = x18;
-                    }
-                }
-                return coro_core::yield_!(a0);
+                'b11: {
+                    let (x12, x13) = (a1, 5);
+                    let x14 = coro_core::yield_!(a0);
+                    let mut x15 = coro_core::yield_!(9);
+                    let t16 = Tracer::new("f0:t16", coro_core::yield_!(a0));
+                };
+                emit(coro_core::yield_!(a0));
+                return (a1 | a1);
             }
-            let t21 = Tracer::new("f0:t21", coro_core::yield_!(a1));
-            let P { a: x25, b: mut x26 } = P {
-                a: {
-                    'b22: {
-                        let x23 = coro_core::yield_!(peek(&t21));
-                        let x24 = a0;
-                        coro_core::yield_!(9)
-                    }
-                },
-                b: a1,
-            };
-            if (coro_core::yield_!(x26)) % 3 == 1 {
-                x26 = x26.wrapping_add({
-                    let mut c28 = 0;
-                    'l27: loop {
-                        c28 += 1;
-                        if c28 > 1 {
-                            break 'l27 x26;
-                        }
-                        emit(3);
-                        let x29 = 1;
-                        x26 ^= x26;
-                        let [x30, _, x31] = [peek(&t21), peek(&t21), peek(&t21)];
-                    }
-                });
-                let t32 = Tracer::new("f0:t32", coro_core::yield_!(2));
-                let t32 = coro_core::yield_!(5);
-                coro_core::yield_!(x25)
-            } else {
-                a1
+            let mut a0 = coro_core::yield_!(coro_core::yield_!(
+                (P {
+                    a: a0,
+                    b: coro_core::yield_!(a0)
+                })
+                .a
+            ));
+            if (!((-3) > 1) && !(9 > 1)) {
+                let Ok(x19) = check(a1) else {
+                    let x17 = coro_core::yield_!(a0);
+                    let mut a1 = Tracer::new("f0:a1", a0);
+                    let a0 = Tracer::new("f0:a0", coro_core::yield_!(6));
+                    let t18 = Tracer::new("f0:t18", peek(&a0));
+                    return x17;
+                };
+                let Some(x20) = nonzero(8) else {
+                    return coro_core::yield_!(x19);
+                };
+                return emit(6);
             }
+            a1
         }
     }
 }
 pub const SEED: u64 = 0x22;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f0(2, -1), || ours::f0(2, -1), || 0_i64)
+    gentest::rt::compare(|| reference::f0(6, -1), || ours::f0(6, -1), || 0_i64)
 }

@@ -27,122 +27,129 @@ pub mod reference {
                         let t3 = Tracer::new("f0:t3", (-2));
                     }
                 }));
-                'l5: for i7 in (0..3).rev() {
-                    let t8 = Tracer::new("f0:t8", (yield [a0, a0, a0][1]));
-                    emit(if (yield peek(&t8)) % 2 == 1 {
-                        let x9 = (yield peek(&t8));
-                        match ((yield peek(&t8)), peek(&t8)) {
-                            (v10, 0) => {
-                                emit(7);
-                            }
-                            (v10, v11) if i7 != a2 => {
-                                emit(0);
-                                let mut t12 = Tracer::new("f0:t12", x9);
-                                let mut x13 = peek(&t12);
-                                let x14 = x9;
-                            }
-                            _ => {
-                                let r15 = &t8;
-                                emit(peek(&t8));
-                                let mut r15 = Tracer::new("f0:r15", peek(r15));
-                            }
-                        }
-                        'b16: {
-                            let x17 = peek(&t8);
-                            let x18 = a1;
-                        };
-                        [1, peek(&t8), a2][1]
-                    } else {
-                        let t24 = Tracer::new(
-                            "f0:t24",
-                            match a0 {
-                                0 | 1 => {
-                                    let P { a: x21, b: mut x22 } = P {
-                                        a: peek(&t8),
-                                        b: i7,
-                                    };
-                                    peek(&t8)
-                                }
-                                v19 @ 2..=6 if 9 > peek(&t8) => {
-                                    emit(i7);
-                                    let P { a: v19, b: mut x23 } = P {
-                                        a: v19,
-                                        b: peek(&t8),
-                                    };
-                                    x23
-                                }
-                                v20 => peek(&t8),
-                            },
-                        );
-                        let x25 = 1;
-                        let x26 = i64::wrapping_mul(x4, peek(&t24));
-                        add(peek(&t24), x26)
-                    });
+                'l5: for a1 in (0..3).rev() {
+                    let t7 = Tracer::new("f0:t7", (yield (yield a2.wrapping_sub((yield a0)))));
+                    let mut x4 = Tracer::new("f0:x4", peek(&t7));
+                    let mut t7 = [
+                        mix(7, (yield a1), a1),
+                        (yield peek(&x4)),
+                        i64::wrapping_mul(a1, a1),
+                    ][2];
+                    t7 = t7.wrapping_add(check(t7.wrapping_add((-2)))?);
                 }
-                Ok({
-                    let mut c28 = 0;
-                    'l27: loop {
-                        c28 += 1;
-                        if c28 > 3 {
-                            break 'l27 a0;
-                        }
-                        emit(if (a0.wrapping_sub(a2)) % 2 == 0 {
-                            11
-                        } else {
-                            (-2)
-                        });
-                    }
-                })
+                Ok(6)
             }
         }
     }
-    pub fn f1(a0: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+    pub fn f1(
+        p0: Tracer,
+        p1: Tracer,
+        p2: Tracer,
+    ) -> impl Coroutine<i64, Yield = i64, Return = i64> {
         #[coroutine]
         static move |_first: i64| -> i64 {
-            let a0 = a0;
+            let p0 = p0;
+            let p1 = p1;
+            let p2 = p2;
             {
-                (if ((yield (-3)) > a0 || !(a0 > 1)) {
-                    (yield (-1))
-                } else {
-                    let mut x1 = (yield (-4));
-                    if (yield 8) > 2 {
-                        let mut x2 = (yield 4);
-                        let mut x2 = Tracer::new("f1:x2", x2);
-                        x2 = Tracer::new("f1:x2'", a0);
-                        let P { a: x3, b: mut x4 } = P { a: a0, b: x1 };
-                        return x1;
-                    }
-                    let mut x5 = {
-                        drop((x1, (-1), x1));
-                        1
-                    };
-                    if 1 < a0 {
-                        let t6 = Tracer::new("f1:t6", (yield x5));
-                        x5 = (yield x1);
-                        let r7 = &t6;
-                        return (yield x5);
-                    }
-                    match ((yield x5), (yield a0)) {
-                        (v8, 0) => {
-                            let v8 = x1;
-                            let mut t10 = Tracer::new("f1:t10", (yield v8));
-                            emit((yield peek(&t10)));
-                            3
+                let t17 = Tracer::new(
+                    "f1:t17",
+                    if (yield (yield (yield peek(&p1)))) > peek(&p1) {
+                        'b1: {
+                            let Ok(x2) = check((yield (-2))) else {
+                                break 'b1;
+                            };
+                            let r3 = &p2;
+                        };
+                        let p1 = Tracer::new("f1:p1", {
+                            let mut c5 = 0;
+                            'l4: loop {
+                                c5 += 1;
+                                if c5 > 3 {
+                                    break 'l4 ({
+                                        drop(((yield 3), 11, (yield 2)));
+                                        1
+                                    });
+                                }
+                            }
+                        });
+                        3
+                    } else {
+                        let P { a: p0, b: mut x8 } = P {
+                            a: {
+                                let t6 = Tracer::new("f1:t6", 10);
+                                let mut x7 = (yield (-1));
+                                let p1 = Tracer::new("f1:p1", (yield (yield peek(&p1))));
+                                let p1 = x7;
+                                peek(&t6)
+                            },
+                            b: 10,
+                        };
+                        let mut x16 = (P {
+                            a: {
+                                'b9: {
+                                    emit((yield peek(&p2)));
+                                    let p1 = Tracer::new("f1:p1", x8);
+                                    x8
+                                }
+                            },
+                            b: (yield match nonzero(p0) {
+                                Some(v10) if !(p0 > 1) => {
+                                    let x12: i64 = 10;
+                                    let t13 = Tracer::new("f1:t13", 2);
+                                    x12
+                                }
+                                Some(v10) => {
+                                    let r14 = &p2;
+                                    let x15 = x8;
+                                    v10
+                                }
+                                None => (yield (-2)),
+                            }),
+                        })
+                        .a;
+                        (-3)
+                    },
+                );
+                'b18: {
+                    let mut x19 = peek(&p2);
+                    match ((yield peek(&p2)), {
+                        let mut c23 = 0;
+                        'l22: loop {
+                            c23 += 1;
+                            if c23 > 2 {
+                                break 'l22 (yield x19);
+                            }
+                            let t24 = Tracer::new("f1:t24", (yield x19));
+                            let mut x25 = x19;
+                            let r26 = &p2;
+                            let x27 = peek(r26);
                         }
-                        (v8, v9) if !(7 > 1) => {
-                            emit((yield v9));
-                            (yield (-1))
+                    }) {
+                        (v20, 0) => {
+                            let mut p0 = (yield (yield peek(&p1)));
+                            let [x28, _, x29] = [v20, (-4), peek(&p1)];
+                        }
+                        (v20, v21) if x19 % 2 == 0 => {
+                            let t30 = Tracer::new("f1:t30", {
+                                x19 = x19.wrapping_add(5);
+                                peek(&t17)
+                            });
+                            x19 ^= x19;
+                            let [x31, _, x32] = [peek(&t17), peek(&t30), x19];
                         }
                         _ => {
-                            let mut t11 = Tracer::new("f1:t11", (yield x5));
-                            t11 = Tracer::new("f1:t11'", x5);
-                            (yield 10)
+                            if !(x19 > 1) {
+                                let mut x33 = peek(&p0);
+                                let r34 = &t17;
+                                break 'b18;
+                            }
                         }
                     }
-                } & {
-                    drop(({ 'b12: { (-4) } }, a0, a0.max(a0)));
-                    1
-                })
+                };
+                let mut t35 = Tracer::new("f1:t35", peek(&p1));
+                let mut t36 = Tracer::new("f1:t36", 1);
+                peek(&t36)
             }
         }
     }
@@ -164,120 +171,143 @@ pub mod ours {
                 let t3 = Tracer::new("f0:t3", (-2));
             }
         }));
-        'l5: for i7 in (0..3).rev() {
-            let t8 = Tracer::new("f0:t8", coro_core::yield_!([a0, a0, a0][1]));
-            emit(if (coro_core::yield_!(peek(&t8))) % 2 == 1 {
-                let x9 = coro_core::yield_!(peek(&t8));
-                match (coro_core::yield_!(peek(&t8)), peek(&t8)) {
-                    (v10, 0) => {
-                        emit(7);
-                    }
-                    (v10, v11) if i7 != a2 => {
-                        emit(0);
-                        let mut t12 = Tracer::new("f0:t12", x9);
-                        let mut x13 = peek(&t12);
-                        let x14 = x9;
-                    }
-                    _ => {
-                        let r15 = &t8;
-                        emit(peek(&t8));
-                        let mut r15 = Tracer::new("f0:r15", peek(r15));
-                    }
-                }
-                'b16: {
-                    let x17 = peek(&t8);
-                    let x18 = a1;
-                };
-                [1, peek(&t8), a2][1]
-            } else {
-                let t24 = Tracer::new(
-                    "f0:t24",
-                    match a0 {
-                        0 | 1 => {
-                            let P { a: x21, b: mut x22 } = P {
-                                a: peek(&t8),
-                                b: i7,
-                            };
-                            peek(&t8)
-                        }
-                        v19 @ 2..=6 if 9 > peek(&t8) => {
-                            emit(i7);
-                            let P { a: v19, b: mut x23 } = P {
-                                a: v19,
-                                b: peek(&t8),
-                            };
-                            x23
-                        }
-                        v20 => peek(&t8),
-                    },
-                );
-                let x25 = 1;
-                let x26 = i64::wrapping_mul(x4, peek(&t24));
-                add(peek(&t24), x26)
-            });
+        'l5: for a1 in (0..3).rev() {
+            let t7 = Tracer::new(
+                "f0:t7",
+                coro_core::yield_!(coro_core::yield_!(a2.wrapping_sub(coro_core::yield_!(a0)))),
+            );
+            let mut x4 = Tracer::new("f0:x4", peek(&t7));
+            let mut t7 = [
+                mix(7, coro_core::yield_!(a1), a1),
+                coro_core::yield_!(peek(&x4)),
+                i64::wrapping_mul(a1, a1),
+            ][2];
+            t7 = t7.wrapping_add(check(t7.wrapping_add((-2)))?);
         }
-        Ok({
-            let mut c28 = 0;
-            'l27: loop {
-                c28 += 1;
-                if c28 > 3 {
-                    break 'l27 a0;
-                }
-                emit(if (a0.wrapping_sub(a2)) % 2 == 0 {
-                    11
-                } else {
-                    (-2)
-                });
-            }
-        })
+        Ok(6)
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(a0: i64) -> i64 {
-        (if (coro_core::yield_!((-3)) > a0 || !(a0 > 1)) {
-            coro_core::yield_!((-1))
-        } else {
-            let mut x1 = coro_core::yield_!((-4));
-            if coro_core::yield_!(8) > 2 {
-                let mut x2 = coro_core::yield_!(4);
-                let mut x2 = Tracer::new("f1:x2", x2);
-                x2 = Tracer::new("f1:x2'", a0);
-                let P { a: x3, b: mut x4 } = P { a: a0, b: x1 };
-                return x1;
-            }
-            let mut x5 = {
-                drop((x1, (-1), x1));
-                1
-            };
-            if 1 < a0 {
-                let t6 = Tracer::new("f1:t6", coro_core::yield_!(x5));
-                x5 = coro_core::yield_!(x1);
-                let r7 = &t6;
-                return coro_core::yield_!(x5);
-            }
-            match (coro_core::yield_!(x5), coro_core::yield_!(a0)) {
-                (v8, 0) => {
-                    let v8 = x1;
-                    let mut t10 = Tracer::new("f1:t10", coro_core::yield_!(v8));
-                    emit(coro_core::yield_!(peek(&t10)));
-                    3
+    pub fn f1(p0: Tracer, p1: Tracer, p2: Tracer) -> i64 {
+        let t17 = Tracer::new(
+            "f1:t17",
+            if coro_core::yield_!(coro_core::yield_!(coro_core::yield_!(peek(&p1)))) > peek(&p1) {
+                'b1: {
+                    let Ok(x2) = check(coro_core::yield_!((-2))) else {
+                        break 'b1;
+                    };
+                    let r3 = &p2;
+                };
+                let p1 = Tracer::new("f1:p1", {
+                    let mut c5 = 0;
+                    'l4: loop {
+                        c5 += 1;
+                        if c5 > 3 {
+                            break 'l4 ({
+                                drop((coro_core::yield_!(3), 11, coro_core::yield_!(2)));
+                                1
+                            });
+                        }
+                    }
+                });
+                3
+            } else {
+                let P { a: p0, b: mut x8 } = P {
+                    a: {
+                        let t6 = Tracer::new("f1:t6", 10);
+                        let mut x7 = coro_core::yield_!((-1));
+                        let p1 =
+                            Tracer::new("f1:p1", coro_core::yield_!(coro_core::yield_!(peek(&p1))));
+                        let p1 = x7;
+                        peek(&t6)
+                    },
+                    b: 10,
+                };
+                let mut x16 = (P {
+                    a: {
+                        'b9: {
+                            emit(coro_core::yield_!(peek(&p2)));
+                            let p1 = Tracer::new("f1:p1", x8);
+                            x8
+                        }
+                    },
+                    b: coro_core::yield_!(match nonzero(p0) {
+                        Some(v10) if !(p0 > 1) => {
+                            let x12: i64 = 10;
+                            let t13 = Tracer::new("f1:t13", 2);
+                            x12
+                        }
+                        Some(v10) => {
+                            let r14 = &p2;
+                            let x15 = x8;
+                            v10
+                        }
+                        None => {
+                            coro_core::yield_!((-2))
+                        }
+                    }),
+                })
+                .a;
+                (-3)
+            },
+        );
+        'b18: {
+            let mut x19 = peek(&p2);
+            match (coro_core::yield_!(peek(&p2)), {
+                let mut c23 = 0;
+                'l22: loop {
+                    c23 += 1;
+                    if c23 > 2 {
+                        break 'l22 (coro_core::yield_!(x19));
+                    }
+                    let t24 = Tracer::new("f1:t24", coro_core::yield_!(x19));
+                    let mut x25 = x19;
+                    let r26 = &p2;
+                    let x27 = peek(r26);
                 }
-                (v8, v9) if !(7 > 1) => {
-                    emit(coro_core::yield_!(v9));
-                    coro_core::yield_!((-1))
+            }) {
+                (v20, 0) => {
+                    let mut p0 = coro_core::yield_!(coro_core::yield_!(peek(&p1)));
+                    let [x28, _, x29] = [v20, (-4), peek(&p1)];
+                }
+                (v20, v21) if x19 % 2 == 0 => {
+                    let t30 = Tracer::new("f1:t30", {
+                        x19 = x19.wrapping_add(5);
+                        peek(&t17)
+                    });
+                    x19 ^= x19;
+                    let [x31, _, x32] = [peek(&t17), peek(&t30), x19];
                 }
                 _ => {
-                    let mut t11 = Tracer::new("f1:t11", coro_core::yield_!(x5));
-                    t11 = Tracer::new("f1:t11'", x5);
-                    coro_core::yield_!(10)
+                    if !(x19 > 1) {
+                        let mut x33 = peek(&p0);
+                        let r34 = &t17;
+                        break 'b18;
+                    }
                 }
             }
-        } & {
-            drop(({ 'b12: { (-4) } }, a0, a0.max(a0)));
-            1
-        })
+        };
+        let mut t35 = Tracer::new("f1:t35", peek(&p1));
+        let mut t36 = Tracer::new("f1:t36", 1);
+        peek(&t36)
     }
 }
 pub const SEED: u64 = 0x23;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f1(3), || ours::f1(3), || 0_i64)
+    gentest::rt::compare(
+        || {
+            reference::f1(
+                Tracer::new("arg0", 5),
+                Tracer::new("arg1", 6),
+                Tracer::new("arg2", 9),
+            )
+        },
+        || {
+            ours::f1(
+                Tracer::new("arg0", 5),
+                Tracer::new("arg1", 6),
+                Tracer::new("arg2", 9),
+            )
+        },
+        || 0_i64,
+    )
 }

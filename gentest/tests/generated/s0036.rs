@@ -15,7 +15,7 @@ pub mod reference {
                     let t2 = Tracer::new("f0:t2", x1.wrapping_sub(x1));
                     emit(consume(t2));
                 } else {
-                    let x3 = (yield a1);
+                    let x3 = (yield (yield a1));
                     match nonzero(7) {
                         Some(v4) if !(peek(&p0) > 1) => {
                             a2 = a2.wrapping_add(a1);
@@ -23,13 +23,13 @@ pub mod reference {
                         Some(v4) => {
                             let P { a: x6, b: mut x7 } = P { a: peek(&p0), b: 1 };
                             emit((yield 1));
-                            let x6 = (yield a2);
+                            let x3 = (yield a2);
                         }
                         None => {
                             let x8 = a1;
                         }
                     }
-                    let (x3, x9) = (a2, a1);
+                    let (p0, x9) = (a2, a1);
                 }
                 emit((peek(&p0), peek(&p0)).1)
             }
@@ -45,7 +45,7 @@ pub mod ours {
             let t2 = Tracer::new("f0:t2", x1.wrapping_sub(x1));
             emit(consume(t2));
         } else {
-            let x3 = coro_core::yield_!(a1);
+            let x3 = coro_core::yield_!(coro_core::yield_!(a1));
             match nonzero(7) {
                 Some(v4) if !(peek(&p0) > 1) => {
                     a2 = a2.wrapping_add(a1);
@@ -53,13 +53,13 @@ pub mod ours {
                 Some(v4) => {
                     let P { a: x6, b: mut x7 } = P { a: peek(&p0), b: 1 };
                     emit(coro_core::yield_!(1));
-                    let x6 = coro_core::yield_!(a2);
+                    let x3 = coro_core::yield_!(a2);
                 }
                 None => {
                     let x8 = a1;
                 }
             }
-            let (x3, x9) = (a2, a1);
+            let (p0, x9) = (a2, a1);
         }
         emit((peek(&p0), peek(&p0)).1)
     }

@@ -10,159 +10,160 @@ pub mod reference {
             let mut a1 = a1;
             let a2 = a2;
             {
-                let mut x31 = match nonzero({
-                    yield (-4);
+                let x24 = match {
+                    yield !({
+                        yield a2;
+                        0i64
+                    });
                     0i64
-                }) {
-                    Some(v1) if v1 > a2 => {
-                        if a0 % 3 == 1 {
+                } {
+                    0 | 1 => {
+                        if a2 % 3 == 1 {
                             let (x3, x4) = (
                                 {
-                                    yield v1;
+                                    yield a0;
                                     0i64
                                 },
-                                a2,
+                                a1,
                             );
                             emit(if 6 > 10 {
                                 let t5 = Tracer::new("f0:t5", {
-                                    yield (-3);
+                                    yield {
+                                        yield (-3);
+                                        0i64
+                                    };
                                     0i64
                                 });
                                 a1 ^= (-2);
                                 emit(consume(t5));
                                 let t6 = Tracer::new("f0:t6", {
-                                    yield x4;
+                                    yield a2;
                                     0i64
                                 });
-                                a0
+                                x4
                             } else {
-                                let [x7, _, x8] = [
+                                let [x7, _, a0] = [
                                     {
-                                        yield x4;
+                                        yield a1;
                                         0i64
                                     },
+                                    x3,
                                     a1,
-                                    a0,
                                 ];
-                                let P { a: x9, b: mut x10 } = P {
-                                    a: x8,
-                                    b: {
-                                        yield 7;
+                                emit(x4);
+                                let a1 = a2;
+                                8
+                            });
+                            return a1.max({
+                                yield a1;
+                                0i64
+                            });
+                        }
+                        if !({
+                            yield 4;
+                            0i64
+                        }) > 6
+                        {
+                            if ({
+                                yield a1;
+                                0i64
+                            }) % 3
+                                == 1
+                            {
+                                let (x8, x9) = (
+                                    {
+                                        yield a0;
                                         0i64
                                     },
-                                };
-                                let [x11, _, x12] = [8, x3, 2];
-                                {
-                                    yield x12;
+                                    (-3),
+                                );
+                                let t10 = Tracer::new("f0:t10", {
+                                    yield x9;
                                     0i64
-                                }
-                            });
-                            return x3.wrapping_add(10);
+                                });
+                            } else {
+                                let x11 = 9;
+                            }
+                            let mut x12 = a0.max(a1);
+                            return x12;
                         }
-                        emit({
-                            'b13: {
-                                if {
+                        a1
+                    }
+                    v1 @ 2..=6 if 3 % 2 == 0 => {
+                        let a1 = {
+                            yield {
+                                emit(a0);
+                                let t13 = Tracer::new("f0:t13", {
                                     yield a1;
                                     0i64
-                                } > 2
-                                {
-                                    let x14 = a2;
-                                    return {
-                                        yield 7;
-                                        0i64
-                                    };
-                                }
-                                let mut t15 = Tracer::new("f0:t15", 9);
-                                {
-                                    yield peek(&t15);
+                                });
+                                let [x14, _, x15] = [peek(&t13), 4, {
+                                    yield 8;
                                     0i64
-                                }
-                            }
-                        });
-                        {
-                            yield {
-                                let mut c17 = 0;
-                                'l16: loop {
-                                    c17 += 1;
-                                    if c17 > 1 {
-                                        break 'l16 (-1);
-                                    }
-                                    emit(a0);
-                                    let x18 = a1;
-                                    a1 ^= x18;
+                                }];
+                                {
+                                    yield 8;
+                                    0i64
                                 }
                             };
                             0i64
-                        }
-                    }
-                    Some(v1) => {
-                        match (
+                        };
+                        if !(a2 > 1) {
                             {
+                                let mut t16 = Tracer::new("f0:t16", v1);
+                                let t17 = Tracer::new("f0:t17", {
+                                    yield 4;
+                                    0i64
+                                });
+                                let x18 = {
+                                    yield peek(&t16);
+                                    0i64
+                                };
+                                let x19 = peek(&t17);
+                            }
+                        } else {
+                            if {
+                                yield 7;
+                                0i64
+                            } > 2
+                            {
+                            } else {
+                            }
+                            if ({
                                 yield (-1);
                                 0i64
-                            },
-                            (P {
-                                a: 11,
-                                b: {
-                                    yield a1;
+                            }) % 2
+                                == 1
+                            {
+                                let x20 = {
+                                    yield a2;
                                     0i64
-                                },
-                            })
-                            .a,
-                        ) {
-                            (v19, 0) => {
-                                let t21 = Tracer::new("f0:t21", {
-                                    yield a0;
+                                };
+                                return {
+                                    yield x20;
                                     0i64
-                                });
-                            }
-                            (v19, v20) if !(1 > 1) => {
-                                emit({
-                                    'b22: {
-                                        let x23 = a0;
-                                        let mut x23 = Tracer::new("f0:x23", {
-                                            yield a0;
-                                            0i64
-                                        });
-                                        peek(&x23)
-                                    }
-                                });
-                                let t24 = Tracer::new("f0:t24", 1);
-                                emit(consume(t24));
-                            }
-                            _ => {
-                                'b25: {
-                                    let t26 = Tracer::new("f0:t26", a1);
-                                    a0 = {
-                                        yield peek(&t26);
-                                        0i64
-                                    };
-                                    a0 = a0.wrapping_add(v1);
-                                    a1 = a1.wrapping_add(6);
                                 };
                             }
+                            emit(0);
+                            let [x21, _, x22] = [
+                                a0,
+                                {
+                                    yield 0;
+                                    0i64
+                                },
+                                a2,
+                            ];
                         }
-                        {
-                            let mut t27 = Tracer::new("f0:t27", {
-                                yield a0;
-                                0i64
-                            });
-                            let mut x28 = {
-                                yield a0;
-                                0i64
-                            };
-                            a1 = peek(&t27);
-                        }
-                        let t29 = Tracer::new("f0:t29", {
-                            yield 0;
+                        let mut x23 = {
+                            yield a0;
                             0i64
-                        });
-                        let r30 = &t29;
-                        1
+                        };
+                        a0 = 7;
+                        a2
                     }
-                    None => 7,
+                    v2 => a2,
                 };
-                x31
+                9
             }
         }
     }
@@ -171,162 +172,165 @@ pub mod ours {
     use gentest::rt::*;
     #[coro_core::coroutine(yield = i64)]
     pub fn f0(mut a0: i64, mut a1: i64, a2: i64) -> i64 {
-        let mut x31 = match nonzero({
-            coro_core::yield_!((-4));
+        let x24 = match {
+            coro_core::yield_!(
+                !({
+                    coro_core::yield_!(a2);
+                    0i64
+                })
+            );
             0i64
-        }) {
-            Some(v1) if v1 > a2 => {
-                if a0 % 3 == 1 {
+        } {
+            0 | 1 => {
+                if a2 % 3 == 1 {
                     let (x3, x4) = (
                         {
-                            coro_core::yield_!(v1);
+                            coro_core::yield_!(a0);
                             0i64
                         },
-                        a2,
+                        a1,
                     );
                     emit(if 6 > 10 {
                         let t5 = Tracer::new("f0:t5", {
-                            coro_core::yield_!((-3));
+                            coro_core::yield_!({
+                                coro_core::yield_!((-3));
+                                0i64
+                            });
                             0i64
                         });
                         a1 ^= (-2);
                         emit(consume(t5));
                         let t6 = Tracer::new("f0:t6", {
-                            coro_core::yield_!(x4);
+                            coro_core::yield_!(a2);
                             0i64
                         });
-                        a0
+                        x4
                     } else {
-                        let [x7, _, x8] = [
+                        let [x7, _, a0] = [
                             {
-                                coro_core::yield_!(x4);
+                                coro_core::yield_!(a1);
                                 0i64
                             },
+                            x3,
                             a1,
-                            a0,
                         ];
-                        let P { a: x9, b: mut x10 } = P {
-                            a: x8,
-                            b: {
-                                coro_core::yield_!(7);
+                        emit(x4);
+                        let a1 = a2;
+                        8
+                    });
+                    return a1.max({
+                        coro_core::yield_!(a1);
+                        0i64
+                    });
+                }
+                if !({
+                    coro_core::yield_!(4);
+                    0i64
+                }) > 6
+                {
+                    if ({
+                        coro_core::yield_!(a1);
+                        0i64
+                    }) % 3
+                        == 1
+                    {
+                        let (x8, x9) = (
+                            {
+                                coro_core::yield_!(a0);
                                 0i64
                             },
-                        };
-                        let [x11, _, x12] = [8, x3, 2];
-                        {
-                            coro_core::yield_!(x12);
+                            (-3),
+                        );
+                        let t10 = Tracer::new("f0:t10", {
+                            coro_core::yield_!(x9);
                             0i64
-                        }
-                    });
-                    return x3.wrapping_add(10);
+                        });
+                    } else {
+                        let x11 = 9;
+                    }
+                    let mut x12 = a0.max(a1);
+                    return x12;
                 }
-                emit({
-                    'b13: {
-                        if {
+                a1
+            }
+            v1 @ 2..=6 if 3 % 2 == 0 => {
+                let a1 = {
+                    coro_core::yield_!({
+                        emit(a0);
+                        let t13 = Tracer::new("f0:t13", {
                             coro_core::yield_!(a1);
                             0i64
-                        } > 2
-                        {
-                            let x14 = a2;
-                            return {
-                                coro_core::yield_!(7);
-                                0i64
-                            };
-                        }
-                        let mut t15 = Tracer::new("f0:t15", 9);
-                        {
-                            coro_core::yield_!(peek(&t15));
+                        });
+                        let [x14, _, x15] = [peek(&t13), 4, {
+                            coro_core::yield_!(8);
                             0i64
-                        }
-                    }
-                });
-                {
-                    coro_core::yield_!({
-                        let mut c17 = 0;
-                        'l16: loop {
-                            c17 += 1;
-                            if c17 > 1 {
-                                break 'l16 (-1);
-                            }
-                            emit(a0);
-                            let x18 = a1;
-                            a1 ^= x18;
+                        }];
+                        {
+                            coro_core::yield_!(8);
+                            0i64
                         }
                     });
                     0i64
-                }
-            }
-            Some(v1) => {
-                match (
+                };
+                if !(a2 > 1) {
                     {
+                        let mut t16 = Tracer::new("f0:t16", v1);
+                        let t17 = Tracer::new("f0:t17", {
+                            coro_core::yield_!(4);
+                            0i64
+                        });
+                        let x18 = {
+                            coro_core::yield_!(peek(&t16));
+                            0i64
+                        };
+                        let x19 = peek(&t17);
+                    }
+                } else {
+                    if {
+                        coro_core::yield_!(7);
+                        0i64
+                    } > 2
+                    {
+                    } else {
+                    }
+                    if ({
                         coro_core::yield_!((-1));
                         0i64
-                    },
-                    (P {
-                        a: 11,
-                        b: {
-                            coro_core::yield_!(a1);
+                    }) % 2
+                        == 1
+                    {
+                        let x20 = {
+                            coro_core::yield_!(a2);
                             0i64
-                        },
-                    })
-                    .a,
-                ) {
-                    (v19, 0) => {
-                        let t21 = Tracer::new("f0:t21", {
-                            coro_core::yield_!(a0);
+                        };
+                        return {
+                            coro_core::yield_!(x20);
                             0i64
-                        });
-                    }
-                    (v19, v20) if !(1 > 1) => {
-                        emit({
-                            'b22: {
-                                let x23 = a0;
-                                let mut x23 = Tracer::new("f0:x23", {
-                                    coro_core::yield_!(a0);
-                                    0i64
-                                });
-                                peek(&x23)
-                            }
-                        });
-                        let t24 = Tracer::new("f0:t24", 1);
-                        emit(consume(t24));
-                    }
-                    _ => {
-                        'b25: {
-                            let t26 = Tracer::new("f0:t26", a1);
-                            a0 = {
-                                coro_core::yield_!(peek(&t26));
-                                0i64
-                            };
-                            a0 = a0.wrapping_add(v1);
-                            a1 = a1.wrapping_add(6);
                         };
                     }
+                    emit(0);
+                    let [x21, _, x22] = [
+                        a0,
+                        {
+                            coro_core::yield_!(0);
+                            0i64
+                        },
+                        a2,
+                    ];
                 }
-                {
-                    let mut t27 = Tracer::new("f0:t27", {
-                        coro_core::yield_!(a0);
-                        0i64
-                    });
-                    let mut x28 = {
-                        coro_core::yield_!(a0);
-                        0i64
-                    };
-                    a1 = peek(&t27);
-                }
-                let t29 = Tracer::new("f0:t29", {
-                    coro_core::yield_!(0);
+                let mut x23 = {
+                    coro_core::yield_!(a0);
                     0i64
-                });
-                let r30 = &t29;
-                1
+                };
+                a0 = 7;
+                a2
             }
-            None => 7,
+            v2 => a2,
         };
-        x31
+        9
     }
 }
 pub const SEED: u64 = 0x26;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f0(0, -1, 3), || ours::f0(0, -1, 3), || ())
+    gentest::rt::compare(|| reference::f0(7, -1, -1), || ours::f0(7, -1, -1), || ())
 }

@@ -32,7 +32,7 @@ pub mod reference {
                                 let x10 = a0;
                             }
                         }
-                        emit((yield a1));
+                        emit((yield (yield a1)));
                         let mut c12 = 0;
                         'l11: while c12 < 2 && (yield a0) > 2 {
                             c12 += 1;
@@ -41,118 +41,92 @@ pub mod reference {
                             let mut x14 = peek(&t13);
                             let [x15, _, x16] = [11, peek(&t13), (yield (-1))];
                         }
-                        if !(4 > 1) {
-                            let [x17, _, x18] = [peek(&p2), 6, peek(&p2)];
-                            let x19 = (yield peek(&p2));
-                            let P { a: x20, b: mut x21 } = P { a: 8, b: peek(&p2) };
-                            let t22 = Tracer::new("f0:t22", 5);
-                        }
-                    }
-                    'b23: {
-                        if !(peek(&p2) > 1) {
-                            let t24 = Tracer::new("f0:t24", a1);
-                            emit(peek(&p2));
+                        if !(0 > 1) {
+                            let [x17, _, x18] = [peek(&p2), (-1), a0];
+                            let r19 = &p2;
+                            let P { a: x20, b: mut x21 } = P { a: x18, b: 2 };
+                        } else if !((-3) > 1) {
+                            let mut x22 = peek(&p2);
                         } else {
-                            let t25 = Tracer::new("f0:t25", peek(&p2));
+                            let x23 = 12;
+                            let t24 = Tracer::new("f0:t24", peek(&p2));
+                            emit(a0);
                         }
-                        {
-                            let mut c28 = 0;
-                            'l26: loop {
-                                c28 += 1;
-                                if c28 > 2 {
-                                    break 'l26;
-                                }
-                            }
-                        };
-                        let mut t29 = Tracer::new("f0:t29", (a1 | (-3)));
-                        emit(consume(t29));
-                    };
-                    match check((-3)) {
-                        Ok(v30) if !(11 > 1) => {
-                            emit({
-                                let mut x32: i64 = 3;
-                                (-4)
-                            });
-                            {
-                                let x33 = peek(&p2);
-                            }
-                            if 12 < peek(&p2) {
-                                let x34 = a1;
-                            } else if a1 != peek(&p2) {
-                            } else {
-                                let [x35, _, x36] = [a0, 9, a1];
-                                let (x35, x37) = (peek(&p2), a1);
-                                emit(peek(&p2));
-                            }
-                            let mut x38 = v30;
-                        }
-                        Err(v30) => {}
-                        Ok(v30) => {}
                     }
+                    let mut a0 = a1.min((P { a: a0, b: a1 }).sum());
+                    let x25 = a0.wrapping_sub(check(a1)?);
                 }
-                Ok(9)
+                Ok([peek(&p2), check(a0.max(a1))?, i64::wrapping_mul((-3), 11)][1])
             }
         }
     }
-    pub fn f1(
-        p0: Tracer,
-        a1: i64,
+    pub fn f1(a0: i64, p1: Tracer, a2: i64) -> impl Coroutine<i64, Yield = i64, Return = i64> {
+        #[coroutine]
+        static move |_first: i64| -> i64 {
+            let a0 = a0;
+            let p1 = p1;
+            let mut a2 = a2;
+            {
+                (yield (yield mix(
+                    a2,
+                    {
+                        drop(((yield a2), peek(&p1), p1));
+                        1
+                    },
+                    emit(a2),
+                )))
+            }
+        }
+    }
+    pub fn f2(
+        a0: i64,
+        p1: Tracer,
         p2: Tracer,
     ) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
         #[coroutine]
         static move |_first: i64| -> Result<i64, i64> {
-            let p0 = p0;
-            let a1 = a1;
+            let a0 = a0;
+            let p1 = p1;
             let p2 = p2;
             {
-                emit(
-                    (yield i64::wrapping_mul(
-                        {
-                            let mut t1 = Tracer::new("f1:t1", (-1));
-                            emit(a1);
-                            let t2 = Tracer::new("f1:t2", a1);
-                            let mut x3 = peek(&t1);
-                            peek(&p0)
-                        },
-                        {
-                            let mut t4 = Tracer::new("f1:t4", 8);
-                            a1
-                        },
-                    )),
-                );
-                Ok({
-                    drop((
-                        {
-                            let mut c6 = 0;
-                            'l5: loop {
-                                c6 += 1;
-                                if c6 > 1 {
-                                    break 'l5 (peek(&p2));
-                                }
-                                let t7 = Tracer::new("f1:t7", 4);
-                                emit(a1);
-                                let mut t8 = Tracer::new("f1:t8", a1);
-                            }
-                        },
-                        if a1 % 2 == 0 {
-                            a1
+                let mut t1 = Tracer::new("f2:t1", peek(&p1));
+                let Some(x3) = nonzero(add(
+                    (a0, 4).1,
+                    (P {
+                        a: a0,
+                        b: (yield (yield peek(&p2))),
+                    })
+                    .a,
+                )) else {
+                    emit((yield (yield a0)));
+                    return Ok((P {
+                        a: a0.wrapping_add(a0),
+                        b: (yield if (yield a0) % 3 == 1 {
+                            emit(peek(&p2));
+                            peek(&p2)
                         } else {
-                            let t9 = Tracer::new("f1:t9", peek(&p0));
-                            let x10 = peek(&p0);
-                            (-3)
-                        },
-                        p0,
-                    ));
-                    1
-                })
+                            let mut t2 = Tracer::new("f2:t2", (-4));
+                            emit((yield peek(&t2)));
+                            a0
+                        }),
+                    })
+                    .a);
+                };
+                if (!((yield x3) > 1)
+                    && (yield if peek(&t1) < x3 {
+                        let x4 = 0;
+                        t1 = Tracer::new("f2:t1'", x4);
+                        let t5 = Tracer::new("f2:t5", (yield peek(&p2)));
+                        let mut t5 = x4;
+                        3
+                    } else {
+                        emit((-1));
+                        12
+                    }) > 2)
+                {}
+                t1 = Tracer::new("f2:t1'", (-1));
+                Ok(consume(p1))
             }
-        }
-    }
-    pub fn f2(a0: i64) -> impl Coroutine<i64, Yield = i64, Return = Result<i64, i64>> {
-        #[coroutine]
-        static move |_first: i64| -> Result<i64, i64> {
-            let a0 = a0;
-            { Ok(a0.wrapping_sub(a0)) }
         }
     }
 }
@@ -178,7 +152,7 @@ pub mod ours {
                         let x10 = a0;
                     }
                 }
-                emit(coro_core::yield_!(a1));
+                emit(coro_core::yield_!(coro_core::yield_!(a1)));
                 let mut c12 = 0;
                 'l11: while c12 < 2 && coro_core::yield_!(a0) > 2 {
                     c12 += 1;
@@ -187,104 +161,80 @@ pub mod ours {
                     let mut x14 = peek(&t13);
                     let [x15, _, x16] = [11, peek(&t13), coro_core::yield_!((-1))];
                 }
-                if !(4 > 1) {
-                    let [x17, _, x18] = [peek(&p2), 6, peek(&p2)];
-                    let x19 = coro_core::yield_!(peek(&p2));
-                    let P { a: x20, b: mut x21 } = P { a: 8, b: peek(&p2) };
-                    let t22 = Tracer::new("f0:t22", 5);
-                }
-            }
-            'b23: {
-                if !(peek(&p2) > 1) {
-                    let t24 = Tracer::new("f0:t24", a1);
-                    emit(peek(&p2));
+                if !(0 > 1) {
+                    let [x17, _, x18] = [peek(&p2), (-1), a0];
+                    let r19 = &p2;
+                    let P { a: x20, b: mut x21 } = P { a: x18, b: 2 };
+                } else if !((-3) > 1) {
+                    let mut x22 = peek(&p2);
                 } else {
-                    let t25 = Tracer::new("f0:t25", peek(&p2));
+                    let x23 = 12;
+                    let t24 = Tracer::new("f0:t24", peek(&p2));
+                    emit(a0);
                 }
-                {
-                    let mut c28 = 0;
-                    'l26: loop {
-                        c28 += 1;
-                        if c28 > 2 {
-                            break 'l26;
-                        }
-                    }
-                };
-                let mut t29 = Tracer::new("f0:t29", (a1 | (-3)));
-                emit(consume(t29));
-            };
-            match check((-3)) {
-                Ok(v30) if !(11 > 1) => {
-                    emit({
-                        let mut x32: i64 = 3;
-                        (-4)
-                    });
-                    {
-                        let x33 = peek(&p2);
-                    }
-                    if 12 < peek(&p2) {
-                        let x34 = a1;
-                    } else if a1 != peek(&p2) {
-                    } else {
-                        let [x35, _, x36] = [a0, 9, a1];
-                        let (x35, x37) = (peek(&p2), a1);
-                        emit(peek(&p2));
-                    }
-                    let mut x38 = v30;
-                }
-                Err(v30) => {}
-                Ok(v30) => {}
             }
+            let mut a0 = a1.min((P { a: a0, b: a1 }).sum());
+            let x25 = a0.wrapping_sub(check(a1)?);
         }
-        Ok(9)
+        Ok([peek(&p2), check(a0.max(a1))?, i64::wrapping_mul((-3), 11)][1])
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f1(p0: Tracer, a1: i64, p2: Tracer) -> Result<i64, i64> {
-        emit(coro_core::yield_!(i64::wrapping_mul(
+    pub fn f1(a0: i64, p1: Tracer, mut a2: i64) -> i64 {
+        coro_core::yield_!(coro_core::yield_!(mix(
+            a2,
             {
-                let mut t1 = Tracer::new("f1:t1", (-1));
-                emit(a1);
-                let t2 = Tracer::new("f1:t2", a1);
-                let mut x3 = peek(&t1);
-                peek(&p0)
+                drop((coro_core::yield_!(a2), peek(&p1), p1));
+                1
             },
-            {
-                let mut t4 = Tracer::new("f1:t4", 8);
-                a1
-            }
-        )));
-        Ok({
-            drop((
-                {
-                    let mut c6 = 0;
-                    'l5: loop {
-                        c6 += 1;
-                        if c6 > 1 {
-                            break 'l5 (peek(&p2));
-                        }
-                        let t7 = Tracer::new("f1:t7", 4);
-                        emit(a1);
-                        let mut t8 = Tracer::new("f1:t8", a1);
-                    }
-                },
-                if a1 % 2 == 0 {
-                    a1
-                } else {
-                    let t9 = Tracer::new("f1:t9", peek(&p0));
-                    let x10 = peek(&p0);
-                    (-3)
-                },
-                p0,
-            ));
-            1
-        })
+            emit(a2)
+        )))
     }
     #[coro_core::coroutine(yield = i64, resume = i64)]
-    pub fn f2(a0: i64) -> Result<i64, i64> {
-        Ok(a0.wrapping_sub(a0))
+    pub fn f2(a0: i64, p1: Tracer, p2: Tracer) -> Result<i64, i64> {
+        let mut t1 = Tracer::new("f2:t1", peek(&p1));
+        let Some(x3) = nonzero(add(
+            (a0, 4).1,
+            (P {
+                a: a0,
+                b: coro_core::yield_!(coro_core::yield_!(peek(&p2))),
+            })
+            .a,
+        )) else {
+            emit(coro_core::yield_!(coro_core::yield_!(a0)));
+            return Ok((P {
+                a: a0.wrapping_add(a0),
+                b: coro_core::yield_!(if (coro_core::yield_!(a0)) % 3 == 1 {
+                    emit(peek(&p2));
+                    peek(&p2)
+                } else {
+                    let mut t2 = Tracer::new("f2:t2", (-4));
+                    emit(coro_core::yield_!(peek(&t2)));
+                    a0
+                }),
+            })
+            .a);
+        };
+        if (!(coro_core::yield_!(x3) > 1)
+            && coro_core::yield_!(if peek(&t1) < x3 {
+                let x4 = 0;
+                t1 = Tracer::new("f2:t1'", x4);
+                let t5 = Tracer::new("f2:t5", coro_core::yield_!(peek(&p2)));
+                let mut t5 = x4;
+                3
+            } else {
+                emit((-1));
+                12
+            }) > 2)
+        {}
+        t1 = Tracer::new("f2:t1'", (-1));
+        Ok(consume(p1))
     }
 }
 pub const SEED: u64 = 0x27;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
-    gentest::rt::compare(|| reference::f2(-2), || ours::f2(-2), || 0_i64)
+    gentest::rt::compare(
+        || reference::f2(0, Tracer::new("arg1", 5), Tracer::new("arg2", 0)),
+        || ours::f2(0, Tracer::new("arg1", 5), Tracer::new("arg2", 0)),
+        || 0_i64,
+    )
 }

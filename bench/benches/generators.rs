@@ -51,21 +51,23 @@ fn squares_iter(n: u64) -> impl Iterator<Item = u64> {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut g = c.benchmark_group("generators");
-    g.bench_function("fib_take_1000/coro_generator", |b| {
+    let mut g = c.benchmark_group("gen_fib_take_1000");
+    g.bench_function("coro", |b| {
         b.iter(|| black_box(fib_gen()).take(N).fold(0_u64, u64::wrapping_add));
     });
-    g.bench_function("fib_take_1000/hand_written_iterator", |b| {
+    g.bench_function("iterator", |b| {
         b.iter(|| {
             black_box(FibIter { a: 0, b: 1 })
                 .take(N)
                 .fold(0_u64, u64::wrapping_add)
         });
     });
-    g.bench_function("squares_1000/coro_generator", |b| {
+    g.finish();
+    let mut g = c.benchmark_group("gen_squares_1000");
+    g.bench_function("coro", |b| {
         b.iter(|| squares(black_box(1000)).fold(0_u64, u64::wrapping_add));
     });
-    g.bench_function("squares_1000/iterator_adapters", |b| {
+    g.bench_function("iterator", |b| {
         b.iter(|| squares_iter(black_box(1000)).fold(0_u64, u64::wrapping_add));
     });
     g.finish();

@@ -312,6 +312,12 @@ gather_tuple!(
 /// ```
 #[macro_export]
 macro_rules! gather {
+    () => {
+        ::core::compile_error!(
+            "`gather!()` needs at least one awaitable: `gather!(a(), b())`; for a list built at \
+             run time, use `gather_all(iter)`"
+        )
+    };
     ($a:expr $(,)?) => {
         $crate::__private::Gather1::new($a)
     };
@@ -335,5 +341,11 @@ macro_rules! gather {
     };
     ($a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr, $g:expr, $h:expr $(,)?) => {
         $crate::__private::Gather8::new($a, $b, $c, $d, $e, $f, $g, $h)
+    };
+    ($($more:expr),+ $(,)?) => {
+        ::core::compile_error!(
+            "`gather!` takes at most 8 awaitables: nest them (`gather!(gather!(a, b), c)`) or \
+             use `gather_all(iter)` when they have one output type"
+        )
     };
 }

@@ -125,6 +125,10 @@ macro_rules! yield_ {
 /// yields is yielded out, every value sent in is passed on, and the expression's value is its
 /// return value. The inner generator must be `Unpin` (`Box::pin` it if it is not).
 ///
+/// In an async generator (one that also uses `.await`), `yield_from!(stream)` yields every
+/// item of an inner [`Stream`](crate::Stream) (PEP 525 has no `yield from`; this is `async for
+/// x in s: yield x`) and evaluates to `()`; the stream must be `Unpin` too.
+///
 /// Only meaningful inside a `#[coro_core::coroutine(yield = Type)]` function.
 #[macro_export]
 macro_rules! yield_from {

@@ -58,6 +58,7 @@ pub mod __private {
     };
     pub use crate::generator::{Generator, GeneratorState};
     pub use crate::inspect;
+    pub use crate::stream::next_owned;
     pub use crate::try_op::{Branch, FromResidual};
     pub use crate::type_of::{TypeOf, type_of};
     pub use core::future::{Future, IntoFuture};

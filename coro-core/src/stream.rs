@@ -132,3 +132,37 @@ impl<S: Stream, A, F: FnMut(A, S::Item) -> A> Future for Fold<S, A, F> {
         }
     }
 }
+
+/// What `yield_from!(stream)` awaits in an async generator: the next item, and the stream
+/// handed back, so the generator never holds a borrow of its own local across the await.
+#[doc(hidden)]
+pub fn next_owned<S: Stream + Unpin>(stream: S) -> NextOwned<S> {
+    NextOwned {
+        stream: Some(stream),
+    }
+}
+
+/// The future [`next_owned`] returns.
+#[doc(hidden)]
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct NextOwned<S> {
+    stream: Option<S>,
+}
+
+impl<S: Stream + Unpin> Future for NextOwned<S> {
+    type Output = (Option<S::Item>, S);
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let stream = self
+            .stream
+            .as_mut()
+            .expect("`NextOwned` polled after it completed");
+        match Pin::new(stream).poll_next(cx) {
+            Poll::Ready(item) => {
+                let stream = self.stream.take().expect("checked above");
+                Poll::Ready((item, stream))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}

@@ -314,3 +314,25 @@ fn a_yield_inside_a_yield_operand() {
     assert_eq!(g.as_mut().resume(5), GeneratorState::Yielded(15));
     assert_eq!(g.as_mut().resume(7), GeneratorState::Complete(7));
 }
+
+#[coro_core::coroutine(yield = String)]
+fn headers_then_lines(pages: Vec<&'static str>) {
+    yield_!("header".to_owned());
+    YieldOnce(false).await;
+    // The inner stream is `Unpin` once boxed.
+    yield_from!(Box::pin(lines(pages)));
+    yield_!("footer".to_owned());
+}
+
+#[test]
+fn yield_from_in_an_async_generator_delegates_to_a_stream() {
+    let got = coro_core::block_on(fold(
+        headers_then_lines(vec!["a\nb", "c"]),
+        Vec::new(),
+        |mut v, s| {
+            v.push(s);
+            v
+        },
+    ));
+    assert_eq!(got, ["header", "a", "b", "c", "footer"]);
+}

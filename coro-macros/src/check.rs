@@ -353,11 +353,28 @@ impl Checker {
             return Ok(syn::parse_quote_spanned!(span=> #marker(#value).await));
         }
         if matches!(self.kind, Kind::Stream { .. }) {
-            return Err(syn::Error::new(
-                span,
-                "`yield_from!` delegates to a generator; an async generator cannot delegate \
-                 yet: loop over the inner generator and `yield_!` each value",
-            ));
+            // In an async generator, `yield_from!(stream)` yields every item of an inner
+            // stream. The stream moves into each `next` future and back out of it, so no
+            // local is borrowed across the await (it must be `Unpin`: `Box::pin` it if not).
+            // Output: `{ let mut s = inner; loop { let (item, back) = next_owned(s).await;
+            //            s = back; match item { Some(y) => yield_!(y), None => break } } }`
+            let (stream, item, back, y) = (
+                names::hidden("__stream"),
+                names::hidden("__item"),
+                names::hidden("__back"),
+                names::hidden("__y"),
+            );
+            return Ok(syn::parse_quote_spanned! {span=> {
+                let mut #stream = #value;
+                loop {
+                    let (#item, #back) = ::coro_core::__private::next_owned(#stream).await;
+                    #stream = #back;
+                    match #item {
+                        ::core::option::Option::Some(#y) => { #marker(#y).await; }
+                        ::core::option::Option::None => break,
+                    }
+                }
+            }});
         }
         let (inner, sent, st, y, r, v) = (
             names::hidden("__inner"),

@@ -223,9 +223,18 @@ fn gen_stmts(r: &mut Rng, depth: u32, out: &mut String) {
 /// The transform returns tokens or a `compile_error!` for every input, never a panic.
 #[test]
 fn never_panics_on_generated_bodies() {
-    let mut r = Rng(0x00C0_FFEE);
+    // `scripts/fuzz.sh` raises these: many more bodies, from another seed.
+    let iters: usize = std::env::var("CORO_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(250);
+    let seed: u64 = std::env::var("CORO_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x00C0_FFEE);
+    let mut r = Rng(seed);
     for attr in ["", "yield = u32", "yield = u32, resume = u32", "boxed"] {
-        for _ in 0..250 {
+        for _ in 0..iters {
             let mut body = String::new();
             gen_stmts(&mut r, 0, &mut body);
             let src =

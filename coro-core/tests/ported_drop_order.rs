@@ -97,7 +97,6 @@ fn tuple_param_sync((x, _): (D, D)) {
 }
 
 #[test]
-#[ignore = "macro bug: `_` inside a tuple parameter pattern drops at the first await, not at the end (see coro-core/tests/PORTED-FINDINGS.md)"]
 fn wildcard_inside_a_tuple_parameter() {
     assert_same_at_every_cancel(
         || tuple_param_ref((D("x"), D("_"))),
@@ -125,7 +124,6 @@ fn mixed_args() -> (D, (D, D, D), D, D) {
 }
 
 #[test]
-#[ignore = "macro bug: `_` inside a tuple parameter pattern drops at the first await, not at the end (see coro-core/tests/PORTED-FINDINGS.md)"]
 fn mixed_parameter_patterns() {
     assert_same_at_every_cancel(
         || {
@@ -155,7 +153,6 @@ impl Assoc {
 }
 
 #[test]
-#[ignore = "macro bug: `_` inside a tuple parameter pattern drops at the first await, not at the end (see coro-core/tests/PORTED-FINDINGS.md)"]
 fn associated_function_parameters() {
     assert_same_at_every_cancel(
         || Assoc::params_ref(D("x"), (D("a"), D("_1")), D("_2")),

@@ -155,8 +155,19 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<(bool, bool)>) -> syn::R
     l.vars.push();
     let start = l.new_state(None, false);
     let mut nodes = Vec::new();
-    for (arg, input) in parsed.args.iter().zip(&parsed.sig.inputs) {
+    for (i, (arg, input)) in parsed.args.iter().zip(&parsed.sig.inputs).enumerate() {
         let slot = &arg.slot;
+        // rustc binds each argument whole, then destructures it, so a part its pattern skips
+        // with `_` (`(x, _): (A, B)`) stays in the argument and drops after the pattern's
+        // bindings. Moving those parts into hidden locals declared just before the pattern
+        // gives the same order (see `wildcard_paths`).
+        if let Some(pat) = &arg.pat {
+            for (k, path) in wildcard_paths(pat).into_iter().enumerate() {
+                let wild = names::hidden(&format!("__wild{i}_{k}"));
+                let stmt: Stmt = syn::parse_quote!(let #wild = #slot #path;);
+                nodes.push(l.plain(&stmt));
+            }
+        }
         let stmt: Stmt = match (&arg.pat, input) {
             (None, syn::FnArg::Receiver(r)) => {
                 let this = names::self_var();
@@ -934,4 +945,44 @@ fn diverges(stmt: &Stmt) -> bool {
         stmt,
         Stmt::Expr(Expr::Return(_) | Expr::Break(_) | Expr::Continue(_), _)
     )
+}
+
+/// The field paths (`.1`, `.a.0`) of the `_` sub-patterns of a parameter pattern made of
+/// tuples, tuple structs and structs. Anything else (slices, references, or-patterns) is left
+/// alone: its `_` parts drop when the argument is destructured.
+fn wildcard_paths(pat: &Pat) -> Vec<TokenStream> {
+    fn walk(pat: &Pat, path: &TokenStream, out: &mut Vec<TokenStream>) {
+        match pat {
+            Pat::Wild(_) if !path.is_empty() => out.push(path.clone()),
+            Pat::Tuple(t) => {
+                for (i, elem) in t.elems.iter().enumerate() {
+                    if matches!(elem, Pat::Rest(_)) {
+                        return;
+                    }
+                    let index = syn::Index::from(i);
+                    walk(elem, &quote!(#path.#index), out);
+                }
+            }
+            Pat::TupleStruct(t) => {
+                for (i, elem) in t.elems.iter().enumerate() {
+                    if matches!(elem, Pat::Rest(_)) {
+                        return;
+                    }
+                    let index = syn::Index::from(i);
+                    walk(elem, &quote!(#path.#index), out);
+                }
+            }
+            Pat::Struct(st) => {
+                for field in &st.fields {
+                    let member = &field.member;
+                    walk(&field.pat, &quote!(#path.#member), out);
+                }
+            }
+            Pat::Paren(p) => walk(&p.pat, path, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(pat, &TokenStream::new(), &mut out);
+    out
 }

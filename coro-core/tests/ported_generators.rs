@@ -236,7 +236,6 @@ fn conditional_drop(drop_early: bool) {
 }
 
 #[test]
-#[ignore = "documented difference: a maybe-moved local that is dead at a yield drops at the yield, rustc drops it at scope end (ARCHITECTURE.md; PORTED-FINDINGS.md)"]
 fn conditionally_dropped_local() {
     // Dropped before the yield when the branch runs…
     let mut g = Box::pin(conditional_drop(true));
@@ -262,7 +261,6 @@ fn conditional_drop_then_dropped(drop_early: bool) {
 }
 
 #[test]
-#[ignore = "documented difference: a maybe-moved local that is dead at a yield drops at the yield, rustc drops it at scope end (ARCHITECTURE.md; PORTED-FINDINGS.md)"]
 fn conditionally_dropped_local_when_the_generator_is_dropped() {
     for (early, want) in [
         (true, ["drop b", "dropping"]),

@@ -227,19 +227,31 @@ fn nodes(l: &Lowered, live_in: &[Set], nodes_: &[Node]) -> Set {
             }
             Node::Block(b) => live.extend(nodes(l, live_in, b)),
             Node::If {
-                uses, then, els, ..
+                uses,
+                flags,
+                then,
+                els,
+                ..
             } => {
                 live.extend(nodes(l, live_in, then));
                 live.extend(nodes(l, live_in, els));
+                for f in flags {
+                    live.remove(f);
+                }
                 with_aliases(l, &mut live, uses);
             }
-            Node::Match { uses, arms, .. } => {
+            Node::Match {
+                uses, flags, arms, ..
+            } => {
                 for arm in arms {
                     let mut a = nodes(l, live_in, &arm.body);
                     for d in &arm.defs {
                         a.remove(d);
                     }
                     live.extend(a);
+                }
+                for f in flags {
+                    live.remove(f);
                 }
                 with_aliases(l, &mut live, uses);
             }
@@ -253,8 +265,16 @@ fn nodes(l: &Lowered, live_in: &[Set], nodes_: &[Node]) -> Set {
                 with_aliases(l, &mut live, uses);
             }
             Node::Jump(j) => live.extend(jump(l, live_in, &l.jumps[*j])),
-            Node::Suspend { uses, target, .. } => {
+            Node::Suspend {
+                uses,
+                flags,
+                target,
+                ..
+            } => {
                 live.extend(live_in[*target].iter().copied());
+                for f in flags {
+                    live.remove(f);
+                }
                 with_aliases(l, &mut live, uses);
             }
         }
@@ -296,13 +316,23 @@ pub(crate) fn assigns(nodes: &[Node], out: &mut Set) {
                 ..
             } => out.extend(defs.iter().copied()),
             Node::Block(b) => assigns(b, out),
-            Node::If { then, els, .. } => {
+            Node::If {
+                flags, then, els, ..
+            } => {
+                out.extend(flags.iter().copied());
                 assigns(then, out);
                 assigns(els, out);
             }
-            Node::Match { arms, .. } => arms.iter().for_each(|a| assigns(&a.body, out)),
+            Node::Match { flags, arms, .. } => {
+                out.extend(flags.iter().copied());
+                for a in arms {
+                    assigns(&a.body, out);
+                }
+            }
             Node::LetElse { els, .. } => assigns(els, out),
-            Node::Code { .. } | Node::Jump(_) | Node::Suspend { .. } => {}
+            // Building the future assigns these drop flags.
+            Node::Suspend { flags, .. } => out.extend(flags.iter().copied()),
+            Node::Code { .. } | Node::Jump(_) => {}
         }
     }
 }
@@ -368,14 +398,26 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
             }
             Node::Block(b) => forward(l, b, cur.clone(), exits),
             Node::If {
-                moves, then, els, ..
+                moves,
+                flags,
+                then,
+                els,
+                ..
             } => {
                 cur.extend(moves.iter().copied());
+                for f in flags {
+                    cur.remove(f);
+                }
                 forward(l, then, cur.clone(), exits);
                 forward(l, els, cur.clone(), exits);
             }
-            Node::Match { moves, arms, .. } => {
+            Node::Match {
+                moves, flags, arms, ..
+            } => {
                 cur.extend(moves.iter().copied());
+                for f in flags {
+                    cur.remove(f);
+                }
                 for arm in arms {
                     forward(l, &arm.body, cur.clone(), exits);
                 }
@@ -390,9 +432,17 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
                 }
             }
             Node::Jump(j) => jump(l, *j, &cur, exits),
-            Node::Suspend { moves, target, .. } => {
+            Node::Suspend {
+                moves,
+                flags,
+                target,
+                ..
+            } => {
                 let mut out = cur.clone();
                 out.extend(moves.iter().copied());
+                for f in flags {
+                    out.remove(f);
+                }
                 exits.push((*target, out));
             }
         }

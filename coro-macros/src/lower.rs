@@ -14,12 +14,12 @@
 use crate::names;
 use crate::normalize::{has_await, stmt_has_await};
 use crate::signature::Parsed;
-use crate::vars::{VarId, Vars, Visible};
-use proc_macro2::TokenStream;
+use crate::vars::{Known, VarId, Vars, Visible};
+use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, Pat, Stmt};
+use syn::{Block, Expr, Pat, Stmt, Token};
 
 pub(crate) type StateId = usize;
 
@@ -28,6 +28,8 @@ pub(crate) struct Lowered {
     pub vars: Vars,
     pub states: Vec<State>,
     pub jumps: Vec<Jump>,
+    /// Variables that need a drop flag (see `Lowerer::flags`); read by the next pass only.
+    pub flaggable: Vec<VarId>,
 }
 
 pub(crate) struct State {
@@ -61,6 +63,8 @@ pub(crate) enum Node {
         cond: TokenStream,
         uses: Vec<VarId>,
         moves: Vec<VarId>,
+        /// Drop flags the condition assigns (see `Lowerer::flags`).
+        flags: Vec<VarId>,
         then: Vec<Node>,
         els: Vec<Node>,
     },
@@ -68,6 +72,8 @@ pub(crate) enum Node {
         scrutinee: TokenStream,
         uses: Vec<VarId>,
         moves: Vec<VarId>,
+        /// Drop flags the scrutinee assigns (see `Lowerer::flags`).
+        flags: Vec<VarId>,
         arms: Vec<ArmNode>,
     },
     /// `let PAT = init else { .. }` whose `else` block contains an await.
@@ -85,6 +91,8 @@ pub(crate) enum Node {
         future: TokenStream,
         uses: Vec<VarId>,
         moves: Vec<VarId>,
+        /// Drop flags that building `future` assigns (see `Lowerer::flags`).
+        flags: Vec<VarId>,
         target: StateId,
         site: Visible,
     },
@@ -134,23 +142,29 @@ pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
     for state in &first.states {
         crate::liveness::assigns(&state.body, &mut assigned);
     }
-    let known: Vec<(bool, bool)> = first
+    let known: Vec<Known> = first
         .vars
         .all
         .iter()
         .enumerate()
         .filter(|(_, v)| v.user_index.is_some())
-        .map(|(id, v)| (v.maybe_moved, assigned.contains(&id)))
+        .map(|(id, v)| Known {
+            maybe_moved: v.maybe_moved,
+            assigned: assigned.contains(&id),
+            flagged: first.flaggable.contains(&id),
+        })
         .collect();
     lower_once(parsed, body, known)
 }
 
-fn lower_once(parsed: &Parsed, body: &Block, known: Vec<(bool, bool)>) -> syn::Result<Lowered> {
+fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<Lowered> {
     let mut l = Lowerer {
         vars: Vars::with_known(known),
         states: Vec::new(),
         jumps: Vec::new(),
         targets: Vec::new(),
+        loop_depths: Vec::new(),
+        watch: Vec::new(),
     };
     l.vars.push();
     let start = l.new_state(None, false);
@@ -179,15 +193,28 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<(bool, bool)>) -> syn::R
             (Some(pat), _) => syn::parse_quote!(let #pat = #slot;),
             (None, syn::FnArg::Typed(_)) => unreachable!("typed arguments have patterns"),
         };
-        nodes.push(l.plain(&stmt));
+        let param = l.plain_then_flags(&stmt);
+        if let (Some(Node::Code { defs, .. }), syn::FnArg::Typed(t)) = (param.first(), input) {
+            if let ([d], Pat::Ident(_)) = (defs.as_slice(), &*t.pat) {
+                l.vars.all[*d].copy = crate::vars::surely_copy(&t.ty);
+            }
+        }
+        nodes.extend(param);
     }
     nodes.extend(l.seq(&body.stmts, Cont::Return)?);
     l.states[start].body = nodes;
+    let flaggable = l
+        .watch
+        .iter()
+        .filter(|(v, suspends)| *suspends && l.vars.watched.get(v) == Some(&false))
+        .map(|(v, _)| *v)
+        .collect();
     Ok(Lowered {
         arg_count: parsed.args.len(),
         vars: l.vars,
         states: l.states,
         jumps: l.jumps,
+        flaggable,
     })
 }
 
@@ -196,6 +223,10 @@ struct Lowerer {
     states: Vec<State>,
     jumps: Vec<Jump>,
     targets: Vec<Target>,
+    /// For each enclosing loop that became states, how many scopes were open outside it.
+    loop_depths: Vec<usize>,
+    /// Drop-flag candidates (see `flags`), and whether a suspension follows while in scope.
+    watch: Vec<(VarId, bool)>,
 }
 
 impl Lowerer {
@@ -302,7 +333,7 @@ impl Lowerer {
                 }
             }
             if !stmt_has_await(stmt) {
-                out.push(self.plain(stmt));
+                out.extend(self.plain_flagged(stmt));
                 if diverges(stmt) {
                     // What follows is dead code. Lowering it would add a jump from a site where
                     // names shadowed on this path are unreachable, which would keep the join
@@ -323,8 +354,11 @@ impl Lowerer {
                             unreachable!("normalized")
                         };
                         self.check_no_borrowed_local(&aw.base)?;
-                        let uses = self.vars.uses_expr(&aw.base);
-                        let moves = self.vars.moves();
+                        // An `if`/`match` in the future's expression may decide drop flags.
+                        let mut aw = aw.clone();
+                        let (flags, uses, moves);
+                        (*aw.base, flags, uses, moves) = self.flagged_expr(&aw.base);
+                        let aw = &aw;
                         let site = self.vars.visible();
                         // `let x = f.await;` where `x` shadows a variable: bind the output to a
                         // hidden name and let `plain` shadow `x` with it, so the old `x` is
@@ -336,6 +370,7 @@ impl Lowerer {
                             p.ident.clone()
                         };
                         let input = self.vars.declare(input_ident.clone(), false, false);
+                        self.note_suspension();
                         let target = self.new_state(Some(input), true);
                         let base = &aw.base;
                         let future = match &**base {
@@ -354,14 +389,16 @@ impl Lowerer {
                             future,
                             uses,
                             moves,
+                            flags,
                             target,
                             site,
                         });
                         let mut body = Vec::new();
+                        body.extend(self.declare_flags(&[input]));
                         if shadows {
                             let pat = &local.pat;
                             let bind: Stmt = syn::parse_quote!(let #pat = #input_ident;);
-                            body.push(self.plain(&bind));
+                            body.extend(self.plain_then_flags(&bind));
                         }
                         body.extend(self.seq(rest, k)?);
                         self.states[target].body = body;
@@ -375,7 +412,7 @@ impl Lowerer {
                     let value = names::temp("join", join);
                     let pat = &local.pat;
                     let bind: Stmt = syn::parse_quote!(let #pat = #value;);
-                    let mut body = vec![self.plain(&bind)];
+                    let mut body = self.plain_then_flags(&bind);
                     body.extend(self.seq(rest, k)?);
                     self.states[join].body = body;
                     return Ok(out);
@@ -420,9 +457,11 @@ impl Lowerer {
             Expr::If(i) => {
                 let mut prelude = TokenStream::new();
                 let moves;
+                let flags;
                 let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
-                    let uses = self.vars.uses_expr(&l.expr);
-                    moves = self.vars.moves();
+                    let mut l = l.clone();
+                    let uses;
+                    (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
                     self.vars.push();
                     self.shadowing_pattern(&l.pat, &mut prelude);
                     self.vars.declare_pattern(&l.pat);
@@ -430,9 +469,8 @@ impl Lowerer {
                     self.vars.pop();
                     (quote!(#l), uses, then?)
                 } else {
-                    let uses = self.vars.uses_expr(&i.cond);
-                    moves = self.vars.moves();
-                    let cond = &i.cond;
+                    let (cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
+                    (flags, moves) = (cond_flags, cond_moves);
                     (quote!(#cond), uses, self.block(&i.then_branch, k)?)
                 };
                 let els = match &i.else_branch {
@@ -445,14 +483,14 @@ impl Lowerer {
                         cond,
                         uses,
                         moves,
+                        flags,
                         then,
                         els,
                     },
                 ])
             }
             Expr::Match(m) => {
-                let mut uses = self.vars.uses_expr(&m.expr);
-                let mut moves = self.vars.moves();
+                let (scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
                 for arm in &m.arms {
@@ -479,13 +517,13 @@ impl Lowerer {
                         body: body?,
                     });
                 }
-                let scrutinee = &m.expr;
                 Ok(vec![
                     Self::prelude(prelude),
                     Node::Match {
                         scrutinee: quote!(#scrutinee),
                         uses,
                         moves,
+                        flags,
                         arms,
                     },
                 ])
@@ -500,7 +538,9 @@ impl Lowerer {
                     break_to: k,
                     continue_to: Some(head),
                 });
+                self.loop_depths.push(self.vars.depth());
                 let body = self.block(&lp.body, Cont::State(head, false));
+                self.loop_depths.pop();
                 self.targets.pop();
                 self.states[head].body = body?;
                 Ok(vec![enter])
@@ -575,6 +615,331 @@ impl Lowerer {
         }
     }
 
+    /// A suspension follows: the drop-flag candidates in scope are kept across one.
+    fn note_suspension(&mut self) {
+        let visible = self.vars.visible();
+        for (v, suspends) in &mut self.watch {
+            *suspends |= visible.iter().any(|(id, _)| id == v);
+        }
+    }
+
+    /// For each of `defs` that the previous pass found needing a drop flag, `let mut __flagN;`,
+    /// declared right after it so that it drops in its place (see `flags`).
+    fn declare_flags(&mut self, defs: &[VarId]) -> Option<Node> {
+        let mut tokens = TokenStream::new();
+        let mut flags = Vec::new();
+        for &d in defs {
+            // The rewrite names the variable (`Some(x)`), so it must have a name here.
+            if self.vars.all[d].current.is_none() || !self.vars.known_flagged(d) {
+                continue;
+            }
+            let name = names::temp("flag", d);
+            tokens.extend(quote!(let mut #name;));
+            let f = self.vars.declare_hidden(name);
+            // Like any `let x;`: stored only once a path has initialised it.
+            self.vars.all[f].mutable = true;
+            self.vars.all[f].maybe_moved = true;
+            self.vars.all[d].flag = Some(f);
+            flags.push(f);
+        }
+        (!flags.is_empty()).then_some(Node::Code {
+            tokens,
+            uses: Vec::new(),
+            moves: Vec::new(),
+            defs: flags,
+            assigns: false,
+            uninit: true,
+            jumps: Vec::new(),
+        })
+    }
+
+    /// `plain`, then the drop flags of the variables it declares (see `declare_flags`).
+    fn plain_then_flags(&mut self, stmt: &Stmt) -> Vec<Node> {
+        let node = self.plain(stmt);
+        let defs = match &node {
+            Node::Code {
+                defs,
+                assigns: false,
+                ..
+            } => defs.clone(),
+            _ => Vec::new(),
+        };
+        let mut out = vec![node];
+        out.extend(self.declare_flags(&defs));
+        out
+    }
+
+    /// An await-free statement, after `flag_rewrite`.
+    fn plain_flagged(&mut self, stmt: &Stmt) -> Vec<Node> {
+        let (stmt, flags) = match self.flag_rewrite(stmt) {
+            Ok(rewritten) => rewritten,
+            Err(candidates) => {
+                let nodes = self.plain_then_flags(stmt);
+                self.watch_candidates(candidates);
+                return nodes;
+            }
+        };
+        let mut nodes = self.plain_then_flags(&stmt);
+        // The flags are assigned here, not read: they are initialised from this statement on.
+        if let Node::Code {
+            uses,
+            defs,
+            assigns,
+            ..
+        } = &mut nodes[0]
+        {
+            uses.retain(|u| !flags.contains(u));
+            defs.extend(flags);
+            *assigns = true;
+        }
+        nodes
+    }
+
+    /// An expression evaluated on its own (a condition, a scrutinee, an awaited future), after
+    /// `flag_rewrite`: the expression, the drop flags it assigns, its uses (the flags are not
+    /// read) and its possible moves.
+    fn flagged_expr(&mut self, e: &Expr) -> (Expr, Vec<VarId>, Vec<VarId>, Vec<VarId>) {
+        let (e, flags, watch) = match self.flag_rewrite(&Stmt::Expr(e.clone(), None)) {
+            Ok((Stmt::Expr(rewritten, _), flags)) => (rewritten, flags, Vec::new()),
+            Ok(_) => unreachable!("rewritten as it was given, an expression"),
+            Err(candidates) => (e.clone(), Vec::new(), candidates),
+        };
+        let mut uses = self.vars.uses_expr(&e);
+        uses.retain(|u| !flags.contains(u));
+        let moves = self.vars.moves();
+        self.watch_candidates(watch);
+        (e, flags, uses, moves)
+    }
+
+    /// From here on, watch `candidates` for uses and suspensions (see `flags`). Call it after
+    /// collecting the uses of the statement they come from.
+    fn watch_candidates(&mut self, candidates: Vec<VarId>) {
+        for v in candidates {
+            if let std::collections::hash_map::Entry::Vacant(e) = self.vars.watched.entry(v) {
+                e.insert(false);
+                self.watch.push((v, false));
+            }
+        }
+    }
+
+    /// `stmt` with its sites rewritten for the drop flags `flags` found (and the previous pass
+    /// confirmed), and the flag variables it assigns; or, when there are none, the candidates
+    /// to watch for the next pass.
+    fn flag_rewrite(&mut self, stmt: &Stmt) -> Result<(Stmt, Vec<VarId>), Vec<VarId>> {
+        let candidates = self.flags(stmt);
+        // Per site: the flag variables it sets and how its branches leave their variables.
+        let mut per_site: Vec<(usize, Vec<Ident>, Vec<FlagWays>)> = Vec::new();
+        let mut flag_vars = Vec::new();
+        for (v, site, ways) in &candidates {
+            let (Some(flag), Some(name)) = (self.vars.all[*v].flag, &self.vars.all[*v].current)
+            else {
+                continue;
+            };
+            flag_vars.push(flag);
+            let name = names::expr_name(name);
+            let flag = self.vars.all[flag].ident.clone();
+            match per_site.iter_mut().find(|(s, ..)| s == site) {
+                Some((_, flags, decided)) => {
+                    flags.push(flag);
+                    decided.push((name, ways.clone()));
+                }
+                None => per_site.push((*site, vec![flag], vec![(name, ways.clone())])),
+            }
+        }
+        if per_site.is_empty() {
+            return Err(candidates.into_iter().map(|(v, ..)| v).collect());
+        }
+        let mut stmt = stmt.clone();
+        let mut index = 0;
+        let mut count = 0;
+        visit_sites(&mut stmt, &mut |site, _| {
+            if let Some((_, flags, decided)) = per_site.iter().find(|(s, ..)| *s == index) {
+                *site = with_flags(site, decided, &quote!((#(#flags,)*)), &mut count);
+            }
+            index += 1;
+        });
+        Ok((stmt, flag_vars))
+    }
+
+    /// rustc's drop flags, decided in the expansion where the program allows it.
+    ///
+    /// An await-free statement whose `if`/`match` moves `x` (declared outside it) on some
+    /// branches and leaves it alone on the others, where `x` is not used afterwards and a
+    /// suspension follows while `x` is in scope: rustc keeps `x` in the state with a drop flag
+    /// and drops it at scope end if no branch took it. The macro cannot store a value that
+    /// might be gone, so it makes the flag a value: `let mut __flagN;` (an `Option<X>`, left
+    /// uninitialised until the decision, so earlier states do not store it) right after
+    /// `x`'s declaration, so that it drops in `x`'s place, and the `if`/`match` hands `x`
+    /// over to it on the branches that keep it:
+    ///
+    /// ```text
+    /// let y = f(if c { drop(x); 1 } else { 2 });
+    /// // becomes
+    /// let y = f({
+    ///     let (__value, __f) = if c { let __r = { drop(x); 1 }; (__r, (None,)) }
+    ///                          else { let __r = { 2 }; (__r, (Some(x),)) };
+    ///     (__flagN,) = __f;
+    ///     __value
+    /// });
+    /// ```
+    ///
+    /// From there on `x` is moved on every path, and the flag, initialised on every path and
+    /// never moved, is stored at every suspension in its scope. The `if`/`match` must run
+    /// whenever the statement completes (see `visit_sites`; the statement may also be the
+    /// condition or scrutinee of an awaiting `if`/`match`, or an awaited future), and each of
+    /// its branches must move `x` with a statement that has no control flow of its own, not
+    /// move it, or decide it in one nested `if`/`match` of the same kind. `x` must not be
+    /// `Copy` by its declared type (a copy needs no flag), re-assigned anywhere, or declared
+    /// outside an enclosing loop that became states. Anything else keeps the documented early
+    /// drop (ARCHITECTURE.md).
+    ///
+    /// Returns the candidates: the variable, the index of its `if`/`match` among the
+    /// statement's sites (`visit_sites`), and how each branch leaves it. The first pass
+    /// watches them for later uses and suspensions; the second, given the verdict
+    /// (`Known::flagged`), has declared the flags and rewrites the statement.
+    fn flags(&mut self, stmt: &Stmt) -> Vec<(VarId, usize, Vec<Way>)> {
+        let mut sites = Vec::new();
+        let mut shadowed = Vec::new();
+        visit_sites(&mut stmt.clone(), &mut |e, shadow| {
+            sites.push(e.clone());
+            shadowed.push(shadow.to_vec());
+        });
+        if sites.is_empty() {
+            return Vec::new();
+        }
+        // What each site's branches move (its condition or scrutinee has sites of its own).
+        let mut site_moves = Vec::new();
+        for site in &sites {
+            self.vars.uses_expr(site);
+            let mut moves = self.vars.moves();
+            for head in heads(site) {
+                self.vars.uses_expr(head);
+                let in_head = self.vars.moves();
+                moves.retain(|v| !in_head.contains(v));
+            }
+            site_moves.push(moves);
+        }
+        let mut all: Vec<VarId> = site_moves.iter().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
+        let mut out = Vec::new();
+        for v in all {
+            let var = &self.vars.all[v];
+            let Some(name) = var.current.clone() else {
+                continue;
+            };
+            // Inside a loop that became states, `x` declared outside it could be reached again
+            // by the next iteration; a re-assigned `x` would need its flag cleared.
+            let outside_loop = self
+                .vars
+                .depth_of(v)
+                .is_none_or(|depth| depth < innermost_loop);
+            let mut moving = (0..sites.len()).filter(|&k| site_moves[k].contains(&v));
+            let (Some(site), None) = (moving.next(), moving.next()) else {
+                continue;
+            };
+            if outside_loop
+                || var.copy
+                || var.alias.is_some()
+                || self.vars.known_assigned(v)
+                || shadowed[site].contains(&name)
+                || pattern_binds(&sites[site], &name)
+            {
+                continue;
+            }
+            let Some(ways) = self.ways(&sites[site], v, 0) else {
+                continue;
+            };
+            let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
+            let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
+            if !all_moved && !all_kept {
+                out.push((v, site, ways));
+            }
+        }
+        out
+    }
+
+    /// How each branch of the `if`/`match` `expr` leaves `v`, if that is known at expansion
+    /// time.
+    fn ways(&mut self, expr: &Expr, v: VarId, depth: usize) -> Option<Vec<Way>> {
+        for e in heads(expr) {
+            self.vars.uses_expr(e);
+            if self.vars.moves().contains(&v) {
+                return None;
+            }
+        }
+        branches(expr)?
+            .iter()
+            .map(|stmts| self.way(stmts, v, depth))
+            .collect()
+    }
+
+    /// How the statements of one branch leave `v`: moved by a statement with no control flow
+    /// of its own (so certainly, when the branch ends normally), not moved at all, or moved
+    /// on some paths of one nested `if`/`match` site that nothing after it mentions.
+    fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize) -> Option<Way> {
+        let mut way = Way::Kept;
+        let name = self.vars.all[v].current.clone()?;
+        for (i, stmt) in stmts.iter().enumerate() {
+            // Each statement is read on its own, so a `let` of the branch that shadows `v`
+            // must end the search: after it, the name means the new binding.
+            if i > 0 && lets_bind(&stmts[i - 1..i], &name) {
+                break;
+            }
+            let uses = self.vars.uses_stmt(stmt);
+            let moves = self.vars.moves();
+            match way {
+                Way::Moved => break,
+                Way::Nested(..) if uses.contains(&v) => return None,
+                Way::Nested(..) => continue,
+                Way::Kept if !moves.contains(&v) => continue,
+                Way::Kept => {}
+            }
+            if !has_branch(stmt) {
+                way = Way::Moved;
+                continue;
+            }
+            if depth >= 4 {
+                return None;
+            }
+            let mut sites = Vec::new();
+            let mut shadowed = Vec::new();
+            visit_sites(&mut stmt.clone(), &mut |e, shadow| {
+                sites.push(e.clone());
+                shadowed.push(shadow.contains(&name));
+            });
+            let mut moving = Vec::new();
+            for (k, site) in sites.iter().enumerate() {
+                self.vars.uses_expr(site);
+                let mut moves = self.vars.moves();
+                for head in heads(site) {
+                    self.vars.uses_expr(head);
+                    let in_head = self.vars.moves();
+                    moves.retain(|v| !in_head.contains(v));
+                }
+                if moves.contains(&v) {
+                    moving.push(k);
+                }
+            }
+            let [site] = moving[..] else {
+                return None;
+            };
+            // A nested decision is spliced into this branch's own block, where `Some(x)`
+            // must still mean the outer `x`.
+            if shadowed[site] || pattern_binds(&sites[site], &name) || lets_bind(stmts, &name) {
+                return None;
+            }
+            let ways = self.ways(&sites[site], v, depth + 1)?;
+            way = if ways.iter().all(|w| matches!(w, Way::Moved)) {
+                Way::Moved
+            } else {
+                Way::Nested(i, site, ways)
+            };
+        }
+        Some(way)
+    }
+
     /// An await-free statement. A `let` that shadows a variable gives the old one a
     /// `macro_rules!` alias first, so later states can still name it (see below).
     fn plain(&mut self, stmt: &Stmt) -> Node {
@@ -641,6 +1006,9 @@ impl Lowerer {
         }
         let tokens = quote!(#jump_aliases #prefix #stmt);
         let mut defs = self.vars.declare_pattern(&local.pat);
+        if let ([d], true) = (defs.as_slice(), crate::vars::surely_copy_let(local)) {
+            self.vars.all[*d].copy = true;
+        }
         let mut tokens = tokens;
         if local.init.is_none() {
             // `let x;` may still be uninitialised at a suspension: store it only while live.
@@ -985,4 +1353,337 @@ fn wildcard_paths(pat: &Pat) -> Vec<TokenStream> {
     let mut out = Vec::new();
     walk(pat, &TokenStream::new(), &mut out);
     out
+}
+
+/// The branches of an `if`/`else if`/`else` chain (a missing `else` is an empty branch) or of
+/// a `match`, as statements, in source order.
+fn branches(expr: &Expr) -> Option<Vec<Vec<Stmt>>> {
+    match expr {
+        Expr::If(i) => {
+            let mut out = vec![i.then_branch.stmts.clone()];
+            match i.else_branch.as_ref().map(|(_, e)| &**e) {
+                None => out.push(Vec::new()),
+                Some(Expr::Block(b)) if b.label.is_none() => out.push(b.block.stmts.clone()),
+                Some(e @ Expr::If(_)) => out.extend(branches(e)?),
+                Some(_) => return None,
+            }
+            Some(out)
+        }
+        Expr::Match(m) => Some(
+            m.arms
+                .iter()
+                .map(|arm| match &*arm.body {
+                    Expr::Block(b) if b.label.is_none() => b.block.stmts.clone(),
+                    e => vec![Stmt::Expr(e.clone(), None)],
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn block_expr(block: Block) -> Expr {
+    Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block,
+    })
+}
+
+/// An `if`/`else if` chain with each branch replaced by `end` of its statements, in the order
+/// `branches` lists them; a missing final `else` becomes one.
+fn chain(
+    i: &syn::ExprIf,
+    end: &mut impl FnMut(&[Stmt], &mut usize) -> Block,
+    count: &mut usize,
+) -> syn::ExprIf {
+    let mut i = i.clone();
+    i.then_branch = end(&i.then_branch.stmts, count);
+    let els = match i.else_branch.as_ref().map(|(_, e)| &**e) {
+        None => block_expr(end(&[], count)),
+        Some(Expr::If(next)) => Expr::If(chain(next, end, count)),
+        Some(Expr::Block(b)) => Expr::Block(syn::ExprBlock {
+            block: end(&b.block.stmts, count),
+            ..b.clone()
+        }),
+        Some(other) => other.clone(),
+    };
+    i.else_branch = Some((<Token![else]>::default(), Box::new(els)));
+    i
+}
+
+/// How one branch of an `if`/`match` leaves a variable (see `Lowerer::flags`).
+#[derive(Clone)]
+pub(crate) enum Way {
+    Kept,
+    Moved,
+    /// Decided by an `if`/`match` of the branch: statement index, site index in it
+    /// (`visit_sites`), and one way per branch of that site.
+    Nested(usize, usize, Vec<Way>),
+}
+
+/// A flagged variable's name, and how each branch of a site leaves it.
+type FlagWays = (TokenStream, Vec<Way>);
+
+/// The conditions of an `if`/`else if` chain (with `if let`, the whole `let`), or the
+/// scrutinee of a `match`.
+fn heads(site: &Expr) -> Vec<&Expr> {
+    match site {
+        Expr::If(i) => if_conditions(i),
+        Expr::Match(m) => vec![&*m.expr],
+        _ => Vec::new(),
+    }
+}
+
+/// The conditions of an `if`/`else if` chain (the scrutinees of `if let`).
+fn if_conditions(i: &syn::ExprIf) -> Vec<&Expr> {
+    let mut out = vec![&*i.cond];
+    if let Some((_, e)) = &i.else_branch {
+        if let Expr::If(next) = &**e {
+            out.extend(if_conditions(next));
+        }
+    }
+    out
+}
+
+/// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs
+/// to completion (the statement itself, an initialiser, an operand, an argument, a statement of
+/// a plain block; not one inside a branch, loop, closure or short-circuit operand), outermost
+/// only, in a fixed
+/// order that `Lowerer::flags` and `Lowerer::plain_flagged` share.
+fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
+    sites_in(stmt, &mut Vec::new(), f);
+}
+
+/// `visit_sites`, where `shadow` holds the names that `let`s of enclosing blocks of the
+/// statement bound before this point (a site's `x` is not the outer `x` then).
+fn sites_in(stmt: &mut Stmt, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr, &[Ident])) {
+    match stmt {
+        Stmt::Local(l) => {
+            if let Some(init) = &mut l.init {
+                if init.diverge.is_none() {
+                    site_walk(&mut init.expr, shadow, f);
+                }
+            }
+        }
+        Stmt::Expr(e, _) => site_walk(e, shadow, f),
+        Stmt::Item(_) | Stmt::Macro(_) => {}
+    }
+}
+
+fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr, &[Ident])) {
+    let mut walk = |e: &mut Expr| site_walk(e, shadow, f);
+    match e {
+        // The first condition (or the scrutinee) always runs, before the branches: its sites
+        // come first.
+        Expr::If(i) => {
+            match &mut *i.cond {
+                Expr::Let(l) => walk(&mut l.expr),
+                cond => walk(cond),
+            }
+            f(e, shadow);
+        }
+        Expr::Match(m) => {
+            walk(&mut m.expr);
+            f(e, shadow);
+        }
+        Expr::Call(c) => {
+            walk(&mut c.func);
+            c.args.iter_mut().for_each(walk);
+        }
+        Expr::MethodCall(m) => {
+            walk(&mut m.receiver);
+            m.args.iter_mut().for_each(walk);
+        }
+        Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            walk(&mut b.left);
+            walk(&mut b.right);
+        }
+        Expr::Unary(u) => walk(&mut u.expr),
+        Expr::Paren(p) => walk(&mut p.expr),
+        Expr::Group(g) => walk(&mut g.expr),
+        Expr::Tuple(t) => t.elems.iter_mut().for_each(walk),
+        Expr::Array(a) => a.elems.iter_mut().for_each(walk),
+        Expr::Struct(s) if s.rest.is_none() => {
+            s.fields.iter_mut().for_each(|fv| walk(&mut fv.expr));
+        }
+        Expr::Field(x) => walk(&mut x.base),
+        Expr::Index(i) => {
+            walk(&mut i.expr);
+            walk(&mut i.index);
+        }
+        Expr::Cast(c) => walk(&mut c.expr),
+        Expr::Reference(r) => walk(&mut r.expr),
+        Expr::Assign(a) => walk(&mut a.right),
+        // An unlabelled block runs its statements in order (an early exit leaves the scope).
+        Expr::Block(b) if b.label.is_none() => {
+            let outer = shadow.len();
+            for stmt in &mut b.block.stmts {
+                sites_in(stmt, shadow, f);
+                if let Stmt::Local(l) = stmt {
+                    let mut bound = Vec::new();
+                    crate::vars::bindings(&l.pat, &mut bound);
+                    shadow.extend(bound.into_iter().map(|(i, _)| i));
+                }
+            }
+            shadow.truncate(outer);
+        }
+        _ => {}
+    }
+}
+
+/// `site` (an `if`/`match`) rewritten to hand each variable of `vars` over to a flag on the
+/// branches that keep it (see `Lowerer::flags`): each branch evaluates to
+/// `(its value, (one Option per variable,))`, and the whole to
+/// `{ let (__value, __f) = ..; SINK = __f; __value }`, where `sink` is the tuple of flag
+/// variables, or for a nested site a `__nestN` its branch declared. `count` numbers the nests.
+fn with_flags(site: &Expr, vars: &[FlagWays], sink: &TokenStream, count: &mut usize) -> Expr {
+    let mut branch = 0;
+    let mut end = |stmts: &[Stmt], count: &mut usize| -> Block {
+        let k = branch;
+        branch += 1;
+        // Nested sites of this branch: (statement, site, nest name, what it decides).
+        let mut nests: Vec<(usize, usize, Ident, Vec<FlagWays>)> = Vec::new();
+        let mut values = Vec::new();
+        for (name, ways) in vars {
+            values.push(match &ways[k] {
+                Way::Kept => quote!(::core::option::Option::Some(#name)),
+                Way::Moved => quote!(::core::option::Option::None),
+                Way::Nested(i, site, inner) => {
+                    let at = nests.iter().position(|n| n.0 == *i && n.1 == *site);
+                    let at = at.unwrap_or_else(|| {
+                        *count += 1;
+                        nests.push((*i, *site, names::temp("nest", *count), Vec::new()));
+                        nests.len() - 1
+                    });
+                    let nest = &mut nests[at];
+                    nest.3.push((name.clone(), inner.clone()));
+                    let (nest, pos) = (&nest.2, syn::Index::from(nest.3.len() - 1));
+                    quote!(#nest.#pos)
+                }
+            });
+        }
+        let r = names::hidden("__r");
+        if nests.is_empty() {
+            return syn::parse_quote!({ let #r = { #(#stmts)* }; (#r, (#(#values,)*)) });
+        }
+        let mut body = TokenStream::new();
+        let mut value = quote!(());
+        for (i, stmt) in stmts.iter().enumerate() {
+            let mut stmt = stmt.clone();
+            let mut index = 0;
+            visit_sites(&mut stmt, &mut |site, _| {
+                if let Some((.., nest, decided)) = nests.iter().find(|n| n.0 == i && n.1 == index) {
+                    body.extend(quote!(let #nest;));
+                    *site = with_flags(site, decided, &quote!(#nest), count);
+                }
+                index += 1;
+            });
+            match stmt {
+                Stmt::Expr(tail, None) if i + 1 == stmts.len() => {
+                    body.extend(quote!(let #r = #tail;));
+                    value = quote!(#r);
+                }
+                stmt => body.extend(quote!(#stmt)),
+            }
+        }
+        syn::parse_quote!({ #body (#value, (#(#values,)*)) })
+    };
+    let rewritten = match site {
+        Expr::If(i) => Expr::If(chain(i, &mut end, count)),
+        Expr::Match(m) => {
+            let mut m = m.clone();
+            for arm in &mut m.arms {
+                let stmts = match &*arm.body {
+                    Expr::Block(b) if b.label.is_none() => b.block.stmts.clone(),
+                    e => vec![Stmt::Expr(e.clone(), None)],
+                };
+                *arm.body = block_expr(end(&stmts, count));
+                arm.comma = Some(<Token![,]>::default());
+            }
+            Expr::Match(m)
+        }
+        other => other.clone(),
+    };
+    let (value, flags) = (names::hidden("__value"), names::hidden("__f"));
+    syn::parse_quote!({
+        let (#value, #flags) = #rewritten;
+        #sink = #flags;
+        #value
+    })
+}
+
+/// Has `stmt` control flow of its own (a branch, loop, early exit, closure or macro), so that
+/// what it moves is not certainly moved when it completes?
+fn has_branch(stmt: &Stmt) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::If(_)
+                | Expr::Match(_)
+                | Expr::While(_)
+                | Expr::ForLoop(_)
+                | Expr::Loop(_)
+                | Expr::Closure(_)
+                | Expr::Async(_)
+                | Expr::Try(_)
+                | Expr::Return(_)
+                | Expr::Break(_)
+                | Expr::Continue(_)
+                | Expr::Let(_)
+                | Expr::Macro(_) => self.0 = true,
+                Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                    self.0 = true;
+                }
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = true;
+        }
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if l.init.as_ref().is_some_and(|i| i.diverge.is_some()) {
+                self.0 = true;
+            }
+            syn::visit::visit_local(self, l);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_stmt(&mut f, stmt);
+    f.0
+}
+
+/// Does a pattern of the `if let` conditions or `match` arms of `site` bind `name`? (Inside
+/// those branches, `Some(x)` would name the binding.)
+fn pattern_binds(site: &Expr, name: &Ident) -> bool {
+    let pats: Vec<&Pat> = match site {
+        Expr::If(i) => if_conditions(i)
+            .into_iter()
+            .filter_map(|c| match c {
+                Expr::Let(l) => Some(&*l.pat),
+                _ => None,
+            })
+            .collect(),
+        Expr::Match(m) => m.arms.iter().map(|a| &a.pat).collect(),
+        _ => Vec::new(),
+    };
+    pats.into_iter().any(|p| {
+        let mut found = Vec::new();
+        crate::vars::bindings(p, &mut found);
+        found.iter().any(|(i, _)| i == name)
+    })
+}
+
+/// Does a `let` among `stmts` (not nested deeper) bind `name`?
+fn lets_bind(stmts: &[Stmt], name: &Ident) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Local(l) => {
+            let mut found = Vec::new();
+            crate::vars::bindings(&l.pat, &mut found);
+            found.iter().any(|(i, _)| i == name)
+        }
+        _ => false,
+    })
 }

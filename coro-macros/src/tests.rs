@@ -61,6 +61,23 @@ fn snapshot_loop_with_drop() {
 }
 
 #[test]
+fn snapshot_drop_flag() {
+    snapshot(
+        "drop_flag",
+        quote! {
+            fn send_or_keep(job: Job, urgent: bool) {
+                let log = Log::new();
+                if urgent {
+                    submit(job);
+                }
+                flush().await;
+                log.close();
+            }
+        },
+    );
+}
+
+#[test]
 fn snapshot_method_and_question_mark() {
     snapshot(
         "method",

@@ -33,6 +33,23 @@ pub(crate) struct Var {
     /// A hidden zero-sized variable that remembers this variable's type, for states that must
     /// declare it again uninitialised (see `liveness::redeclared`).
     pub type_of: Option<VarId>,
+    /// A hidden `Option` that takes this variable over where an await-free `if`/`match` moves
+    /// it on some branches only: rustc's drop flag, made a value (see `lower::Lowerer::flags`).
+    pub flag: Option<VarId>,
+    /// Certainly `Copy`, by its declared type or its literal value: a by-value use does not
+    /// move it, so it never needs a drop flag.
+    pub copy: bool,
+}
+
+/// What a previous lowering pass learnt about one user variable.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Known {
+    /// Some use may move it.
+    pub maybe_moved: bool,
+    /// A plain `x = e;` assigns it somewhere.
+    pub assigned: bool,
+    /// It needs a drop flag (see `Var::flag`).
+    pub flagged: bool,
 }
 
 #[derive(Default)]
@@ -41,22 +58,24 @@ pub(crate) struct Vars {
     stack: Vec<Vec<VarId>>,
     /// Per open scope: the names to restore when it closes.
     renames: Vec<Vec<(VarId, Option<Ident>)>>,
-    /// Per user variable (by `user_index`), what a previous pass found: may it be moved, and is
-    /// it assigned by a plain `x = e;` somewhere.
-    known: Vec<(bool, bool)>,
+    /// Per user variable (by `user_index`), what a previous pass found.
+    known: Vec<Known>,
     users: usize,
     /// The variables the last `uses_*` call saw in a position that may move them.
     last_moves: Vec<VarId>,
     /// Where each variable was first hidden by a binding of the same name, for errors.
     pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
+    /// Variables being watched for any further use (see `lower::Lowerer::flags`): `true` once
+    /// one is seen.
+    pub watched: std::collections::HashMap<VarId, bool>,
 }
 
 /// A variable as it can be named at one program point.
 pub(crate) type Visible = Vec<(VarId, Option<Ident>)>;
 
 impl Vars {
-    /// Starts with what a previous pass learnt: per user variable, (may be moved, assigned).
-    pub fn with_known(known: Vec<(bool, bool)>) -> Self {
+    /// Starts with what a previous pass learnt about each user variable.
+    pub fn with_known(known: Vec<Known>) -> Self {
         Self {
             known,
             ..Self::default()
@@ -73,7 +92,25 @@ impl Vars {
         self.all[id]
             .user_index
             .and_then(|i| self.known.get(i))
-            .is_some_and(|k| k.1)
+            .is_some_and(|k| k.assigned)
+    }
+
+    /// Did the previous pass find that user variable `id` needs a drop flag?
+    pub fn known_flagged(&self, id: VarId) -> bool {
+        self.all[id]
+            .user_index
+            .and_then(|i| self.known.get(i))
+            .is_some_and(|k| k.flagged)
+    }
+
+    /// How deep in the open scopes `id` was declared (0 = the outermost).
+    pub fn depth_of(&self, id: VarId) -> Option<usize> {
+        self.stack.iter().position(|scope| scope.contains(&id))
+    }
+
+    /// How many scopes are open.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
     }
 
     /// Declares a hidden helper variable: never moved, so stored wherever it is in scope.
@@ -87,6 +124,8 @@ impl Vars {
             alias: None,
             user_index: None,
             type_of: None,
+            flag: None,
+            copy: false,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id
@@ -126,7 +165,7 @@ impl Vars {
         let id = self.all.len();
         let user_index = self.users;
         self.users += 1;
-        let maybe_moved = maybe_moved || self.known.get(user_index).is_some_and(|k| k.0);
+        let maybe_moved = maybe_moved || self.known.get(user_index).is_some_and(|k| k.maybe_moved);
         self.all.push(Var {
             current: Some(ident.clone()),
             ident,
@@ -135,6 +174,8 @@ impl Vars {
             alias: None,
             user_index: Some(user_index),
             type_of: None,
+            flag: None,
+            copy: false,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id
@@ -205,6 +246,9 @@ impl Vars {
         let mut ids = Vec::new();
         self.last_moves.clear();
         for (id, moving) in found {
+            if let Some(seen) = self.watched.get_mut(&id) {
+                *seen = true;
+            }
             self.all[id].maybe_moved |= moving;
             if moving && !self.last_moves.contains(&id) {
                 self.last_moves.push(id);
@@ -443,7 +487,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             }
             Expr::Assign(a) => {
                 let was = std::mem::replace(&mut self.borrow, true);
-                self.place(&a.left);
+                match &*a.left {
+                    // The targets of a destructuring assignment, `(a, b) = ..`.
+                    Expr::Tuple(t) => t.elems.iter().for_each(|e| self.place(e)),
+                    left => self.place(left),
+                }
                 self.borrow = was;
                 self.visit_expr(&a.right);
             }
@@ -555,4 +603,48 @@ fn is_comparison(op: &syn::BinOp) -> bool {
         op,
         B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_)
     )
+}
+
+/// Is `ty` certainly `Copy` whatever the rest of the program says: primitives, shared
+/// references, raw and function pointers, and tuples and arrays of those.
+pub(crate) fn surely_copy(ty: &syn::Type) -> bool {
+    use syn::Type;
+    const PRIMITIVES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    match ty {
+        Type::Path(p) => {
+            p.qself.is_none()
+                && p.path
+                    .get_ident()
+                    .is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str()))
+        }
+        Type::Reference(r) => r.mutability.is_none(),
+        Type::Ptr(_) | Type::BareFn(_) | Type::Never(_) => true,
+        Type::Tuple(t) => t.elems.iter().all(surely_copy),
+        Type::Array(a) => surely_copy(&a.elem),
+        Type::Paren(p) => surely_copy(&p.elem),
+        Type::Group(g) => surely_copy(&g.elem),
+        _ => false,
+    }
+}
+
+/// A `let` that binds one variable to a certainly `Copy` value: declared with such a type, or
+/// initialised with a literal.
+pub(crate) fn surely_copy_let(local: &syn::Local) -> bool {
+    let literal = |e: &Expr| match e {
+        Expr::Lit(_) => true,
+        Expr::Unary(u) => matches!(&*u.expr, Expr::Lit(_)),
+        _ => false,
+    };
+    match &local.pat {
+        Pat::Type(t) => {
+            matches!(&*t.pat, Pat::Ident(i) if i.subpat.is_none()) && surely_copy(&t.ty)
+        }
+        Pat::Ident(i) if i.subpat.is_none() => {
+            local.init.as_ref().is_some_and(|init| literal(&init.expr))
+        }
+        _ => false,
+    }
 }

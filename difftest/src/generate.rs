@@ -99,6 +99,9 @@ pub struct Config {
     pub reassign_moved: bool,
     /// Allow a `let … else` binding to shadow a visible local (FINDINGS.md #2).
     pub let_else_shadow: bool,
+    /// Allow `.await`s after a statement that moves a tracer on some of its paths only (the
+    /// macro's drop flags; shapes it cannot flag drop such a tracer early, FINDINGS.md #4).
+    pub flagged_moves: bool,
 }
 
 impl Config {
@@ -114,6 +117,7 @@ impl Config {
         field_reads: false,
         reassign_moved: true,
         shadow_params: true,
+        flagged_moves: false,
     };
 
     /// The same shape with everything switched on, including what the macro is known to get
@@ -127,6 +131,7 @@ impl Config {
             field_reads: true,
             reassign_moved: true,
             shadow_params: true,
+            flagged_moves: true,
             ..self
         }
     }

@@ -103,6 +103,9 @@ pub struct Config {
     /// Allow yields inside the operand of a yield (`yield_!(yield_!(x))`) and inside the
     /// arguments of a delegation (FINDINGS.md #1).
     pub nested_yields: bool,
+    /// Allow yields after a statement that moves a tracer on some of its paths only (the
+    /// macro's drop flags).
+    pub flagged_moves: bool,
     /// Percentage of programs whose generators take `()` when resumed (no `resume = ..`):
     /// every yield then evaluates to `()` (rendered as `{ yield e; 0i64 }`).
     pub unit_resume_percent: usize,
@@ -122,6 +125,7 @@ impl Config {
         reassign_moved: true,
         shadow_params: true,
         nested_yields: true,
+        flagged_moves: false,
         unit_resume_percent: 25,
     };
 
@@ -137,6 +141,7 @@ impl Config {
             reassign_moved: true,
             shadow_params: true,
             nested_yields: true,
+            flagged_moves: true,
             ..self
         }
     }

@@ -5,9 +5,11 @@
 //!   `Config::field_reads`) or moved whole (`consume(t)`, `drop(t)`, a call argument); never
 //!   used as a method receiver.
 //! - A tracer is moved only at the loop depth it was declared at (rustc's "use of moved value in
-//!   loop"). A move from a nested scope makes it *maybe* moved, which the macro turns into a
-//!   drop at the next state boundary: such a move happens only while the enclosing statement
-//!   has no `.await` yet, and no `.await` follows until the end of the tracer's scope.
+//!   loop"). A move from a nested scope makes it *maybe* moved: such a move happens only while
+//!   the enclosing statement has no `.await` yet, and no `.await` follows until the end of that
+//!   statement (`Config::flagged_moves`, where the macro keeps a drop flag) or of the tracer's
+//!   scope (otherwise: the macro turns a maybe-move it cannot flag into a drop at the next
+//!   state boundary).
 //! - A tracer with a `let r = &t;` is never moved or reassigned.
 //! - No tracer temporaries: tracers are only built as `let` initialisers, call arguments and
 //!   `Yield` payloads, which move them.
@@ -49,6 +51,9 @@ struct Scope {
     stmt_awaits: u32,
     /// A tracer of this scope may have been moved: no more `.await` until it ends.
     no_await: bool,
+    /// A tracer of this scope may have been moved by the statement being generated, and
+    /// `Config::flagged_moves` is on: no more `.await` until that statement ends.
+    no_await_stmt: bool,
 }
 
 #[derive(Clone)]
@@ -110,6 +115,7 @@ pub(super) fn function(
             vars_start: 0,
             stmt_awaits: 0,
             no_await: false,
+            no_await_stmt: false,
         }],
         targets: Vec::new(),
         loop_depth: 0,
@@ -188,6 +194,7 @@ impl Gen<'_> {
             vars_start: self.vars.len(),
             stmt_awaits: self.awaits,
             no_await: false,
+            no_await_stmt: false,
         });
     }
 
@@ -239,13 +246,17 @@ impl Gen<'_> {
         self.vars[i].moved = true;
         let scope = self.vars[i].scope;
         if scope != self.scopes.len() - 1 {
-            self.scopes[scope].no_await = true;
+            if self.cfg.flagged_moves {
+                self.scopes[scope].no_await_stmt = true;
+            } else {
+                self.scopes[scope].no_await = true;
+            }
         }
     }
 
     /// May an `.await` costing `polls` suspensions (per execution) be generated here?
     fn can_await(&self, polls: u32) -> bool {
-        !self.scopes.iter().any(|s| s.no_await)
+        !self.scopes.iter().any(|s| s.no_await || s.no_await_stmt)
             && self.cost + polls.max(1) * self.mult <= self.cfg.max_cost
     }
 
@@ -302,11 +313,15 @@ impl Gen<'_> {
         };
         let mut s = String::new();
         for _ in 0..n {
-            self.scopes.last_mut().expect("a scope").stmt_awaits = self.awaits;
+            let scope = self.scopes.last_mut().expect("a scope");
+            scope.stmt_awaits = self.awaits;
+            scope.no_await_stmt = false;
             s += &self.stmt(depth);
             s.push('\n');
         }
-        self.scopes.last_mut().expect("a scope").stmt_awaits = self.awaits;
+        let scope = self.scopes.last_mut().expect("a scope");
+        scope.stmt_awaits = self.awaits;
+        scope.no_await_stmt = false;
         match tail {
             Tail::Unit => {}
             Tail::Value => {
@@ -760,6 +775,7 @@ impl Gen<'_> {
             vars_start: self.vars.len(),
             stmt_awaits: self.awaits,
             no_await: true,
+            no_await_stmt: false,
         });
         let c = self.cond(depth);
         self.pop_scope();

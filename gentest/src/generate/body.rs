@@ -54,6 +54,9 @@ struct Scope {
     stmt_awaits: u32,
     /// A tracer of this scope may have been moved: no more `.await` until it ends.
     no_await: bool,
+    /// A tracer of this scope may have been moved by the statement being generated, and
+    /// `Config::flagged_moves` is on: no more `.await` until that statement ends.
+    no_await_stmt: bool,
 }
 
 #[derive(Clone)]
@@ -118,6 +121,7 @@ pub(super) fn function(
             vars_start: 0,
             stmt_awaits: 0,
             no_await: false,
+            no_await_stmt: false,
         }],
         targets: Vec::new(),
         loop_depth: 0,
@@ -197,6 +201,7 @@ impl Gen<'_> {
             vars_start: self.vars.len(),
             stmt_awaits: self.awaits,
             no_await: false,
+            no_await_stmt: false,
         });
     }
 
@@ -248,7 +253,11 @@ impl Gen<'_> {
         self.vars[i].moved = true;
         let scope = self.vars[i].scope;
         if scope != self.scopes.len() - 1 {
-            self.scopes[scope].no_await = true;
+            if self.cfg.flagged_moves {
+                self.scopes[scope].no_await_stmt = true;
+            } else {
+                self.scopes[scope].no_await = true;
+            }
         }
     }
 
@@ -256,7 +265,7 @@ impl Gen<'_> {
     /// here?
     fn can_await(&self, polls: u32) -> bool {
         (self.cfg.nested_yields || self.in_yield_operand == 0)
-            && !self.scopes.iter().any(|s| s.no_await)
+            && !self.scopes.iter().any(|s| s.no_await || s.no_await_stmt)
             && self.cost + polls.max(1) * self.mult <= self.cfg.max_cost
     }
 
@@ -308,11 +317,15 @@ impl Gen<'_> {
         };
         let mut s = String::new();
         for _ in 0..n {
-            self.scopes.last_mut().expect("a scope").stmt_awaits = self.awaits;
+            let scope = self.scopes.last_mut().expect("a scope");
+            scope.stmt_awaits = self.awaits;
+            scope.no_await_stmt = false;
             s += &self.stmt(depth);
             s.push('\n');
         }
-        self.scopes.last_mut().expect("a scope").stmt_awaits = self.awaits;
+        let scope = self.scopes.last_mut().expect("a scope");
+        scope.stmt_awaits = self.awaits;
+        scope.no_await_stmt = false;
         match tail {
             Tail::Unit => {}
             Tail::Value => {
@@ -760,6 +773,7 @@ impl Gen<'_> {
             vars_start: self.vars.len(),
             stmt_awaits: self.awaits,
             no_await: true,
+            no_await_stmt: false,
         });
         let c = self.cond(depth);
         self.pop_scope();
@@ -965,7 +979,7 @@ impl Gen<'_> {
         let nested = !self.cfg.nested_yields && (e.contains('⟪') || e.contains('⟦'));
         // Generating `e` may have moved a tracer of an enclosing scope (a maybe-move): then no
         // suspension may follow in that scope (see `pick_movable`), so no yield around `e`.
-        let after_move = self.scopes.iter().any(|s| s.no_await);
+        let after_move = self.scopes.iter().any(|s| s.no_await || s.no_await_stmt);
         if nested || after_move {
             e.to_string()
         } else {

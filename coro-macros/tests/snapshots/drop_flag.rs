@@ -1,0 +1,113 @@
+fn send_or_keep(
+    __arg0: Job,
+    __arg1: bool,
+) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
+    ::coro_core::__private::pin_project! {
+        #[project = __CoroProj] #[project_replace = __CoroRepl]
+        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
+        G0, G1, G2, G3, G4 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut : G2,
+        __v3 : G3, __v1 : G4 }, __Running, __Done, __Panicked, }
+    }
+    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
+    for __CoroState<G0, G1, G2, G3, G4> {
+        const DONE: Self = Self::__Done;
+        const PANICKED: Self = Self::__Panicked;
+        #[inline]
+        fn phase(&self) -> ::coro_core::__private::Phase {
+            match self {
+                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
+                Self::__Done => ::coro_core::__private::Phase::Done,
+                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
+                _ => ::coro_core::__private::Phase::Suspended,
+            }
+        }
+    }
+    ::coro_core::__private::Frame::new(
+        __CoroState::S0 {
+            __arg0: __arg0,
+            __arg1: __arg1,
+        },
+        #[allow(
+            unused_mut,
+            unused_variables,
+            unused_braces,
+            unused_parens,
+            unused_assignments,
+            unused_macros,
+            unreachable_code,
+            clippy::all,
+            clippy::pedantic
+        )]
+        move |
+            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _>>,
+            __cx: &mut ::coro_core::__private::Context<'_>,
+        | -> ::coro_core::__private::Poll<()> {
+            '__dispatch: loop {
+                match __state.as_mut().project() {
+                    __CoroProj::S0 { .. } => {
+                        let __CoroRepl::S0 { __arg0, __arg1, .. } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let job = __arg0;
+                        let mut __flag0;
+                        let urgent = __arg1;
+                        let log = Log::new();
+                        {
+                            let (__value, __f) = if urgent {
+                                let __r = {
+                                    submit(job);
+                                };
+                                (__r, (::core::option::Option::None,))
+                            } else {
+                                let __r = {};
+                                (__r, (::core::option::Option::Some(job),))
+                            };
+                            (__flag0,) = __f;
+                            __value
+                        }
+                        {
+                            __state
+                                .set(__CoroState::S1 {
+                                    __fut: ::coro_core::__private::into_future(flush()),
+                                    __v1: __flag0,
+                                    __v3: log,
+                                });
+                            continue '__dispatch;
+                        }
+                    }
+                    __CoroProj::S1 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::Future::poll(
+                            __fut,
+                            __cx,
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let __CoroRepl::S1 { __fut: _, __v1: mut __flag0, __v3: log } = __state
+                            .as_mut()
+                            .project_replace(__CoroState::__Running) else {
+                            ::core::unreachable!()
+                        };
+                        let __aw1 = __out;
+                        ::core::mem::drop(__aw1);
+                        log.close();
+                        {
+                            return ::coro_core::__private::Poll::Ready(());
+                        }
+                    }
+                    __CoroProj::__Running
+                    | __CoroProj::__Done
+                    | __CoroProj::__Panicked => {
+                        ::core::unreachable!("the frame only steps a suspended state")
+                    }
+                }
+            }
+        },
+        || "send_or_keep",
+    )
+}

@@ -21,6 +21,7 @@ type Set = BTreeSet<VarId>;
 
 pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
     let (payloads, hidden) = analyze(l);
+    held_borrows(l, &payloads)?;
     let Some(&id) = hidden.first() else {
         return Ok(payloads);
     };
@@ -41,6 +42,45 @@ pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
             name = var.ident
         ),
     ))
+}
+
+/// A variable kept across a suspension that certainly borrows a local the coroutine owns
+/// (`vars::Var::borrows`): rustc would reject the generated code with errors about the state
+/// type; say it on the user's `.await`, naming both variables. Only shapes where rustc
+/// certainly fails are recognised, so this never rejects a program rustc accepts.
+fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
+    for s in reverse_post_order(l) {
+        let Some(at) = l.states[s].suspends_at else {
+            continue;
+        };
+        for &b in &payloads[s] {
+            let var = &l.vars.all[b];
+            let Some((src, how)) = &var.borrows else {
+                continue;
+            };
+            if !l.vars.all[*src].owned {
+                continue;
+            }
+            let (name, source) = (&var.ident, &l.vars.all[*src].ident);
+            let suspension = if l.states[s].yields {
+                "yield"
+            } else {
+                "`.await`"
+            };
+            return Err(syn::Error::new(
+                at,
+                format!(
+                    "`{name}` borrows `{source}` (`{how}`) and is still used after this \
+                     {suspension}: a coroutine moves its locals into its own state when it \
+                     suspends, so it cannot keep a borrow of one of them across a \
+                     suspension. Finish with `{name}` before the {suspension}, make it own \
+                     its data (`.to_vec()`, `.to_owned()`, `.collect::<Vec<_>>()`, a clone), \
+                     or take `{source}` by reference as a parameter of the coroutine"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {

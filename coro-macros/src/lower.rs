@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub resume: bool,
     /// A resume state entered by `yield_!`: no future, the input is the value sent back in.
     pub yields: bool,
+    /// Where the coroutine suspends to enter this resume state (the `.await`), for errors.
+    pub suspends_at: Option<proc_macro2::Span>,
     pub body: Vec<Node>,
 }
 
@@ -167,6 +169,12 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         watch: Vec::new(),
     };
     l.vars.push();
+    let generics: Vec<proc_macro2::Ident> = parsed
+        .sig
+        .generics
+        .type_params()
+        .map(|p| p.ident.clone())
+        .collect();
     let start = l.new_state(None, false);
     let mut nodes = Vec::new();
     for (i, (arg, input)) in parsed.args.iter().zip(&parsed.sig.inputs).enumerate() {
@@ -197,6 +205,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         if let (Some(Node::Code { defs, .. }), syn::FnArg::Typed(t)) = (param.first(), input) {
             if let ([d], Pat::Ident(_)) = (defs.as_slice(), &*t.pat) {
                 l.vars.all[*d].copy = crate::vars::surely_copy(&t.ty);
+                l.vars.all[*d].owned = crate::vars::surely_owned(&t.ty, &generics);
             }
         }
         nodes.extend(param);
@@ -236,6 +245,7 @@ impl Lowerer {
             input,
             resume,
             yields: false,
+            suspends_at: None,
             body: Vec::new(),
         });
         self.states.len() - 1
@@ -372,6 +382,7 @@ impl Lowerer {
                         let input = self.vars.declare(input_ident.clone(), false, false);
                         self.note_suspension();
                         let target = self.new_state(Some(input), true);
+                        self.states[target].suspends_at = Some(aw.await_token.span);
                         let base = &aw.base;
                         let future = match &**base {
                             // `check` wrote `yield_!(v)` as `__coro_yield(v).await`.
@@ -464,7 +475,8 @@ impl Lowerer {
                     (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
                     self.vars.push();
                     self.shadowing_pattern(&l.pat, &mut prelude);
-                    self.vars.declare_pattern(&l.pat);
+                    let defs = self.vars.declare_pattern(&l.pat);
+                    self.mark_pattern_borrows(&l.expr, &l.pat, &defs);
                     let then = self.seq(&i.then_branch.stmts, k);
                     self.vars.pop();
                     (quote!(#l), uses, then?)
@@ -497,6 +509,7 @@ impl Lowerer {
                     self.vars.push();
                     self.shadowing_pattern(&arm.pat, &mut prelude);
                     let defs = self.vars.declare_pattern(&arm.pat);
+                    self.mark_pattern_borrows(&m.expr, &arm.pat, &defs);
                     // A guard runs when the match does: what it reads counts as read there.
                     let guard = arm.guard.as_ref().map(|(_, g)| {
                         for u in self.vars.uses_expr(g) {
@@ -612,6 +625,39 @@ impl Lowerer {
             assigns: false,
             uninit: false,
             jumps: Vec::new(),
+        }
+    }
+
+    /// The variable `root` names where `def` is declared, through a `let r = &x;` alias.
+    fn source_of(&self, root: &proc_macro2::Ident, def: VarId) -> Option<VarId> {
+        let v = self.vars.lookup(&root.to_string())?;
+        if v == def || self.vars.all[v].current.as_ref() != Some(root) {
+            return None;
+        }
+        Some(self.vars.all[v].alias.map_or(v, |(src, _)| src))
+    }
+
+    /// Bindings of an arm (or `if let`) pattern that borrow the scrutinee's variable: all of
+    /// them when the scrutinee is `&v..`/`&mut v..`, the `ref` ones when it is a place of `v`.
+    fn mark_pattern_borrows(&mut self, scrutinee: &Expr, pat: &Pat, defs: &[VarId]) {
+        let (root, all) = match scrutinee {
+            Expr::Reference(r) => (crate::vars::place_root(&r.expr), true),
+            place => (crate::vars::place_root(place), false),
+        };
+        let Some(root) = root else { return };
+        let by_ref = crate::vars::ref_bindings(pat);
+        for &d in defs {
+            if !all && !by_ref.contains(&self.vars.all[d].ident) {
+                continue;
+            }
+            if let Some(src) = self.source_of(&root, d) {
+                let text = format!(
+                    "{}` in a match on `{}",
+                    crate::vars::code_text(&quote!(#pat)),
+                    crate::vars::code_text(&quote!(#scrutinee))
+                );
+                self.vars.all[d].borrows = Some((src, text));
+            }
         }
     }
 
@@ -1008,6 +1054,18 @@ impl Lowerer {
         let mut defs = self.vars.declare_pattern(&local.pat);
         if let ([d], true) = (defs.as_slice(), crate::vars::surely_copy_let(local)) {
             self.vars.all[*d].copy = true;
+        }
+        if let ([d], Pat::Ident(p), Some(init)) = (defs.as_slice(), &local.pat, &local.init) {
+            if p.by_ref.is_none() {
+                self.vars.all[*d].owned = crate::vars::fresh_value(&init.expr);
+                let source = crate::vars::borrowed_root(&init.expr)
+                    .and_then(|root| self.source_of(&root, *d));
+                if let Some(src) = source {
+                    let init = &init.expr;
+                    let text = crate::vars::code_text(&quote!(#init));
+                    self.vars.all[*d].borrows = Some((src, text));
+                }
+            }
         }
         let mut tokens = tokens;
         if local.init.is_none() {

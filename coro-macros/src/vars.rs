@@ -16,6 +16,8 @@ use syn::{Expr, Macro, Pat, Token};
 
 pub(crate) type VarId = usize;
 
+// Independent facts about one variable, each a yes/no question.
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct Var {
     /// The binding as the user spelled it (its span resolves the user's uses).
     pub ident: Ident,
@@ -39,6 +41,12 @@ pub(crate) struct Var {
     /// Certainly `Copy`, by its declared type or its literal value: a by-value use does not
     /// move it, so it never needs a drop flag.
     pub copy: bool,
+    /// Certainly owned by the coroutine (a by-value parameter of a non-reference type, or a
+    /// `let` of a freshly built value): a borrow of it cannot outlive a suspension.
+    pub owned: bool,
+    /// The variable this one certainly borrows from (`let it = v.iter();`, `let h = &v[0];`,
+    /// a `ref` binding of a match on `v`), with the code that borrows it, for errors.
+    pub borrows: Option<(VarId, String)>,
 }
 
 /// What a previous lowering pass learnt about one user variable.
@@ -126,6 +134,8 @@ impl Vars {
             type_of: None,
             flag: None,
             copy: false,
+            owned: false,
+            borrows: None,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id
@@ -176,6 +186,8 @@ impl Vars {
             type_of: None,
             flag: None,
             copy: false,
+            owned: false,
+            borrows: None,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id
@@ -647,4 +659,189 @@ pub(crate) fn surely_copy_let(local: &syn::Local) -> bool {
         }
         _ => false,
     }
+}
+
+/// Is `ty` certainly an owned type (no reference inside at the top): a path that is not one
+/// of the function's type parameters (`generics`), or an array or tuple of such.
+pub(crate) fn surely_owned(ty: &syn::Type, generics: &[Ident]) -> bool {
+    use syn::Type;
+    match ty {
+        Type::Path(p) => {
+            p.qself.is_none()
+                && !p.path.get_ident().is_some_and(|i| generics.contains(i))
+                && p.path.segments.iter().all(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().all(|g| match g {
+                        syn::GenericArgument::Type(t) => surely_owned(t, generics),
+                        syn::GenericArgument::Lifetime(_) => false,
+                        _ => true,
+                    }),
+                    syn::PathArguments::None => true,
+                    syn::PathArguments::Parenthesized(_) => false,
+                })
+        }
+        Type::Tuple(t) => t.elems.iter().all(|t| surely_owned(t, generics)),
+        Type::Array(a) => surely_owned(&a.elem, generics),
+        Type::Paren(p) => surely_owned(&p.elem, generics),
+        _ => false,
+    }
+}
+
+/// Is `init` certainly a freshly built value, not a reference: `vec![..]`/`format!(..)`, a
+/// struct, array or tuple literal, `T::new(..)`/`from`/`with_capacity`/`default`, a tuple
+/// struct or variant, or a call chain ending in `.to_owned()`/`.to_string()`/`.to_vec()`/
+/// `.collect()`/`.clone()`? (Borrowing such a variable borrows the coroutine's own storage.)
+pub(crate) fn fresh_value(init: &Expr) -> bool {
+    match init {
+        Expr::Macro(m) => m
+            .mac
+            .path
+            .get_ident()
+            .is_some_and(|i| i == "vec" || i == "format"),
+        Expr::Struct(_) => true,
+        Expr::Array(a) => a.elems.iter().all(fresh_value),
+        Expr::Tuple(t) => t.elems.iter().all(fresh_value),
+        // `T::new(..)` and friends, or a tuple struct or variant (`Some(..)`, `Wrapper(..)`):
+        // a value, not a reference.
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            (p.path.segments.len() >= 2
+                && ["new", "from", "with_capacity", "default"].contains(&name.as_str()))
+                || name.starts_with(|c: char| c.is_ascii_uppercase())
+        })),
+        Expr::MethodCall(m) => ["to_owned", "to_string", "to_vec", "collect", "clone"]
+            .contains(&m.method.to_string().as_str()),
+        Expr::Paren(p) => fresh_value(&p.expr),
+        _ => false,
+    }
+}
+
+/// The variable `init` certainly borrows, as `let x = init;` keeps it: `&v.f` / `&v[i]` (a
+/// plain `&v` is an alias, rebuilt after each resume), `v.iter()` and the like followed only by
+/// iterator adapters, or `v.as_str()` and the like as the last call.
+pub(crate) fn borrowed_root(init: &Expr) -> Option<Ident> {
+    const ITERATORS: &[&str] = &[
+        "iter",
+        "iter_mut",
+        "chars",
+        "char_indices",
+        "bytes",
+        "lines",
+        "split_whitespace",
+        "windows",
+        "chunks",
+        "keys",
+        "values",
+        "values_mut",
+        "drain",
+    ];
+    const ADAPTERS: &[&str] = &[
+        "enumerate",
+        "rev",
+        "map",
+        "filter",
+        "filter_map",
+        "skip",
+        "take",
+        "step_by",
+        "peekable",
+        "zip",
+        "chain",
+        "skip_while",
+        "take_while",
+        "inspect",
+        "fuse",
+        "cloned",
+        "copied",
+        "flat_map",
+        "flatten",
+    ];
+    const REFERENCES: &[&str] = &[
+        "as_str",
+        "as_slice",
+        "as_bytes",
+        "as_mut_slice",
+        "first",
+        "last",
+        "get",
+        "get_mut",
+        "first_mut",
+        "last_mut",
+        "trim",
+        "as_deref",
+        "as_deref_mut",
+    ];
+    match init {
+        Expr::Reference(r) if !matches!(&*r.expr, Expr::Path(_)) => place_root(&r.expr),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if REFERENCES.contains(&name.as_str()) {
+                return place_root(&m.receiver);
+            }
+            let mut call = m;
+            while ADAPTERS.contains(&call.method.to_string().as_str()) {
+                let Expr::MethodCall(inner) = &*call.receiver else {
+                    return None;
+                };
+                call = inner;
+            }
+            ITERATORS
+                .contains(&call.method.to_string().as_str())
+                .then(|| place_root(&call.receiver))
+                .flatten()
+        }
+        Expr::Paren(p) => borrowed_root(&p.expr),
+        _ => None,
+    }
+}
+
+/// The variable a place expression (`v`, `v.f`, `v[i]`, `(v)`) is rooted at.
+pub(crate) fn place_root(expr: &Expr) -> Option<Ident> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().cloned(),
+        Expr::Field(f) => place_root(&f.base),
+        Expr::Index(i) => place_root(&i.expr),
+        Expr::Paren(p) => place_root(&p.expr),
+        _ => None,
+    }
+}
+
+/// The bindings of `pat` written `ref x` / `ref mut x`.
+pub(crate) fn ref_bindings(pat: &Pat) -> Vec<Ident> {
+    struct Finder(Vec<Ident>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            if p.by_ref.is_some() {
+                self.0.push(p.ident.clone());
+            }
+            visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'ast Expr) {}
+    }
+    let mut f = Finder(Vec::new());
+    f.visit_pat(pat);
+    f.0
+}
+
+/// `tokens` as a user would write them: `& v [0]` → `&v[0]`.
+pub(crate) fn code_text(tokens: &TokenStream) -> String {
+    let mut text = tokens.to_string();
+    for (from, to) in [
+        (" . ", "."),
+        (" .", "."),
+        (". ", "."),
+        ("& ", "&"),
+        (" [", "["),
+        ("[ ", "["),
+        (" ]", "]"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" ,", ","),
+        (" :: ", "::"),
+        (" !", "!"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
 }

@@ -117,7 +117,7 @@ impl Config {
         field_reads: false,
         reassign_moved: true,
         shadow_params: true,
-        flagged_moves: false,
+        flagged_moves: true,
     };
 
     /// The same shape with everything switched on, including what the macro is known to get

@@ -57,50 +57,56 @@ pub mod reference {
                     }
                     return emit(8);
                 }
-                let Ok(p1) = check({
-                    'b19: {
-                        let mut p2 = (-1);
-                        let mut t20 = Tracer::new("f0:t20", x4);
-                        9
-                    }
-                }) else {
-                    emit({
-                        let mut t21 = Tracer::new("f0:t21", peek(&p1));
-                        v13
-                    });
-                    let mut x4 = Tracer::new("f0:x4", peek(&p1));
-                    return (v13 & (-4));
+                let Some(x23) = nonzero(3) else {
+                    let [x20, _, x21] = [Yield::new("f0:y19", 0, 2).await, x4, 9];
+                    return Yield::new("f0:y22", 0, peek(&p0)).await;
                 };
             }
-            (v13, v14) if !(v13 > 1) => {
-                let P { a: x23, b: mut x24 } = P {
-                    a: Yield::new("f0:y22", 1, 7).await,
-                    b: emit(v13),
-                };
+            (v13, v14) if !(peek(&p0) > 1) => {
+                let mut x4 = Tracer::new(
+                    "f0:x4",
+                    Yield::new("f0:y25", 1, Yield::new("f0:y24", 1, peek(&p1)).await).await,
+                );
+                let t37 = Tracer::new("f0:t37", {
+                    let mut c27 = 0;
+                    'l26: loop {
+                        c27 += 1;
+                        if c27 > 1 {
+                            break 'l26 ([4, v14, v13][1]);
+                        }
+                        let mut c29 = 0;
+                        'l28: while let Some(i30) = tick(&mut c29, 1) {}
+                        let v13 = {
+                            let mut p1 = 8;
+                            let x31 = p1;
+                            let x4 = Tracer::new("f0:x4", Yield::new("f0:y32", 0, peek(&x4)).await);
+                            Yield::new("f0:y33", 0, p1).await
+                        };
+                        let mut c35 = 0;
+                        'l34: while let Some(i36) = tick(&mut c35, 2) {}
+                    }
+                });
             }
             _ => {
-                if Yield::new("f0:y25", 2, (P { a: x3, b: x3 }).sum() > 2).await {
-                    let x4 = Tracer::new("f0:x4", {
-                        'b26: {
-                            let mut x4 = peek(&p0);
-                            peek(&p2)
-                        }
-                    });
-                    return i64::wrapping_mul(Yield::new("f0:y27", 1, x3).await, x3);
-                }
-                let mut p2 = Tracer::new(
-                    "f0:p2",
-                    Yield::new("f0:y28", 2, std::future::ready(peek(&p0)).await).await,
-                );
-                let mut c30 = 0;
-                'l29: while c30 < 2 && !(1 > 1) {
-                    c30 += 1;
-                }
+                let p1 = Tracer::new("f0:p1", {
+                    let Ok(x41) = check(x4) else {
+                        emit(1);
+                        let x4 = Yield::new("f0:y38", 2, x3).await;
+                        let t39 = Tracer::new("f0:t39", x4);
+                        return Yield::new("f0:y40", 2, peek(&p1)).await;
+                    };
+                    let x46 = match nonzero(peek(&p2)) {
+                        Some(v42) if v42 <= x41 => Yield::new("f0:y44", 2, peek(&p1)).await,
+                        Some(v42) => Yield::new("f0:y45", 1, peek(&p0)).await,
+                        None => 3,
+                    };
+                    x41
+                });
             }
         }
-        let x4 = x3;
-        let mut x32 = Yield::new("f0:y31", 2, x4).await;
-        x3
+        let x47 = x4;
+        let x3 = Tracer::new("f0:x3", Yield::new("f0:y48", 1, x4).await);
+        Yield::new("f0:y49", 1, x47).await
     }
 }
 pub mod ours {
@@ -161,50 +167,56 @@ pub mod ours {
                     }
                     return emit(8);
                 }
-                let Ok(p1) = check({
-                    'b19: {
-                        let mut p2 = (-1);
-                        let mut t20 = Tracer::new("f0:t20", x4);
-                        9
-                    }
-                }) else {
-                    emit({
-                        let mut t21 = Tracer::new("f0:t21", peek(&p1));
-                        v13
-                    });
-                    let mut x4 = Tracer::new("f0:x4", peek(&p1));
-                    return (v13 & (-4));
+                let Some(x23) = nonzero(3) else {
+                    let [x20, _, x21] = [Yield::new("f0:y19", 0, 2).await, x4, 9];
+                    return Yield::new("f0:y22", 0, peek(&p0)).await;
                 };
             }
-            (v13, v14) if !(v13 > 1) => {
-                let P { a: x23, b: mut x24 } = P {
-                    a: Yield::new("f0:y22", 1, 7).await,
-                    b: emit(v13),
-                };
+            (v13, v14) if !(peek(&p0) > 1) => {
+                let mut x4 = Tracer::new(
+                    "f0:x4",
+                    Yield::new("f0:y25", 1, Yield::new("f0:y24", 1, peek(&p1)).await).await,
+                );
+                let t37 = Tracer::new("f0:t37", {
+                    let mut c27 = 0;
+                    'l26: loop {
+                        c27 += 1;
+                        if c27 > 1 {
+                            break 'l26 ([4, v14, v13][1]);
+                        }
+                        let mut c29 = 0;
+                        'l28: while let Some(i30) = tick(&mut c29, 1) {}
+                        let v13 = {
+                            let mut p1 = 8;
+                            let x31 = p1;
+                            let x4 = Tracer::new("f0:x4", Yield::new("f0:y32", 0, peek(&x4)).await);
+                            Yield::new("f0:y33", 0, p1).await
+                        };
+                        let mut c35 = 0;
+                        'l34: while let Some(i36) = tick(&mut c35, 2) {}
+                    }
+                });
             }
             _ => {
-                if Yield::new("f0:y25", 2, (P { a: x3, b: x3 }).sum() > 2).await {
-                    let x4 = Tracer::new("f0:x4", {
-                        'b26: {
-                            let mut x4 = peek(&p0);
-                            peek(&p2)
-                        }
-                    });
-                    return i64::wrapping_mul(Yield::new("f0:y27", 1, x3).await, x3);
-                }
-                let mut p2 = Tracer::new(
-                    "f0:p2",
-                    Yield::new("f0:y28", 2, std::future::ready(peek(&p0)).await).await,
-                );
-                let mut c30 = 0;
-                'l29: while c30 < 2 && !(1 > 1) {
-                    c30 += 1;
-                }
+                let p1 = Tracer::new("f0:p1", {
+                    let Ok(x41) = check(x4) else {
+                        emit(1);
+                        let x4 = Yield::new("f0:y38", 2, x3).await;
+                        let t39 = Tracer::new("f0:t39", x4);
+                        return Yield::new("f0:y40", 2, peek(&p1)).await;
+                    };
+                    let x46 = match nonzero(peek(&p2)) {
+                        Some(v42) if v42 <= x41 => Yield::new("f0:y44", 2, peek(&p1)).await,
+                        Some(v42) => Yield::new("f0:y45", 1, peek(&p0)).await,
+                        None => 3,
+                    };
+                    x41
+                });
             }
         }
-        let x4 = x3;
-        let mut x32 = Yield::new("f0:y31", 2, x4).await;
-        x3
+        let x47 = x4;
+        let x3 = Tracer::new("f0:x3", Yield::new("f0:y48", 1, x4).await);
+        Yield::new("f0:y49", 1, x47).await
     }
 }
 pub const SEED: u64 = 0x26;
@@ -213,15 +225,15 @@ pub fn check() -> Result<usize, Box<difftest::rt::Mismatch>> {
         || {
             reference::f0(
                 Tracer::new("arg0", 8),
-                Tracer::new("arg1", 8),
-                Tracer::new("arg2", 7),
+                Tracer::new("arg1", -3),
+                Tracer::new("arg2", 0),
             )
         },
         || {
             ours::f0(
                 Tracer::new("arg0", 8),
-                Tracer::new("arg1", 8),
-                Tracer::new("arg2", 7),
+                Tracer::new("arg1", -3),
+                Tracer::new("arg2", 0),
             )
         },
     )

@@ -125,7 +125,7 @@ impl Config {
         reassign_moved: true,
         shadow_params: true,
         nested_yields: true,
-        flagged_moves: false,
+        flagged_moves: true,
         unit_resume_percent: 25,
     };
 

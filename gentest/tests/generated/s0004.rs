@@ -49,7 +49,36 @@ pub mod reference {
                         _ => x7,
                     };
                 }
-                (-1)
+                {
+                    if 11 > 0 {
+                        let p0 = 6;
+                        emit(4);
+                        let x13: i64 = p0;
+                    } else {
+                        emit(4);
+                        let x14 = 6;
+                        let t15 = Tracer::new("f0:t15", (yield x14));
+                    }
+                    let mut c17 = 0;
+                    'l16: while let Some(i18) = tick(&mut c17, 3) {
+                        let mut p0 = i18;
+                        p0 = p0.wrapping_add(i18);
+                    }
+                    let [x19, _, x20] = [7, 1, (yield 3)];
+                    match nonzero(x19) {
+                        Some(v21) if 10 > x19 => {
+                            let x23 = (yield x19);
+                            let x24 = 5;
+                            let mut x19 = Tracer::new("f0:x19", x20);
+                            peek(&x19)
+                        }
+                        Some(v21) => {
+                            let v21 = Tracer::new("f0:v21", (-2));
+                            (yield peek(&v21))
+                        }
+                        None => x19,
+                    }
+                }
             }
         }
     }
@@ -99,14 +128,43 @@ pub mod ours {
                 _ => x7,
             };
         }
-        (-1)
+        {
+            if 11 > 0 {
+                let p0 = 6;
+                emit(4);
+                let x13: i64 = p0;
+            } else {
+                emit(4);
+                let x14 = 6;
+                let t15 = Tracer::new("f0:t15", coro_core::yield_!(x14));
+            }
+            let mut c17 = 0;
+            'l16: while let Some(i18) = tick(&mut c17, 3) {
+                let mut p0 = i18;
+                p0 = p0.wrapping_add(i18);
+            }
+            let [x19, _, x20] = [7, 1, coro_core::yield_!(3)];
+            match nonzero(x19) {
+                Some(v21) if 10 > x19 => {
+                    let x23 = coro_core::yield_!(x19);
+                    let x24 = 5;
+                    let mut x19 = Tracer::new("f0:x19", x20);
+                    peek(&x19)
+                }
+                Some(v21) => {
+                    let v21 = Tracer::new("f0:v21", (-2));
+                    coro_core::yield_!(peek(&v21))
+                }
+                None => x19,
+            }
+        }
     }
 }
 pub const SEED: u64 = 0x4;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 1)),
-        || ours::f0(Tracer::new("arg0", 1)),
+        || reference::f0(Tracer::new("arg0", 4)),
+        || ours::f0(Tracer::new("arg0", 4)),
         || 0_i64,
     )
 }

@@ -127,8 +127,8 @@ pub mod reference {
                             ));
                             1
                         };
-                        let t22 = Tracer::new("f2:t22", 8);
-                        emit(peek(&t22));
+                        let t22 = Tracer::new("f2:t22", p0);
+                        emit(p0);
                     }
                     v2 @ 2..=6 if !(7 > 1) => {}
                     v3 => {}
@@ -229,8 +229,8 @@ pub mod ours {
                     ));
                     1
                 };
-                let t22 = Tracer::new("f2:t22", 8);
-                emit(peek(&t22));
+                let t22 = Tracer::new("f2:t22", p0);
+                emit(p0);
             }
             v2 @ 2..=6 if !(7 > 1) => {}
             v3 => {}

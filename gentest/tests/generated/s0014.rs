@@ -17,66 +17,70 @@ pub mod reference {
                     emit(a1);
                     emit(9);
                 };
-                i64::wrapping_mul(
-                    match check(a1) {
-                        Ok(v3) if a1 < v3 => {
-                            if v3 % 3 == 1 {
-                                let mut x5 = a1;
-                                x5 ^= 7;
-                                let mut t6 = Tracer::new("f0:t6", 5);
-                                let t7 = Tracer::new("f0:t7", peek(&t6));
-                            } else {
-                                let [x8, _, v3] = [5, a1, 9];
-                                let (x8, x9) = (a1, 3);
+                (P {
+                    a: if (a1.min((-2))) % 3 == 0 {
+                        let x3 = !a1;
+                        let x3 = if (yield x3) > 2 {
+                            let (p0, x4) = ((yield x3), a1);
+                            let mut x4 = Tracer::new("f0:x4", x3);
+                            let mut t5 = Tracer::new("f0:t5", (yield x3));
+                            peek(&t5)
+                        } else {
+                            emit(9);
+                            emit((yield a1));
+                            emit(11);
+                            (yield a1)
+                        };
+                        {
+                            let mut c7 = 0;
+                            'l6: loop {
+                                c7 += 1;
+                                if c7 > 2 {
+                                    break 'l6 5;
+                                }
+                                emit((-3));
+                                emit(x3);
+                                emit(a1);
                             }
-                            let Some(x11) = nonzero(a1) else {
-                                let mut x10 = v3;
-                                return x10;
-                            };
-                            match 7 {
-                                0 | 1 => {
-                                    let x14 = a1;
-                                    let P { a: x14, b: mut x15 } = P { a: x14, b: x14 };
-                                    let mut x16 = v3;
-                                    let t17 = Tracer::new("f0:t17", v3);
-                                }
-                                v12 @ 2..=6 if !(x11 > 1) => {
-                                    let mut x18 = v12;
-                                    let v12 = Tracer::new("f0:v12", x18);
-                                    let x19: i64 = 11;
-                                }
-                                v13 => {
-                                    let mut x11 = v13;
-                                    emit(x11);
-                                    let t20 = Tracer::new("f0:t20", 1);
-                                }
-                            }
-                            (v3 & x11)
                         }
-                        Err(v3) => {
-                            if !(v3 > 1) {
-                            } else if !(a1 > 1) {
-                                let a1 = v3;
-                                let p0 = a1;
-                                let x21 = a1;
-                            } else {
-                                emit(7);
-                                let mut a1 = a1;
-                                a1 ^= a1;
-                            }
-                            'b22: {
-                                let x23 = a1;
-                                let t24 = Tracer::new("f0:t24", a1);
-                                let x25 = v3;
+                    } else {
+                        if (yield a1) % 2 == 0 {
+                            let t8 = Tracer::new("f0:t8", a1);
+                            let mut x9 = a1;
+                            let mut t10 = Tracer::new("f0:t10", (yield peek(&t8)));
+                        } else if 2 <= a1 {
+                            let mut p0 = (yield a1);
+                            let mut x11: i64 = 8;
+                            let t12 = Tracer::new("f0:t12", (-1));
+                            let P { a: p0, b: mut x13 } = P {
+                                a: peek(&t12),
+                                b: peek(&t12),
                             };
-                            let mut x26 = a1;
-                            x26 = x26;
-                            v3
+                        } else {
+                            let x14 = a1;
+                            emit((yield x14));
+                            let a1 = a1;
                         }
-                        Ok(v3) => a1,
+                        let Ok(x16) = check(a1) else {
+                            emit((yield a1));
+                            let x15 = a1;
+                            return 1;
+                        };
+                        match (x16, (yield a1)) {
+                            (v17, 0) => {
+                                let t19 = Tracer::new("f0:t19", x16);
+                                let x20 = (yield x16);
+                                let t21 = Tracer::new("f0:t21", (yield x16));
+                                emit(consume(t21));
+                            }
+                            (v17, v18) if (-4) > a1 => {}
+                            _ => {}
+                        }
+                        (yield 4)
                     },
-                    a1,
-                )
+                    b: (yield a1),
+                })
+                .b
             }
         }
     }
@@ -93,73 +97,77 @@ pub mod ours {
             emit(a1);
             emit(9);
         };
-        i64::wrapping_mul(
-            match check(a1) {
-                Ok(v3) if a1 < v3 => {
-                    if v3 % 3 == 1 {
-                        let mut x5 = a1;
-                        x5 ^= 7;
-                        let mut t6 = Tracer::new("f0:t6", 5);
-                        let t7 = Tracer::new("f0:t7", peek(&t6));
-                    } else {
-                        let [x8, _, v3] = [5, a1, 9];
-                        let (x8, x9) = (a1, 3);
+        (P {
+            a: if (a1.min((-2))) % 3 == 0 {
+                let x3 = !a1;
+                let x3 = if coro_core::yield_!(x3) > 2 {
+                    let (p0, x4) = (coro_core::yield_!(x3), a1);
+                    let mut x4 = Tracer::new("f0:x4", x3);
+                    let mut t5 = Tracer::new("f0:t5", coro_core::yield_!(x3));
+                    peek(&t5)
+                } else {
+                    emit(9);
+                    emit(coro_core::yield_!(a1));
+                    emit(11);
+                    coro_core::yield_!(a1)
+                };
+                {
+                    let mut c7 = 0;
+                    'l6: loop {
+                        c7 += 1;
+                        if c7 > 2 {
+                            break 'l6 5;
+                        }
+                        emit((-3));
+                        emit(x3);
+                        emit(a1);
                     }
-                    let Some(x11) = nonzero(a1) else {
-                        let mut x10 = v3;
-                        return x10;
-                    };
-                    match 7 {
-                        0 | 1 => {
-                            let x14 = a1;
-                            let P { a: x14, b: mut x15 } = P { a: x14, b: x14 };
-                            let mut x16 = v3;
-                            let t17 = Tracer::new("f0:t17", v3);
-                        }
-                        v12 @ 2..=6 if !(x11 > 1) => {
-                            let mut x18 = v12;
-                            let v12 = Tracer::new("f0:v12", x18);
-                            let x19: i64 = 11;
-                        }
-                        v13 => {
-                            let mut x11 = v13;
-                            emit(x11);
-                            let t20 = Tracer::new("f0:t20", 1);
-                        }
-                    }
-                    (v3 & x11)
                 }
-                Err(v3) => {
-                    if !(v3 > 1) {
-                    } else if !(a1 > 1) {
-                        let a1 = v3;
-                        let p0 = a1;
-                        let x21 = a1;
-                    } else {
-                        emit(7);
-                        let mut a1 = a1;
-                        a1 ^= a1;
-                    }
-                    'b22: {
-                        let x23 = a1;
-                        let t24 = Tracer::new("f0:t24", a1);
-                        let x25 = v3;
+            } else {
+                if (coro_core::yield_!(a1)) % 2 == 0 {
+                    let t8 = Tracer::new("f0:t8", a1);
+                    let mut x9 = a1;
+                    let mut t10 = Tracer::new("f0:t10", coro_core::yield_!(peek(&t8)));
+                } else if 2 <= a1 {
+                    let mut p0 = coro_core::yield_!(a1);
+                    let mut x11: i64 = 8;
+                    let t12 = Tracer::new("f0:t12", (-1));
+                    let P { a: p0, b: mut x13 } = P {
+                        a: peek(&t12),
+                        b: peek(&t12),
                     };
-                    let mut x26 = a1;
-                    x26 = x26;
-                    v3
+                } else {
+                    let x14 = a1;
+                    emit(coro_core::yield_!(x14));
+                    let a1 = a1;
                 }
-                Ok(v3) => a1,
+                let Ok(x16) = check(a1) else {
+                    emit(coro_core::yield_!(a1));
+                    let x15 = a1;
+                    return 1;
+                };
+                match (x16, coro_core::yield_!(a1)) {
+                    (v17, 0) => {
+                        let t19 = Tracer::new("f0:t19", x16);
+                        let x20 = coro_core::yield_!(x16);
+                        let t21 = Tracer::new("f0:t21", coro_core::yield_!(x16));
+                        emit(consume(t21));
+                    }
+                    (v17, v18) if (-4) > a1 => {}
+                    _ => {}
+                }
+                coro_core::yield_!(4)
             },
-            a1,
-        )
+            b: coro_core::yield_!(a1),
+        })
+        .b
     }
 }
 pub const SEED: u64 = 0xe;
 pub fn check() -> Result<usize, Box<gentest::rt::Mismatch>> {
     gentest::rt::compare(
-        || reference::f0(Tracer::new("arg0", 4), 7),
-        || ours::f0(Tracer::new("arg0", 4), 7),
+        || reference::f0(Tracer::new("arg0", 6), 3),
+        || ours::f0(Tracer::new("arg0", 6), 3),
         || 0_i64,
     )
 }

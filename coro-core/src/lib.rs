@@ -26,7 +26,8 @@
 //! Spell the attribute with its path, `#[coro_core::coroutine]`, or import it under another name
 //! (`use coro_core::coroutine as coro;`). A bare `#[coroutine]` brought in by `use` is ambiguous
 //! with rustc's built-in (unstable) `#[coroutine]` attribute and fails with E0659.
-#![forbid(unsafe_code)]
+// The pinning primitives of the generated state enums are the crate's only `unsafe` code.
+#![deny(unsafe_code)]
 
 mod awaitable;
 mod block_on;
@@ -36,6 +37,7 @@ mod gather;
 mod generator;
 #[doc(hidden)]
 pub mod inspect;
+mod state;
 mod stream;
 mod try_op;
 mod type_of;
@@ -58,9 +60,14 @@ pub mod __private {
     };
     pub use crate::generator::{Generator, GeneratorState};
     pub use crate::inspect;
+    pub use crate::state::OverwriteOnDrop;
     pub use crate::stream::next_owned;
     pub use crate::try_op::{Branch, FromResidual};
     pub use crate::type_of::{TypeOf, type_of};
+    pub use crate::{
+        __coro_poll_pinned as poll_pinned, __coro_state_mut as state_mut,
+        __coro_take_state as take_state,
+    };
     pub use core::future::{Future, IntoFuture};
     pub use core::ops::ControlFlow;
     pub use core::pin::Pin;

@@ -2,14 +2,14 @@
 //!
 //! ```text
 //! fn name(__arg0: A, ..) -> impl Coroutine<Output = T> + Debug {
-//!     pin_project! { enum __CoroState<G0, G1, ..> {        // one type parameter per field
+//!     enum __CoroState<G0, G1, ..> {                       // one type parameter per field
 //!         S0 { __arg0: G0, .. },                            // the arguments, never polled yet
-//!         S1 { #[pin] __fut: G1, __v3: G2, .. },            // suspended: the future, then locals
-//!         __Running,                                        // moved out while an arm runs
-//!     } }
-//!     Frame::new("name", __CoroState::S0 { __arg0, .. }, move |__state, __cx| -> Poll<T> {
-//!         '__dispatch: loop { match __state.as_mut().project() {
-//!             __CoroProj::S1 { __fut, .. } => { poll it; move the locals out; run to the next jump }
+//!         S1 { __fut: G1, __v3: G2, .. },                   // suspended: the future (pinned),
+//!         __Running,                                        //   then locals; moved out while an
+//!     }                                                     //   arm runs
+//!     Frame::new(__CoroState::S0 { __arg0, .. }, move |__state, __cx| -> Poll<T> {
+//!         '__dispatch: loop { match state_mut!(__state) {
+//!             __CoroState::S1 { __fut, .. } => { poll_pinned!(__fut); take_state!(..); run to the next jump }
 //!             ..
 //!         } }
 //!     })
@@ -54,8 +54,8 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     // states are only ever passed through within one step, so their payload travels in a
     // local `__CoroJump` value instead and costs the coroutine no bytes.
     // One type parameter per variable (a variable has one type in every state that stores
-    // it) and one per other field: fewer parameters make the `pin_project!` expansion, and
-    // rustc's checking of it, proportionally cheaper.
+    // it) and one per other field: fewer parameters make the enum, and rustc's checking of
+    // it, proportionally cheaper.
     let mut generics = Vec::new();
     let mut variants = Vec::new();
     let mut jump_generics = Vec::new();
@@ -90,7 +90,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         } else {
             if l.states[s].resume && !l.states[s].yields {
                 let fut = names::hidden("__fut");
-                field(quote!(#[pin] #fut), None);
+                field(quote!(#fut), None);
             }
             // Innermost first: the order rustc's drop glue uses for a suspended `async fn`.
             for &v in payloads[s].iter().rev() {
@@ -106,19 +106,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             jump_variants.push(quote!(#name { #(#fields),* }));
             continue;
         }
-        // pin_project! wants a unit variant, not `S {}`; `S {}` still builds and matches it.
-        variants.push(if fields.is_empty() {
-            quote!(#name)
-        } else {
-            quote!(#name { #(#fields),* })
-        });
-    }
-
-    // pin_project!'s projections borrow through a lifetime that some field must use.
-    let unit = names::hidden("__unit");
-    let needs_unit = generics.is_empty();
-    if needs_unit {
-        variants[0] = quote!(S0 { #unit: () });
+        variants.push(quote!(#name { #(#fields),* }));
     }
     let arms = order.iter().map(|&s| e.arm(s));
     let start_fields = parsed
@@ -162,10 +150,13 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let (next_decl, scrutinee) = if has_jumps {
         (
             quote!(let mut #next = ::core::option::Option::None;),
-            quote!((::core::option::Option::take(&mut #next), #state.as_mut().project())),
+            quote!((::core::option::Option::take(&mut #next), ::coro_core::__private::state_mut!(#state))),
         )
     } else {
-        (TokenStream::new(), quote!(#state.as_mut().project()))
+        (
+            TokenStream::new(),
+            quote!(::coro_core::__private::state_mut!(#state)),
+        )
     };
     let jump_enum = has_jumps.then(|| {
         quote! {
@@ -178,13 +169,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let fallback = if has_jumps {
         quote!(_)
     } else {
-        quote!(__CoroProj::__Running | __CoroProj::__Done | __CoroProj::__Panicked)
+        quote!(__CoroState::__Running | __CoroState::__Done | __CoroState::__Panicked)
     };
-    let unit_init: Option<TokenStream> = needs_unit.then(|| quote!(#unit: ()));
     let new_frame = kind.frame();
     let frame = quote! {
         #new_frame(
-            __CoroState::S0 { #(#start_fields,)* #unit_init },
+            __CoroState::S0 { #(#start_fields,)* },
             #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unreachable_code, clippy::all, clippy::pedantic)]
             move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
                   #input| #closure_ret {
@@ -224,17 +214,14 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         #(#attrs)*
         #must_use
         #vis #constness #unsafety fn #ident #generics_decl (#inputs) -> #ret #where_clause {
-            ::coro_core::__private::pin_project! {
-                #[project = __CoroProj]
-                #[project_replace = __CoroRepl]
-                #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
-                enum __CoroState<#(#generics),*> {
-                    #(#variants,)*
-                    // While an arm runs, its variant's fields live on the stack.
-                    __Running,
-                    __Done,
-                    __Panicked,
-                }
+            // Pinned; only `__fut` is structurally pinned (see `coro_core::state`).
+            #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+            enum __CoroState<#(#generics),*> {
+                #(#variants,)*
+                // While an arm runs, its variant's fields live on the stack.
+                __Running,
+                __Done,
+                __Panicked,
             }
             #jump_enum
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.
@@ -354,17 +341,17 @@ impl Emitter<'_> {
         let body = self.nodes(&state.body);
         if s == 0 {
             let slots = self.l_args();
-            let pat = self.pinned(&quote!(__CoroProj::#name { .. }));
+            let pat = self.pinned(&quote!(__CoroState::#name { .. }));
             return quote! {
                 #pat => {
-                    let __CoroRepl::#name { #(#slots,)* .. } = #st.as_mut().project_replace(__CoroState::__Running) else {
-                        ::core::unreachable!()
-                    };
+                    let (#(#slots,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { ; #(#slots),* });
                     #body
                 }
             };
         }
         let mut pattern = Vec::new();
+        // The stored fields (in `pattern`'s order) and the bindings they are moved into.
+        let mut taken = Vec::new();
         let mut aliases = Vec::new();
         // A shadowed variable is bound under its hidden name and read through a macro of the
         // same name (see `names::shadow_name`); macros must come before any use.
@@ -380,6 +367,7 @@ impl Emitter<'_> {
                 let field = names::var_field(*id);
                 let m = var.mutable.then(|| quote!(mut));
                 pattern.push(quote!(#field: #m #ident));
+                taken.push((field, quote!(#m #ident)));
             } else if self.redeclared[s].contains(id) {
                 let m = var.mutable.then(|| quote!(mut));
                 aliases.push(quote!(let #m #ident;));
@@ -410,6 +398,8 @@ impl Emitter<'_> {
                 }
             }
         }
+        let fields: Vec<&Ident> = taken.iter().map(|(f, _)| f).collect();
+        let binders: Vec<&TokenStream> = taken.iter().map(|(_, b)| b).collect();
         let fut = names::hidden("__fut");
         let out = names::hidden("__out");
         let input = state.input.map(|v| &self.l.vars.all[v].ident);
@@ -425,12 +415,10 @@ impl Emitter<'_> {
                 },
                 Kind::Coroutine | Kind::Stream { .. } => quote!(()),
             };
-            let pat = self.pinned(&quote!(__CoroProj::#name { .. }));
+            let pat = self.pinned(&quote!(__CoroState::#name { .. }));
             quote! {
                 #pat => {
-                    let __CoroRepl::#name { #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
-                        ::core::unreachable!()
-                    };
+                    let (#(#binders,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #sent;
                     #body
@@ -438,16 +426,14 @@ impl Emitter<'_> {
             }
         } else if state.resume {
             let input = input.expect("resume states take the output");
-            let pat = self.pinned(&quote!(__CoroProj::#name { #fut, .. }));
+            let pat = self.pinned(&quote!(__CoroState::#name { #fut, .. }));
             quote! {
                 #pat => {
-                    let #out = match ::coro_core::__private::Future::poll(#fut, #cx) {
+                    let #out = match ::coro_core::__private::poll_pinned!(#fut, #cx) {
                         ::coro_core::__private::Poll::Ready(v) => v,
                         ::coro_core::__private::Poll::Pending => return ::coro_core::__private::Poll::Pending,
                     };
-                    let __CoroRepl::#name { #fut: _, #(#pattern),* } = #st.as_mut().project_replace(__CoroState::__Running) else {
-                        ::core::unreachable!()
-                    };
+                    let (#(#binders,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #out;
                     #body

@@ -2,11 +2,13 @@ fn send_or_keep(
     __arg0: Job,
     __arg1: bool,
 ) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
-    ::coro_core::__private::pin_project! {
-        #[project = __CoroProj] #[project_replace = __CoroRepl]
-        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
-        G0, G1, G2, G3, G4 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut : G2,
-        __v3 : G3, __v1 : G4 }, __Running, __Done, __Panicked, }
+    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    enum __CoroState<G0, G1, G2, G3, G4> {
+        S0 { __arg0: G0, __arg1: G1 },
+        S1 { __fut: G2, __v3: G3, __v1: G4 },
+        __Running,
+        __Done,
+        __Panicked,
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
@@ -44,13 +46,11 @@ fn send_or_keep(
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<()> {
             '__dispatch: loop {
-                match __state.as_mut().project() {
-                    __CoroProj::S0 { .. } => {
-                        let __CoroRepl::S0 { __arg0, __arg1, .. } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                match ::coro_core::__private::state_mut!(__state) {
+                    __CoroState::S0 { .. } => {
+                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S0 { ; __arg0, __arg1 }
+                        );
                         let job = __arg0;
                         let mut __flag0;
                         let urgent = __arg1;
@@ -78,21 +78,18 @@ fn send_or_keep(
                             continue '__dispatch;
                         }
                     }
-                    __CoroProj::S1 { __fut, .. } => {
-                        let __out = match ::coro_core::__private::Future::poll(
-                            __fut,
-                            __cx,
+                    __CoroState::S1 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
                         ) {
                             ::coro_core::__private::Poll::Ready(v) => v,
                             ::coro_core::__private::Poll::Pending => {
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let __CoroRepl::S1 { __fut: _, __v1: mut __flag0, __v3: log } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                        let (mut __flag0, log) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S1 { __fut; __v1, __v3 }
+                        );
                         let __aw1 = __out;
                         ::core::mem::drop(__aw1);
                         log.close();
@@ -100,9 +97,9 @@ fn send_or_keep(
                             return ::coro_core::__private::Poll::Ready(());
                         }
                     }
-                    __CoroProj::__Running
-                    | __CoroProj::__Done
-                    | __CoroProj::__Panicked => {
+                    __CoroState::__Running
+                    | __CoroState::__Done
+                    | __CoroState::__Panicked => {
                         ::core::unreachable!("the frame only steps a suspended state")
                     }
                 }

@@ -1,11 +1,13 @@
 fn count(
     __arg0: Vec<String>,
 ) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
-    ::coro_core::__private::pin_project! {
-        #[project = __CoroProj] #[project_replace = __CoroRepl]
-        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
-        G0, G1, G2, G3, G4 > { S0 { __arg0 : G0 }, S3 { #[pin] __fut : G1, __v3 : G2,
-        __v2 : G3, __v1 : G4 }, __Running, __Done, __Panicked, }
+    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    enum __CoroState<G0, G1, G2, G3, G4> {
+        S0 { __arg0: G0 },
+        S3 { __fut: G1, __v3: G2, __v2: G3, __v1: G4 },
+        __Running,
+        __Done,
+        __Panicked,
     }
     #[allow(non_camel_case_types)]
     enum __CoroJump<J0, J1, J2> {
@@ -49,14 +51,12 @@ fn count(
             '__dispatch: loop {
                 match (
                     ::core::option::Option::take(&mut __next),
-                    __state.as_mut().project(),
+                    ::coro_core::__private::state_mut!(__state),
                 ) {
-                    (::core::option::Option::None, __CoroProj::S0 { .. }) => {
-                        let __CoroRepl::S0 { __arg0, .. } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                    (::core::option::Option::None, __CoroState::S0 { .. }) => {
+                        let (__arg0,) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S0 { ; __arg0 }
+                        );
                         let names = __arg0;
                         let guard = Guard::new();
                         let mut total = 0;
@@ -146,23 +146,18 @@ fn count(
                     ) => {
                         return ::coro_core::__private::Poll::Ready(total);
                     }
-                    (::core::option::Option::None, __CoroProj::S3 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::Future::poll(
-                            __fut,
-                            __cx,
+                    (::core::option::Option::None, __CoroState::S3 { __fut, .. }) => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
                         ) {
                             ::coro_core::__private::Poll::Ready(v) => v,
                             ::coro_core::__private::Poll::Pending => {
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let __CoroRepl::S3 {
-                            __fut: _,
-                            __v1: guard,
-                            __v2: mut total,
-                            __v3: mut __iter1,
-                        } = __state.as_mut().project_replace(__CoroState::__Running)
-                        else { ::core::unreachable!() };
+                        let (guard, mut total, mut __iter1) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S3 { __fut; __v1, __v2, __v3 }
+                        );
                         let __aw2 = __out;
                         total += __aw2.len();
                         {

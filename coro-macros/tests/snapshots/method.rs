@@ -2,11 +2,13 @@ fn load(
     &mut self,
     __arg1: &str,
 ) -> impl ::coro_core::Coroutine<Output = Result<u32, Error>> + ::core::fmt::Debug {
-    ::coro_core::__private::pin_project! {
-        #[project = __CoroProj] #[project_replace = __CoroRepl]
-        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
-        G0, G1, G2, G3 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut : G2, __v0
-        : G3 }, __Running, __Done, __Panicked, }
+    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    enum __CoroState<G0, G1, G2, G3> {
+        S0 { __arg0: G0, __arg1: G1 },
+        S1 { __fut: G2, __v0: G3 },
+        __Running,
+        __Done,
+        __Panicked,
     }
     #[allow(non_camel_case_types)]
     enum __CoroJump<J0, J1> {
@@ -51,14 +53,12 @@ fn load(
             '__dispatch: loop {
                 match (
                     ::core::option::Option::take(&mut __next),
-                    __state.as_mut().project(),
+                    ::coro_core::__private::state_mut!(__state),
                 ) {
-                    (::core::option::Option::None, __CoroProj::S0 { .. }) => {
-                        let __CoroRepl::S0 { __arg0, __arg1, .. } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                    (::core::option::Option::None, __CoroState::S0 { .. }) => {
+                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S0 { ; __arg0, __arg1 }
+                        );
                         let mut __self = __arg0;
                         let key = __arg1;
                         {
@@ -74,21 +74,18 @@ fn load(
                             }
                         }
                     }
-                    (::core::option::Option::None, __CoroProj::S1 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::Future::poll(
-                            __fut,
-                            __cx,
+                    (::core::option::Option::None, __CoroState::S1 { __fut, .. }) => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
                         ) {
                             ::coro_core::__private::Poll::Ready(v) => v,
                             ::coro_core::__private::Poll::Pending => {
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let __CoroRepl::S1 { __fut: _, __v0: mut __self } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                        let (mut __self,) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S1 { __fut; __v0 }
+                        );
                         let __aw1 = __out;
                         {
                             __next = ::core::option::Option::Some(__CoroJump::S2 {

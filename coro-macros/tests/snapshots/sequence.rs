@@ -2,12 +2,14 @@ fn add(
     __arg0: u32,
     __arg1: u32,
 ) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
-    ::coro_core::__private::pin_project! {
-        #[project = __CoroProj] #[project_replace = __CoroRepl]
-        #[allow(non_camel_case_types, clippy::all, clippy::pedantic)] enum __CoroState <
-        G0, G1, G2, G3, G4, G5 > { S0 { __arg0 : G0, __arg1 : G1 }, S1 { #[pin] __fut :
-        G2, __v1 : G3 }, S2 { #[pin] __fut : G4, __v4 : G5 }, __Running, __Done,
-        __Panicked, }
+    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    enum __CoroState<G0, G1, G2, G3, G4, G5> {
+        S0 { __arg0: G0, __arg1: G1 },
+        S1 { __fut: G2, __v1: G3 },
+        S2 { __fut: G4, __v4: G5 },
+        __Running,
+        __Done,
+        __Panicked,
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4, G5> ::coro_core::__private::StateEnum
@@ -45,13 +47,11 @@ fn add(
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<u32> {
             '__dispatch: loop {
-                match __state.as_mut().project() {
-                    __CoroProj::S0 { .. } => {
-                        let __CoroRepl::S0 { __arg0, __arg1, .. } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                match ::coro_core::__private::state_mut!(__state) {
+                    __CoroState::S0 { .. } => {
+                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S0 { ; __arg0, __arg1 }
+                        );
                         let a = __arg0;
                         let b = __arg1;
                         {
@@ -63,21 +63,18 @@ fn add(
                             continue '__dispatch;
                         }
                     }
-                    __CoroProj::S1 { __fut, .. } => {
-                        let __out = match ::coro_core::__private::Future::poll(
-                            __fut,
-                            __cx,
+                    __CoroState::S1 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
                         ) {
                             ::coro_core::__private::Poll::Ready(v) => v,
                             ::coro_core::__private::Poll::Pending => {
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let __CoroRepl::S1 { __fut: _, __v1: b } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                        let (b,) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S1 { __fut; __v1 }
+                        );
                         let __aw1 = __out;
                         let x = __aw1;
                         let mut __t2 = x;
@@ -90,29 +87,26 @@ fn add(
                             continue '__dispatch;
                         }
                     }
-                    __CoroProj::S2 { __fut, .. } => {
-                        let __out = match ::coro_core::__private::Future::poll(
-                            __fut,
-                            __cx,
+                    __CoroState::S2 { __fut, .. } => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
                         ) {
                             ::coro_core::__private::Poll::Ready(v) => v,
                             ::coro_core::__private::Poll::Pending => {
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let __CoroRepl::S2 { __fut: _, __v4: mut __t2 } = __state
-                            .as_mut()
-                            .project_replace(__CoroState::__Running) else {
-                            ::core::unreachable!()
-                        };
+                        let (mut __t2,) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S2 { __fut; __v4 }
+                        );
                         let __aw3 = __out;
                         {
                             return ::coro_core::__private::Poll::Ready(__t2 + __aw3);
                         }
                     }
-                    __CoroProj::__Running
-                    | __CoroProj::__Done
-                    | __CoroProj::__Panicked => {
+                    __CoroState::__Running
+                    | __CoroState::__Done
+                    | __CoroState::__Panicked => {
                         ::core::unreachable!("the frame only steps a suspended state")
                     }
                 }

@@ -266,9 +266,18 @@ cancelled timers piling up in the heap. What changed in coro-loop:
   `create_task` on a loop that is not running) take the mutex of the remote half, which each
   iteration appends to the local one. FIFO order and asyncio's "run only what was ready when
   the iteration began" are unchanged (the scheduling tests pass as they were).
-- **The schedule function is a plain `fn`** and the owning loop's id is async-task's task
-  metadata: no `Arc` clone per task, and async-task takes no extra reference on each wake-up
-  (it does when the schedule closure captures something).
+- **One allocation per task, with a hand-written waker** (`coro-loop/src/raw.rs`, the crate's
+  only `unsafe` code). The block holds the header that handles and wakers point at (an atomic
+  word with the state flags and the count of wakers and queued steps, the vtable, the owning
+  loop's id, a plain count of the handles that stay on the loop's thread, the task's id,
+  registry slot and outcome, and one word for its awaiters), then the coroutine, whose storage
+  later holds the output. `Task`, `AnyTask`, the registry and `current_task` are counted
+  without atomic operations. A task that wakes itself during its own poll (every yield) is
+  requeued through a plain flag. The output is dropped as soon as no `Task` can take it. The
+  schedule function is a plain `fn` that finds the loop by the id in the header. This replaced
+  async-task plus a second, shared task cell: 2 allocations and 192 bytes per task before, and
+  in alternating runs of both builds 100k × 10 yields went from 0.62× to 0.32× tokio's time and
+  spawn + finish from 0.70× to 0.31×.
 - **Timers live in a slab with generations** and `Sleep` holds only (loop id, slot,
   generation): registering allocates nothing, dropping frees the slot at once, and the heap is
   rebuilt without stale entries when they are more than half of it (asyncio's rule).
@@ -286,37 +295,36 @@ What limits it now:
 
 - **Yields:** ~{yield_ns:.0f} ns per yield with 100k tasks, ~{rt_ns:.0f} ns for a single task,
   where every yield is a whole loop iteration (remote-queue check, timer check, the queue
-  swap). With 100k tasks the cost is memory traffic: each poll touches two blocks per task
-  (async-task's, which holds the coroutine, and the task cell the handles share, whose `Rc` the
-  `current_task` bookkeeping clones), and 100k tasks do not fit in cache. What is left per poll
-  is async-task's atomic state transitions (its wakers are `Send + Sync`, so a wake is an atomic
-  read-modify-write even on one thread), a thread-local swap for `current_task`, and the
-  coroutine itself (compare the coroutine and `async fn` rows: the loop dominates).
-- **Spawn + finish (~{spawn_ns:.0f} ns):** two allocations and two frees per task (glibc
-  `malloc`/`free` are the largest entries of the profile), async-task's state machine, the
-  registry slot, and waking the task that awaits the handle. Reaching 100 ns needs one
-  allocation per task, holding the header the handles see, the future and the output together,
-  with a hand-written waker: a custom raw task, which means `unsafe` code (tokio and async-task
-  both have one). coro-loop is `#![forbid(unsafe_code)]` and builds on async-task instead, so
-  this is not done here.
+  swap). A poll touches one block per task and makes two atomic read-modify-writes on it:
+  marking it running, then idle or requeued. The wakers are `Send + Sync`, so these cannot be
+  plain stores even though only the loop's thread polls. With 100k tasks most of the rest is
+  memory traffic (100k blocks do not fit in cache) and the coroutine itself.
+- **Spawn + finish (~{spawn_ns:.0f} ns):** one allocation and one free per task (glibc
+  `malloc`/`free` are now the largest entries of the profile), the process-wide task counter
+  (one atomic increment, kept so that names run `Task-1`, `Task-2`, … as in asyncio), two
+  atomic transitions in the task's one poll, the registry slot, and the ready-queue push and
+  pop. On this shared machine it lands at or a little above 100 ns. Going lower would need a
+  per-loop free list of task blocks, or task ids per loop.
 - **Timer register + drop (~{timer_ns:.0f} ns):** no allocation is left. The cost is reading
   the clock (`clock_gettime` through the vDSO, about 20 ns on this VM; a deadline needs a fresh
   reading, or a sleep could end early), cloning and dropping the task's waker (two atomic
   operations), the heap push, and finding the running loop through a thread-local.
 
-Tried and dropped: moving the task cell's `Rc` into the `current_task` thread-local and back
-instead of cloning it, so that a poll touches only async-task's block. Alternating runs of both
-builds showed no difference above this machine's noise, so the simpler code stayed."""
+Tried and dropped (before the raw task): moving the task cell's `Rc` into the `current_task`
+thread-local instead of cloning it. It made no difference above noise. With the raw task,
+`current_task` is a non-owning pointer set only for the duration of the poll, so a poll
+touches no reference count."""
 
 MEM_PROSE = """\
 coro-loop allocates {bytes:.0f} bytes per task (beyond the coroutine's {state} bytes: {beyond:.0f})
-in {calls:.1f} blocks: async-task's (its 32-byte header, the 8-byte loop id, the coroutine and
-a pointer to the task cell) and the task cell that `Task`, `AnyTask` and the loop's registry
-share (reference counts, id, state flags, the awaiters' wakers, the async-task handle that
-cancels, the boxed rare part, a weak pointer to the loop, the output slot). Before this round
-of changes it was 355 bytes in 3.2 blocks. The ≤ 64-byte target is missed for the same reason
-as spawn + finish: async-task's block alone is 40 bytes plus the future, so anything the
-handles share must live in a second block unless the task is hand-built with `unsafe`."""
+in {calls:.1f} block. The raw task's header is 56 bytes: atomic state and reference count (8),
+vtable (8), owning loop's id (8), count of the handles that stay on the loop's thread plus two
+flags (8), task id (8), registry slot and outcome (8), and one word for the awaiters (empty,
+one coro-loop task's waker, or a box holding several wakers and the rarely used name and
+panic). The coroutine follows, and its storage later holds the output. With a 1-byte
+coroutine the block is 57 bytes rounded up to 64; a larger coroutine costs 56 bytes plus
+padding to 8. Before this round of changes it was 355 bytes in 3.2 blocks, and 192 bytes in 2
+blocks while tasks were built on async-task."""
 
 TEMPLATE = """\
 # Benchmarks
@@ -413,18 +421,19 @@ baseline median) / {n}: macro expansion plus type and borrow checking of what it
 |---|---:|---:|
 {comp_rows}
 
-Where the time goes, from `cargo +nightly rustc -- -Z time-passes` on the 200-coroutine crate
-(on a loaded machine, so only the proportions matter): coherence checking ~40 %, the rest of type
-checking ~5 %, macro expansion ~18 % (of which `#[coroutine]` itself is ~1.2 ms per function
-in a debug build of the macro, measured by `CORO_EXPAND_ALL=.. cargo test -p coro-macros
-expand_all`; the remainder is `pin_project!` expanding the state enum), borrow checking ~14 %.
-Coherence and most of the expansion are `pin_project_lite`'s: per state enum it generates
-projection enums, an `Unpin` impl over a helper struct and a `Drop`-guard trait impl, each
-repeating one type parameter per stored field. A synthetic crate of 200 such enums with 24
-fields costs 0.36 s of coherence checking and 0.42 s of expansion on its own. What would reach
-3 ms: a leaner projection macro in coro-core specialised to our shape (one pinned field, the
-future, per variant; no `project` enum, only `project_replace` and a pinned-future accessor).
-It needs `unsafe` in a `macro_rules!` of coro-core, as `pin_project_lite` has; not done yet.
+Where the time went before this round, from `cargo +nightly rustc -- -Z time-passes` on the
+200-coroutine crate: coherence checking ~40 %, macro expansion ~18 % (the `#[coroutine]` macro
+itself ~1.2 ms per function in a debug build; the rest `pin_project!` expanding the state
+enum), borrow checking ~14 %. Coherence and most of the expansion were `pin_project_lite`'s:
+per state enum it generated projection enums, an `Unpin` impl over a helper struct and a
+`Drop`-guard trait impl, each repeating one type parameter per stored field. The design
+change: the state enum is now a plain enum, and three `macro_rules!` of coro-core
+(`coro-core/src/state.rs`: `state_mut!`, `poll_pinned!`, `take_state!`) do the pinning for our
+one shape, one pinned field per variant. In alternating runs of `scripts/bench_compile.py` on
+the same loaded machine the per-coroutine cost went from 9.9 and 11.3 ms (pin-project-lite) to
+6.6 and 6.1 ms. What is left is the state enum's `StateEnum` impl (coherence), type inference
+of the step closure over one type parameter per stored variable, and borrow checking of the
+closure; the ≤ 3 ms target is still missed.
 `async fn` bodies cost rustc almost nothing at `check` time, because their coroutine layout is
 computed only during code generation.
 

@@ -72,5 +72,4 @@ pub mod __private {
     pub use core::ops::ControlFlow;
     pub use core::pin::Pin;
     pub use core::task::{Context, Poll};
-    pub use pin_project_lite::pin_project;
 }

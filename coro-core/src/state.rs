@@ -24,6 +24,7 @@
 //! Replacing `pin-project-lite` with these three macros removed the projection types, the
 //! `Unpin` impl and the drop guard it generated per coroutine (BENCHMARKS.md, compile time).
 #![allow(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 /// On drop, writes `value` to `target` without dropping what `target` held: the old value's
 /// fields have been moved out or dropped in place already.

@@ -11,7 +11,8 @@
 //! running (`create_task` before `run_until_complete`), go to `Shared::remote`, behind a mutex;
 //! each iteration first moves those to the back of `ready`, in arrival order.
 
-use crate::task::{self, AnyTask, DoneGuard, Erased, Header, Task, TaskCell, TaskFuture};
+use crate::raw::{self, Runnable, TaskRef};
+use crate::task::{self, AnyTask, Task, TaskInfo};
 use crate::time::{Clock, Timers};
 use core::cell::{Cell, RefCell};
 use core::fmt;
@@ -22,9 +23,6 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::thread::{self, Thread};
-
-/// A task step; its metadata is the id of the loop that owns the task.
-pub(crate) type Runnable = async_task::Runnable<u64>;
 
 /// Something the loop runs in its turn.
 pub(crate) enum Item {
@@ -56,11 +54,10 @@ impl Shared {
     /// Schedules a task step (`call_soon`): straight onto the ready queue when this is the loop
     /// running on the calling thread, else onto the remote queue, waking the loop if it waits.
     ///
-    /// A plain function (no captures), so that async-task keeps no per-task copy of it and
-    /// takes no extra reference on each wake-up; the loop is found by the id in the metadata:
-    /// the running loop through a thread-local, any other through [`LOOPS`].
+    /// The loop is found by the id the task carries: the running loop through a thread-local,
+    /// any other through [`LOOPS`].
     pub(crate) fn schedule(runnable: Runnable) {
-        let id = *runnable.metadata();
+        let id = runnable.loop_id();
         let mut runnable = Some(runnable);
         with_running(id, |lp| {
             if let Ok(mut ready) = lp.ready.try_borrow_mut()
@@ -77,9 +74,9 @@ impl Shared {
             .and_then(Weak::upgrade);
         match shared {
             Some(shared) => shared.push_remote(runnable),
-            // The loop is gone and its tasks with it; dropping the step here would drop a
-            // thread-bound future on whatever thread woke it, so leave it be.
-            None => core::mem::forget(runnable),
+            // The loop is gone, and it dropped its tasks' futures on its own thread as it went,
+            // so dropping the step here only releases a reference.
+            None => drop(runnable),
         }
     }
 
@@ -127,31 +124,28 @@ type ExceptionHandler = Box<dyn FnMut(&str)>;
 /// removing a task is O(1). `all_tasks` sorts by id to list them in creation order.
 #[derive(Default)]
 pub(crate) struct Registry {
-    slots: Vec<Option<Rc<dyn Erased>>>,
+    slots: Vec<Option<TaskRef>>,
     free: Vec<u32>,
     len: usize,
 }
 
 impl Registry {
-    fn insert(&mut self, task: Rc<dyn Erased>) {
+    fn insert(&mut self, task: TaskRef) {
         let slot = if let Some(slot) = self.free.pop() {
             slot
         } else {
             self.slots.push(None);
             u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pending tasks")
         };
-        task.header().slot.set(slot);
+        task.info().slot.set(slot);
         self.slots[slot as usize] = Some(task);
         self.len += 1;
     }
 
-    fn remove(&mut self, header: &Header) -> Option<Rc<dyn Erased>> {
-        let slot = header.slot.get();
+    fn remove(&mut self, task: &TaskRef) -> Option<TaskRef> {
+        let slot = task.info().slot.get();
         let entry = self.slots.get_mut(slot as usize)?;
-        if !entry
-            .as_ref()
-            .is_some_and(|t| core::ptr::eq(t.header(), header))
-        {
+        if !entry.as_ref().is_some_and(|t| t.same(task)) {
             return None;
         }
         self.free.push(slot);
@@ -164,9 +158,9 @@ impl Registry {
     }
 
     /// The tasks in creation order.
-    fn in_order(&self) -> Vec<Rc<dyn Erased>> {
+    fn in_order(&self) -> Vec<TaskRef> {
         let mut tasks: Vec<_> = self.slots.iter().flatten().cloned().collect();
-        tasks.sort_by_key(|t| t.header().id);
+        tasks.sort_by_key(|t| t.info().id);
         tasks
     }
 }
@@ -180,7 +174,7 @@ pub(crate) struct LoopInner {
     /// Tasks not yet done.
     tasks: RefCell<Registry>,
     /// Tasks that panicked, checked at close for panics nobody retrieved.
-    panicked: RefCell<Vec<Rc<dyn Erased>>>,
+    panicked: RefCell<Vec<TaskRef>>,
     running: Cell<bool>,
     stopping: Cell<bool>,
     closed: Cell<bool>,
@@ -220,8 +214,8 @@ impl LoopInner {
         self.shared.id
     }
 
-    pub(crate) fn task_finished(&self, task: &Rc<dyn Erased>, panicked: bool) {
-        let removed = self.tasks.borrow_mut().remove(task.header());
+    pub(crate) fn task_finished(&self, task: &TaskRef, panicked: bool) {
+        let removed = self.tasks.borrow_mut().remove(task);
         drop(removed);
         if panicked {
             self.panicked.borrow_mut().push(task.clone());
@@ -266,9 +260,7 @@ impl LoopInner {
         for _ in 0..ntodo {
             let item = self.ready.borrow_mut().pop_front();
             match item {
-                Some(Item::Run(runnable)) => {
-                    runnable.run();
-                }
+                Some(Item::Run(runnable)) => runnable.run(self),
                 Some(Item::Fire(slot, generation)) => {
                     let waker = self.timers.borrow_mut().fire(slot, generation);
                     if let Some(waker) = waker {
@@ -278,6 +270,14 @@ impl LoopInner {
                 Some(Item::Stop) => self.stopping.set(true),
                 None => break,
             }
+        }
+    }
+
+    /// Queues a task step from this loop's thread (a task woken during its own step).
+    pub(crate) fn schedule_local(&self, runnable: Runnable) {
+        match self.ready.try_borrow_mut() {
+            Ok(mut ready) => ready.push_back(Item::Run(runnable)),
+            Err(_) => self.shared.push_remote(runnable),
         }
     }
 
@@ -293,13 +293,16 @@ impl LoopInner {
 
     /// Drops every pending task (cancellation), every queued item and timer, then reports
     /// panics nobody retrieved. Leaves the loop usable only for `is_closed`.
+    ///
+    /// Every pending task's future is dropped here, on the loop's thread: those with a queued
+    /// step when that step is discarded (in queue order), the rest (whose step is still on its
+    /// way from another thread) at the end of the round.
     fn shutdown(&self) {
         loop {
             let tasks = core::mem::take(&mut *self.tasks.borrow_mut());
             for task in tasks.slots.iter().flatten() {
-                task.header().cancel();
+                task.cancel();
             }
-            drop(tasks);
             let mut drained = false;
             loop {
                 let remote = self.shared.take_remote();
@@ -308,15 +311,25 @@ impl LoopInner {
                     if remote.is_empty() {
                         break;
                     }
-                    // Dropping a runnable drops its future: the coroutine's destructors run here.
-                    drop(remote);
+                    // Discarding a step drops its future: the coroutine's destructors run here.
+                    for r in remote {
+                        r.discard(self);
+                    }
                     drained = true;
                     continue;
                 };
-                drop(remote);
-                drop(item);
+                for r in remote {
+                    r.discard(self);
+                }
+                if let Item::Run(r) = item {
+                    r.discard(self);
+                }
                 drained = true;
             }
+            for task in tasks.slots.iter().flatten() {
+                task.discard(self);
+            }
+            drop(tasks);
             if !drained && self.tasks.borrow().len() == 0 {
                 break;
             }
@@ -325,8 +338,8 @@ impl LoopInner {
         drop(timers);
         let panicked = core::mem::take(&mut *self.panicked.borrow_mut());
         for task in panicked {
-            if !task.header().retrieved.get() {
-                let report = task.header().never_retrieved_report();
+            if !task.info().retrieved.get() {
+                let report = task::never_retrieved_report(&task);
                 let mut handler = self.handler.borrow_mut();
                 match handler.as_mut() {
                     Some(h) => h(&report),
@@ -519,19 +532,11 @@ impl EventLoop {
         self.check_open("create_task");
         let fut = awaitable.into_future();
         let id = TASK_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-        let header = Header::new(id, task::coro_name::<F>, Rc::downgrade(&self.inner));
-        let cell = Rc::new(TaskCell::new(header));
-        let future = TaskFuture {
-            fut,
-            guard: DoneGuard { cell: cell.clone() },
-        };
-        let (runnable, handle) = async_task::Builder::new()
-            .metadata(self.inner.id())
-            .spawn_local(move |_| future, Shared::schedule);
-        cell.header.handle.set(Some(handle));
-        self.inner.tasks.borrow_mut().insert(cell.clone());
-        runnable.schedule();
-        Task { cell }
+        let (runnable, registered, handle) =
+            raw::spawn::<_, F>(fut, &self.inner, TaskInfo::new(id));
+        self.inner.tasks.borrow_mut().insert(registered);
+        Shared::schedule(runnable);
+        Task { handle }
     }
 
     /// Runs the loop until `awaitable` is done and returns its output
@@ -553,7 +558,7 @@ impl EventLoop {
              coro_loop::create_task"
         );
         let task = self.create_task(awaitable);
-        task.cell.header.stop_on_done.set(true);
+        task.handle.task().info().stop_on_done.set(true);
         {
             let _guard = RunGuard::enter(&self.inner, "run_until_complete");
             while !self.inner.stopping.get() {
@@ -570,7 +575,7 @@ impl EventLoop {
             .borrow()
             .in_order()
             .into_iter()
-            .map(AnyTask::from_erased)
+            .map(AnyTask::from_ref)
             .collect()
     }
 

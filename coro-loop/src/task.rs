@@ -1,21 +1,20 @@
 //! Tasks: a scheduled awaitable, its outcome, and the handles that await or cancel it.
 //!
-//! A task is two allocations. The async-task cell owns the running future (wrapped in
-//! [`TaskFuture`]); a [`TaskCell`] owns everything the handles can see: name, state, the output
-//! or stored panic, and the wakers of whoever awaits it. The cell also owns the async-task handle,
-//! so dropping that handle (on [`Task::cancel`] or when the loop shuts down) is what drops the
-//! coroutine.
+//! A task is one allocation, made and managed by `raw.rs`: a header with the task's
+//! [`TaskInfo`] (what the handles see: id, state, awaiters, the rarely used name and stored
+//! panic) followed by the future, later its output. This module is the policy on top: what
+//! finishing, awaiting and cancelling mean. [`Task`] holds the one handle that can take the
+//! output; [`AnyTask`], the loop's registry and `current_task` hold untyped ones.
 
 use crate::event_loop::{Item, LoopInner};
+use crate::raw::{self, JoinRef, TaskRef, TaskWaker, WaiterSlot, Waiters};
 use core::any::Any;
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use pin_project_lite::pin_project;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::rc::{Rc, Weak};
+use std::panic::resume_unwind;
 
 /// The payload of a panic, as `std::panic::catch_unwind` returns it.
 pub type PanicPayload = Box<dyn Any + Send + 'static>;
@@ -79,8 +78,19 @@ pub(crate) enum State {
     Cancelled,
 }
 
-/// The type-independent part of a task.
-pub(crate) struct Header {
+/// How a task's future ended, as the raw task reports it to [`finish`].
+pub(crate) enum Outcome {
+    /// It returned; the output is in the task.
+    Returned,
+    Panicked(PanicPayload),
+    /// It was dropped before finishing.
+    Cancelled,
+}
+
+/// The bookkeeping of a task that the handles see, kept in the raw task's header (see
+/// `raw.rs`). Touched only on the loop's thread; it holds nothing that could not be dropped on
+/// another (wakers, strings, a panic payload), since the last reference may be a waker there.
+pub(crate) struct TaskInfo {
     pub(crate) id: u64,
     /// Where the loop's registry keeps the task.
     pub(crate) slot: Cell<u32>,
@@ -89,77 +99,79 @@ pub(crate) struct Header {
     pub(crate) retrieved: Cell<bool>,
     /// Set on the task `run_until_complete` waits for: finishing stops the loop.
     pub(crate) stop_on_done: Cell<bool>,
-    /// The coroutine's name, worked out only when a task is printed.
-    coro: fn() -> &'static str,
-    waiters: RefCell<Vec<Waker>>,
-    /// The async-task handle; dropping it cancels the task. `None` once cancellation was asked.
-    pub(crate) handle: Cell<Option<async_task::Task<(), u64>>>,
-    /// What few tasks need (a new name, a panic), boxed so the common task stays small.
-    extra: RefCell<Option<Box<Extra>>>,
-    lp: Weak<LoopInner>,
+    /// Who awaits the task: one coro-loop task inline (the common case), or everything in the
+    /// boxed rarely used part.
+    waiters: WaiterSlot<Extra>,
 }
 
-/// The rarely used part of a [`Header`].
+/// The rarely used part of a [`TaskInfo`], boxed on demand so the common task stays small.
 #[derive(Default)]
 struct Extra {
     /// Set by `set_name`; until then the name is `Task-{id}`, formatted when asked for.
     name: Option<String>,
     panic: Option<PanicPayload>,
     panic_message: String,
+    /// The awaiters, once there is more than one or one that is not a coro-loop task.
+    waiters: Vec<Waker>,
 }
 
-/// A task cell: the header and, once finished, the output.
-pub(crate) struct TaskCell<T> {
-    pub(crate) header: Header,
-    output: RefCell<Option<T>>,
-}
+// The last reference to a task may be dropped on another thread (see `raw.rs`).
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Extra>();
+};
 
-/// What the loop's registry and [`AnyTask`] hold: a task of any output type.
-pub(crate) trait Erased {
-    fn header(&self) -> &Header;
-}
-
-impl<T> Erased for TaskCell<T> {
-    fn header(&self) -> &Header {
-        &self.header
-    }
-}
-
-impl Header {
-    pub(crate) fn new(id: u64, coro: fn() -> &'static str, lp: Weak<LoopInner>) -> Self {
+impl TaskInfo {
+    pub(crate) fn new(id: u64) -> Self {
         Self {
             id,
             slot: Cell::new(u32::MAX),
             state: Cell::new(State::Pending),
             retrieved: Cell::new(false),
             stop_on_done: Cell::new(false),
-            coro,
-            waiters: RefCell::new(Vec::new()),
-            handle: Cell::new(None),
-            extra: RefCell::new(None),
-            lp,
+            waiters: WaiterSlot::new(),
         }
+    }
+
+    /// Reads the boxed part, if there is one.
+    fn read_extra<R>(&self, f: impl FnOnce(Option<&Extra>) -> R) -> R {
+        let waiters = self.waiters.take();
+        let out = f(match &waiters {
+            Waiters::Boxed(extra) => Some(extra),
+            _ => None,
+        });
+        self.waiters.set(waiters);
+        out
+    }
+
+    /// Changes the boxed part, creating it (and moving the inline awaiter into it) if needed.
+    fn with_extra<R>(&self, f: impl FnOnce(&mut Extra) -> R) -> R {
+        let mut extra = match self.waiters.take() {
+            Waiters::Boxed(extra) => extra,
+            Waiters::Empty => Box::default(),
+            Waiters::Task(waker) => Box::new(Extra {
+                waiters: vec![waker.into_waker()],
+                ..Extra::default()
+            }),
+        };
+        let out = f(&mut extra);
+        self.waiters.set(Waiters::Boxed(extra));
+        out
     }
 
     /// The task's name: `Task-N` unless renamed.
     pub(crate) fn name(&self) -> String {
-        match self.extra.borrow().as_ref().and_then(|e| e.name.as_ref()) {
-            Some(name) => name.clone(),
-            None => format!("Task-{}", self.id),
-        }
+        self.read_extra(|e| e.and_then(|e| e.name.clone()))
+            .unwrap_or_else(|| format!("Task-{}", self.id))
     }
 
     fn set_name(&self, name: String) {
-        self.extra.borrow_mut().get_or_insert_default().name = Some(name);
+        self.with_extra(|e| e.name = Some(name));
     }
 
     /// The message of the stored panic (empty if none).
     fn panic_message(&self) -> String {
-        self.extra
-            .borrow()
-            .as_ref()
-            .map(|e| e.panic_message.clone())
-            .unwrap_or_default()
+        self.read_extra(|e| e.map(|e| e.panic_message.clone()).unwrap_or_default())
     }
 
     fn done(&self) -> bool {
@@ -167,47 +179,49 @@ impl Header {
     }
 
     fn register(&self, waker: &Waker) {
-        let mut waiters = self.waiters.borrow_mut();
-        if !waiters.iter().any(|w| w.will_wake(waker)) {
-            waiters.push(waker.clone());
-        }
-    }
-
-    /// Asks for cancellation: drops the async-task handle, so the coroutine is dropped at its
-    /// current suspension the next time the loop gets to it.
-    pub(crate) fn cancel(&self) -> bool {
-        if self.done() {
-            return false;
-        }
-        // Take the handle out before dropping it: dropping may reschedule the task.
-        let handle = self.handle.take();
-        drop(handle);
-        true
-    }
-
-    /// Records the outcome and tells everyone who waits for it.
-    fn finish(&self, this: &Rc<dyn Erased>, state: State) {
-        self.state.set(state);
-        if let Some(lp) = self.lp.upgrade() {
-            lp.task_finished(this, state == State::Panicked);
-            if self.stop_on_done.get() {
-                lp.ready.borrow_mut().push_back(Item::Stop);
+        let waiters = self.waiters.take();
+        let waiters = match waiters {
+            Waiters::Empty => match TaskWaker::from_waker(waker) {
+                Some(task) => Waiters::Task(task),
+                None => Waiters::Boxed(Box::new(Extra {
+                    waiters: vec![waker.clone()],
+                    ..Extra::default()
+                })),
+            },
+            Waiters::Task(task) if task.will_wake(waker) => Waiters::Task(task),
+            Waiters::Task(task) => Waiters::Boxed(Box::new(Extra {
+                waiters: vec![task.into_waker(), waker.clone()],
+                ..Extra::default()
+            })),
+            Waiters::Boxed(mut extra) => {
+                if !extra.waiters.iter().any(|w| w.will_wake(waker)) {
+                    extra.waiters.push(waker.clone());
+                }
+                Waiters::Boxed(extra)
             }
-        }
-        let waiters = core::mem::take(&mut *self.waiters.borrow_mut());
-        for w in waiters {
-            w.wake();
+        };
+        self.waiters.set(waiters);
+    }
+
+    /// Wakes everyone who awaits the task.
+    fn wake_waiters(&self) {
+        match self.waiters.take() {
+            Waiters::Empty => {}
+            Waiters::Task(task) => task.wake(),
+            Waiters::Boxed(mut extra) => {
+                let waiters = core::mem::take(&mut extra.waiters);
+                self.waiters.set(Waiters::Boxed(extra));
+                for w in waiters {
+                    w.wake();
+                }
+            }
         }
     }
 
     /// Takes the stored panic for someone who awaited the task.
     fn take_panic(&self) -> PanicPayload {
         self.retrieved.set(true);
-        let payload = self
-            .extra
-            .borrow_mut()
-            .as_mut()
-            .and_then(|e| e.panic.take());
+        let payload = self.with_extra(|e| e.panic.take());
         match payload {
             Some(p) => p,
             // Someone else already took the original payload: hand out a copy of its message.
@@ -232,39 +246,66 @@ impl Header {
             State::Cancelled => Poll::Ready(Err(TaskError::Cancelled)),
         }
     }
+}
 
-    fn fmt_task(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.name();
-        let coro = (self.coro)();
-        match self.state.get() {
-            State::Pending => write!(f, "<Task pending name='{name}' coro=<{coro}>>"),
-            State::Finished => write!(f, "<Task finished name='{name}' coro=<{coro}>>"),
-            State::Cancelled => write!(f, "<Task cancelled name='{name}' coro=<{coro}>>"),
-            State::Panicked => write!(
-                f,
-                "<Task finished name='{name}' coro=<{coro}> panic={:?}>",
-                self.panic_message()
-            ),
-        }
+/// Asks for cancellation: the coroutine is dropped at its current suspension the next time the
+/// loop gets to it. `false` if the task is done.
+fn cancel(task: &TaskRef) -> bool {
+    if task.info().done() {
+        return false;
     }
+    task.cancel();
+    true
+}
 
-    pub(crate) fn never_retrieved_report(&self) -> String {
-        format!(
-            "Task panic was never retrieved\nfuture: <Task finished name='{}' coro=<{}> panic={:?}>",
-            self.name(),
-            (self.coro)(),
-            self.panic_message()
-        )
+fn fmt_task(task: &TaskRef, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let info = task.info();
+    let name = info.name();
+    let coro = task.coro_name();
+    match info.state.get() {
+        State::Pending => write!(f, "<Task pending name='{name}' coro=<{coro}>>"),
+        State::Finished => write!(f, "<Task finished name='{name}' coro=<{coro}>>"),
+        State::Cancelled => write!(f, "<Task cancelled name='{name}' coro=<{coro}>>"),
+        State::Panicked => write!(
+            f,
+            "<Task finished name='{name}' coro=<{coro}> panic={:?}>",
+            info.panic_message()
+        ),
     }
 }
 
-impl<T> TaskCell<T> {
-    pub(crate) fn new(header: Header) -> Self {
-        Self {
-            header,
-            output: RefCell::new(None),
+pub(crate) fn never_retrieved_report(task: &TaskRef) -> String {
+    format!(
+        "Task panic was never retrieved\nfuture: <Task finished name='{}' coro=<{}> panic={:?}>",
+        task.info().name(),
+        task.coro_name(),
+        task.info().panic_message()
+    )
+}
+
+/// Records how the task ended and tells everyone who waits for it. Called by the raw task on
+/// the loop's thread, once the future is gone.
+pub(crate) fn finish(task: &TaskRef, lp: &LoopInner, outcome: Outcome) {
+    let info = task.info();
+    let state = match outcome {
+        Outcome::Returned => State::Finished,
+        Outcome::Cancelled => State::Cancelled,
+        Outcome::Panicked(payload) => {
+            info.with_extra(|extra| {
+                payload_message(payload.as_ref())
+                    .unwrap_or("<non-string payload>")
+                    .clone_into(&mut extra.panic_message);
+                extra.panic = Some(payload);
+            });
+            State::Panicked
         }
+    };
+    info.state.set(state);
+    lp.task_finished(task, state == State::Panicked);
+    if info.stop_on_done.get() {
+        lp.ready.borrow_mut().push_back(Item::Stop);
     }
+    info.wake_waiters();
 }
 
 /// Best-effort name of the coroutine behind a future type: the function an `async fn` or a
@@ -279,93 +320,9 @@ pub(crate) fn coro_name<F>() -> &'static str {
     full
 }
 
-thread_local! {
-    /// The task whose coroutine is being polled on this thread.
-    static CURRENT_TASK: RefCell<Option<Rc<dyn Erased>>> = const { RefCell::new(None) };
-}
-
-/// Makes `task` the current task until dropped, then restores the previous one.
-struct EnterTask(Option<Rc<dyn Erased>>);
-
-impl EnterTask {
-    fn new(task: Rc<dyn Erased>) -> Self {
-        Self(CURRENT_TASK.with(|c| c.replace(Some(task))))
-    }
-}
-
-impl Drop for EnterTask {
-    fn drop(&mut self) {
-        let prev = self.0.take();
-        let _ = CURRENT_TASK.try_with(|c| c.replace(prev));
-    }
-}
-
 /// The task running right now on this thread, if any.
 pub(crate) fn current() -> Option<AnyTask> {
-    CURRENT_TASK
-        .with(|c| c.borrow().clone())
-        .map(|cell| AnyTask { cell })
-}
-
-/// Marks the task cancelled if its future is dropped before finishing.
-pub(crate) struct DoneGuard<T: 'static> {
-    pub(crate) cell: Rc<TaskCell<T>>,
-}
-
-impl<T: 'static> Drop for DoneGuard<T> {
-    fn drop(&mut self) {
-        if !self.cell.header.done() {
-            let erased: Rc<dyn Erased> = self.cell.clone();
-            self.cell.header.finish(&erased, State::Cancelled);
-        }
-    }
-}
-
-pin_project! {
-    /// The future the loop actually runs: the user's future, with panics caught and the outcome
-    /// written to the cell. Fields drop in order, so the coroutine is gone before the guard
-    /// reports cancellation.
-    pub(crate) struct TaskFuture<F, T: 'static> {
-        #[pin]
-        pub(crate) fut: F,
-        pub(crate) guard: DoneGuard<T>,
-    }
-}
-
-impl<F: Future<Output = T>, T: 'static> Future for TaskFuture<F, T> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.project();
-        let cell = &this.guard.cell;
-        let _enter = EnterTask::new(cell.clone());
-        let fut = this.fut;
-        let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
-        if polled.as_ref().is_ok_and(Poll::is_pending) {
-            return Poll::Pending;
-        }
-        let erased: Rc<dyn Erased> = cell.clone();
-        match polled {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(out)) => {
-                *cell.output.borrow_mut() = Some(out);
-                cell.header.finish(&erased, State::Finished);
-                Poll::Ready(())
-            }
-            Err(payload) => {
-                {
-                    let mut extra = cell.header.extra.borrow_mut();
-                    let extra = extra.get_or_insert_default();
-                    payload_message(payload.as_ref())
-                        .unwrap_or("<non-string payload>")
-                        .clone_into(&mut extra.panic_message);
-                    extra.panic = Some(payload);
-                }
-                cell.header.finish(&erased, State::Panicked);
-                Poll::Ready(())
-            }
-        }
-    }
+    raw::current().map(|task| AnyTask { task })
 }
 
 /// A coroutine scheduled on an event loop: asyncio's `Task`.
@@ -375,13 +332,13 @@ impl<F: Future<Output = T>, T: 'static> Future for TaskFuture<F, T> {
 /// task panics. [`join`](Task::join) reports both as a [`TaskError`] instead. Dropping a `Task`
 /// does not cancel it: the loop keeps running it (asyncio keeps a reference too).
 pub struct Task<T: 'static> {
-    pub(crate) cell: Rc<TaskCell<T>>,
+    pub(crate) handle: JoinRef<T>,
 }
 
 impl<T: 'static> Task<T> {
     /// Whether the task has finished: returned, panicked or been cancelled.
     pub fn done(&self) -> bool {
-        self.cell.header.done()
+        self.handle.task().info().done()
     }
 
     /// Asks the task to stop. Returns `false` if it has already finished.
@@ -390,22 +347,22 @@ impl<T: 'static> Task<T> {
     /// coroutine is dropped at the `.await` where it is suspended, so its locals' destructors
     /// (drop guards) run, and anyone awaiting the task is woken.
     pub fn cancel(&self) -> bool {
-        self.cell.header.cancel()
+        cancel(self.handle.task())
     }
 
     /// Whether the task ended by cancellation.
     pub fn cancelled(&self) -> bool {
-        self.cell.header.state.get() == State::Cancelled
+        self.handle.task().info().state.get() == State::Cancelled
     }
 
     /// The task's name, `Task-N` unless [`set_name`](Task::set_name) changed it.
     pub fn name(&self) -> String {
-        self.cell.header.name()
+        self.handle.task().info().name()
     }
 
     /// Renames the task (shown by `Debug` and in panic reports).
     pub fn set_name(&self, name: impl Into<String>) {
-        self.cell.header.set_name(name.into());
+        self.handle.task().info().set_name(name.into());
     }
 
     /// A future that waits for the task and reports how it ended, instead of re-raising.
@@ -416,15 +373,15 @@ impl<T: 'static> Task<T> {
     /// A type-erased handle to the same task, as [`all_tasks`](crate::all_tasks) returns.
     pub fn as_any(&self) -> AnyTask {
         AnyTask {
-            cell: self.cell.clone(),
+            task: self.handle.task().clone(),
         }
     }
 
     fn poll_join(&self, cx: &Context<'_>) -> Poll<Result<T, TaskError>> {
-        match self.cell.header.poll_outcome(cx) {
+        match self.handle.task().info().poll_outcome(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Ready(Ok(())) => match self.cell.output.borrow_mut().take() {
+            Poll::Ready(Ok(())) => match self.handle.take_output() {
                 Some(out) => Poll::Ready(Ok(out)),
                 None => panic!(
                     "task '{}' polled after its output was taken; await a task only once",
@@ -453,7 +410,7 @@ impl<T: 'static> Future for Task<T> {
 
 impl<T: 'static> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.cell.header.fmt_task(f)
+        fmt_task(self.handle.task(), f)
     }
 }
 
@@ -484,42 +441,42 @@ impl<T: 'static> fmt::Debug for Join<T> {
 /// [`Task`]); a panic is re-raised and a cancellation panics, as with [`Task`].
 #[derive(Clone)]
 pub struct AnyTask {
-    cell: Rc<dyn Erased>,
+    task: TaskRef,
 }
 
 impl AnyTask {
-    pub(crate) fn from_erased(cell: Rc<dyn Erased>) -> Self {
-        Self { cell }
+    pub(crate) fn from_ref(task: TaskRef) -> Self {
+        Self { task }
     }
 
     /// Whether the task has finished: returned, panicked or been cancelled.
     pub fn done(&self) -> bool {
-        self.cell.header().done()
+        self.task.info().done()
     }
 
     /// Asks the task to stop; see [`Task::cancel`].
     pub fn cancel(&self) -> bool {
-        self.cell.header().cancel()
+        cancel(&self.task)
     }
 
     /// Whether the task ended by cancellation.
     pub fn cancelled(&self) -> bool {
-        self.cell.header().state.get() == State::Cancelled
+        self.task.info().state.get() == State::Cancelled
     }
 
     /// The task's name.
     pub fn name(&self) -> String {
-        self.cell.header().name()
+        self.task.info().name()
     }
 
     /// Renames the task.
     pub fn set_name(&self, name: impl Into<String>) {
-        self.cell.header().set_name(name.into());
+        self.task.info().set_name(name.into());
     }
 
     /// Whether both handles refer to the same task.
     pub fn same(&self, other: &AnyTask) -> bool {
-        self.cell.header().id == other.cell.header().id
+        self.task.info().id == other.task.info().id
     }
 
     /// A future that waits for the task and reports how it ended, instead of re-raising.
@@ -532,7 +489,7 @@ impl Future for AnyTask {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.cell.header().poll_outcome(cx) {
+        match self.task.info().poll_outcome(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(())) => Poll::Ready(()),
             Poll::Ready(Err(TaskError::Panicked(p))) => resume_unwind(p),
@@ -546,7 +503,7 @@ impl Future for AnyTask {
 
 impl fmt::Debug for AnyTask {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.cell.header().fmt_task(f)
+        fmt_task(&self.task, f)
     }
 }
 
@@ -561,7 +518,7 @@ impl Future for AnyJoin {
     type Output = Result<(), TaskError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.task.cell.header().poll_outcome(cx)
+        self.task.task.info().poll_outcome(cx)
     }
 }
 

@@ -451,3 +451,45 @@ fn pattern_bindings_hide_outer_variables_only_in_their_arm() {
         ["inner arm", "drop arm", "outer param", "drop param"]
     );
 }
+
+// A coroutine method whose `fn` comes from a `macro_rules!` macro, with `self` from the
+// caller's tokens (PORTED-FINDINGS.md #4).
+macro_rules! coro_method {
+    (fn $name:ident ($($params:tt)*) -> $ret:ty { $($body:tt)* }) => {
+        #[coro_core::coroutine]
+        fn $name($($params)*) -> $ret { $($body)* }
+    };
+}
+
+struct MacroCounter(u32);
+
+impl MacroCounter {
+    coro_method! { fn shown(&self) -> u32 { ::core::future::ready(()).await; self.0 + 1 } }
+    coro_method! { fn bumped(&mut self) -> u32 { self.0 += 1; ::core::future::ready(()).await; self.0 } }
+}
+
+#[test]
+fn self_in_a_method_written_by_a_macro() {
+    let mut c = MacroCounter(4);
+    assert_eq!(coro_core::block_on(c.shown()), 5);
+    assert_eq!(coro_core::block_on(c.bumped()), 5);
+}
+
+// `ref` / `ref mut` parameters: the binding borrows the argument on both sides of an await
+// (PORTED-FINDINGS.md #2).
+#[allow(clippy::toplevel_ref_arg)]
+#[coro_core::coroutine]
+fn ref_params(ref mut v: Vec<u32>, (ref a, b): (String, u32)) -> usize {
+    v.push(b);
+    ::core::future::ready(()).await;
+    v.push(a.len() as u32);
+    v.iter().sum::<u32>() as usize + v.len()
+}
+
+#[test]
+fn ref_and_ref_mut_parameters() {
+    assert_eq!(
+        coro_core::block_on(ref_params(vec![1], (String::from("abc"), 5))),
+        1 + 5 + 3 + 3
+    );
+}

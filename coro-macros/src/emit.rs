@@ -116,7 +116,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         .map(|(arg, input)| {
             let slot = &arg.slot;
             match input {
-                syn::FnArg::Receiver(_) => quote!(#slot: self),
+                // The receiver's own `self` token: from a `macro_rules!` expansion, a `self`
+                // spanned anywhere else would not resolve to it.
+                syn::FnArg::Receiver(r) => {
+                    let this = &r.self_token;
+                    quote!(#slot: #this)
+                }
                 syn::FnArg::Typed(_) => quote!(#slot: #slot),
             }
         });

@@ -190,6 +190,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
                 nodes.push(l.plain(&stmt));
             }
         }
+        let mut refs = Vec::new();
         let stmt: Stmt = match (&arg.pat, input) {
             (None, syn::FnArg::Receiver(r)) => {
                 let this = names::self_var();
@@ -198,10 +199,21 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
             }
             // `_` does not move the argument, so rustc keeps it until the end: so do we.
             (Some(Pat::Wild(_)), _) => syn::parse_quote!(let #slot = #slot;),
-            (Some(pat), _) => syn::parse_quote!(let #pat = #slot;),
+            (Some(pat), _) => {
+                let (pat, by_ref) = by_value(pat, i);
+                refs = by_ref;
+                syn::parse_quote!(let #pat = #slot;)
+            }
             (None, syn::FnArg::Typed(_)) => unreachable!("typed arguments have patterns"),
         };
-        let param = l.plain_then_flags(&stmt);
+        let mut param = l.plain_then_flags(&stmt);
+        // `ref x` / `ref mut x`: the part is bound by value to a hidden local and `x` is a
+        // borrow of it, rebuilt after each resume like any `let x = &y;`.
+        for (ident, hidden, mutable) in refs.drain(..) {
+            let m = mutable.then(|| quote!(mut));
+            let stmt: Stmt = syn::parse_quote!(let #ident = &#m #hidden;);
+            param.push(l.plain(&stmt));
+        }
         if let (Some(Node::Code { defs, .. }), syn::FnArg::Typed(t)) = (param.first(), input) {
             if let ([d], Pat::Ident(_)) = (defs.as_slice(), &*t.pat) {
                 l.vars.all[*d].copy = crate::vars::surely_copy(&t.ty);
@@ -1744,4 +1756,30 @@ fn lets_bind(stmts: &[Stmt], name: &Ident) -> bool {
         }
         _ => false,
     })
+}
+
+/// Parameter `i`'s pattern with each `ref x` / `ref mut x` binding made a by-value binding of a
+/// hidden local, and the list of (`x`, that local, `mut`?). rustc's `async fn` binds `x` to the
+/// argument kept in the coroutine; a coroutine cannot keep a borrow of its own local across a
+/// suspension, so `x` becomes an alias rebuilt after each resume.
+fn by_value(pat: &Pat, i: usize) -> (Pat, Vec<(proc_macro2::Ident, proc_macro2::Ident, bool)>) {
+    struct Rebind(usize, Vec<(proc_macro2::Ident, proc_macro2::Ident, bool)>);
+    impl VisitMut for Rebind {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            if p.by_ref.is_none() || p.subpat.is_some() {
+                visit_mut::visit_pat_ident_mut(self, p);
+                return;
+            }
+            let hidden = names::hidden(&format!("__ref{}_{}", self.0, self.1.len()));
+            let mutable = p.mutability.is_some();
+            self.1.push((p.ident.clone(), hidden.clone(), mutable));
+            p.by_ref = None;
+            p.ident = hidden;
+        }
+        fn visit_expr_mut(&mut self, _: &mut Expr) {}
+    }
+    let mut pat = pat.clone();
+    let mut r = Rebind(i, Vec::new());
+    r.visit_pat_mut(&mut pat);
+    (pat, r.1)
 }

@@ -405,9 +405,24 @@ twin! {
 }
 
 #[test]
-#[ignore = "macro bug: a temporary inside an operand hoisted before an await drops before the await (see coro-core/tests/PORTED-FINDINGS.md)"]
 fn temporaries_of_an_awaiting_statement_drop_at_its_end() {
     assert_same_at_every_cancel(statement_temporaries_owned_ref, statement_temporaries_owned);
+}
+
+// A borrowed temporary in an operand left of an await, with a side effect before it in the
+// same statement (PORTED-FINDINGS.md #12).
+twin! {
+    fn temporary_left_of_an_await / temporary_left_of_an_await_ref () -> u32 {
+        log("start");
+        let n = pair(&D("temp"), 1) + pair(&D("other"), later(2).await);
+        log("after");
+        n
+    }
+}
+
+#[test]
+fn a_borrowed_temporary_left_of_an_await_lives_to_the_statement_end() {
+    assert_same_at_every_cancel(temporary_left_of_an_await_ref, temporary_left_of_an_await);
 }
 
 // --- Scopes, loops, branches, reassignment, early exits --------------------------------------

@@ -502,12 +502,59 @@ impl Normalizer {
             if keep {
                 *op = value;
             } else {
+                let mut value = value;
+                self.hoist_temporaries(&mut value, pre);
                 let t = self.fresh("t");
                 pre.push(syn::parse_quote!(let mut #t = #value;));
                 *op = path_expr(&t);
             }
         }
         Ok(())
+    }
+
+    /// In an operand about to be hoisted in front of an await (`let __tN = f(&D::new(), 1);`),
+    /// the temporaries it borrows (`&D::new()`) would now end with that `let`, before the
+    /// await; rustc keeps them to the end of the whole statement. Each one evaluated before
+    /// anything else with side effects is hoisted into a local of its own first
+    /// (`let __tmpM = D::new();`), which lives in the statement's block, so it drops at the
+    /// statement's end, after the await, as in rustc. Returns whether everything evaluated so
+    /// far was free of side effects (hoisting stops at the first thing that is not).
+    fn hoist_temporaries(&mut self, e: &mut Expr, pre: &mut Vec<Stmt>) -> bool {
+        match e {
+            Expr::Reference(r) if creates_temporary(&r.expr) => {
+                let tmp = self.fresh("tmp");
+                let value = std::mem::replace(&mut *r.expr, path_expr(&tmp));
+                pre.push(syn::parse_quote!(let mut #tmp = #value;));
+                true
+            }
+            Expr::Reference(r) => self.hoist_temporaries(&mut r.expr, pre),
+            Expr::Lit(_) | Expr::Path(_) => true,
+            Expr::Paren(p) => self.hoist_temporaries(&mut p.expr, pre),
+            Expr::Field(f) => self.hoist_temporaries(&mut f.base, pre),
+            Expr::Cast(c) => self.hoist_temporaries(&mut c.expr, pre),
+            Expr::Tuple(t) => t.elems.iter_mut().all(|x| self.hoist_temporaries(x, pre)),
+            Expr::Array(a) => a.elems.iter_mut().all(|x| self.hoist_temporaries(x, pre)),
+            // Evaluating the operands may still hoist; the call itself has side effects.
+            Expr::Call(c) => {
+                if self.hoist_temporaries(&mut c.func, pre) {
+                    let _ = c.args.iter_mut().all(|x| self.hoist_temporaries(x, pre));
+                }
+                false
+            }
+            Expr::MethodCall(m) => {
+                if self.hoist_temporaries(&mut m.receiver, pre) {
+                    let _ = m.args.iter_mut().all(|x| self.hoist_temporaries(x, pre));
+                }
+                false
+            }
+            Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                if self.hoist_temporaries(&mut b.left, pre) {
+                    self.hoist_temporaries(&mut b.right, pre);
+                }
+                false
+            }
+            _ => false,
+        }
     }
 
     /// `.await` inside a formatting-style macro: its arguments are ordinary expressions.
@@ -729,4 +776,17 @@ pub(crate) fn borrowed_variable(expr: &Expr) -> Option<String> {
     let ident = p.path.get_ident()?;
     let name = ident.to_string();
     (p.qself.is_none() && name.starts_with(|c: char| c.is_lowercase() || c == '_')).then_some(name)
+}
+
+/// Does evaluating `expr` make a new value (a temporary when borrowed), rather than name a
+/// place?
+fn creates_temporary(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_) | Expr::Array(_) => {
+            true
+        }
+        Expr::Tuple(t) => !t.elems.is_empty(),
+        Expr::Paren(p) => creates_temporary(&p.expr),
+        _ => false,
+    }
 }

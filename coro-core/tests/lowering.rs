@@ -493,3 +493,25 @@ fn ref_and_ref_mut_parameters() {
         1 + 5 + 3 + 3
     );
 }
+
+// A `break` value that names a binding of its own fragment, shadowing a moved parameter
+// (difftest seed 8147).
+#[coro_core::coroutine]
+fn break_value_names_a_fragment_binding(p: String) -> usize {
+    drop(p);
+    loop {
+        let Some(x) = ::core::future::ready(None::<usize>).await else {
+            let p = 5;
+            break p;
+        };
+        break x;
+    }
+}
+
+#[test]
+fn a_break_value_names_the_fragment_binding() {
+    assert_eq!(
+        coro_core::block_on(break_value_names_a_fragment_binding(String::from("p"))),
+        5
+    );
+}

@@ -1229,12 +1229,23 @@ impl Marker<'_> {
         } else {
             target.break_to
         };
-        let uses = value.map(|v| self.l.vars.uses_expr(v)).unwrap_or_default();
-        let moves = if value.is_some() {
+        let mut uses = value.map(|v| self.l.vars.uses_expr(v)).unwrap_or_default();
+        let mut moves = if value.is_some() {
             self.l.vars.moves()
         } else {
             Vec::new()
         };
+        // In the value, a name the fragment binds around the jump is that binding, not the
+        // coroutine's variable of the same name (`else { let p = 1; break p; }`).
+        let vars = &self.l.vars;
+        let own = |id: &VarId| {
+            vars.all[*id]
+                .current
+                .as_ref()
+                .is_some_and(|c| self.bound.iter().flatten().any(|b| c == b.as_str()))
+        };
+        uses.retain(|id| !own(id));
+        moves.retain(|id| !own(id));
         let mut site = self.l.vars.visible();
         // A name the fragment itself binds means its own variable here: reach the outer one
         // through an alias defined before the fragment.

@@ -62,11 +62,22 @@ fn loops_and_tasks_free_everything() {
     std::panic::set_hook(Box::new(|_| {}));
     // Warm up lazily allocated statics (thread locals, the panic machinery).
     workload();
+    // Two batches: a leak grows in both, while something the runtime or std allocates once,
+    // late (seen on loaded machines, under 1 KiB), grows at most one of them.
     let before = LIVE.load(Ordering::SeqCst);
+    for _ in 0..20 {
+        workload();
+    }
+    let mid = LIVE.load(Ordering::SeqCst);
     for _ in 0..20 {
         workload();
     }
     let after = LIVE.load(Ordering::SeqCst);
     let _ = std::panic::take_hook();
-    assert_eq!(after - before, 0, "bytes leaked over 20 runs");
+    assert!(
+        mid == before || after == mid,
+        "bytes leaked: {} over the first 20 runs, {} over the next 20",
+        mid - before,
+        after - mid
+    );
 }

@@ -466,3 +466,32 @@ fn decided_in_the_scrutinee_of_an_awaiting_match_or_if_let() {
         );
     }
 }
+
+// A move inside a block that returns happens only on a path that never reaches the await: the
+// local is still there afterwards, and drops at scope end.
+twin! {
+    fn moved_only_where_it_returns / moved_only_where_it_returns_ref (k: u8, p: D) -> u8 {
+        let q = D("q");
+        let Some(n) = (k != 0).then_some(k) else {
+            drop(p);
+            return 0;
+        };
+        if n == 1 {
+            drop(q);
+            return 1;
+        }
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn moves_on_paths_that_return_do_not_count_later() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || moved_only_where_it_returns_ref(k, D("p")),
+            || moved_only_where_it_returns(k, D("p")),
+        );
+    }
+}

@@ -252,6 +252,7 @@ impl Vars {
             shadow: vec![HashSet::new()],
             found: Vec::new(),
             borrow: false,
+            leaving: false,
         };
         f(&mut c);
         let found = c.found;
@@ -299,6 +300,9 @@ struct Collector<'a> {
     found: Vec<(VarId, bool)>,
     /// Inside `&place` or an assignment target: a use here does not move.
     borrow: bool,
+    /// Inside a block that always leaves the function (see `leaves_the_function`): what it
+    /// moves is gone only on a path that never reaches later code, so it is not a move there.
+    leaving: bool,
 }
 
 const FORMAT_MACROS: &[&str] = &[
@@ -328,7 +332,7 @@ impl Collector<'_> {
             return;
         }
         if let Some(id) = self.vars.lookup(name) {
-            self.found.push((id, moving));
+            self.found.push((id, moving && !self.leaving));
         }
     }
 
@@ -401,6 +405,13 @@ impl Collector<'_> {
 }
 
 impl Collector<'_> {
+    fn leaving_if(&mut self, leaves: bool, f: impl FnOnce(&mut Self)) {
+        let was = self.leaving;
+        self.leaving |= leaves;
+        f(self);
+        self.leaving = was;
+    }
+
     /// Reads `t.f` without moving `t`.
     fn field_read(&mut self, field: &Expr) {
         let was = std::mem::replace(&mut self.borrow, true);
@@ -445,10 +456,25 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Some(init) = &l.init {
             self.visit_expr(&init.expr);
             if let Some((_, e)) = &init.diverge {
-                self.visit_expr(e);
+                self.leaving_if(leaves_the_function(e), |c| c.visit_expr(e));
             }
         }
         self.bind(&l.pat);
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.visit_expr(&i.cond);
+        let then = Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: i.then_branch.clone(),
+        });
+        self.leaving_if(leaves_the_function(&then), |c| {
+            c.visit_block(&i.then_branch);
+        });
+        if let Some((_, e)) = &i.else_branch {
+            self.leaving_if(leaves_the_function(e), |c| c.visit_expr(e));
+        }
     }
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
@@ -844,4 +870,32 @@ pub(crate) fn code_text(tokens: &TokenStream) -> String {
         text = text.replace(from, to);
     }
     text
+}
+
+/// Does the block `e` always leave the function: its last statement is a `return`, and it
+/// holds no `break`/`continue` (which could leave it for later code of the same function)?
+/// Then a variable it moves is moved only on a path that never reaches anything after it.
+pub(crate) fn leaves_the_function(e: &Expr) -> bool {
+    struct Exits(bool);
+    impl<'ast> Visit<'ast> for Exits {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Break(_) | Expr::Continue(_) | Expr::Try(_) => self.0 = true,
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => visit::visit_expr(self, e),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let Expr::Block(b) = e else { return false };
+    let last_leaves = matches!(
+        b.block.stmts.last(),
+        Some(syn::Stmt::Expr(Expr::Return(_), _))
+    );
+    if !last_leaves {
+        return false;
+    }
+    let mut exits = Exits(false);
+    exits.visit_block(&b.block);
+    !exits.0
 }

@@ -856,27 +856,11 @@ impl Lowerer {
     /// watches them for later uses and suspensions; the second, given the verdict
     /// (`Known::flagged`), has declared the flags and rewrites the statement.
     fn flags(&mut self, stmt: &Stmt) -> Vec<(VarId, usize, Vec<Way>)> {
-        let mut sites = Vec::new();
-        let mut shadowed = Vec::new();
-        visit_sites(&mut stmt.clone(), &mut |e, shadow| {
-            sites.push(e.clone());
-            shadowed.push(shadow.to_vec());
-        });
+        let (sites, shadowed) = sites_of(stmt);
         if sites.is_empty() {
             return Vec::new();
         }
-        // What each site's branches move (its condition or scrutinee has sites of its own).
-        let mut site_moves = Vec::new();
-        for site in &sites {
-            self.vars.uses_expr(site);
-            let mut moves = self.vars.moves();
-            for head in heads(site) {
-                self.vars.uses_expr(head);
-                let in_head = self.vars.moves();
-                moves.retain(|v| !in_head.contains(v));
-            }
-            site_moves.push(moves);
-        }
+        let site_moves: Vec<Vec<VarId>> = sites.iter().map(|s| self.branch_moves(s)).collect();
         let mut all: Vec<VarId> = site_moves.iter().flatten().copied().collect();
         all.sort_unstable();
         all.dedup();
@@ -916,6 +900,19 @@ impl Lowerer {
             }
         }
         out
+    }
+
+    /// What the branches of the `if`/`match` `site` may move (its condition or scrutinee has
+    /// sites of its own).
+    fn branch_moves(&mut self, site: &Expr) -> Vec<VarId> {
+        self.vars.uses_expr(site);
+        let mut moves = self.vars.moves();
+        for head in heads(site) {
+            self.vars.uses_expr(head);
+            let in_head = self.vars.moves();
+            moves.retain(|v| !in_head.contains(v));
+        }
+        moves
     }
 
     /// How each branch of the `if`/`match` `expr` leaves `v`, if that is known at expansion
@@ -961,22 +958,10 @@ impl Lowerer {
             if depth >= 4 {
                 return None;
             }
-            let mut sites = Vec::new();
-            let mut shadowed = Vec::new();
-            visit_sites(&mut stmt.clone(), &mut |e, shadow| {
-                sites.push(e.clone());
-                shadowed.push(shadow.contains(&name));
-            });
+            let (sites, shadowed) = sites_of(stmt);
             let mut moving = Vec::new();
             for (k, site) in sites.iter().enumerate() {
-                self.vars.uses_expr(site);
-                let mut moves = self.vars.moves();
-                for head in heads(site) {
-                    self.vars.uses_expr(head);
-                    let in_head = self.vars.moves();
-                    moves.retain(|v| !in_head.contains(v));
-                }
-                if moves.contains(&v) {
+                if self.branch_moves(site).contains(&v) {
                     moving.push(k);
                 }
             }
@@ -985,7 +970,10 @@ impl Lowerer {
             };
             // A nested decision is spliced into this branch's own block, where `Some(x)`
             // must still mean the outer `x`.
-            if shadowed[site] || pattern_binds(&sites[site], &name) || lets_bind(stmts, &name) {
+            if shadowed[site].contains(&name)
+                || pattern_binds(&sites[site], &name)
+                || lets_bind(stmts, &name)
+            {
                 return None;
             }
             let ways = self.ways(&sites[site], v, depth + 1)?;
@@ -1527,11 +1515,20 @@ fn if_conditions(i: &syn::ExprIf) -> Vec<&Expr> {
     out
 }
 
+/// The sites of `stmt` (see `visit_sites`), each with the names that `let`s around it shadow.
+fn sites_of(stmt: &Stmt) -> (Vec<Expr>, Vec<Vec<Ident>>) {
+    let (mut sites, mut shadowed) = (Vec::new(), Vec::new());
+    visit_sites(&mut stmt.clone(), &mut |e, shadow| {
+        sites.push(e.clone());
+        shadowed.push(shadow.to_vec());
+    });
+    (sites, shadowed)
+}
+
 /// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs
 /// to completion (the statement itself, an initialiser, an operand, an argument, a statement of
 /// a plain block; not one inside a branch, loop, closure or short-circuit operand), outermost
-/// only, in a fixed
-/// order that `Lowerer::flags` and `Lowerer::plain_flagged` share.
+/// only, in a fixed order that `Lowerer::flags` and `Lowerer::plain_flagged` share.
 fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
     sites_in(stmt, &mut Vec::new(), f);
 }

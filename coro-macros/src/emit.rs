@@ -71,12 +71,22 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             } else {
                 (&mut generics, "G")
             };
+            // A stored variable's type is wrapped in its named newtype (see `held_newtypes`).
+            let held = |g: &Ident| match var {
+                Some(v) if !transient => {
+                    let held = e.held(v);
+                    quote!(#held<#g>)
+                }
+                _ => quote!(#g),
+            };
             if let Some(g) = var.and_then(|v| var_generic.get(&(transient, v))) {
-                fields.push(quote!(#f: #g));
+                let ty = held(g);
+                fields.push(quote!(#f: #ty));
                 return;
             }
             let g = format_ident!("{}{}", prefix, list.len());
-            fields.push(quote!(#f: #g));
+            let ty = held(&g);
+            fields.push(quote!(#f: #ty));
             list.push(g.clone());
             if let Some(v) = var {
                 var_generic.insert((transient, v), g);
@@ -176,6 +186,11 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     } else {
         quote!(__CoroState::__Running | __CoroState::__Done | __CoroState::__Panicked)
     };
+    let held = held_newtypes(
+        l,
+        payloads,
+        order.iter().copied().filter(|&s| s != 0 && !e.transient(s)),
+    );
     let new_frame = kind.frame();
     let frame = quote! {
         #new_frame(
@@ -229,6 +244,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 __Panicked,
             }
             #jump_enum
+            #held
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.
             #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
             impl<#(#generics),*> ::coro_core::__private::StateEnum for __CoroState<#(#generics),*> {
@@ -296,6 +312,61 @@ pub(crate) fn stub(parsed: &Parsed) -> TokenStream {
         #[allow(unused_variables, clippy::all)]
         #vis fn #ident #generics (#inputs) -> #ret #where_clause {
             #value
+        }
+    }
+}
+
+/// The name of the newtype that wraps variable `v` wherever a suspended state stores it, with
+/// the span of the user's binding: when the coroutine is not `Send` (or not `Sync`) because of a
+/// value held across an await, rustc's note "required because it appears within the type
+/// `shared<Rc<u32>>`" then names the local and points at its `let`, as it does for an
+/// `async fn`. A drop flag is named after the variable it holds; the macro's own variables
+/// after what they are (a user's local spelled `__…` is taken for one of them).
+fn held_name(l: &Lowered, v: usize) -> Ident {
+    let user = |v: usize| {
+        let var = &l.vars.all[v];
+        (!var.ident.to_string().starts_with("__")).then(|| var.ident.clone())
+    };
+    let owner = || l.vars.all.iter().position(|var| var.flag == Some(v));
+    if let Some(name) = user(v).or_else(|| owner().and_then(user)) {
+        return name;
+    }
+    let ident = l.vars.all[v].ident.to_string();
+    let what = if ident == "__self" {
+        "self_"
+    } else if ident.starts_with("__iter") {
+        "for_loop_iterator"
+    } else {
+        "temporary"
+    };
+    Ident::new(what, Span::call_site())
+}
+
+/// `mod __coro_held { struct shared<T>(T); .. }`: one newtype per name stored in a suspended
+/// state (see `held_name`). Zero-cost: a one-field struct has its field's layout and niches.
+fn held_newtypes(
+    l: &Lowered,
+    payloads: &Payloads,
+    stored: impl Iterator<Item = usize>,
+) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut newtypes = Vec::new();
+    for s in stored {
+        for &v in &payloads[s] {
+            let name = held_name(l, v);
+            if seen.insert(name.to_string()) {
+                newtypes
+                    .push(quote!(pub(super) struct #name<__CoroValue>(pub(super) __CoroValue);));
+            }
+        }
+    }
+    if newtypes.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+        mod __coro_held {
+            #(#newtypes)*
         }
     }
 }
@@ -372,7 +443,8 @@ impl Emitter<'_> {
                 let field = names::var_field(*id);
                 let m = var.mutable.then(|| quote!(mut));
                 pattern.push(quote!(#field: #m #ident));
-                taken.push((field, quote!(#m #ident)));
+                let held = self.held(*id);
+                taken.push((field, quote!(#held(#m #ident))));
             } else if self.redeclared[s].contains(id) {
                 let m = var.mutable.then(|| quote!(mut));
                 aliases.push(quote!(let #m #ident;));
@@ -461,6 +533,13 @@ impl Emitter<'_> {
     }
 
     /// The Start variant's fields: the argument slots, in order.
+    /// The path of the newtype that wraps variable `v` in a suspended state's payload.
+    fn held(&self, v: usize) -> TokenStream {
+        let mut name = held_name(self.l, v);
+        name.set_span(Span::mixed_site());
+        quote!(__coro_held::#name)
+    }
+
     fn l_args(&self) -> Vec<Ident> {
         (0..self.l.arg_count).map(names::arg_slot).collect()
     }
@@ -578,6 +657,7 @@ impl Emitter<'_> {
     ) -> TokenStream {
         let name = &self.variant[&target];
         let st = names::hidden("__state");
+        let transient = self.transient(target);
         let fields = self.payloads[target].iter().map(|v| {
             let field = names::var_field(*v);
             let ident = site
@@ -585,9 +665,14 @@ impl Emitter<'_> {
                 .find(|(id, _)| id == v)
                 .and_then(|(_, n)| n.clone());
             let value = ident.as_ref().map(names::expr_name);
-            quote!(#field: #value)
+            if transient {
+                quote!(#field: #value)
+            } else {
+                let held = self.held(*v);
+                quote!(#field: #held(#value))
+            }
         });
-        if self.transient(target) {
+        if transient {
             let next = names::hidden("__next");
             return quote!(#next = ::core::option::Option::Some(__CoroJump::#name { #first #(#fields),* }););
         }

@@ -5,10 +5,15 @@ fn send_or_keep(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0, __arg1: G1 },
-        S1 { __fut: G2, __v3: G3, __v1: G4 },
+        S1 { __fut: G2, __v3: __coro_held::log<G3>, __v1: __coro_held::job<G4> },
         __Running,
         __Done,
         __Panicked,
+    }
+    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    mod __coro_held {
+        pub(super) struct job<__CoroValue>(pub(super) __CoroValue);
+        pub(super) struct log<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
@@ -72,8 +77,8 @@ fn send_or_keep(
                             __state
                                 .set(__CoroState::S1 {
                                     __fut: ::coro_core::__private::into_future(flush()),
-                                    __v1: __flag0,
-                                    __v3: log,
+                                    __v1: __coro_held::job(__flag0),
+                                    __v3: __coro_held::log(log),
                                 });
                             continue '__dispatch;
                         }
@@ -87,7 +92,7 @@ fn send_or_keep(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (mut __flag0, log) = ::coro_core::__private::take_state!(
+                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v1, __v3 }
                         );
                         let __aw1 = __out;

@@ -4,7 +4,12 @@ fn count(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0 },
-        S3 { __fut: G1, __v3: G2, __v2: G3, __v1: G4 },
+        S3 {
+            __fut: G1,
+            __v3: __coro_held::for_loop_iterator<G2>,
+            __v2: __coro_held::total<G3>,
+            __v1: __coro_held::guard<G4>,
+        },
         __Running,
         __Done,
         __Panicked,
@@ -14,6 +19,12 @@ fn count(
         S1 { __v3: J0, __v2: J1, __v1: J2 },
         S2 { __v2: J1, __v1: J2 },
         S4 { __v3: J0, __v2: J1, __v1: J2 },
+    }
+    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    mod __coro_held {
+        pub(super) struct guard<__CoroValue>(pub(super) __CoroValue);
+        pub(super) struct total<__CoroValue>(pub(super) __CoroValue);
+        pub(super) struct for_loop_iterator<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
@@ -107,9 +118,9 @@ fn count(
                                         __state
                                             .set(__CoroState::S3 {
                                                 __fut: ::coro_core::__private::into_future(fetch(name)),
-                                                __v1: guard,
-                                                __v2: total,
-                                                __v3: __iter1,
+                                                __v1: __coro_held::guard(guard),
+                                                __v2: __coro_held::total(total),
+                                                __v3: __coro_held::for_loop_iterator(__iter1),
                                             });
                                         continue '__dispatch;
                                     }
@@ -155,7 +166,11 @@ fn count(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (guard, mut total, mut __iter1) = ::coro_core::__private::take_state!(
+                        let (
+                            __coro_held::guard(guard),
+                            __coro_held::total(mut total),
+                            __coro_held::for_loop_iterator(mut __iter1),
+                        ) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S3 { __fut; __v1, __v2, __v3 }
                         );
                         let __aw2 = __out;

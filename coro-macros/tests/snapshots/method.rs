@@ -5,7 +5,7 @@ fn load(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3> {
         S0 { __arg0: G0, __arg1: G1 },
-        S1 { __fut: G2, __v0: G3 },
+        S1 { __fut: G2, __v0: __coro_held::self_<G3> },
         __Running,
         __Done,
         __Panicked,
@@ -13,6 +13,10 @@ fn load(
     #[allow(non_camel_case_types)]
     enum __CoroJump<J0, J1> {
         S2 { __v0: J0, __in: J1 },
+    }
+    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    mod __coro_held {
+        pub(super) struct self_<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3> ::coro_core::__private::StateEnum
@@ -68,7 +72,7 @@ fn load(
                                         __fut: ::coro_core::__private::into_future(
                                             __self.store.get(key),
                                         ),
-                                        __v0: __self,
+                                        __v0: __coro_held::self_(__self),
                                     });
                                 continue '__dispatch;
                             }
@@ -83,7 +87,7 @@ fn load(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (mut __self,) = ::coro_core::__private::take_state!(
+                        let (__coro_held::self_(mut __self),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v0 }
                         );
                         let __aw1 = __out;

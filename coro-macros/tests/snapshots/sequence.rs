@@ -5,11 +5,16 @@ fn add(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4, G5> {
         S0 { __arg0: G0, __arg1: G1 },
-        S1 { __fut: G2, __v1: G3 },
-        S2 { __fut: G4, __v4: G5 },
+        S1 { __fut: G2, __v1: __coro_held::b<G3> },
+        S2 { __fut: G4, __v4: __coro_held::temporary<G5> },
         __Running,
         __Done,
         __Panicked,
+    }
+    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    mod __coro_held {
+        pub(super) struct b<__CoroValue>(pub(super) __CoroValue);
+        pub(super) struct temporary<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4, G5> ::coro_core::__private::StateEnum
@@ -58,7 +63,7 @@ fn add(
                             __state
                                 .set(__CoroState::S1 {
                                     __fut: ::coro_core::__private::into_future(ready(a)),
-                                    __v1: b,
+                                    __v1: __coro_held::b(b),
                                 });
                             continue '__dispatch;
                         }
@@ -72,7 +77,7 @@ fn add(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (b,) = ::coro_core::__private::take_state!(
+                        let (__coro_held::b(b),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v1 }
                         );
                         let __aw1 = __out;
@@ -82,7 +87,7 @@ fn add(
                             __state
                                 .set(__CoroState::S2 {
                                     __fut: ::coro_core::__private::into_future(ready(b)),
-                                    __v4: __t2,
+                                    __v4: __coro_held::temporary(__t2),
                                 });
                             continue '__dispatch;
                         }
@@ -96,7 +101,7 @@ fn add(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (mut __t2,) = ::coro_core::__private::take_state!(
+                        let (__coro_held::temporary(mut __t2),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S2 { __fut; __v4 }
                         );
                         let __aw3 = __out;

@@ -62,7 +62,7 @@ pub mod __private {
     pub use crate::inspect;
     pub use crate::state::OverwriteOnDrop;
     pub use crate::stream::next_owned;
-    pub use crate::try_op::{Branch, FromResidual};
+    pub use crate::try_op::{Branch, FromResidual, operand};
     pub use crate::type_of::{TypeOf, type_of};
     pub use crate::{
         __coro_poll_pinned as poll_pinned, __coro_state_mut as state_mut,

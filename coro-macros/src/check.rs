@@ -173,7 +173,7 @@ impl VisitMut for Checker {
                 let complete = respan(self.kind.complete(&quote!(__coro_value)), span);
                 let complete = replace_ident(complete, "__coro_value", &convert);
                 *expr = syn::parse_quote_spanned! {span=>
-                    match ::coro_core::__private::Branch::branch(#inner) {
+                    match ::coro_core::__private::Branch::branch(::coro_core::__private::operand(#inner)) {
                         ::coro_core::__private::ControlFlow::Continue(#v) => #v,
                         ::coro_core::__private::ControlFlow::Break(#r) => return #complete,
                     }

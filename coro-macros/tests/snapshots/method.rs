@@ -93,7 +93,9 @@ fn load(
                         let __aw1 = __out;
                         {
                             __next = ::core::option::Option::Some(__CoroJump::S2 {
-                                __in: match ::coro_core::__private::Branch::branch(__aw1) {
+                                __in: match ::coro_core::__private::Branch::branch(
+                                    ::coro_core::__private::operand(__aw1),
+                                ) {
                                     ::coro_core::__private::ControlFlow::Continue(__ok) => __ok,
                                     ::coro_core::__private::ControlFlow::Break(__residual) => {
                                         return ::coro_core::__private::Poll::Ready(

@@ -23,6 +23,32 @@
 //! back in), [`yield_from!`] delegates, and a body that also uses `.await` becomes a [`Stream`]
 //! (an async generator) that [`for_each`], [`fold`] and [`next`] consume. See [`Generator`].
 //!
+//! The attribute's options, comma-separated in any order:
+//!
+//! - `boxed`: return `Pin<Box<dyn Coroutine<Output = T> + '_>>`, so the function may await
+//!   itself (recursion). Without it, a direct recursive call is a compile error that says so.
+//! - `send`: declare the returned object `Send`. A value that is not `Send` held across an
+//!   `.await` is then an error at the function, naming the value, instead of at a distant
+//!   `tokio::spawn`; with `boxed`, the box is `dyn Coroutine + Send` and can go to a
+//!   multi-threaded executor. Without `send`, a coroutine is `Send` exactly when what it holds
+//!   is (a boxed one never is).
+//! - `yield = Y`, `resume = R`: make a generator, see below.
+//!
+//! ```
+//! #[coro_core::coroutine(boxed, send)]
+//! fn fib(n: u64) -> u64 {
+//!     if n < 2 {
+//!         return n;
+//!     }
+//!     fib(n - 1).await + fib(n - 2).await
+//! }
+//!
+//! fn spawnable<T: Send + 'static>(_: &T) {}
+//! let f = fib(10);
+//! spawnable(&f);
+//! assert_eq!(coro_core::block_on(f), 55);
+//! ```
+//!
 //! Spell the attribute with its path, `#[coro_core::coroutine]`, or import it under another name
 //! (`use coro_core::coroutine as coro;`). A bare `#[coroutine]` brought in by `use` is ambiguous
 //! with rustc's built-in (unstable) `#[coroutine]` attribute and fails with E0659.

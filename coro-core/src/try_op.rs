@@ -98,7 +98,7 @@ impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
 /// `expr?`'s operand as `Branch::branch` receives it. The expansion spans this call on the `?`:
 /// the operand is usually the macro's own temporary for an awaited value, so without it rustc
 /// would report a missing `Branch` impl twice, on the `?` and on the attribute.
-#[inline(always)]
+#[inline]
 pub fn operand<T>(value: T) -> T {
     value
 }

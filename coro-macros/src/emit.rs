@@ -281,11 +281,13 @@ fn must_use(attrs: &[syn::Attribute], kind: &Kind) -> TokenStream {
 /// The coroutine's return type as callers see it.
 pub(crate) fn return_type(parsed: &Parsed, kind: &Kind) -> TokenStream {
     let output = &parsed.output;
+    let send = parsed.send.then(|| quote!(+ ::core::marker::Send));
     if parsed.boxed {
         let bound = parsed.box_lifetime.as_ref().map(|l| quote!(+ #l));
-        quote!(::core::pin::Pin<::std::boxed::Box<dyn ::coro_core::Coroutine<Output = #output> #bound>>)
+        quote!(::core::pin::Pin<::std::boxed::Box<dyn ::coro_core::Coroutine<Output = #output> #send #bound>>)
     } else {
-        kind.object_type(output)
+        let object = kind.object_type(output);
+        quote!(#object #send)
     }
 }
 

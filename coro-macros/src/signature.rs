@@ -28,6 +28,10 @@ pub(crate) struct Parsed {
     /// For `boxed`: the lifetime every borrowed input outlives, which bounds the box
     /// (`None`: the inputs borrow nothing, so the box is `'static`).
     pub box_lifetime: Option<syn::Lifetime>,
+    /// `#[coroutine(send)]`: the returned object is declared `Send`, so a value held across an
+    /// await that is not `Send` is an error at the definition (and a boxed coroutine can go to
+    /// a multi-threaded executor).
+    pub send: bool,
     pub args: Vec<Arg>,
     /// The declared output type (`()` when omitted).
     pub output: Type,
@@ -42,6 +46,7 @@ pub(crate) struct Parsed {
 #[derive(Default)]
 struct Options {
     boxed: Option<Span>,
+    send: Option<Span>,
     yield_ty: Option<(Span, Type)>,
     resume_ty: Option<(Span, Type)>,
 }
@@ -96,6 +101,7 @@ pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
         body: *block,
         boxed: false,
         box_lifetime: None,
+        send: false,
         args,
         output,
         yield_ty: None,
@@ -153,6 +159,7 @@ pub(crate) fn configure(parsed: &mut Parsed, attr: &TokenStream) -> syn::Result<
     match parse_attr(attr) {
         Ok(options) => {
             parsed.boxed = options.boxed.is_some();
+            parsed.send = options.send.is_some();
             if parsed.boxed {
                 parsed.box_lifetime = name_lifetimes(&mut parsed.sig);
             }
@@ -181,7 +188,8 @@ impl Errors {
     }
 }
 
-// Input: `boxed`, `yield = u64`, `yield = f64, resume = f64` (comma separated, any order).
+// Input: `boxed`, `send`, `yield = u64`, `yield = f64, resume = f64` (comma separated, any
+// order).
 fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
     let mut options = Options::default();
     if attr.is_empty() {
@@ -193,14 +201,19 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
         let name = meta.path.to_token_stream().to_string().replace(' ', "");
         let repeated = || syn::Error::new(span, format!("`{name}` is given twice"));
         match name.as_str() {
-            "boxed" => {
+            "boxed" | "send" => {
                 if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
                     return Err(syn::Error::new(
                         span,
-                        "`boxed` takes no value: write `#[coro_core::coroutine(boxed)]`",
+                        format!("`{name}` takes no value: write `#[coro_core::coroutine({name})]`"),
                     ));
                 }
-                if options.boxed.replace(span).is_some() {
+                let slot = if name == "boxed" {
+                    &mut options.boxed
+                } else {
+                    &mut options.send
+                };
+                if slot.replace(span).is_some() {
                     return Err(repeated());
                 }
             }
@@ -219,7 +232,7 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
                 return Err(syn::Error::new(
                     span,
                     format!(
-                        "unknown coroutine option `{name}`: the options are `boxed`, \
+                        "unknown coroutine option `{name}`: the options are `boxed`, `send`, \
                          `yield = Type` and `resume = Type`"
                     ),
                 ));

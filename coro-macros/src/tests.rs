@@ -312,7 +312,15 @@ fn generator_options_parse() {
     assert!(p.yield_ty.is_some() && p.resume_ty.is_some() && !p.boxed);
     assert!(signature::parse(&quote::quote!(resume = f64), item.clone()).is_err());
     assert!(signature::parse(&quote::quote!(boxed, boxed), item.clone()).is_err());
-    assert!(signature::parse(&quote::quote!(boxed), item).unwrap().boxed);
+    assert!(
+        signature::parse(&quote::quote!(boxed), item.clone())
+            .unwrap()
+            .boxed
+    );
+    let p = signature::parse(&quote::quote!(send, boxed), item.clone()).unwrap();
+    assert!(p.send && p.boxed);
+    assert!(signature::parse(&quote::quote!(send, send), item.clone()).is_err());
+    assert!(signature::parse(&quote::quote!(send = true), item).is_err());
 }
 
 /// Debug aid: `CORO_EXPAND_ALL=path/to/lib.rs cargo test --release -p coro-macros expand_all --

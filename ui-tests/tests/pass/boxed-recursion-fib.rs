@@ -11,8 +11,7 @@ struct Tree {
 }
 
 impl Tree {
-    // By value: a boxed coroutine cannot borrow its arguments yet
-    // (see tests/ui/known-bugs/boxed-coroutine-borrowing-self.rs).
+    // By value here; `pass/boxed-coroutine-borrowing.rs` borrows `&self`.
     #[coro_core::coroutine(boxed)]
     fn size(self) -> usize {
         let mut n = 1;

@@ -1054,9 +1054,11 @@ impl Gen<'_> {
                 let a = self.expr(depth.min(1));
                 let b = self.expr(depth.min(1));
                 self.pop_scope();
+                // Typed only if an arm is: `match .. { Ok(v) => 6, Err(v) => 0 }` is an
+                // `{integer}` whose methods cannot be called.
                 E::new(
                     format!("match {call} {{ Ok({v}) => {}, Err({v}) => {} }}", a.s, b.s),
-                    true,
+                    a.typed || b.typed,
                 )
             }
         }

@@ -534,7 +534,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// The Start variant's fields: the argument slots, in order.
     /// The path of the newtype that wraps variable `v` in a suspended state's payload.
     fn held(&self, v: usize) -> TokenStream {
         let mut name = held_name(self.l, v);
@@ -542,6 +541,7 @@ impl Emitter<'_> {
         quote!(__coro_held::#name)
     }
 
+    /// The Start variant's fields: the argument slots, in order.
     fn l_args(&self) -> Vec<Ident> {
         (0..self.l.arg_count).map(names::arg_slot).collect()
     }

@@ -71,22 +71,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             } else {
                 (&mut generics, "G")
             };
-            // A stored variable's type is wrapped in its named newtype (see `held_newtypes`).
-            let held = |g: &Ident| match var {
-                Some(v) if !transient => {
-                    let held = e.held(v);
-                    quote!(#held<#g>)
-                }
-                _ => quote!(#g),
-            };
             if let Some(g) = var.and_then(|v| var_generic.get(&(transient, v))) {
-                let ty = held(g);
-                fields.push(quote!(#f: #ty));
+                fields.push(quote!(#f: #g));
                 return;
             }
             let g = format_ident!("{}{}", prefix, list.len());
-            let ty = held(&g);
-            fields.push(quote!(#f: #ty));
+            fields.push(quote!(#f: #g));
             list.push(g.clone());
             if let Some(v) = var {
                 var_generic.insert((transient, v), g);

@@ -5,7 +5,7 @@ fn send_or_keep(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0, __arg1: G1 },
-        S1 { __fut: G2, __v3: __coro_held::log<G3>, __v1: __coro_held::job<G4> },
+        S1 { __fut: G2, __v3: G3, __v1: G4 },
         __Running,
         __Done,
         __Panicked,

@@ -4,12 +4,7 @@ fn count(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0 },
-        S3 {
-            __fut: G1,
-            __v3: __coro_held::for_loop_iterator<G2>,
-            __v2: __coro_held::total<G3>,
-            __v1: __coro_held::guard<G4>,
-        },
+        S3 { __fut: G1, __v3: G2, __v2: G3, __v1: G4 },
         __Running,
         __Done,
         __Panicked,

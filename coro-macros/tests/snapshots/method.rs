@@ -5,7 +5,7 @@ fn load(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3> {
         S0 { __arg0: G0, __arg1: G1 },
-        S1 { __fut: G2, __v0: __coro_held::self_<G3> },
+        S1 { __fut: G2, __v0: G3 },
         __Running,
         __Done,
         __Panicked,

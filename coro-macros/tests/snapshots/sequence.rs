@@ -5,8 +5,8 @@ fn add(
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4, G5> {
         S0 { __arg0: G0, __arg1: G1 },
-        S1 { __fut: G2, __v1: __coro_held::b<G3> },
-        S2 { __fut: G4, __v4: __coro_held::temporary<G5> },
+        S1 { __fut: G2, __v1: G3 },
+        S2 { __fut: G4, __v4: G5 },
         __Running,
         __Done,
         __Panicked,

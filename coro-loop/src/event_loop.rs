@@ -11,12 +11,12 @@
 //! running (`create_task` before `run_until_complete`), go to `Shared::remote`, behind a mutex;
 //! each iteration first moves those to the back of `ready`, in arrival order.
 
-use crate::raw::{self, Runnable, TaskRef};
-use crate::task::{self, AnyTask, Task, TaskInfo};
+use crate::raw::{self, BlockCache, Runnable, TaskRef};
+use crate::task::{self, AnyTask, Task};
 use crate::time::{Clock, Timers};
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use core::future::IntoFuture;
+use core::future::{Future, IntoFuture};
 use core::time::Duration;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -171,6 +171,8 @@ pub(crate) struct LoopInner {
     pub(crate) ready: RefCell<VecDeque<Item>>,
     clock: Clock,
     pub(crate) timers: RefCell<Timers>,
+    /// Set when a poll registers a timer: it needs its deadline when the poll returns.
+    pub(crate) unstamped: Cell<bool>,
     /// Tasks not yet done.
     tasks: RefCell<Registry>,
     /// Tasks that panicked, checked at close for panics nobody retrieved.
@@ -179,6 +181,8 @@ pub(crate) struct LoopInner {
     stopping: Cell<bool>,
     closed: Cell<bool>,
     handler: RefCell<Option<ExceptionHandler>>,
+    /// Spare task blocks, reused by the next tasks (see `raw::BlockCache`).
+    pub(crate) blocks: BlockCache,
 }
 
 thread_local! {
@@ -190,6 +194,15 @@ thread_local! {
 
 pub(crate) fn running_loop() -> Option<Rc<LoopInner>> {
     RUNNING.try_with(|r| r.borrow().clone()).ok().flatten()
+}
+
+/// Calls `f` with the loop running on this thread, without cloning the `Rc`. `None` if no loop
+/// runs here (or the thread is shutting down).
+pub(crate) fn with_running_loop<R>(f: impl FnOnce(&LoopInner) -> R) -> Option<R> {
+    RUNNING
+        .try_with(|r| Some(f(r.try_borrow().ok()?.as_ref()?)))
+        .ok()
+        .flatten()
 }
 
 /// Calls `f` with the loop running on this thread if its id is `id`, without cloning the `Rc`.
@@ -222,8 +235,20 @@ impl LoopInner {
         }
     }
 
+    /// Gives the timers registered since the last call their deadlines, with a fresh clock
+    /// reading (see `time.rs`). Called after every step and before the loop looks at timers.
+    fn stamp_timers(&self) {
+        if self.unstamped.replace(false) {
+            let mut timers = self.timers.borrow_mut();
+            if timers.has_unstamped() {
+                timers.stamp(self.now());
+            }
+        }
+    }
+
     /// One iteration of the loop (asyncio's `_run_once`).
     fn run_once(&self) {
+        self.stamp_timers();
         self.take_remote();
         if self.ready.borrow().is_empty() {
             let next = self.timers.borrow_mut().next_deadline();
@@ -260,17 +285,37 @@ impl LoopInner {
         for _ in 0..ntodo {
             let item = self.ready.borrow_mut().pop_front();
             match item {
-                Some(Item::Run(runnable)) => runnable.run(self),
+                Some(Item::Run(runnable)) => {
+                    runnable.run(self);
+                    self.stamp_timers();
+                }
                 Some(Item::Fire(slot, generation)) => {
                     let waker = self.timers.borrow_mut().fire(slot, generation);
-                    if let Some(waker) = waker {
-                        waker.wake();
-                    }
+                    waker.wake();
                 }
                 Some(Item::Stop) => self.stopping.set(true),
                 None => break,
             }
         }
+    }
+
+    /// Makes `fut` a task of this loop and schedules its first step. `A` is the awaitable type
+    /// the coroutine's name is read from.
+    fn spawn<F, A>(&self, fut: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let id = TASK_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+        let (runnable, registered, handle) = raw::spawn::<_, A>(fut, self, id);
+        self.tasks.borrow_mut().insert(registered);
+        if self.running.get() {
+            // Running, so running on this thread (the loop is bound to it): the local queue.
+            self.schedule_local(runnable);
+        } else {
+            self.shared.push_remote(runnable);
+        }
+        Task { handle }
     }
 
     /// Queues a task step from this loop's thread (a task woken during its own step).
@@ -403,12 +448,14 @@ impl Builder {
                 ready: RefCell::new(VecDeque::new()),
                 clock,
                 timers: RefCell::new(Timers::default()),
+                unstamped: Cell::new(false),
                 tasks: RefCell::new(Registry::default()),
                 panicked: RefCell::new(Vec::new()),
                 running: Cell::new(false),
                 stopping: Cell::new(false),
                 closed: Cell::new(false),
                 handler: RefCell::new(None),
+                blocks: BlockCache::default(),
             }),
         }
     }
@@ -530,13 +577,7 @@ impl EventLoop {
         F::Output: 'static,
     {
         self.check_open("create_task");
-        let fut = awaitable.into_future();
-        let id = TASK_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-        let (runnable, registered, handle) =
-            raw::spawn::<_, F>(fut, &self.inner, TaskInfo::new(id));
-        self.inner.tasks.borrow_mut().insert(registered);
-        Shared::schedule(runnable);
-        Task { handle }
+        self.inner.spawn::<_, F>(awaitable.into_future())
     }
 
     /// Runs the loop until `awaitable` is done and returns its output
@@ -565,6 +606,7 @@ impl EventLoop {
                 self.inner.run_once();
             }
         }
+        self.inner.blocks.trim();
         task::take_finished(&task)
     }
 
@@ -692,7 +734,27 @@ where
     F: IntoFuture + 'static,
     F::Output: 'static,
 {
-    expect_running("create_task()").create_task(awaitable)
+    let mut fut = Some(awaitable.into_future());
+    // The running loop, borrowed rather than cloned (spawning runs no user code). It is open:
+    // a running loop cannot be closed.
+    let task = RUNNING
+        .try_with(|r| {
+            let r = r.try_borrow().ok()?;
+            let lp = r.as_ref()?;
+            fut.take().map(|fut| lp.spawn::<_, F>(fut))
+        })
+        .ok()
+        .flatten();
+    match (task, fut) {
+        (Some(task), _) => task,
+        (None, Some(fut)) => {
+            let lp = expect_running("create_task()");
+            lp.check_open("create_task");
+            lp.inner.spawn::<_, F>(fut)
+        }
+        // The closure takes the future only to spawn it.
+        (None, None) => unreachable!(),
+    }
 }
 
 /// The running loop's tasks that are not done yet (`asyncio.all_tasks`).

@@ -10,14 +10,25 @@
 //!
 //! - a [`Runnable`]: the task is scheduled; at most one exists (the `SCHEDULED` bit);
 //! - a [`Waker`] built by this module, and a [`TaskWaker`] (a waker stored in one word);
-//! - a [`TaskRef`]: the loop's registry, `AnyTask`, `current_task`, the panicked list, and
-//!   [`JoinRef`] (inside `Task<T>`, the one handle that can take the output).
+//! - a [`TaskRef`]: the loop's registry, `AnyTask`, `current_task`, the panicked list, a timer
+//!   waiting to wake the task ([`LoopWaker`]), and [`JoinRef`] (inside `Task<T>`, the one
+//!   handle that can take the output).
 //!
 //! Runnables and wakers may be on any thread, so each counts one in the atomic state word.
 //! Task refs live only on the loop's thread: they are counted in a plain `Cell` (`local`), and
 //! together hold one reference in the state word while there are any, as `Rc`s inside an
-//! `Arc` would. Making, cloning and dropping a handle, or the registry adding and removing a
-//! task, is then no atomic operation.
+//! `Arc` would. Making, cloning and dropping a handle, the registry adding and removing a
+//! task, or a timer keeping the task's waker, is then no atomic operation.
+//!
+//! Polling a task changes the state word twice (to running, then back to idle or done). When
+//! the word counts no reference but the running Runnable's and the task refs' (no waker is
+//! out: the common case of a task that yields, sleeps or finishes in one step), no other
+//! thread can reach the word, and the loop's thread changes it with a load and a store
+//! instead of a read-modify-write ([`only_ours`]).
+//!
+//! A block whose last reference goes on its loop's thread while the loop runs is kept by the
+//! loop ([`BlockCache`]) and reused for the next task of the same size, so that spawning and
+//! finishing a task need not call the allocator.
 //!
 //! # Threads
 //!
@@ -45,9 +56,10 @@
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
-use crate::event_loop::{LoopInner, Shared};
+use crate::event_loop::{LoopInner, Shared, with_running};
 use crate::task::{self, Outcome, PanicPayload, TaskInfo};
-use core::cell::{Cell, UnsafeCell};
+use core::alloc::Layout;
+use core::cell::{Cell, RefCell, UnsafeCell};
 use core::future::Future;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
@@ -152,31 +164,40 @@ impl<F: Future + 'static, A> VTableOf<F, A> {
     };
 }
 
-/// Creates a task for `future` on the loop `lp`: the `Runnable` for its first step (not yet
-/// queued), a handle for the loop's registry, and the typed handle. `A` is the awaitable type
-/// the coroutine's name is read from.
+/// Creates task number `id` (the `N` of `Task-N`) for `future` on the loop `lp`: the
+/// `Runnable` for its first step (not yet queued), a handle for the loop's registry, and the
+/// typed handle. `A` is the awaitable type the coroutine's name is read from.
 pub(crate) fn spawn<F, A>(
     future: F,
     lp: &LoopInner,
-    info: TaskInfo,
+    id: u64,
 ) -> (Runnable, TaskRef, JoinRef<F::Output>)
 where
     F: Future + 'static,
     F::Output: 'static,
 {
-    let cell = Box::new(RawCell {
-        header: Header {
-            // The Runnable's reference, and the one the two task refs share.
-            state: AtomicUsize::new(SCHEDULED | (2 * REF_ONE)),
-            vtable: &VTableOf::<F, A>::VTABLE,
-            loop_id: lp.id(),
-            local: Cell::new(2),
-            flags: Cell::new(HANDLE),
-            info,
-        },
-        stage: UnsafeCell::new(Stage::Running(future)),
-    });
-    let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+    let layout = Layout::new::<RawCell<F>>();
+    let block = lp
+        .blocks
+        .take(layout)
+        .unwrap_or_else(|| BlockCache::alloc(layout));
+    let cell = block.cast::<RawCell<F>>().as_ptr();
+    // SAFETY: `block` is unused memory of `RawCell<F>`'s layout (fresh from the allocator or
+    // a spare block of that layout), so writing every field of a cell into it overwrites
+    // nothing live and leaves a whole cell. The fields are written one by one so that the
+    // compiler stores each in place instead of assembling the cell on the stack first.
+    unsafe {
+        let header = &raw mut (*cell).header;
+        // The Runnable's reference, and the one the two task refs share.
+        (&raw mut (*header).state).write(AtomicUsize::new(SCHEDULED | (2 * REF_ONE)));
+        (&raw mut (*header).vtable).write(&VTableOf::<F, A>::VTABLE);
+        (&raw mut (*header).loop_id).write(lp.id());
+        (&raw mut (*header).local).write(Cell::new(2));
+        (&raw mut (*header).flags).write(Cell::new(HANDLE));
+        (&raw mut (*header).info).write(TaskInfo::new(id));
+        (&raw mut (*cell).stage).write(UnsafeCell::new(Stage::Running(future)));
+    }
+    let ptr = block.cast::<Header>();
     (
         Runnable { ptr },
         TaskRef { ptr },
@@ -292,10 +313,130 @@ impl<F: Future> RawCell<F> {
             );
             return;
         }
-        // SAFETY: the block came from `Box::leak` in `spawn` with this type, and this is the
-        // last reference. Dropping it drops the header's `TaskInfo` (wakers, strings, a panic
-        // payload: all `Send`) and an empty stage, so any thread may do it.
-        drop(unsafe { Box::from_raw(cell) });
+        // SAFETY: nothing else can reach the block, and its header is alive until the drop.
+        let loop_id = unsafe { (*cell).header.loop_id };
+        // SAFETY: the block holds a `RawCell<F>` written by `spawn`, and this is the last
+        // reference. Dropping it drops the header's `TaskInfo` (wakers, strings, a panic
+        // payload: all `Send`) and an empty stage, so any thread may do it. Should a destructor
+        // panic, the block leaks, which is safe.
+        unsafe { ptr::drop_in_place(cell) };
+        let layout = Layout::new::<Self>();
+        let block = ptr.cast::<u8>();
+        // On the owning loop's thread while it runs, the block is kept for the next task;
+        // anywhere else (another thread, a loop that stopped or is gone) it is freed.
+        let kept = with_running(loop_id, |lp| lp.blocks.put(layout, block)) == Some(true);
+        if !kept {
+            // SAFETY: the block came from `BlockCache::alloc` with this layout (through the
+            // cache or not) and nothing refers to it any more.
+            unsafe { BlockCache::free(block, layout) };
+        }
+    }
+}
+
+/// The largest task block a loop keeps for reuse, in bytes.
+const SPARE_MAX_SIZE: usize = 512;
+
+/// Spare task blocks of one loop: a block whose last reference goes on the loop's thread while
+/// the loop runs is kept here, by size, and the next task of that size is built in it instead
+/// of in a fresh allocation. Spawning and finishing a task then calls the allocator not at all.
+///
+/// Only blocks with the header's alignment and at most [`SPARE_MAX_SIZE`] bytes are kept.
+/// What a run of the loop did not reuse is freed when the run ends ([`BlockCache::trim`]), and
+/// everything when the loop is dropped; so a loop keeps at most as many spare blocks as it had
+/// tasks alive at once during its last run.
+#[derive(Default)]
+pub(crate) struct BlockCache {
+    /// `bins[i]` holds blocks of `(i + 1) * align_of::<Header>()` bytes.
+    bins: RefCell<Vec<Bin>>,
+}
+
+#[derive(Default)]
+struct Bin {
+    blocks: Vec<NonNull<u8>>,
+    /// The fewest blocks the bin held since the last trim: the ones below it were not needed.
+    low: usize,
+}
+
+impl BlockCache {
+    /// The bin of blocks of `layout`, if such blocks are kept.
+    fn bin_of(layout: Layout) -> Option<usize> {
+        let unit = align_of::<Header>();
+        (layout.align() == unit && layout.size() <= SPARE_MAX_SIZE)
+            .then(|| (layout.size() / unit).saturating_sub(1))
+    }
+
+    /// A fresh block of `layout` from the global allocator.
+    fn alloc(layout: Layout) -> NonNull<u8> {
+        // SAFETY: `layout` is a `RawCell`'s, whose size is not zero (the header has fields).
+        let block = unsafe { std::alloc::alloc(layout) };
+        NonNull::new(block).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
+    }
+
+    /// Gives a block back to the global allocator.
+    ///
+    /// # Safety
+    /// `block` came from [`BlockCache::alloc`] with `layout`, and nothing uses it any more.
+    unsafe fn free(block: NonNull<u8>, layout: Layout) {
+        // SAFETY: the caller's promise is `dealloc`'s contract.
+        unsafe { std::alloc::dealloc(block.as_ptr(), layout) };
+    }
+
+    /// A spare block of `layout`, if there is one.
+    fn take(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let i = Self::bin_of(layout)?;
+        let mut bins = self.bins.try_borrow_mut().ok()?;
+        let bin = bins.get_mut(i)?;
+        let block = bin.blocks.pop()?;
+        bin.low = bin.low.min(bin.blocks.len());
+        Some(block)
+    }
+
+    /// Keeps `block`, a block of `layout` that nothing uses any more, for reuse. `false` if it
+    /// is not kept: the caller frees it.
+    fn put(&self, layout: Layout, block: NonNull<u8>) -> bool {
+        let Some(i) = Self::bin_of(layout) else {
+            return false;
+        };
+        let Ok(mut bins) = self.bins.try_borrow_mut() else {
+            return false;
+        };
+        if bins.len() <= i {
+            bins.resize_with(i + 1, Bin::default);
+        }
+        bins[i].blocks.push(block);
+        true
+    }
+
+    /// Frees the spare blocks that were not reused since the last trim (called when a run of
+    /// the loop ends).
+    pub(crate) fn trim(&self) {
+        let Ok(mut bins) = self.bins.try_borrow_mut() else {
+            return;
+        };
+        let unit = align_of::<Header>();
+        for (i, bin) in bins.iter_mut().enumerate() {
+            let low = bin.low.min(bin.blocks.len());
+            if low > 0 {
+                // Built from the same values as a `RawCell` layout of this bin, so valid.
+                let layout = Layout::from_size_align((i + 1) * unit, unit)
+                    .unwrap_or_else(|_| unreachable!());
+                for block in bin.blocks.drain(..low) {
+                    // SAFETY: every block in a bin came from `alloc` with this bin's layout,
+                    // and a kept block is used by nothing.
+                    unsafe { Self::free(block, layout) };
+                }
+            }
+            bin.low = bin.blocks.len();
+        }
+    }
+}
+
+impl Drop for BlockCache {
+    fn drop(&mut self) {
+        for bin in self.bins.get_mut() {
+            bin.low = bin.blocks.len();
+        }
+        self.trim();
     }
 }
 
@@ -426,6 +567,18 @@ unsafe fn waker_drop(data: *const ()) {
     unsafe { drop_ref(header_of(data)) };
 }
 
+/// Whether the references counted in `state` are only those the loop's thread holds while it
+/// runs a task's step: the Runnable's, and the one the task refs share if there are any
+/// (`local` of them). Then no other thread can reach the state word: every other reference (a
+/// waker, a `TaskWaker`) is counted, and a borrowed waker exists only during a poll. So the
+/// loop's thread, between polls, may change the word with a load and a store instead of a
+/// read-modify-write; whoever gets a reference later gets it through this thread, which orders
+/// the store before anything they do.
+fn only_ours(state: usize, local: u32) -> bool {
+    let ours = if local == 0 { REF_ONE } else { 2 * REF_ONE };
+    state & REF_MASK == ours
+}
+
 /// One step of a scheduled task: what the ready queues hold. Owns one reference.
 pub(crate) struct Runnable {
     ptr: NonNull<Header>,
@@ -491,6 +644,11 @@ impl Runnable {
                 return;
             }
             let next = (state & !SCHEDULED) | RUNNING;
+            if only_ours(state, header.local.get()) {
+                // No other thread can touch the word (see `only_ours`): a store will do.
+                header.state.store(next, Ordering::Relaxed);
+                break;
+            }
             match header.state.compare_exchange_weak(
                 state,
                 next,
@@ -517,7 +675,16 @@ impl Runnable {
         header.flags.set(flags & !WOKEN);
         match polled {
             Polled::Pending => {
-                let prev = if flags & WOKEN == 0 {
+                let now = header.state.load(Ordering::Acquire);
+                let prev = if only_ours(now, header.local.get()) {
+                    // Nobody else holds a reference, now that the poll's borrowed waker is
+                    // gone: a store will do.
+                    let woken = if flags & WOKEN == 0 { 0 } else { SCHEDULED };
+                    header
+                        .state
+                        .store((now & !RUNNING) | woken, Ordering::Relaxed);
+                    now
+                } else if flags & WOKEN == 0 {
                     header.state.fetch_and(!RUNNING, Ordering::AcqRel)
                 } else {
                     // Woke itself: the Runnable goes back to the queue, so `SCHEDULED` says so
@@ -547,10 +714,15 @@ impl Runnable {
                 let release = if local == 0 { 0 } else { REF_ONE };
                 header.local.set(local + 1);
                 let this = ManuallyDrop::new(self);
-                let done = |s| Some(((s & !RUNNING) | COMPLETE) - release);
-                let _ = header
-                    .state
-                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, done);
+                let done = |s| ((s & !RUNNING) | COMPLETE) - release;
+                let now = header.state.load(Ordering::Acquire);
+                if only_ours(now, local) {
+                    header.state.store(done(now), Ordering::Relaxed);
+                } else {
+                    let _ = header
+                        .state
+                        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some(done(s)));
+                }
                 let task = TaskRef { ptr: this.ptr };
                 task::finish(&task, lp, outcome);
                 if task.header().flags.get() & HANDLE == 0 {
@@ -802,6 +974,67 @@ impl Drop for TaskWaker {
     fn drop(&mut self) {
         // SAFETY: we own one reference.
         unsafe { drop_ref(self.ptr) };
+    }
+}
+
+/// A waker the loop keeps on its own thread (a timer's). For a task of that loop it is a task
+/// ref, which costs no atomic operation to make or drop; anything else is a clone of the waker.
+/// Changed in place, as two plain fields, so that making one moves no aggregate around.
+#[derive(Default)]
+pub(crate) struct LoopWaker {
+    task: Option<TaskRef>,
+    other: Option<Waker>,
+}
+
+impl LoopWaker {
+    /// Replaces what is kept with `waker`, on the loop `lp` (so on its thread).
+    pub(crate) fn set(&mut self, waker: &Waker, lp: &LoopInner) {
+        if ptr::eq(waker.vtable(), &raw const WAKER_VTABLE) {
+            let ptr = header_of(waker.data());
+            // SAFETY: a waker with our vtable points at a live task and holds (or borrows) a
+            // reference to it.
+            let header = unsafe { ptr.as_ref() };
+            if header.loop_id == lp.id() {
+                // The task is `lp`'s and this is `lp`'s thread: a task ref may live here.
+                add_local(header);
+                self.task = Some(TaskRef { ptr });
+                self.other = None;
+                return;
+            }
+        }
+        self.other = Some(waker.clone());
+        self.task = None;
+    }
+
+    /// Takes what is kept, leaving nothing.
+    pub(crate) fn take(&mut self) -> Self {
+        Self {
+            task: self.task.take(),
+            other: self.other.take(),
+        }
+    }
+
+    /// Whether waking `waker` would wake the same task.
+    pub(crate) fn will_wake(&self, waker: &Waker) -> bool {
+        match (&self.task, &self.other) {
+            (Some(task), _) => {
+                ptr::eq(waker.vtable(), &raw const WAKER_VTABLE)
+                    && ptr::eq(waker.data(), task.ptr.as_ptr().cast_const().cast())
+            }
+            (None, Some(other)) => other.will_wake(waker),
+            (None, None) => false,
+        }
+    }
+
+    /// Wakes the task, if a waker is kept.
+    pub(crate) fn wake(self) {
+        if let Some(task) = self.task {
+            // SAFETY: the task ref holds a reference for the call, and keeps it.
+            unsafe { wake(task.ptr, false) };
+        }
+        if let Some(other) = self.other {
+            other.wake();
+        }
     }
 }
 

@@ -6,8 +6,16 @@
 //! and `Sleep` stays `Send`. Dropping a pending `Sleep` frees its slot at once and leaves a stale
 //! heap entry behind (recognised by its generation); when stale entries are more than half of the
 //! heap, the heap is rebuilt without them, as asyncio does with cancelled timer handles.
+//!
+//! A timer gets its deadline when the poll that registered it returns: the loop then reads the
+//! clock once for every timer registered during that poll ([`Timers::stamp`]) and pushes them
+//! onto the heap. The reading is taken after the registration, so no sleep ends early; it may
+//! end later by what is left of the registering poll, which the loop could not have interrupted
+//! anyway. A timer dropped during the poll that registered it (a timeout around something that
+//! was ready at once) never reads the clock nor touches the heap.
 
-use crate::event_loop::{running_loop, with_running};
+use crate::event_loop::{LoopInner, with_running, with_running_loop};
+use crate::raw::LoopWaker;
 use core::cell::Cell;
 use core::cmp::Ordering;
 use core::fmt;
@@ -35,14 +43,33 @@ impl Clock {
     }
 }
 
-/// What a timer slot holds.
-enum Slot {
+/// Where a timer slot is in its life.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
     /// Unused; its index is on the free list.
     Free,
-    /// A pending sleep and the waker of the task that awaits it.
-    Waiting(Waker),
+    /// A pending sleep, registered during the current poll: its deadline is not in the heap
+    /// yet (see [`Timers::stamp`]).
+    Registered,
+    /// A pending sleep whose deadline is in the heap.
+    Queued,
     /// The deadline passed and the task was woken; the sleep has not seen it yet.
     Fired,
+}
+
+/// A timer slot: what a [`Sleep`] waits for.
+struct Slot {
+    /// Bumped whenever the slot is freed, so stale heap entries and sleeps do not match it.
+    generation: u32,
+    phase: Phase,
+    /// The waker of the task that awaits the sleep, while it is pending.
+    waker: LoopWaker,
+}
+
+impl Slot {
+    fn pending(&self, generation: u32) -> bool {
+        self.generation == generation && matches!(self.phase, Phase::Registered | Phase::Queued)
+    }
 }
 
 /// An entry of the timer heap, ordered by deadline, then by creation (FIFO tie-break).
@@ -78,34 +105,70 @@ impl Ord for TimerEntry {
 #[derive(Default)]
 pub(crate) struct Timers {
     heap: BinaryHeap<TimerEntry>,
-    /// Each slot with its generation, bumped whenever the slot is freed.
-    slots: Vec<(u32, Slot)>,
+    slots: Vec<Slot>,
     free: Vec<u32>,
     /// Heap entries whose slot was freed before they fired.
     stale: usize,
     seq: u64,
+    /// Timers registered during the current poll, not yet in the heap: slot, generation and
+    /// duration.
+    unstamped: Vec<(u32, u32, Duration)>,
 }
 
 impl Timers {
-    /// Registers a timer due at `deadline` that wakes `waker`; returns its slot and generation.
-    fn add(&mut self, deadline: Duration, waker: Waker) -> (u32, u32) {
+    /// Registers a timer that wakes `waker` once `duration` has passed, counted from the next
+    /// [`stamp`](Timers::stamp), on the loop `lp`; returns its slot and generation.
+    fn add(&mut self, duration: Duration, waker: &Waker, lp: &LoopInner) -> (u32, u32) {
         let slot = if let Some(slot) = self.free.pop() {
             slot
         } else {
-            self.slots.push((0, Slot::Free));
+            self.slots.push(Slot {
+                generation: 0,
+                phase: Phase::Free,
+                waker: LoopWaker::default(),
+            });
             u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 timers at once")
         };
         let entry = &mut self.slots[slot as usize];
-        entry.1 = Slot::Waiting(waker);
-        let generation = entry.0;
-        self.seq += 1;
-        self.heap.push(TimerEntry {
-            deadline,
-            seq: self.seq,
-            slot,
-            generation,
-        });
+        entry.phase = Phase::Registered;
+        entry.waker.set(waker, lp);
+        let generation = entry.generation;
+        self.unstamped.push((slot, generation, duration));
         (slot, generation)
+    }
+
+    /// Whether timers registered since the last [`stamp`](Timers::stamp) are still waiting for
+    /// their deadline.
+    pub(crate) fn has_unstamped(&self) -> bool {
+        !self.unstamped.is_empty()
+    }
+
+    /// Gives the timers registered since the last call their deadlines, `now` plus their
+    /// duration, and puts them in the heap in registration order (the FIFO tie-break). `now`
+    /// must be read after they were registered, so that none ends early.
+    pub(crate) fn stamp(&mut self, now: Duration) {
+        let Self {
+            heap,
+            slots,
+            seq,
+            unstamped,
+            ..
+        } = self;
+        for (slot, generation, duration) in unstamped.drain(..) {
+            if let Some(entry) = slots.get_mut(slot as usize)
+                && entry.generation == generation
+                && entry.phase == Phase::Registered
+            {
+                entry.phase = Phase::Queued;
+                *seq += 1;
+                heap.push(TimerEntry {
+                    deadline: now.saturating_add(duration),
+                    seq: *seq,
+                    slot,
+                    generation,
+                });
+            }
+        }
     }
 
     /// Whether no timer is registered (stale entries count as registered).
@@ -117,35 +180,49 @@ impl Timers {
     fn is_live(&self, entry: &TimerEntry) -> bool {
         self.slots
             .get(entry.slot as usize)
-            .is_some_and(|(g, s)| *g == entry.generation && matches!(s, Slot::Waiting(_)))
+            .is_some_and(|s| s.pending(entry.generation))
     }
 
     /// Frees a slot (its sleep finished or was dropped) and returns the waker it held.
-    fn release(&mut self, slot: u32, generation: u32) -> Option<Waker> {
-        let entry = self.slots.get_mut(slot as usize)?;
-        if entry.0 != generation {
-            return None;
+    fn release(&mut self, slot: u32, generation: u32) -> LoopWaker {
+        let Some(entry) = self.slots.get_mut(slot as usize) else {
+            return LoopWaker::default();
+        };
+        if entry.generation != generation {
+            return LoopWaker::default();
         }
-        entry.0 = entry.0.wrapping_add(1);
-        let old = core::mem::replace(&mut entry.1, Slot::Free);
+        entry.generation = entry.generation.wrapping_add(1);
+        let phase = core::mem::replace(&mut entry.phase, Phase::Free);
+        let waker = entry.waker.take();
         self.free.push(slot);
-        match old {
-            Slot::Waiting(waker) => {
+        match phase {
+            Phase::Registered => {
+                // Dropped in the poll that registered it: no heap entry yet. Usually it is the
+                // last one registered; otherwise `stamp` skips it (its generation changed).
+                if self
+                    .unstamped
+                    .last()
+                    .is_some_and(|&(s, g, _)| (s, g) == (slot, generation))
+                {
+                    self.unstamped.pop();
+                }
+            }
+            Phase::Queued => {
                 // The heap entry is still there and now stale.
                 self.stale += 1;
                 if self.stale > 64 && self.stale * 2 > self.heap.len() {
                     let slots = &self.slots;
                     self.heap.retain(|e| {
-                        slots.get(e.slot as usize).is_some_and(|(g, s)| {
-                            *g == e.generation && matches!(s, Slot::Waiting(_))
-                        })
+                        slots
+                            .get(e.slot as usize)
+                            .is_some_and(|s| s.pending(e.generation))
                     });
                     self.stale = 0;
                 }
-                Some(waker)
             }
-            Slot::Fired | Slot::Free => None,
+            Phase::Fired | Phase::Free => {}
         }
+        waker
     }
 
     /// The deadline of the earliest live timer, dropping stale entries from the top.
@@ -178,14 +255,13 @@ impl Timers {
     /// Runs as a ready-queue item: marks the timer fired and returns the waker of its task (one
     /// more hop than waking at once, as asyncio's timer callback sets a future whose
     /// done-callback wakes the task).
-    pub(crate) fn fire(&mut self, slot: u32, generation: u32) -> Option<Waker> {
-        let entry = self.slots.get_mut(slot as usize)?;
-        if entry.0 != generation || !matches!(entry.1, Slot::Waiting(_)) {
-            return None;
-        }
-        match core::mem::replace(&mut entry.1, Slot::Fired) {
-            Slot::Waiting(waker) => Some(waker),
-            Slot::Fired | Slot::Free => None,
+    pub(crate) fn fire(&mut self, slot: u32, generation: u32) -> LoopWaker {
+        match self.slots.get_mut(slot as usize) {
+            Some(entry) if entry.pending(generation) => {
+                entry.phase = Phase::Fired;
+                entry.waker.take()
+            }
+            _ => LoopWaker::default(),
         }
     }
 }
@@ -247,7 +323,17 @@ impl Future for Sleep {
                 Poll::Pending
             }
             SleepState::Start => {
-                let Some(lp) = running_loop() else {
+                let duration = self.duration;
+                let registered = with_running_loop(|lp| {
+                    let (slot, generation) = lp.timers.borrow_mut().add(duration, cx.waker(), lp);
+                    lp.unstamped.set(true);
+                    SleepState::Waiting {
+                        loop_id: lp.id(),
+                        slot,
+                        generation,
+                    }
+                });
+                let Some(registered) = registered else {
                     panic!(
                         "coro_loop::sleep({:?}) was polled outside a running coro-loop event loop \
                          (on another executor, or after the loop stopped); run the coroutine with \
@@ -256,13 +342,7 @@ impl Future for Sleep {
                         self.duration
                     );
                 };
-                let deadline = lp.now().saturating_add(self.duration);
-                let (slot, generation) = lp.timers.borrow_mut().add(deadline, cx.waker().clone());
-                self.state = SleepState::Waiting {
-                    loop_id: lp.id(),
-                    slot,
-                    generation,
-                };
+                self.state = registered;
                 Poll::Pending
             }
             SleepState::Waiting {
@@ -273,13 +353,15 @@ impl Future for Sleep {
                 let fired = with_running(loop_id, |lp| {
                     let mut timers = lp.timers.borrow_mut();
                     match timers.slots.get_mut(slot as usize) {
-                        Some((g, Slot::Waiting(w))) if *g == generation => {
-                            if !w.will_wake(cx.waker()) {
-                                w.clone_from(cx.waker());
+                        Some(entry) if entry.pending(generation) => {
+                            if !entry.waker.will_wake(cx.waker()) {
+                                entry.waker.set(cx.waker(), lp);
                             }
                             false
                         }
-                        Some((g, Slot::Fired)) if *g == generation => {
+                        Some(entry)
+                            if entry.generation == generation && entry.phase == Phase::Fired =>
+                        {
                             timers.release(slot, generation);
                             true
                         }
@@ -322,7 +404,7 @@ impl Drop for Sleep {
                 lp.timers
                     .try_borrow_mut()
                     .ok()
-                    .and_then(|mut t| t.release(slot, generation))
+                    .map(|mut t| t.release(slot, generation))
             });
             drop(waker);
         }

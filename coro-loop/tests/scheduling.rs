@@ -3,7 +3,10 @@
 
 use coro_loop::{EventLoop, TaskError, sleep};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Duration;
 
 thread_local! {
@@ -485,4 +488,88 @@ fn a_task_woken_twice_while_running_is_requeued_once() {
         y.await;
     });
     assert_eq!(take_log(), ["x2", "y0", "x1", "y1", "x0", "y2"]);
+}
+
+/// Polls each future once, in order, with the calling task's context.
+fn poll_each(futs: &mut [Pin<Box<coro_loop::Sleep>>]) -> impl Future<Output = ()> + '_ {
+    std::future::poll_fn(move |cx| {
+        for f in futs.iter_mut() {
+            assert!(f.as_mut().poll(cx).is_pending());
+        }
+        Poll::Ready(())
+    })
+}
+
+#[test]
+fn timers_dropped_in_the_poll_that_registered_them_leave_nothing_behind() {
+    // A timer gets its deadline when the poll that registered it returns; one dropped before
+    // that, whether it was the last registered or not, must not fire nor disturb the others.
+    let lp = virtual_loop();
+    lp.run_until_complete(async {
+        let mut futs: Vec<_> = [30, 10, 20, 40]
+            .map(|ms| Box::pin(sleep(MS * ms)))
+            .into_iter()
+            .collect();
+        let fired = std::future::poll_fn(|cx| {
+            for f in &mut futs {
+                assert!(f.as_mut().poll(cx).is_pending());
+            }
+            // Drop the 40 ms one (registered last) and the 10 ms one (not last), in this poll.
+            futs.truncate(3);
+            drop(futs.remove(1));
+            Poll::Ready(())
+        });
+        fired.await;
+        let [a30, b20] = <[_; 2]>::try_from(futs).ok().unwrap();
+        b20.await;
+        log(format!(
+            "20 at {:.3}",
+            coro_loop::get_running_loop().unwrap().time()
+        ));
+        a30.await;
+        log(format!(
+            "30 at {:.3}",
+            coro_loop::get_running_loop().unwrap().time()
+        ));
+    });
+    assert_eq!(take_log(), ["20 at 0.020", "30 at 0.030"]);
+    // Nothing else was left to fire: time did not move past the last sleep.
+    assert!((lp.time() - 0.03).abs() < 1e-9);
+}
+
+#[test]
+fn a_sleep_on_the_real_clock_never_ends_early() {
+    // The deadline is counted from a clock reading taken after the sleep was registered.
+    let lp = EventLoop::builder().virtual_clock(false).build();
+    let elapsed = lp.run_until_complete(async {
+        let start = std::time::Instant::now();
+        let mut s = [Box::pin(sleep(MS * 20))];
+        poll_each(&mut s).await;
+        let [s] = s;
+        s.await;
+        start.elapsed()
+    });
+    assert!(elapsed >= MS * 20, "{elapsed:?}");
+}
+
+#[test]
+fn sleeps_under_a_foreign_waker_wake_it() {
+    // `FuturesUnordered` polls each sleep with a waker of its own, not the task's.
+    use futures::stream::{FuturesUnordered, StreamExt};
+    let lp = virtual_loop();
+    let order = lp.run_until_complete(async {
+        let mut all: FuturesUnordered<_> = [30u64, 10, 20]
+            .into_iter()
+            .map(|ms| async move {
+                sleep(MS * u32::try_from(ms).unwrap()).await;
+                ms
+            })
+            .collect();
+        let mut order = Vec::new();
+        while let Some(ms) = all.next().await {
+            order.push(ms);
+        }
+        order
+    });
+    assert_eq!(order, [10, 20, 30]);
 }

@@ -295,20 +295,30 @@ What limits it now:
 
 - **Yields:** ~{yield_ns:.0f} ns per yield with 100k tasks, ~{rt_ns:.0f} ns for a single task,
   where every yield is a whole loop iteration (remote-queue check, timer check, the queue
-  swap). A poll touches one block per task and makes two atomic read-modify-writes on it:
-  marking it running, then idle or requeued. The wakers are `Send + Sync`, so these cannot be
-  plain stores even though only the loop's thread polls. With 100k tasks most of the rest is
-  memory traffic (100k blocks do not fit in cache) and the coroutine itself.
-- **Spawn + finish (~{spawn_ns:.0f} ns):** one allocation and one free per task (glibc
-  `malloc`/`free` are now the largest entries of the profile), the process-wide task counter
-  (one atomic increment, kept so that names run `Task-1`, `Task-2`, … as in asyncio), two
-  atomic transitions in the task's one poll, the registry slot, and the ready-queue push and
-  pop. On this shared machine it lands at or a little above 100 ns. Going lower would need a
-  per-loop free list of task blocks, or task ids per loop.
-- **Timer register + drop (~{timer_ns:.0f} ns):** no allocation is left. The cost is reading
-  the clock (`clock_gettime` through the vDSO, about 20 ns on this VM; a deadline needs a fresh
-  reading, or a sleep could end early), cloning and dropping the task's waker (two atomic
-  operations), the heap push, and finding the running loop through a thread-local.
+  swap). A poll touches one block per task and changes its state word twice: marking it
+  running, then idle or requeued. The wakers are `Send + Sync`, so these are atomic
+  read-modify-writes whenever a waker of the task is out; when none is (the word counts only
+  the running step and the loop's own handles, as for a task that yields, sleeps or finishes
+  in one step), no other thread can reach the word and both are a plain load and store. With
+  100k tasks most of the rest is memory traffic (100k blocks do not fit in cache) and the
+  coroutine itself.
+- **Spawn + finish (~{spawn_ns:.0f} ns):** the allocator is no longer called: a block whose
+  last reference goes on the loop's thread while it runs is kept by the loop, by size, and
+  reused for the next task (what a run did not reuse is freed when it ends, the rest when the
+  loop is dropped). `create_task` borrows the running loop instead of cloning it and queues
+  the step directly. What is left: the process-wide task counter (one atomic increment, the
+  largest single entry of the profile, kept so that names run `Task-1`, `Task-2`, … as in
+  asyncio), the registry slot, the ready-queue push and pop, and memory traffic (the 100k
+  blocks are touched three times: spawn, poll, join).
+- **Timer register + drop (~{timer_ns:.0f} ns):** no allocation, no clock reading and no
+  atomic operation. A timer gets its deadline when the poll that registered it returns: the
+  loop reads the clock once then for all the timers that poll registered (the reading comes
+  after the registration, so no sleep ends early; one may end later by what was left of that
+  poll), so a timer dropped within that poll never reads the clock nor touches the heap. A
+  timer of one of the loop's own tasks keeps a task ref (a plain count) instead of a cloned
+  waker. What is left is finding the running loop through a thread-local twice (register,
+  drop) and the slot bookkeeping. A sleep that survives its poll still pays one clock reading
+  per poll and the heap push.
 
 Tried and dropped (before the raw task): moving the task cell's `Rc` into the `current_task`
 thread-local instead of cloning it. It made no difference above noise. With the raw task,

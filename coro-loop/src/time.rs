@@ -272,6 +272,11 @@ impl Timers {
 /// everything scheduled before it runs first. A zero sleep works on any executor; a non-zero one
 /// must be polled by a coro-loop event loop (it panics otherwise, saying so).
 ///
+/// A non-zero sleep lasts at least `duration`, counted from when the step that first polled it
+/// hands control back to the loop (the loop reads the clock once then for every sleep started
+/// in that step), so code that keeps running in the same step after starting the sleep delays
+/// its end by as much.
+///
 /// ```
 /// use std::time::Duration;
 /// coro_loop::run(async {

@@ -64,6 +64,14 @@ impl Rng {
     }
 }
 
+static AWAITING_MOVES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns [`Config::awaiting_moves`] on for every later [`Config::for_seed`] (the command line's
+/// `--awaiting-moves`).
+pub fn set_awaiting_moves() {
+    AWAITING_MOVES.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Which lowering the "ours" side of a rendered program uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lowering {
@@ -102,6 +110,10 @@ pub struct Config {
     /// Allow `.await`s after a statement that moves a tracer on some of its paths only (the
     /// macro's drop flags; shapes it cannot flag drop such a tracer early, FINDINGS.md #4).
     pub flagged_moves: bool,
+    /// Allow a move from a nested scope at any point, also in a statement that has awaited or
+    /// awaits later (moves in the branches of an awaiting `if`/`match`, FINDINGS.md #1). Off by
+    /// default (the committed seeds); `--awaiting-moves` turns it on.
+    pub awaiting_moves: bool,
 }
 
 impl Config {
@@ -118,6 +130,7 @@ impl Config {
         reassign_moved: true,
         shadow_params: true,
         flagged_moves: true,
+        awaiting_moves: false,
     };
 
     /// The same shape with everything switched on, including what the macro is known to get
@@ -136,10 +149,15 @@ impl Config {
         }
     }
 
-    /// [`Config::sized`], with [`Config::everything`] if `all`.
+    /// [`Config::sized`], with [`Config::everything`] if `all`, and `awaiting_moves` if
+    /// [`set_awaiting_moves`] turned it on.
     pub fn for_seed(seed: u64, all: bool) -> Self {
         let c = Self::sized(seed);
-        if all { c.everything() } else { c }
+        let c = if all { c.everything() } else { c };
+        Self {
+            awaiting_moves: AWAITING_MOVES.load(std::sync::atomic::Ordering::Relaxed),
+            ..c
+        }
     }
 
     /// A size class derived from the seed, so a batch has small programs (easy to read when

@@ -21,7 +21,7 @@ use std::process::{Command, ExitCode};
 fn usage() -> ExitCode {
     eprintln!(
         "usage: difftest show SEED [--async]\n       difftest gen DIR FIRST COUNT [--skip S,S,..] [--async]\n       \
-         difftest many COUNT [--start S] [--batch B] [--dir D] [--async] [--all]\n       \
+         difftest many COUNT [--start S] [--batch B] [--dir D] [--async] [--all] [--awaiting-moves]\n       \
          difftest reduce SEED [--dir D] [--all]"
     );
     ExitCode::from(2)
@@ -35,6 +35,10 @@ fn main() -> ExitCode {
     } else {
         Lowering::Coroutine
     };
+    if let Some(i) = args.iter().position(|a| a == "--awaiting-moves") {
+        args.remove(i);
+        difftest::generate::set_awaiting_moves();
+    }
     let all = if let Some(i) = args.iter().position(|a| a == "--all") {
         args.remove(i);
         true

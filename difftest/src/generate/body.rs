@@ -231,12 +231,13 @@ impl Gen<'_> {
     fn pick_movable(&mut self) -> Option<usize> {
         let (depth, top, awaits) = (self.loop_depth, self.scopes.len() - 1, self.awaits);
         let scopes = &self.scopes;
+        let anywhere = self.cfg.awaiting_moves;
         let ok = |v: &Var| {
             v.kind == Kind::Tracer
                 && !v.moved
                 && !v.borrowed
                 && v.loop_depth == depth
-                && (v.scope == top || scopes[v.scope].stmt_awaits == awaits)
+                && (anywhere || v.scope == top || scopes[v.scope].stmt_awaits == awaits)
         };
         let c = self.visible(ok);
         (!c.is_empty()).then(|| c[self.rng.below(c.len())])
@@ -245,7 +246,7 @@ impl Gen<'_> {
     fn mark_moved(&mut self, i: usize) {
         self.vars[i].moved = true;
         let scope = self.vars[i].scope;
-        if scope != self.scopes.len() - 1 {
+        if scope != self.scopes.len() - 1 && !self.cfg.awaiting_moves {
             if self.cfg.flagged_moves {
                 self.scopes[scope].no_await_stmt = true;
             } else {

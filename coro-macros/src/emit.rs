@@ -611,14 +611,20 @@ impl Emitter<'_> {
             }
             Cont::Unreachable => quote!({ #value; ::core::unreachable!() }),
             Cont::State(t, takes) => {
+                // Drop flags the jump sets (`Jump::pre`) are set after its value.
+                let pre = &jump.pre;
                 if takes {
                     let input = names::hidden("__in");
                     let value = value.unwrap_or_else(|| quote!(()));
-                    self.transfer(t, &quote!(#input: #value,), &jump.site)
+                    if pre.is_empty() {
+                        return self.transfer(t, &quote!(#input: #value,), &jump.site);
+                    }
+                    let transfer = self.transfer(t, &quote!(#input: #input,), &jump.site);
+                    quote!({ let #input = #value; #pre #transfer })
                 } else {
                     let discard = value.map(|v| quote!(::core::mem::drop(#v);));
                     let transfer = self.transfer(t, &TokenStream::new(), &jump.site);
-                    quote!({ #discard #transfer })
+                    quote!({ #discard #pre #transfer })
                 }
             }
         }
@@ -705,6 +711,7 @@ fn mentioned(
     ) {
         let j = &l.jumps[j];
         out.extend(j.uses.iter().copied());
+        out.extend(j.defs.iter().copied());
         for &inner in &j.inner {
             jump(l, payloads, inner, out);
         }

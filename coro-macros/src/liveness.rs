@@ -239,12 +239,13 @@ fn with_aliases(l: &Lowered, set: &mut Set, uses: &[VarId]) {
 
 fn jump(l: &Lowered, live_in: &[Set], j: &Jump) -> Set {
     let mut set = Set::new();
+    if let Cont::State(t, _) = j.cont {
+        // The drop flags the jump sets are dead before it.
+        set.extend(live_in[t].iter().filter(|v| !j.defs.contains(v)).copied());
+    }
     with_aliases(l, &mut set, &j.uses);
     for &inner in &j.inner {
         set.extend(jump(l, live_in, &l.jumps[inner]));
-    }
-    if let Cont::State(t, _) = j.cont {
-        set.extend(live_in[t].iter().copied());
     }
     set
 }
@@ -331,6 +332,7 @@ pub(crate) fn redeclared(l: &Lowered, payloads: &Payloads) -> Vec<Vec<VarId>> {
         .map(|s| {
             let mut assigned = Set::new();
             assigns(&l.states[s].body, &mut assigned);
+            jump_defs(l, &l.states[s].body, &mut assigned);
             l.states[s]
                 .scope
                 .iter()
@@ -344,6 +346,31 @@ pub(crate) fn redeclared(l: &Lowered, payloads: &Payloads) -> Vec<Vec<VarId>> {
                 .collect()
         })
         .collect()
+}
+
+/// The drop flags that the jumps in `nodes` set (`lower::Jump::defs`).
+pub(crate) fn jump_defs(l: &Lowered, nodes: &[Node], out: &mut Set) {
+    fn jump(l: &Lowered, j: usize, out: &mut Set) {
+        let j = &l.jumps[j];
+        out.extend(j.defs.iter().copied());
+        for &inner in &j.inner {
+            jump(l, inner, out);
+        }
+    }
+    for node in nodes {
+        match node {
+            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, out)),
+            Node::Jump(j) => jump(l, *j, out),
+            Node::Block(b) => jump_defs(l, b, out),
+            Node::If { then, els, .. } => {
+                jump_defs(l, then, out);
+                jump_defs(l, els, out);
+            }
+            Node::Match { arms, .. } => arms.iter().for_each(|a| jump_defs(l, &a.body, out)),
+            Node::LetElse { els, .. } => jump_defs(l, els, out),
+            Node::Suspend { .. } => {}
+        }
+    }
 }
 
 /// Variables assigned by a plain `x = e;` in `nodes`.
@@ -410,6 +437,9 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
         for &inner in &j.inner {
             jump(l, inner, &cur, exits);
         }
+        for d in &j.defs {
+            cur.remove(d);
+        }
         if let Cont::State(t, _) = j.cont {
             exits.push((t, cur));
         }
@@ -423,17 +453,19 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
                 jumps,
                 ..
             } => {
-                // Moves inside the statement are taken to happen before its jumps.
+                // Moves inside the statement are taken to happen before its jumps, and what it
+                // assigns after them (`x = if c { break 'a } else { f() };`, or a drop flag
+                // set once the `if` that decides it completes).
                 cur.extend(moves.iter().copied());
+                for &j in jumps {
+                    jump(l, j, &cur, exits);
+                }
                 if *uninit {
                     cur.extend(defs.iter().copied());
                 } else {
                     for d in defs {
                         cur.remove(d);
                     }
-                }
-                for &j in jumps {
-                    jump(l, j, &cur, exits);
                 }
             }
             Node::Block(b) => forward(l, b, cur.clone(), exits),

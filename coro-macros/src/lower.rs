@@ -116,6 +116,10 @@ pub(crate) struct Jump {
     /// Markers inside `value` (a `break` inside a `break` value, say).
     pub inner: Vec<usize>,
     pub site: Visible,
+    /// Drop flags set just before the jump, after its value (see `Lowerer::exit_flags`), and
+    /// the code that sets them.
+    pub defs: Vec<VarId>,
+    pub pre: TokenStream,
 }
 
 #[derive(Clone, Copy)]
@@ -167,6 +171,9 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         targets: Vec::new(),
         loop_depths: Vec::new(),
         watch: Vec::new(),
+        edges: Vec::new(),
+        deciding: Vec::new(),
+        shared: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -248,6 +255,36 @@ struct Lowerer {
     loop_depths: Vec<usize>,
     /// Drop-flag candidates (see `flags`), and whether a suspension follows while in scope.
     watch: Vec<(VarId, bool)>,
+    /// Awaiting `if`/`match` sites whose branches are being lowered and that hand variables
+    /// over to their drop flags on the jumps into their join (see `edge_candidates`).
+    edges: Vec<Edges>,
+    /// Variables that an awaiting site being lowered decides, with its join: a site inside it
+    /// does not start watching them (the outer one does, once all its branches are lowered).
+    deciding: Vec<(VarId, StateId)>,
+    /// Joins that a construct being lowered reaches by several paths (the branches of an
+    /// `if`/`match`, a labelled block's end and its `break`s): a site that ends one of those
+    /// paths sees only some of the jumps into its join (see `edge_candidates`).
+    shared: Vec<StateId>,
+}
+
+/// An awaiting `if`/`match` whose jumps into its join set drop flags (see
+/// `Lowerer::edge_candidates`).
+struct Edges {
+    join: StateId,
+    /// Each variable it decides, and how each branch leaves it.
+    vars: Vec<(VarId, Vec<Way>)>,
+    /// The branches (in `branches` order) that the code being lowered belongs to.
+    branches: std::ops::Range<usize>,
+}
+
+/// What `Lowerer::begin_site` started, for `end_site`.
+struct Site {
+    /// Candidates to watch once the site is lowered.
+    watch: Vec<VarId>,
+    /// `deciding`'s length before the site.
+    outer: usize,
+    /// Whether the site pushed an `Edges`.
+    edges: bool,
 }
 
 impl Lowerer {
@@ -315,6 +352,17 @@ impl Lowerer {
         } else {
             Vec::new()
         };
+        self.jump_with(cont, value, uses, moves)
+    }
+
+    /// `jump`, with what `value` uses and may move already known.
+    fn jump_with(
+        &mut self,
+        cont: Cont,
+        value: Option<&Expr>,
+        uses: Vec<VarId>,
+        moves: Vec<VarId>,
+    ) -> Node {
         let mut inner = Vec::new();
         let value = value.map(|v| {
             let mut v = v.clone();
@@ -334,6 +382,8 @@ impl Lowerer {
             moves,
             inner,
             site,
+            defs: Vec::new(),
+            pre: TokenStream::new(),
         });
         Node::Jump(self.jumps.len() - 1)
     }
@@ -450,19 +500,24 @@ impl Lowerer {
                 Stmt::Macro(_) | Stmt::Item(_) => unreachable!("normalized"),
             }
         }
-        out.push(self.jump(k, None));
+        out.extend(self.end_jump(k, None));
         Ok(out)
     }
 
     /// A construct in statement position whose value goes to `k`.
     fn compound(&mut self, expr: &Expr, k: Cont) -> syn::Result<Vec<Node>> {
         if !has_await(expr) {
-            return Ok(vec![self.jump(k, Some(expr))]);
+            return Ok(self.end_jump(k, Some(expr)));
         }
         match expr {
             Expr::Block(b) => {
                 let label = b.label.as_ref().map(|l| l.name.ident.to_string());
                 let labelled = label.is_some();
+                // Its `break`s reach `k` besides its end.
+                let shared = match (k, &b.label) {
+                    (Cont::State(join, _), Some(l)) if breaks_to(&b.block, &l.name) => Some(join),
+                    _ => None,
+                };
                 if labelled {
                     self.targets.push(Target {
                         label,
@@ -471,53 +526,30 @@ impl Lowerer {
                         continue_to: None,
                     });
                 }
+                self.shared.extend(shared);
                 let nodes = self.block(&b.block, k);
+                if shared.is_some() {
+                    self.shared.pop();
+                }
                 if labelled {
                     self.targets.pop();
                 }
                 nodes
             }
             Expr::If(i) => {
-                let mut prelude = TokenStream::new();
-                let moves;
-                let flags;
-                let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
-                    let mut l = l.clone();
-                    let uses;
-                    (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
-                    self.vars.push();
-                    self.shadowing_pattern(&l.pat, &mut prelude);
-                    let defs = self.vars.declare_pattern(&l.pat);
-                    self.mark_pattern_borrows(&l.expr, &l.pat, &defs);
-                    let then = self.seq(&i.then_branch.stmts, k);
-                    self.vars.pop();
-                    (quote!(#l), uses, then?)
-                } else {
-                    let (cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
-                    (flags, moves) = (cond_flags, cond_moves);
-                    (quote!(#cond), uses, self.block(&i.then_branch, k)?)
-                };
-                let els = match &i.else_branch {
-                    Some((_, e)) => self.compound(e, k)?,
-                    None => vec![self.jump(k, None)],
-                };
-                Ok(vec![
-                    Self::prelude(prelude),
-                    Node::If {
-                        cond,
-                        uses,
-                        moves,
-                        flags,
-                        then,
-                        els,
-                    },
-                ])
+                let site = self.begin_site(expr, k);
+                let nodes = self.if_chain(i, k, &site, 0);
+                self.end_site(site, k);
+                nodes
             }
             Expr::Match(m) => {
+                // Before the scrutinee: its candidates are watched from there on.
+                let site = self.begin_site(expr, k);
                 let (scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
-                for arm in &m.arms {
+                for (index, arm) in m.arms.iter().enumerate() {
+                    self.at_branches(&site, index..index + 1);
                     self.vars.push();
                     self.shadowing_pattern(&arm.pat, &mut prelude);
                     let defs = self.vars.declare_pattern(&arm.pat);
@@ -542,6 +574,7 @@ impl Lowerer {
                         body: body?,
                     });
                 }
+                self.end_site(site, k);
                 Ok(vec![
                     Self::prelude(prelude),
                     Node::Match {
@@ -575,6 +608,64 @@ impl Lowerer {
                 "unsupported construct around `.await`",
             )),
         }
+    }
+
+    /// The `if`/`else if` chain `i` (a site, or the rest of one after `else`) whose branches
+    /// start at index `first` of the site's `branches`.
+    fn if_chain(
+        &mut self,
+        i: &syn::ExprIf,
+        k: Cont,
+        site: &Site,
+        first: usize,
+    ) -> syn::Result<Vec<Node>> {
+        let mut prelude = TokenStream::new();
+        let moves;
+        let flags;
+        self.at_branches(site, first..first + 1);
+        let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
+            let mut l = l.clone();
+            let uses;
+            (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
+            self.vars.push();
+            self.shadowing_pattern(&l.pat, &mut prelude);
+            let defs = self.vars.declare_pattern(&l.pat);
+            self.mark_pattern_borrows(&l.expr, &l.pat, &defs);
+            let then = self.seq(&i.then_branch.stmts, k);
+            self.vars.pop();
+            (quote!(#l), uses, then?)
+        } else {
+            let (cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
+            (flags, moves) = (cond_flags, cond_moves);
+            (quote!(#cond), uses, self.block(&i.then_branch, k)?)
+        };
+        let els = match i.else_branch.as_ref().map(|(_, e)| &**e) {
+            Some(e @ Expr::If(next)) if has_await(e) => self.if_chain(next, k, site, first + 1)?,
+            Some(e) => {
+                // An await-free rest of the chain is one jump for all its branches.
+                let rest = match e {
+                    Expr::If(next) => if_conditions(next).len() + 1,
+                    _ => 1,
+                };
+                self.at_branches(site, first + 1..first + 1 + rest);
+                self.compound(e, k)?
+            }
+            None => {
+                self.at_branches(site, first + 1..first + 2);
+                self.end_jump(k, None)
+            }
+        };
+        Ok(vec![
+            Self::prelude(prelude),
+            Node::If {
+                cond,
+                uses,
+                moves,
+                flags,
+                then,
+                els,
+            },
+        ])
     }
 
     fn block(&mut self, block: &Block, k: Cont) -> syn::Result<Vec<Node>> {
@@ -681,34 +772,280 @@ impl Lowerer {
         }
     }
 
+    /// Starts lowering the awaiting `if`/`match` `site`, whose value goes to `k`: the drop
+    /// flags it decides (see `edge_candidates`) are set on the jumps into its join.
+    fn begin_site(&mut self, site: &Expr, k: Cont) -> Site {
+        let candidates = self.edge_candidates(site, k);
+        let outer = self.deciding.len();
+        let watch: Vec<VarId> = candidates
+            .iter()
+            .map(|(v, _)| *v)
+            .filter(|v| !self.deciding.iter().any(|(d, _)| d == v))
+            .collect();
+        if let Cont::State(join, _) = k {
+            self.deciding
+                .extend(candidates.iter().map(|(v, _)| (*v, join)));
+            self.shared.push(join);
+        }
+        let decided: Vec<(VarId, Vec<Way>)> = candidates
+            .into_iter()
+            .filter(|(v, _)| self.vars.all[*v].flag.is_some())
+            .collect();
+        let edges = !decided.is_empty();
+        if let (true, Cont::State(join, _)) = (edges, k) {
+            self.edges.push(Edges {
+                join,
+                vars: decided,
+                branches: 0..0,
+            });
+        }
+        Site {
+            watch,
+            outer,
+            edges,
+        }
+    }
+
+    /// The code lowered next belongs to the branches `branches` of `site`.
+    fn at_branches(&mut self, site: &Site, branches: std::ops::Range<usize>) {
+        if site.edges {
+            self.edges
+                .last_mut()
+                .expect("pushed by begin_site")
+                .branches = branches;
+        }
+    }
+
+    /// Ends `begin_site`: from here on, its candidates are watched for further uses. The join
+    /// is a state boundary in their scope, so it counts as a suspension.
+    fn end_site(&mut self, site: Site, k: Cont) {
+        if site.edges {
+            self.edges.pop();
+        }
+        if let Cont::State(..) = k {
+            self.shared.pop();
+        }
+        self.deciding.truncate(site.outer);
+        for v in site.watch {
+            match self.vars.watched.entry(v) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(false);
+                    self.watch.push((v, true));
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    if let Some((_, suspends)) = self.watch.iter_mut().find(|(w, _)| *w == v) {
+                        *suspends = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A branch's normal end: the jump to `k`, after handing the variables that the awaiting
+    /// sites being lowered decide over to their flags, as this branch leaves them.
+    ///
+    /// Input: `if c { f().await; drop(x); } else { g().await; }` (`x` decided by the `if`)
+    /// Output: `.. drop(x); __flagN = None; <jump>` and `.. __flagN = Some(x); <jump>`
+    ///
+    /// A value is bound first (`let __edge = v;`), so that it is computed while `x` is still
+    /// there; an `if`/`match` in it that decides a flag (for a mixed range of branches, as in
+    /// an await-free `else if` rest of a chain, or as the tail of a block that awaited
+    /// earlier) sets the flag itself (`flagged_expr`).
+    fn end_jump(&mut self, k: Cont, value: Option<&Expr>) -> Vec<Node> {
+        let Cont::State(join, _) = k else {
+            return vec![self.jump(k, value)];
+        };
+        let edges = self.edges.iter().any(|e| e.join == join);
+        // A value with an `if`/`match` of its own may decide flags too (`flagged_expr`).
+        let decided = match value {
+            Some(v) if !sites_of(&Stmt::Expr(v.clone(), None)).0.is_empty() => {
+                let (v, flags, uses, moves) = self.flagged_expr(v);
+                if flags.is_empty() && !edges {
+                    return vec![self.jump_with(k, Some(&v), uses, moves)];
+                }
+                Some((v, flags, uses, moves))
+            }
+            _ if !edges => return vec![self.jump(k, value)],
+            Some(v) => Some(self.flagged_expr(v)),
+            None => None,
+        };
+        let mut out = Vec::new();
+        let edge = names::hidden("__edge");
+        let value = decided.map(|(mut v, flags, uses, moves)| {
+            let (jumps, aliases) = self.mark_jumps_expr(&mut v);
+            out.push(Node::Code {
+                tokens: quote!(#aliases let #edge = #v;),
+                uses,
+                moves,
+                assigns: !flags.is_empty(),
+                defs: flags,
+                uninit: false,
+                jumps,
+            });
+            let edge: Expr = syn::parse_quote!(#edge);
+            edge
+        });
+        let site = self.vars.visible();
+        let (tokens, flags, uses) = self.exit_flags(join, &site);
+        if !flags.is_empty() {
+            out.push(Node::Code {
+                tokens,
+                moves: uses.clone(),
+                uses,
+                defs: flags,
+                assigns: true,
+                uninit: false,
+                jumps: Vec::new(),
+            });
+        }
+        out.push(self.jump(k, value.as_ref()));
+        out
+    }
+
+    /// The code that sets the drop flags that the awaiting sites being lowered decide, for a
+    /// jump into `join` from the branches being lowered, where `site` names the variables:
+    /// `Some(x)` where those branches keep `x`, `None` where they moved it, nothing where a
+    /// nested site decides. Returns the code, the flags it sets and the variables it moves.
+    fn exit_flags(&self, join: StateId, site: &Visible) -> (TokenStream, Vec<VarId>, Vec<VarId>) {
+        let (mut tokens, mut flags, mut kept) = (TokenStream::new(), Vec::new(), Vec::new());
+        for e in self.edges.iter().filter(|e| e.join == join) {
+            for (v, ways) in &e.vars {
+                let ways = &ways[e.branches.clone()];
+                // (No branch yet: a jump from the condition or scrutinee decides nothing.)
+                if ways.is_empty() {
+                    continue;
+                }
+                let name = site
+                    .iter()
+                    .find(|(id, _)| id == v)
+                    .and_then(|(_, n)| n.as_ref());
+                let (Some(flag), Some(name)) = (self.vars.all[*v].flag, name) else {
+                    continue;
+                };
+                let flag_name = &self.vars.all[flag].ident;
+                if ways.iter().all(|w| matches!(w, Way::Kept)) {
+                    let name = names::expr_name(name);
+                    tokens.extend(quote!(#flag_name = ::core::option::Option::Some(#name);));
+                    kept.push(*v);
+                } else if ways.iter().all(|w| matches!(w, Way::Moved)) {
+                    tokens.extend(quote!(#flag_name = ::core::option::Option::None;));
+                } else {
+                    continue;
+                }
+                flags.push(flag);
+            }
+        }
+        (tokens, flags, kept)
+    }
+
+    /// rustc's drop flags for an awaiting `if`/`match` `site` (its branches are states, so no
+    /// one expression decides them as in `flags`): the variables its branches move on some
+    /// paths only, declared outside it and still in scope at its join `k`, with how each
+    /// branch leaves them. The flag is set where each branch jumps into the join
+    /// (`end_jump`): `Some(x)` from a branch that keeps `x`, `None` from one that moved it,
+    /// and by a nested site for a branch that leaves the decision to one. The same conditions
+    /// on `x` as in `flags` hold, and more: no `if let` or arm pattern of the site binds a name
+    /// `x`, and no labelled `break`/`continue` leaves the site for a state where `x` is still
+    /// in scope (`labelled_exit_keeps`): the flag is set where a branch ends, which is also
+    /// where a `break` of a loop or labelled block that ends the branch jumps from
+    /// (`Marker::mark`), but not where a `break` to an enclosing label does. When the join
+    /// is also reached by paths that bypass the site (it ends a branch of an enclosing
+    /// `if`/`match`, or a labelled block), the enclosing site must decide `x` too. As with
+    /// `flags`, the first pass watches the candidates (from the end of the site: any use of
+    /// them there disqualifies them) and the second sets the flags.
+    fn edge_candidates(&mut self, site: &Expr, k: Cont) -> Vec<(VarId, Vec<Way>)> {
+        let Cont::State(join, _) = k else {
+            return Vec::new();
+        };
+        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
+        let mut out = Vec::new();
+        for v in self.branch_moves(site) {
+            let var = &self.vars.all[v];
+            let Some(name) = var.current.clone() else {
+                continue;
+            };
+            let outside_loop = self
+                .vars
+                .depth_of(v)
+                .is_none_or(|depth| depth < innermost_loop);
+            let in_join = self.states[join]
+                .scope
+                .iter()
+                .any(|(id, n)| *id == v && n.is_some());
+            // Other paths into a shared join must set the flag too: an enclosing site with
+            // the same join must decide `x` (this site is then one of its branches' decision).
+            let shared = self.shared.contains(&join) && !self.deciding.contains(&(v, join));
+            // A re-assigned `x` is fine here (unlike in `flags`): the flag is set where a branch
+            // ends, from what `x` holds then, and `way` rejects an assignment after the move.
+            if shared
+                || outside_loop
+                || !in_join
+                || var.copy
+                || var.alias.is_some()
+                || pattern_binds(site, &name)
+                || self.labelled_exit_keeps(site, v)
+            {
+                continue;
+            }
+            let Some(ways) = self.ways(site, v, 0) else {
+                continue;
+            };
+            let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
+            let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
+            if !all_moved && !all_kept {
+                out.push((v, ways));
+            }
+        }
+        out
+    }
+
+    /// Does a labelled `break`/`continue` in `site` leave it for a state where `v` is still in
+    /// scope? (The flag is set on the branches' normal ends only; that state would drop `v`
+    /// early, or see the flag unset.)
+    fn labelled_exit_keeps(&self, site: &Expr, v: VarId) -> bool {
+        labelled_exits(site).iter().any(|(label, is_continue)| {
+            let target = match self.resolve(Some(label), *is_continue) {
+                Some(t) if *is_continue => t.continue_to.map(|s| Cont::State(s, false)),
+                Some(t) => Some(t.break_to),
+                // Aimed at a construct that stays one fragment: nothing to reach.
+                None => None,
+            };
+            match target {
+                Some(Cont::State(s, _)) => self.states[s].scope.iter().any(|(id, _)| *id == v),
+                _ => false,
+            }
+        })
+    }
+
     /// For each of `defs` that the previous pass found needing a drop flag, `let mut __flagN;`,
-    /// declared right after it so that it drops in its place (see `flags`).
-    fn declare_flags(&mut self, defs: &[VarId]) -> Option<Node> {
-        let mut tokens = TokenStream::new();
-        let mut flags = Vec::new();
+    /// declared right after the statement, and stored right after the variable, so that it
+    /// drops in its place (see `flags`). One node per flag: an arm that never mentions a flag
+    /// must not declare it (nothing would give it a type).
+    fn declare_flags(&mut self, defs: &[VarId]) -> Vec<Node> {
+        let mut nodes = Vec::new();
         for &d in defs {
             // The rewrite names the variable (`Some(x)`), so it must have a name here.
             if self.vars.all[d].current.is_none() || !self.vars.known_flagged(d) {
                 continue;
             }
             let name = names::temp("flag", d);
-            tokens.extend(quote!(let mut #name;));
-            let f = self.vars.declare_hidden(name);
+            // Stored in `d`'s place: with `let (a, b) = ..;`, `a`'s flag drops after `b`.
+            let f = self.vars.declare_hidden_after(name.clone(), d);
             // Like any `let x;`: stored only once a path has initialised it.
             self.vars.all[f].mutable = true;
             self.vars.all[f].maybe_moved = true;
             self.vars.all[d].flag = Some(f);
-            flags.push(f);
+            nodes.push(Node::Code {
+                tokens: quote!(let mut #name;),
+                uses: Vec::new(),
+                moves: Vec::new(),
+                defs: vec![f],
+                assigns: false,
+                uninit: true,
+                jumps: Vec::new(),
+            });
         }
-        (!flags.is_empty()).then_some(Node::Code {
-            tokens,
-            uses: Vec::new(),
-            moves: Vec::new(),
-            defs: flags,
-            assigns: false,
-            uninit: true,
-            jumps: Vec::new(),
-        })
+        nodes
     }
 
     /// `plain`, then the drop flags of the variables it declares (see `declare_flags`).
@@ -773,6 +1110,10 @@ impl Lowerer {
     /// collecting the uses of the statement they come from.
     fn watch_candidates(&mut self, candidates: Vec<VarId>) {
         for v in candidates {
+            // An enclosing awaiting site decides it, and watches it once it is lowered.
+            if self.deciding.iter().any(|(d, _)| *d == v) {
+                continue;
+            }
             if let std::collections::hash_map::Entry::Vacant(e) = self.vars.watched.entry(v) {
                 e.insert(false);
                 self.watch.push((v, false));
@@ -881,12 +1222,14 @@ impl Lowerer {
             let (Some(site), None) = (moving.next(), moving.next()) else {
                 continue;
             };
+            // (A labelled `break` out of a branch would leave before the flag is set.)
             if outside_loop
                 || var.copy
                 || var.alias.is_some()
                 || self.vars.known_assigned(v)
                 || shadowed[site].contains(&name)
                 || pattern_binds(&sites[site], &name)
+                || self.labelled_exit_keeps(&sites[site], v)
             {
                 continue;
             }
@@ -902,12 +1245,12 @@ impl Lowerer {
         out
     }
 
-    /// What the branches of the `if`/`match` `site` may move (its condition or scrutinee has
-    /// sites of its own).
+    /// What the branches of the `if`/`match` `site` may move, with the conditions of its
+    /// `else if`s (its first condition or scrutinee always runs, and has sites of its own).
     fn branch_moves(&mut self, site: &Expr) -> Vec<VarId> {
         self.vars.uses_expr(site);
         let mut moves = self.vars.moves();
-        for head in heads(site) {
+        if let Some(head) = heads(site).first() {
             self.vars.uses_expr(head);
             let in_head = self.vars.moves();
             moves.retain(|v| !in_head.contains(v));
@@ -915,19 +1258,69 @@ impl Lowerer {
         moves
     }
 
+    /// Does evaluating `e` certainly move `v`, whenever it completes normally? (A use that may
+    /// move it outside any branch, loop, closure or short-circuit operand: see `certain`.)
+    fn certainly_moves(&mut self, e: &Expr, v: VarId) -> bool {
+        self.vars.uses_expr(&certain(e));
+        self.vars.moves().contains(&v)
+    }
+
+    /// `certainly_moves` for a statement.
+    fn stmt_certainly_moves(&mut self, stmt: &Stmt, v: VarId) -> bool {
+        let e = match stmt {
+            Stmt::Expr(e, _) => e,
+            Stmt::Local(l) => match &l.init {
+                Some(init) => &*init.expr,
+                None => return false,
+            },
+            Stmt::Item(_) | Stmt::Macro(_) => return false,
+        };
+        self.certainly_moves(e, v)
+    }
+
     /// How each branch of the `if`/`match` `expr` leaves `v`, if that is known at expansion
     /// time.
+    ///
+    /// An `else if` condition that certainly moves `v` moves it on every branch after it (it
+    /// runs only on their paths, before them); the first condition or scrutinee must not
+    /// move it.
     fn ways(&mut self, expr: &Expr, v: VarId, depth: usize) -> Option<Vec<Way>> {
-        for e in heads(expr) {
-            self.vars.uses_expr(e);
-            if self.vars.moves().contains(&v) {
-                return None;
-            }
+        let first = *heads(expr).first()?;
+        self.vars.uses_expr(first);
+        if self.vars.moves().contains(&v) {
+            return None;
         }
-        branches(expr)?
-            .iter()
-            .map(|stmts| self.way(stmts, v, depth))
-            .collect()
+        let Expr::If(i) = expr else {
+            return branches(expr)?
+                .iter()
+                .map(|stmts| self.way(stmts, v, depth))
+                .collect();
+        };
+        let mut i: &syn::ExprIf = i;
+        let mut out = Vec::new();
+        loop {
+            out.push(self.way(&i.then_branch.stmts, v, depth)?);
+            match i.else_branch.as_ref().map(|(_, e)| &**e) {
+                None => out.push(Way::Kept),
+                Some(Expr::Block(b)) if b.label.is_none() => {
+                    out.push(self.way(&b.block.stmts, v, depth)?);
+                }
+                Some(Expr::If(next)) => {
+                    self.vars.uses_expr(&next.cond);
+                    if !self.vars.moves().contains(&v) {
+                        i = next;
+                        continue;
+                    }
+                    if !self.certainly_moves(&next.cond, v) {
+                        return None;
+                    }
+                    let rest = if_conditions(next).len() + 1;
+                    out.extend(std::iter::repeat_n(Way::Moved, rest));
+                }
+                Some(_) => return None,
+            }
+            return Some(out);
+        }
     }
 
     /// How the statements of one branch leave `v`: moved by a statement with no control flow
@@ -936,22 +1329,49 @@ impl Lowerer {
     fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize) -> Option<Way> {
         let mut way = Way::Kept;
         let name = self.vars.all[v].current.clone()?;
+        // The bindings of the branch's earlier `let`s, so that a statement's names resolve
+        // as in the branch (`let p = ..; f(p)` does not read an outer `p`).
+        let mut bound: Vec<Stmt> = Vec::new();
         for (i, stmt) in stmts.iter().enumerate() {
             // Each statement is read on its own, so a `let` of the branch that shadows `v`
             // must end the search: after it, the name means the new binding.
             if i > 0 && lets_bind(&stmts[i - 1..i], &name) {
                 break;
             }
-            let uses = self.vars.uses_stmt(stmt);
+            let uses = if bound.is_empty() {
+                self.vars.uses_stmt(stmt)
+            } else {
+                let mut block = bound.clone();
+                block.push(stmt.clone());
+                self.vars.uses_expr(&block_expr(Block {
+                    brace_token: syn::token::Brace::default(),
+                    stmts: block,
+                }))
+            };
             let moves = self.vars.moves();
+            if let Stmt::Local(l) = stmt {
+                // `let PAT = ();`, built rather than parsed (no pattern can make it fail).
+                bound.push(Stmt::Local(syn::Local {
+                    attrs: Vec::new(),
+                    let_token: l.let_token,
+                    pat: l.pat.clone(),
+                    init: Some(syn::LocalInit {
+                        eq_token: <Token![=]>::default(),
+                        expr: Box::new(syn::parse_quote!(())),
+                        diverge: None,
+                    }),
+                    semi_token: l.semi_token,
+                }));
+            }
             match way {
-                Way::Moved => break,
-                Way::Nested(..) if uses.contains(&v) => return None,
-                Way::Nested(..) => continue,
+                // After the decision, a use can only be an assignment that fills `v` again,
+                // which the flag set by the decision would not see.
+                Way::Moved | Way::Nested(..) if uses.contains(&v) => return None,
+                Way::Moved | Way::Nested(..) => continue,
                 Way::Kept if !moves.contains(&v) => continue,
                 Way::Kept => {}
             }
-            if !has_branch(stmt) {
+            if !has_branch(stmt) || self.stmt_certainly_moves(stmt, v) {
                 way = Way::Moved;
                 continue;
             }
@@ -968,11 +1388,11 @@ impl Lowerer {
             let [site] = moving[..] else {
                 return None;
             };
-            // A nested decision is spliced into this branch's own block, where `Some(x)`
-            // must still mean the outer `x`.
+            // A nested decision is spliced into this branch's own block at statement `i`,
+            // where `Some(x)` must still mean the outer `x` (a `let` after it does not matter).
             if shadowed[site].contains(&name)
                 || pattern_binds(&sites[site], &name)
-                || lets_bind(stmts, &name)
+                || lets_bind(&stmts[..i], &name)
             {
                 return None;
             }
@@ -991,8 +1411,40 @@ impl Lowerer {
     fn plain(&mut self, stmt: &Stmt) -> Node {
         let mut uses = self.vars.uses_stmt(stmt);
         let mut moves = self.vars.moves();
+        let original = stmt;
         let mut stmt = stmt.clone();
         let (jumps, jump_aliases) = self.mark_jumps_stmt(&mut stmt);
+        // The `else` block of a `let … else` always leaves (`return`, `break`, `continue`): what
+        // only it moves is moved on the paths of its jumps, not for the code after the `let`.
+        if let Stmt::Local(syn::Local {
+            init:
+                Some(syn::LocalInit {
+                    expr,
+                    diverge: Some((_, els)),
+                    ..
+                }),
+            ..
+        }) = original
+        {
+            self.vars.uses_expr(expr);
+            let in_init = self.vars.moves();
+            self.vars.uses_expr(els);
+            let only_else: Vec<VarId> = self
+                .vars
+                .moves()
+                .into_iter()
+                .filter(|v| !in_init.contains(v))
+                .collect();
+            moves.retain(|v| !only_else.contains(v));
+            for &j in &jumps {
+                let j = &mut self.jumps[j].moves;
+                for &v in &only_else {
+                    if !j.contains(&v) {
+                        j.push(v);
+                    }
+                }
+            }
+        }
         let Stmt::Local(local) = &stmt else {
             // `x = e;` (re)initialises `x`: it is dead just before, whatever it held then.
             let defs = match &stmt {
@@ -1250,6 +1702,20 @@ impl Marker<'_> {
         }
         // Markers already placed inside the value belong to this jump now.
         let inner = std::mem::take(&mut self.found);
+        // A `break` of a loop or labelled block that ends a branch of an awaiting site goes to
+        // its join: it sets the drop flags as the branch's normal end would.
+        let (pre, defs, kept) = match cont {
+            Cont::State(t, _) => self.l.exit_flags(t, &site),
+            _ => (TokenStream::new(), Vec::new(), Vec::new()),
+        };
+        for v in kept {
+            if !uses.contains(&v) {
+                uses.push(v);
+            }
+            if !moves.contains(&v) {
+                moves.push(v);
+            }
+        }
         self.l.jumps.push(Jump {
             cont,
             value: value.map(ToTokens::to_token_stream),
@@ -1257,6 +1723,8 @@ impl Marker<'_> {
             moves,
             inner,
             site,
+            defs,
+            pre,
         });
         let n = self.l.jumps.len() - 1;
         self.found.push(n);
@@ -1527,8 +1995,9 @@ fn sites_of(stmt: &Stmt) -> (Vec<Expr>, Vec<Vec<Ident>>) {
 
 /// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs
 /// to completion (the statement itself, an initialiser, an operand, an argument, a statement of
-/// a plain block; not one inside a branch, loop, closure or short-circuit operand), outermost
-/// only, in a fixed order that `Lowerer::flags` and `Lowerer::plain_flagged` share.
+/// a plain block or of a labelled one before any `break` to it, the right operand of `&&`/`||`
+/// made an `if`; not one inside a branch, loop or closure), outermost only, in a fixed order
+/// that `Lowerer::flags` and `Lowerer::plain_flagged` share.
 fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
     sites_in(stmt, &mut Vec::new(), f);
 }
@@ -1577,6 +2046,15 @@ fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr
             walk(&mut b.left);
             walk(&mut b.right);
         }
+        // The right operand runs on some paths only: the same `if` as rustc's, so a move in it
+        // is a branch's (temporaries drop alike: an operand of `&&`/`||` is a terminating
+        // scope, as are an `if`'s condition and its blocks).
+        // Input: `a && b`, `a || b`
+        // Output: `(if a { b } else { false })`, `(if a { true } else { b })`
+        Expr::Binary(b) if !has_let(&b.left) && !has_let(&b.right) => {
+            *e = short_circuit_if(b);
+            walk(e);
+        }
         Expr::Unary(u) => walk(&mut u.expr),
         Expr::Paren(p) => walk(&mut p.expr),
         Expr::Group(g) => walk(&mut g.expr),
@@ -1593,10 +2071,15 @@ fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr
         Expr::Cast(c) => walk(&mut c.expr),
         Expr::Reference(r) => walk(&mut r.expr),
         Expr::Assign(a) => walk(&mut a.right),
-        // An unlabelled block runs its statements in order (an early exit leaves the scope).
-        Expr::Block(b) if b.label.is_none() => {
+        // A block runs its statements in order (an early exit leaves the scope); a labelled
+        // one, those before the first that may `break` to it (the rest may be skipped).
+        Expr::Block(b) => {
             let outer = shadow.len();
+            let label = b.label.as_ref().map(|l| l.name.clone());
             for stmt in &mut b.block.stmts {
+                if label.as_ref().is_some_and(|l| stmt_breaks_to(stmt, l)) {
+                    break;
+                }
                 sites_in(stmt, shadow, f);
                 if let Stmt::Local(l) = stmt {
                     let mut bound = Vec::new();
@@ -1608,6 +2091,132 @@ fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr
         }
         _ => {}
     }
+}
+
+/// The part of `e` that runs whenever `e` completes normally: the first condition or scrutinee
+/// of an `if`/`match` (or `if let`) without its branches, the left operand of `&&`/`||`, an awaited
+/// expression, the operands of other operators and calls, the statements of a plain block.
+/// Anything else (a loop, closure, labelled block, macro, early exit) becomes `()`. Only read
+/// for the uses it holds.
+fn certain(e: &Expr) -> Expr {
+    let unit: Expr = syn::parse_quote!(());
+    let mut e = e.clone();
+    match &mut e {
+        Expr::If(i) => {
+            return match &*i.cond {
+                Expr::Let(l) => certain(&l.expr),
+                c => certain(c),
+            };
+        }
+        Expr::Match(m) => return certain(&m.expr),
+        Expr::Let(l) => return certain(&l.expr),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            return certain(&b.left);
+        }
+        Expr::Binary(b) => {
+            *b.left = certain(&b.left);
+            *b.right = certain(&b.right);
+        }
+        Expr::Await(a) => *a.base = certain(&a.base),
+        Expr::Try(t) => *t.expr = certain(&t.expr),
+        Expr::Call(c) => {
+            *c.func = certain(&c.func);
+            c.args.iter_mut().for_each(|a| *a = certain(a));
+        }
+        Expr::MethodCall(m) => {
+            *m.receiver = certain(&m.receiver);
+            m.args.iter_mut().for_each(|a| *a = certain(a));
+        }
+        Expr::Unary(u) => *u.expr = certain(&u.expr),
+        Expr::Paren(p) => *p.expr = certain(&p.expr),
+        Expr::Group(g) => *g.expr = certain(&g.expr),
+        Expr::Tuple(t) => t.elems.iter_mut().for_each(|x| *x = certain(x)),
+        Expr::Array(a) => a.elems.iter_mut().for_each(|x| *x = certain(x)),
+        Expr::Struct(st) if st.rest.is_none() => {
+            st.fields.iter_mut().for_each(|f| f.expr = certain(&f.expr));
+        }
+        Expr::Field(f) => *f.base = certain(&f.base),
+        Expr::Index(i) => {
+            *i.expr = certain(&i.expr);
+            *i.index = certain(&i.index);
+        }
+        Expr::Cast(c) => *c.expr = certain(&c.expr),
+        Expr::Reference(r) => *r.expr = certain(&r.expr),
+        Expr::Assign(a) => *a.right = certain(&a.right),
+        Expr::Block(b) if b.label.is_none() => {
+            for stmt in &mut b.block.stmts {
+                match stmt {
+                    Stmt::Local(l) => {
+                        if let Some(init) = &mut l.init {
+                            *init.expr = certain(&init.expr);
+                            init.diverge = None;
+                        }
+                    }
+                    Stmt::Expr(x, _) => *x = certain(x),
+                    Stmt::Item(_) | Stmt::Macro(_) => *stmt = Stmt::Expr(unit.clone(), None),
+                }
+            }
+        }
+        Expr::Path(_) | Expr::Lit(_) => {}
+        _ => return unit,
+    }
+    e
+}
+
+/// Does the operand of a `&&`/`||` chain contain a `let` (a let chain, which must stay one)?
+fn has_let(e: &Expr) -> bool {
+    match e {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            has_let(&b.left) || has_let(&b.right)
+        }
+        Expr::Paren(p) => has_let(&p.expr),
+        _ => false,
+    }
+}
+
+/// `a && b` as `(if a { b } else { false })`, `a || b` as `(if a { true } else { b })`. The
+/// condition is parenthesised when it holds a struct literal (not allowed bare there).
+fn short_circuit_if(b: &syn::ExprBinary) -> Expr {
+    let block = |e: Expr| Block {
+        brace_token: syn::token::Brace::default(),
+        stmts: vec![Stmt::Expr(e, None)],
+    };
+    let paren = |e: Expr| {
+        Expr::Paren(syn::ExprParen {
+            attrs: Vec::new(),
+            paren_token: syn::token::Paren::default(),
+            expr: Box::new(e),
+        })
+    };
+    let (left, right) = ((*b.left).clone(), (*b.right).clone());
+    let left = if has_struct(&left) { paren(left) } else { left };
+    let and = matches!(b.op, syn::BinOp::And(_));
+    let (then, els): (Expr, Expr) = if and {
+        (right, syn::parse_quote!(false))
+    } else {
+        (syn::parse_quote!(true), right)
+    };
+    paren(Expr::If(syn::ExprIf {
+        attrs: b.attrs.clone(),
+        if_token: <Token![if]>::default(),
+        cond: Box::new(left),
+        then_branch: block(then),
+        else_branch: Some((<Token![else]>::default(), Box::new(block_expr(block(els))))),
+    }))
+}
+
+/// Does `e` contain a struct literal (outside blocks and parentheses that already enclose it)?
+fn has_struct(e: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_struct(&mut self, _: &'ast syn::ExprStruct) {
+            self.0 = true;
+        }
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_expr(&mut f, e);
+    f.0
 }
 
 /// `site` (an `if`/`match`) rewritten to hand each variable of `vars` over to a flag on the
@@ -1731,6 +2340,86 @@ fn has_branch(stmt: &Stmt) -> bool {
     let mut f = Finder(false);
     syn::visit::Visit::visit_stmt(&mut f, stmt);
     f.0
+}
+
+/// Does a `break 'label` inside `stmt` (not in a closure) leave it?
+fn stmt_breaks_to(stmt: &Stmt, label: &syn::Lifetime) -> bool {
+    breaks_to(
+        &Block {
+            brace_token: syn::token::Brace::default(),
+            stmts: vec![stmt.clone()],
+        },
+        label,
+    )
+}
+
+/// Does a `break 'label` inside `block` (not in a closure) leave it?
+fn breaks_to(block: &Block, label: &syn::Lifetime) -> bool {
+    struct Finder<'a>(&'a syn::Lifetime, bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            self.1 |= b.label.as_ref().is_some_and(|l| l.ident == self.0.ident);
+            syn::visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder(label, false);
+    syn::visit::Visit::visit_block(&mut f, block);
+    f.1
+}
+
+/// The labels of the `break`s and `continue`s in `site` aimed outside it, with whether it
+/// is a `continue`.
+fn labelled_exits(site: &Expr) -> Vec<(String, bool)> {
+    struct Finder {
+        inner: Vec<String>,
+        found: Vec<(String, bool)>,
+    }
+    impl Finder {
+        fn exit(&mut self, label: Option<&syn::Lifetime>, is_continue: bool) {
+            if let Some(l) = label {
+                let l = l.ident.to_string();
+                if !self.inner.contains(&l) {
+                    self.found.push((l, is_continue));
+                }
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            let label = match e {
+                Expr::Loop(l) => l.label.as_ref(),
+                Expr::While(w) => w.label.as_ref(),
+                Expr::ForLoop(f) => f.label.as_ref(),
+                Expr::Block(b) => b.label.as_ref(),
+                Expr::Break(b) => {
+                    self.exit(b.label.as_ref(), false);
+                    None
+                }
+                Expr::Continue(c) => {
+                    self.exit(c.label.as_ref(), true);
+                    None
+                }
+                _ => None,
+            };
+            self.inner.extend(label.map(|l| l.name.ident.to_string()));
+            syn::visit::visit_expr(self, e);
+            if label.is_some() {
+                self.inner.pop();
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder {
+        inner: Vec::new(),
+        found: Vec::new(),
+    };
+    syn::visit::Visit::visit_expr(&mut f, site);
+    f.found
 }
 
 /// Does a pattern of the `if let` conditions or `match` arms of `site` bind `name`? (Inside

@@ -61,6 +61,25 @@ fn snapshot_loop_with_drop() {
 }
 
 #[test]
+fn snapshot_drop_flag_on_edges() {
+    snapshot(
+        "drop_flag_on_edges",
+        quote! {
+            fn send_or_wait(job: Job, urgent: bool) {
+                let log = Log::new();
+                if urgent {
+                    submit(job).await;
+                } else {
+                    idle().await;
+                }
+                flush().await;
+                log.close();
+            }
+        },
+    );
+}
+
+#[test]
 fn snapshot_drop_flag() {
     snapshot(
         "drop_flag",

@@ -141,6 +141,22 @@ impl Vars {
         id
     }
 
+    /// `declare_hidden`, placed right after `after` in its scope (so in the declaration, and
+    /// drop, order of the stored variables, it takes `after`'s place).
+    pub fn declare_hidden_after(&mut self, ident: Ident, after: VarId) -> VarId {
+        let id = self.declare_hidden(ident);
+        self.stack.last_mut().expect("a scope is open").pop();
+        let scope = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|scope| scope.contains(&after))
+            .expect("`after` is in scope");
+        let at = scope.iter().position(|&v| v == after).expect("found") + 1;
+        scope.insert(at, id);
+        id
+    }
+
     pub fn push(&mut self) {
         self.stack.push(Vec::new());
         self.renames.push(Vec::new());

@@ -1,0 +1,185 @@
+fn send_or_wait(
+    __arg0: Job,
+    __arg1: bool,
+) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
+    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    enum __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
+        S0 { __arg0: G0, __arg1: G1 },
+        S1 { __fut: G2, __v3: G3, __v0: G4 },
+        S2 { __fut: G5, __v3: G3 },
+        S4 { __fut: G6, __v3: G3, __v1: G7 },
+        __Running,
+        __Done,
+        __Panicked,
+    }
+    #[allow(non_camel_case_types)]
+    enum __CoroJump<J0, J1> {
+        S3 { __v3: J0, __v1: J1 },
+    }
+    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    impl<G0, G1, G2, G3, G4, G5, G6, G7> ::coro_core::__private::StateEnum
+    for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
+        const DONE: Self = Self::__Done;
+        const PANICKED: Self = Self::__Panicked;
+        #[inline]
+        fn phase(&self) -> ::coro_core::__private::Phase {
+            match self {
+                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
+                Self::__Done => ::coro_core::__private::Phase::Done,
+                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
+                _ => ::coro_core::__private::Phase::Suspended,
+            }
+        }
+    }
+    ::coro_core::__private::Frame::new(
+        __CoroState::S0 {
+            __arg0: __arg0,
+            __arg1: __arg1,
+        },
+        #[allow(
+            unused_mut,
+            unused_variables,
+            unused_braces,
+            unused_parens,
+            unused_assignments,
+            unused_macros,
+            unreachable_code,
+            clippy::all,
+            clippy::pedantic
+        )]
+        move |
+            mut __state: ::coro_core::__private::Pin<
+                &mut __CoroState<_, _, _, _, _, _, _, _>,
+            >,
+            __cx: &mut ::coro_core::__private::Context<'_>,
+        | -> ::coro_core::__private::Poll<()> {
+            let mut __next = ::core::option::Option::None;
+            '__dispatch: loop {
+                match (
+                    ::core::option::Option::take(&mut __next),
+                    ::coro_core::__private::state_mut!(__state),
+                ) {
+                    (::core::option::Option::None, __CoroState::S0 { .. }) => {
+                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S0 { ; __arg0, __arg1 }
+                        );
+                        let job = __arg0;
+                        let urgent = __arg1;
+                        let log = Log::new();
+                        if urgent {
+                            {
+                                {
+                                    __state
+                                        .set(__CoroState::S2 {
+                                            __fut: ::coro_core::__private::into_future(submit(job)),
+                                            __v3: log,
+                                        });
+                                    continue '__dispatch;
+                                }
+                            }
+                        } else {
+                            {
+                                {
+                                    __state
+                                        .set(__CoroState::S1 {
+                                            __fut: ::coro_core::__private::into_future(idle()),
+                                            __v0: job,
+                                            __v3: log,
+                                        });
+                                    continue '__dispatch;
+                                }
+                            }
+                        }
+                    }
+                    (::core::option::Option::None, __CoroState::S1 { __fut, .. }) => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let (job, log) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S1 { __fut; __v0, __v3 }
+                        );
+                        let mut __flag0;
+                        let __aw2 = __out;
+                        ::core::mem::drop(__aw2);
+                        __flag0 = ::core::option::Option::Some(job);
+                        {
+                            {
+                                __next = ::core::option::Option::Some(__CoroJump::S3 {
+                                    __v1: __flag0,
+                                    __v3: log,
+                                });
+                                continue '__dispatch;
+                            }
+                        }
+                    }
+                    (::core::option::Option::None, __CoroState::S2 { __fut, .. }) => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let (log,) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S2 { __fut; __v3 }
+                        );
+                        let mut __flag0;
+                        let __aw1 = __out;
+                        ::core::mem::drop(__aw1);
+                        __flag0 = ::core::option::Option::None;
+                        {
+                            {
+                                __next = ::core::option::Option::Some(__CoroJump::S3 {
+                                    __v1: __flag0,
+                                    __v3: log,
+                                });
+                                continue '__dispatch;
+                            }
+                        }
+                    }
+                    (
+                        ::core::option::Option::Some(
+                            __CoroJump::S3 { __v1: mut __flag0, __v3: log },
+                        ),
+                        _,
+                    ) => {
+                        __state
+                            .set(__CoroState::S4 {
+                                __fut: ::coro_core::__private::into_future(flush()),
+                                __v1: __flag0,
+                                __v3: log,
+                            });
+                        continue '__dispatch;
+                    }
+                    (::core::option::Option::None, __CoroState::S4 { __fut, .. }) => {
+                        let __out = match ::coro_core::__private::poll_pinned!(
+                            __fut, __cx
+                        ) {
+                            ::coro_core::__private::Poll::Ready(v) => v,
+                            ::coro_core::__private::Poll::Pending => {
+                                return ::coro_core::__private::Poll::Pending;
+                            }
+                        };
+                        let (mut __flag0, log) = ::coro_core::__private::take_state!(
+                            __state, __CoroState::S4 { __fut; __v1, __v3 }
+                        );
+                        let __aw3 = __out;
+                        ::core::mem::drop(__aw3);
+                        log.close();
+                        {
+                            return ::coro_core::__private::Poll::Ready(());
+                        }
+                    }
+                    _ => ::core::unreachable!("the frame only steps a suspended state"),
+                }
+            }
+        },
+        || "send_or_wait",
+    )
+}

@@ -16,6 +16,11 @@ fn send_or_wait(
     enum __CoroJump<J0, J1> {
         S3 { __v3: J0, __v1: J1 },
     }
+    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    mod __coro_held {
+        pub(super) struct job<__CoroValue>(pub(super) __CoroValue);
+        pub(super) struct log<__CoroValue>(pub(super) __CoroValue);
+    }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4, G5, G6, G7> ::coro_core::__private::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
@@ -72,7 +77,7 @@ fn send_or_wait(
                                     __state
                                         .set(__CoroState::S2 {
                                             __fut: ::coro_core::__private::into_future(submit(job)),
-                                            __v3: log,
+                                            __v3: __coro_held::log(log),
                                         });
                                     continue '__dispatch;
                                 }
@@ -83,8 +88,8 @@ fn send_or_wait(
                                     __state
                                         .set(__CoroState::S1 {
                                             __fut: ::coro_core::__private::into_future(idle()),
-                                            __v0: job,
-                                            __v3: log,
+                                            __v0: __coro_held::job(job),
+                                            __v3: __coro_held::log(log),
                                         });
                                     continue '__dispatch;
                                 }
@@ -100,7 +105,7 @@ fn send_or_wait(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (job, log) = ::coro_core::__private::take_state!(
+                        let (__coro_held::job(job), __coro_held::log(log)) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v0, __v3 }
                         );
                         let mut __flag0;
@@ -126,7 +131,7 @@ fn send_or_wait(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (log,) = ::coro_core::__private::take_state!(
+                        let (__coro_held::log(log),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S2 { __fut; __v3 }
                         );
                         let mut __flag0;
@@ -152,8 +157,8 @@ fn send_or_wait(
                         __state
                             .set(__CoroState::S4 {
                                 __fut: ::coro_core::__private::into_future(flush()),
-                                __v1: __flag0,
-                                __v3: log,
+                                __v1: __coro_held::job(__flag0),
+                                __v3: __coro_held::log(log),
                             });
                         continue '__dispatch;
                     }
@@ -166,7 +171,7 @@ fn send_or_wait(
                                 return ::coro_core::__private::Poll::Pending;
                             }
                         };
-                        let (mut __flag0, log) = ::coro_core::__private::take_state!(
+                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S4 { __fut; __v1, __v3 }
                         );
                         let __aw3 = __out;

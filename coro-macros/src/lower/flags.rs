@@ -1,0 +1,1165 @@
+//! Drop flags: rustc's runtime flag for a local that some paths move and others keep, made a
+//! value the state can store (see ARCHITECTURE.md, "Drop flags"). Which statements and sites
+//! qualify, how each branch leaves a candidate (`Way`), and the rewrite that hands a kept
+//! local to its flag on every edge into the join.
+
+use super::{Cont, Edges, Lowerer, Node, Site, StateId, block_expr, branches, chain};
+use crate::names;
+use crate::vars::{VarId, Visible};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use syn::{Block, Expr, Pat, Stmt, Token};
+
+impl Lowerer {
+    /// A suspension follows: the drop-flag candidates in scope are kept across one.
+    pub(super) fn note_suspension(&mut self) {
+        let visible = self.vars.visible();
+        for (v, suspends) in &mut self.watch {
+            *suspends |= visible.iter().any(|(id, _)| id == v);
+        }
+    }
+
+    /// Starts lowering the awaiting `if`/`match` `site`, whose value goes to `k`: the drop
+    /// flags it decides (see `edge_candidates`) are set on the jumps into its join.
+    pub(super) fn begin_site(&mut self, site: &Expr, k: Cont) -> Site {
+        let candidates = self.edge_candidates(site, k);
+        let outer = self.deciding.len();
+        let watch: Vec<VarId> = candidates
+            .iter()
+            .map(|(v, _)| *v)
+            .filter(|v| !self.deciding.iter().any(|(d, _)| d == v))
+            .collect();
+        if let Cont::State(join, _) = k {
+            self.deciding
+                .extend(candidates.iter().map(|(v, _)| (*v, join)));
+            self.shared.push(join);
+        }
+        let decided: Vec<(VarId, Vec<Way>)> = candidates
+            .into_iter()
+            .filter(|(v, _)| self.vars.all[*v].flag.is_some())
+            .collect();
+        let edges = !decided.is_empty();
+        if let (true, Cont::State(join, _)) = (edges, k) {
+            self.edges.push(Edges {
+                join,
+                vars: decided,
+                branches: 0..0,
+            });
+        }
+        Site {
+            watch,
+            outer,
+            edges,
+        }
+    }
+
+    /// The code lowered next belongs to the branches `branches` of `site`.
+    pub(super) fn at_branches(&mut self, site: &Site, branches: std::ops::Range<usize>) {
+        if site.edges {
+            self.edges
+                .last_mut()
+                .expect("pushed by begin_site")
+                .branches = branches;
+        }
+    }
+
+    /// Ends `begin_site`: from here on, its candidates are watched for further uses. The join
+    /// is a state boundary in their scope, so it counts as a suspension.
+    pub(super) fn end_site(&mut self, site: Site, k: Cont) {
+        if site.edges {
+            self.edges.pop();
+        }
+        if let Cont::State(..) = k {
+            self.shared.pop();
+        }
+        self.deciding.truncate(site.outer);
+        for v in site.watch {
+            match self.vars.watched.entry(v) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(false);
+                    self.watch.push((v, true));
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    if let Some((_, suspends)) = self.watch.iter_mut().find(|(w, _)| *w == v) {
+                        *suspends = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A branch's normal end: the jump to `k`, after handing the variables that the awaiting
+    /// sites being lowered decide over to their flags, as this branch leaves them.
+    ///
+    /// Input: `if c { f().await; drop(x); } else { g().await; }` (`x` decided by the `if`)
+    /// Output: `.. drop(x); __flagN = None; <jump>` and `.. __flagN = Some(x); <jump>`
+    ///
+    /// A value is bound first (`let __edge = v;`), so that it is computed while `x` is still
+    /// there; an `if`/`match` in it that decides a flag (for a mixed range of branches, as in
+    /// an await-free `else if` rest of a chain, or as the tail of a block that awaited
+    /// earlier) sets the flag itself (`flagged_expr`).
+    pub(super) fn end_jump(&mut self, k: Cont, value: Option<&Expr>) -> Vec<Node> {
+        let Cont::State(join, _) = k else {
+            return vec![self.jump(k, value)];
+        };
+        let edges = self.edges.iter().any(|e| e.join == join);
+        // A value with an `if`/`match` of its own may decide flags too (`flagged_expr`).
+        let decided = match value {
+            Some(v) if !sites_of(&Stmt::Expr(v.clone(), None)).0.is_empty() => {
+                let (v, flags, uses, moves) = self.flagged_expr(v);
+                if flags.is_empty() && !edges {
+                    return vec![self.jump_with(k, Some(&v), uses, moves)];
+                }
+                Some((v, flags, uses, moves))
+            }
+            _ if !edges => return vec![self.jump(k, value)],
+            Some(v) => Some(self.flagged_expr(v)),
+            None => None,
+        };
+        let mut out = Vec::new();
+        let edge = names::hidden("__edge");
+        let value = decided.map(|(mut v, flags, uses, moves)| {
+            let (jumps, aliases) = self.mark_jumps_expr(&mut v);
+            out.push(Node::Code {
+                tokens: quote!(#aliases let #edge = #v;),
+                uses,
+                moves,
+                assigns: !flags.is_empty(),
+                defs: flags,
+                uninit: false,
+                jumps,
+            });
+            let edge: Expr = syn::parse_quote!(#edge);
+            edge
+        });
+        let site = self.vars.visible();
+        let (tokens, flags, uses) = self.exit_flags(join, &site);
+        if !flags.is_empty() {
+            out.push(Node::Code {
+                tokens,
+                moves: uses.clone(),
+                uses,
+                defs: flags,
+                assigns: true,
+                uninit: false,
+                jumps: Vec::new(),
+            });
+        }
+        out.push(self.jump(k, value.as_ref()));
+        out
+    }
+
+    /// The code that sets the drop flags that the awaiting sites being lowered decide, for a
+    /// jump into `join` from the branches being lowered, where `site` names the variables:
+    /// `Some(x)` where those branches keep `x`, `None` where they moved it, nothing where a
+    /// nested site decides. Returns the code, the flags it sets and the variables it moves.
+    pub(super) fn exit_flags(
+        &self,
+        join: StateId,
+        site: &Visible,
+    ) -> (TokenStream, Vec<VarId>, Vec<VarId>) {
+        let (mut tokens, mut flags, mut kept) = (TokenStream::new(), Vec::new(), Vec::new());
+        for e in self.edges.iter().filter(|e| e.join == join) {
+            for (v, ways) in &e.vars {
+                let ways = &ways[e.branches.clone()];
+                // (No branch yet: a jump from the condition or scrutinee decides nothing.)
+                if ways.is_empty() {
+                    continue;
+                }
+                let name = site
+                    .iter()
+                    .find(|(id, _)| id == v)
+                    .and_then(|(_, n)| n.as_ref());
+                let (Some(flag), Some(name)) = (self.vars.all[*v].flag, name) else {
+                    continue;
+                };
+                let flag_name = &self.vars.all[flag].ident;
+                if ways.iter().all(|w| matches!(w, Way::Kept)) {
+                    let name = names::expr_name(name);
+                    tokens.extend(quote!(#flag_name = ::core::option::Option::Some(#name);));
+                    kept.push(*v);
+                } else if ways.iter().all(|w| matches!(w, Way::Moved)) {
+                    tokens.extend(quote!(#flag_name = ::core::option::Option::None;));
+                } else {
+                    continue;
+                }
+                flags.push(flag);
+            }
+        }
+        (tokens, flags, kept)
+    }
+
+    /// rustc's drop flags for an awaiting `if`/`match` `site` (its branches are states, so no
+    /// one expression decides them as in `flags`): the variables its branches move on some
+    /// paths only, declared outside it and still in scope at its join `k`, with how each
+    /// branch leaves them. The flag is set where each branch jumps into the join
+    /// (`end_jump`): `Some(x)` from a branch that keeps `x`, `None` from one that moved it,
+    /// and by a nested site for a branch that leaves the decision to one. The same conditions
+    /// on `x` as in `flags` hold, and more: no `if let` or arm pattern of the site binds a name
+    /// `x`, and no labelled `break`/`continue` leaves the site for a state where `x` is still
+    /// in scope (`labelled_exit_keeps`): the flag is set where a branch ends, which is also
+    /// where a `break` of a loop or labelled block that ends the branch jumps from
+    /// (`Marker::mark`), but not where a `break` to an enclosing label does. When the join
+    /// is also reached by paths that bypass the site (it ends a branch of an enclosing
+    /// `if`/`match`, or a labelled block), the enclosing site must decide `x` too. As with
+    /// `flags`, the first pass watches the candidates (from the end of the site: any use of
+    /// them there disqualifies them) and the second sets the flags.
+    fn edge_candidates(&mut self, site: &Expr, k: Cont) -> Vec<(VarId, Vec<Way>)> {
+        let Cont::State(join, _) = k else {
+            return Vec::new();
+        };
+        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
+        let mut out = Vec::new();
+        for v in self.branch_moves(site) {
+            let var = &self.vars.all[v];
+            let Some(name) = var.current.clone() else {
+                continue;
+            };
+            let outside_loop = self
+                .vars
+                .depth_of(v)
+                .is_none_or(|depth| depth < innermost_loop);
+            let in_join = self.states[join]
+                .scope
+                .iter()
+                .any(|(id, n)| *id == v && n.is_some());
+            // Other paths into a shared join must set the flag too: an enclosing site with
+            // the same join must decide `x` (this site is then one of its branches' decision).
+            let shared = self.shared.contains(&join) && !self.deciding.contains(&(v, join));
+            // A re-assigned `x` is fine here (unlike in `flags`): the flag is set where a branch
+            // ends, from what `x` holds then, and `way` rejects an assignment after the move.
+            if shared
+                || outside_loop
+                || !in_join
+                || var.copy
+                || var.alias.is_some()
+                || pattern_binds(site, &name)
+                || self.labelled_exit_keeps(site, v)
+            {
+                continue;
+            }
+            let Some(ways) = self.ways(site, v, 0) else {
+                continue;
+            };
+            let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
+            let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
+            if !all_moved && !all_kept {
+                out.push((v, ways));
+            }
+        }
+        out
+    }
+
+    /// Does a labelled `break`/`continue` in `site` leave it for a state where `v` is still in
+    /// scope? (The flag is set on the branches' normal ends only; that state would drop `v`
+    /// early, or see the flag unset.)
+    fn labelled_exit_keeps(&self, site: &Expr, v: VarId) -> bool {
+        labelled_exits(site).iter().any(|(label, is_continue)| {
+            let target = match self.resolve(Some(label), *is_continue) {
+                Some(t) if *is_continue => t.continue_to.map(|s| Cont::State(s, false)),
+                Some(t) => Some(t.break_to),
+                // Aimed at a construct that stays one fragment: nothing to reach.
+                None => None,
+            };
+            match target {
+                Some(Cont::State(s, _)) => self.states[s].scope.iter().any(|(id, _)| *id == v),
+                _ => false,
+            }
+        })
+    }
+
+    /// For each of `defs` that the previous pass found needing a drop flag, `let mut __flagN;`,
+    /// declared right after the statement, and stored right after the variable, so that it
+    /// drops in its place (see `flags`). One node per flag: an arm that never mentions a flag
+    /// must not declare it (nothing would give it a type).
+    pub(super) fn declare_flags(&mut self, defs: &[VarId]) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for &d in defs {
+            // The rewrite names the variable (`Some(x)`), so it must have a name here.
+            if self.vars.all[d].current.is_none() || !self.vars.known_flagged(d) {
+                continue;
+            }
+            let name = names::temp("flag", d);
+            // Stored in `d`'s place: with `let (a, b) = ..;`, `a`'s flag drops after `b`.
+            let f = self.vars.declare_hidden_after(name.clone(), d);
+            // Like any `let x;`: stored only once a path has initialised it.
+            self.vars.all[f].mutable = true;
+            self.vars.all[f].maybe_moved = true;
+            self.vars.all[d].flag = Some(f);
+            nodes.push(Node::Code {
+                tokens: quote!(let mut #name;),
+                uses: Vec::new(),
+                moves: Vec::new(),
+                defs: vec![f],
+                assigns: false,
+                uninit: true,
+                jumps: Vec::new(),
+            });
+        }
+        nodes
+    }
+
+    /// `plain`, then the drop flags of the variables it declares (see `declare_flags`).
+    pub(super) fn plain_then_flags(&mut self, stmt: &Stmt) -> Vec<Node> {
+        let node = self.plain(stmt);
+        let defs = match &node {
+            Node::Code {
+                defs,
+                assigns: false,
+                ..
+            } => defs.clone(),
+            _ => Vec::new(),
+        };
+        let mut out = vec![node];
+        out.extend(self.declare_flags(&defs));
+        out
+    }
+
+    /// An await-free statement, after `flag_rewrite`.
+    pub(super) fn plain_flagged(&mut self, stmt: &Stmt) -> Vec<Node> {
+        let (stmt, flags) = match self.flag_rewrite(stmt) {
+            Ok(rewritten) => rewritten,
+            Err(candidates) => {
+                let nodes = self.plain_then_flags(stmt);
+                self.watch_candidates(candidates);
+                return nodes;
+            }
+        };
+        let mut nodes = self.plain_then_flags(&stmt);
+        // The flags are assigned here, not read: they are initialised from this statement on.
+        if let Node::Code {
+            uses,
+            defs,
+            assigns,
+            ..
+        } = &mut nodes[0]
+        {
+            uses.retain(|u| !flags.contains(u));
+            defs.extend(flags);
+            *assigns = true;
+        }
+        nodes
+    }
+
+    /// An expression evaluated on its own (a condition, a scrutinee, an awaited future), after
+    /// `flag_rewrite`: the expression, the drop flags it assigns, its uses (the flags are not
+    /// read) and its possible moves.
+    pub(super) fn flagged_expr(&mut self, e: &Expr) -> (Expr, Vec<VarId>, Vec<VarId>, Vec<VarId>) {
+        let (e, flags, watch) = match self.flag_rewrite(&Stmt::Expr(e.clone(), None)) {
+            Ok((Stmt::Expr(rewritten, _), flags)) => (rewritten, flags, Vec::new()),
+            Ok(_) => unreachable!("rewritten as it was given, an expression"),
+            Err(candidates) => (e.clone(), Vec::new(), candidates),
+        };
+        let mut uses = self.vars.uses_expr(&e);
+        uses.retain(|u| !flags.contains(u));
+        let moves = self.vars.moves();
+        self.watch_candidates(watch);
+        (e, flags, uses, moves)
+    }
+
+    /// From here on, watch `candidates` for uses and suspensions (see `flags`). Call it after
+    /// collecting the uses of the statement they come from.
+    fn watch_candidates(&mut self, candidates: Vec<VarId>) {
+        for v in candidates {
+            // An enclosing awaiting site decides it, and watches it once it is lowered.
+            if self.deciding.iter().any(|(d, _)| *d == v) {
+                continue;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = self.vars.watched.entry(v) {
+                e.insert(false);
+                self.watch.push((v, false));
+            }
+        }
+    }
+
+    /// `stmt` with its sites rewritten for the drop flags `flags` found (and the previous pass
+    /// confirmed), and the flag variables it assigns; or, when there are none, the candidates
+    /// to watch for the next pass.
+    fn flag_rewrite(&mut self, stmt: &Stmt) -> Result<(Stmt, Vec<VarId>), Vec<VarId>> {
+        let candidates = self.flags(stmt);
+        // Per site: the flag variables it sets and how its branches leave their variables.
+        let mut per_site: Vec<(usize, Vec<Ident>, Vec<FlagWays>)> = Vec::new();
+        let mut flag_vars = Vec::new();
+        for (v, site, ways) in &candidates {
+            let (Some(flag), Some(name)) = (self.vars.all[*v].flag, &self.vars.all[*v].current)
+            else {
+                continue;
+            };
+            flag_vars.push(flag);
+            let name = names::expr_name(name);
+            let flag = self.vars.all[flag].ident.clone();
+            match per_site.iter_mut().find(|(s, ..)| s == site) {
+                Some((_, flags, decided)) => {
+                    flags.push(flag);
+                    decided.push((name, ways.clone()));
+                }
+                None => per_site.push((*site, vec![flag], vec![(name, ways.clone())])),
+            }
+        }
+        if per_site.is_empty() {
+            return Err(candidates.into_iter().map(|(v, ..)| v).collect());
+        }
+        let mut stmt = stmt.clone();
+        let mut index = 0;
+        let mut count = 0;
+        visit_sites(&mut stmt, &mut |site, _| {
+            if let Some((_, flags, decided)) = per_site.iter().find(|(s, ..)| *s == index) {
+                *site = with_flags(site, decided, &quote!((#(#flags,)*)), &mut count);
+            }
+            index += 1;
+        });
+        Ok((stmt, flag_vars))
+    }
+
+    /// rustc's drop flags, decided in the expansion where the program allows it.
+    ///
+    /// An await-free statement whose `if`/`match` moves `x` (declared outside it) on some
+    /// branches and leaves it alone on the others, where `x` is not used afterwards and a
+    /// suspension follows while `x` is in scope: rustc keeps `x` in the state with a drop flag
+    /// and drops it at scope end if no branch took it. The macro cannot store a value that
+    /// might be gone, so it makes the flag a value: `let mut __flagN;` (an `Option<X>`, left
+    /// uninitialised until the decision, so earlier states do not store it) right after
+    /// `x`'s declaration, so that it drops in `x`'s place, and the `if`/`match` hands `x`
+    /// over to it on the branches that keep it:
+    ///
+    /// ```text
+    /// let y = f(if c { drop(x); 1 } else { 2 });
+    /// // becomes
+    /// let y = f({
+    ///     let (__value, __f) = if c { let __r = { drop(x); 1 }; (__r, (None,)) }
+    ///                          else { let __r = { 2 }; (__r, (Some(x),)) };
+    ///     (__flagN,) = __f;
+    ///     __value
+    /// });
+    /// ```
+    ///
+    /// From there on `x` is moved on every path, and the flag, initialised on every path and
+    /// never moved, is stored at every suspension in its scope. The `if`/`match` must run
+    /// whenever the statement completes (see `visit_sites`; the statement may also be the
+    /// condition or scrutinee of an awaiting `if`/`match`, or an awaited future), and each of
+    /// its branches must move `x` with a statement that has no control flow of its own, not
+    /// move it, or decide it in one nested `if`/`match` of the same kind. `x` must not be
+    /// `Copy` by its declared type (a copy needs no flag), re-assigned anywhere, or declared
+    /// outside an enclosing loop that became states. Anything else keeps the documented early
+    /// drop (ARCHITECTURE.md).
+    ///
+    /// Returns the candidates: the variable, the index of its `if`/`match` among the
+    /// statement's sites (`visit_sites`), and how each branch leaves it. The first pass
+    /// watches them for later uses and suspensions; the second, given the verdict
+    /// (`Known::flagged`), has declared the flags and rewrites the statement.
+    fn flags(&mut self, stmt: &Stmt) -> Vec<(VarId, usize, Vec<Way>)> {
+        let (sites, shadowed) = sites_of(stmt);
+        if sites.is_empty() {
+            return Vec::new();
+        }
+        let site_moves: Vec<Vec<VarId>> = sites.iter().map(|s| self.branch_moves(s)).collect();
+        let mut all: Vec<VarId> = site_moves.iter().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
+        let mut out = Vec::new();
+        for v in all {
+            let var = &self.vars.all[v];
+            let Some(name) = var.current.clone() else {
+                continue;
+            };
+            // Inside a loop that became states, `x` declared outside it could be reached again
+            // by the next iteration; a re-assigned `x` would need its flag cleared.
+            let outside_loop = self
+                .vars
+                .depth_of(v)
+                .is_none_or(|depth| depth < innermost_loop);
+            let mut moving = (0..sites.len()).filter(|&k| site_moves[k].contains(&v));
+            let (Some(site), None) = (moving.next(), moving.next()) else {
+                continue;
+            };
+            // (A labelled `break` out of a branch would leave before the flag is set.)
+            if outside_loop
+                || var.copy
+                || var.alias.is_some()
+                || self.vars.known_assigned(v)
+                || shadowed[site].contains(&name)
+                || pattern_binds(&sites[site], &name)
+                || self.labelled_exit_keeps(&sites[site], v)
+            {
+                continue;
+            }
+            let Some(ways) = self.ways(&sites[site], v, 0) else {
+                continue;
+            };
+            let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
+            let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
+            if !all_moved && !all_kept {
+                out.push((v, site, ways));
+            }
+        }
+        out
+    }
+
+    /// What the branches of the `if`/`match` `site` may move, with the conditions of its
+    /// `else if`s (its first condition or scrutinee always runs, and has sites of its own).
+    fn branch_moves(&mut self, site: &Expr) -> Vec<VarId> {
+        self.vars.uses_expr(site);
+        let mut moves = self.vars.moves();
+        if let Some(head) = heads(site).first() {
+            self.vars.uses_expr(head);
+            let in_head = self.vars.moves();
+            moves.retain(|v| !in_head.contains(v));
+        }
+        moves
+    }
+
+    /// Does evaluating `e` certainly move `v`, whenever it completes normally? (A use that may
+    /// move it outside any branch, loop, closure or short-circuit operand: see `certain`.)
+    fn certainly_moves(&mut self, e: &Expr, v: VarId) -> bool {
+        self.vars.uses_expr(&certain(e));
+        self.vars.moves().contains(&v)
+    }
+
+    /// `certainly_moves` for a statement.
+    fn stmt_certainly_moves(&mut self, stmt: &Stmt, v: VarId) -> bool {
+        let e = match stmt {
+            Stmt::Expr(e, _) => e,
+            Stmt::Local(l) => match &l.init {
+                Some(init) => &*init.expr,
+                None => return false,
+            },
+            Stmt::Item(_) | Stmt::Macro(_) => return false,
+        };
+        self.certainly_moves(e, v)
+    }
+
+    /// How each branch of the `if`/`match` `expr` leaves `v`, if that is known at expansion
+    /// time.
+    ///
+    /// An `else if` condition that certainly moves `v` moves it on every branch after it (it
+    /// runs only on their paths, before them); the first condition or scrutinee must not
+    /// move it.
+    fn ways(&mut self, expr: &Expr, v: VarId, depth: usize) -> Option<Vec<Way>> {
+        let first = *heads(expr).first()?;
+        self.vars.uses_expr(first);
+        if self.vars.moves().contains(&v) {
+            return None;
+        }
+        let Expr::If(i) = expr else {
+            return branches(expr)?
+                .iter()
+                .map(|stmts| self.way(stmts, v, depth))
+                .collect();
+        };
+        let mut i: &syn::ExprIf = i;
+        let mut out = Vec::new();
+        loop {
+            out.push(self.way(&i.then_branch.stmts, v, depth)?);
+            match i.else_branch.as_ref().map(|(_, e)| &**e) {
+                None => out.push(Way::Kept),
+                Some(Expr::Block(b)) if b.label.is_none() => {
+                    out.push(self.way(&b.block.stmts, v, depth)?);
+                }
+                Some(Expr::If(next)) => {
+                    self.vars.uses_expr(&next.cond);
+                    if !self.vars.moves().contains(&v) {
+                        i = next;
+                        continue;
+                    }
+                    if !self.certainly_moves(&next.cond, v) {
+                        return None;
+                    }
+                    let rest = if_conditions(next).len() + 1;
+                    out.extend(std::iter::repeat_n(Way::Moved, rest));
+                }
+                Some(_) => return None,
+            }
+            return Some(out);
+        }
+    }
+
+    /// How the statements of one branch leave `v`: moved by a statement with no control flow
+    /// of its own (so certainly, when the branch ends normally), not moved at all, or moved
+    /// on some paths of one nested `if`/`match` site that nothing after it mentions.
+    fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize) -> Option<Way> {
+        let mut way = Way::Kept;
+        let name = self.vars.all[v].current.clone()?;
+        // The bindings of the branch's earlier `let`s, so that a statement's names resolve
+        // as in the branch (`let p = ..; f(p)` does not read an outer `p`).
+        let mut bound: Vec<Stmt> = Vec::new();
+        for (i, stmt) in stmts.iter().enumerate() {
+            // Each statement is read on its own, so a `let` of the branch that shadows `v`
+            // must end the search: after it, the name means the new binding.
+            if i > 0 && lets_bind(&stmts[i - 1..i], &name) {
+                break;
+            }
+            let uses = if bound.is_empty() {
+                self.vars.uses_stmt(stmt)
+            } else {
+                let mut block = bound.clone();
+                block.push(stmt.clone());
+                self.vars.uses_expr(&block_expr(Block {
+                    brace_token: syn::token::Brace::default(),
+                    stmts: block,
+                }))
+            };
+            let moves = self.vars.moves();
+            if let Stmt::Local(l) = stmt {
+                // `let PAT = ();`, built rather than parsed (no pattern can make it fail).
+                bound.push(Stmt::Local(syn::Local {
+                    attrs: Vec::new(),
+                    let_token: l.let_token,
+                    pat: l.pat.clone(),
+                    init: Some(syn::LocalInit {
+                        eq_token: <Token![=]>::default(),
+                        expr: Box::new(syn::parse_quote!(())),
+                        diverge: None,
+                    }),
+                    semi_token: l.semi_token,
+                }));
+            }
+            match way {
+                // After the decision, a use can only be an assignment that fills `v` again,
+                // which the flag set by the decision would not see.
+                Way::Moved | Way::Nested(..) if uses.contains(&v) => return None,
+                Way::Moved | Way::Nested(..) => continue,
+                Way::Kept if !moves.contains(&v) => continue,
+                Way::Kept => {}
+            }
+            if !has_branch(stmt) || self.stmt_certainly_moves(stmt, v) {
+                way = Way::Moved;
+                continue;
+            }
+            if depth >= 4 {
+                return None;
+            }
+            let (sites, shadowed) = sites_of(stmt);
+            let mut moving = Vec::new();
+            for (k, site) in sites.iter().enumerate() {
+                if self.branch_moves(site).contains(&v) {
+                    moving.push(k);
+                }
+            }
+            let [site] = moving[..] else {
+                return None;
+            };
+            // A nested decision is spliced into this branch's own block at statement `i`,
+            // where `Some(x)` must still mean the outer `x` (a `let` after it does not matter).
+            if shadowed[site].contains(&name)
+                || pattern_binds(&sites[site], &name)
+                || lets_bind(&stmts[..i], &name)
+            {
+                return None;
+            }
+            let ways = self.ways(&sites[site], v, depth + 1)?;
+            way = if ways.iter().all(|w| matches!(w, Way::Moved)) {
+                Way::Moved
+            } else {
+                Way::Nested(i, site, ways)
+            };
+        }
+        Some(way)
+    }
+}
+
+/// How one branch of an `if`/`match` leaves a variable (see `Lowerer::flags`).
+#[derive(Clone)]
+pub(crate) enum Way {
+    Kept,
+    Moved,
+    /// Decided by an `if`/`match` of the branch: statement index, site index in it
+    /// (`visit_sites`), and one way per branch of that site.
+    Nested(usize, usize, Vec<Way>),
+}
+
+/// A flagged variable's name, and how each branch of a site leaves it.
+type FlagWays = (TokenStream, Vec<Way>);
+
+/// The conditions of an `if`/`else if` chain (with `if let`, the whole `let`), or the
+/// scrutinee of a `match`.
+fn heads(site: &Expr) -> Vec<&Expr> {
+    match site {
+        Expr::If(i) => if_conditions(i),
+        Expr::Match(m) => vec![&*m.expr],
+        _ => Vec::new(),
+    }
+}
+
+/// The conditions of an `if`/`else if` chain (the scrutinees of `if let`).
+pub(super) fn if_conditions(i: &syn::ExprIf) -> Vec<&Expr> {
+    let mut out = vec![&*i.cond];
+    if let Some((_, e)) = &i.else_branch {
+        if let Expr::If(next) = &**e {
+            out.extend(if_conditions(next));
+        }
+    }
+    out
+}
+
+/// The sites of `stmt` (see `visit_sites`), each with the names that `let`s around it shadow.
+fn sites_of(stmt: &Stmt) -> (Vec<Expr>, Vec<Vec<Ident>>) {
+    let (mut sites, mut shadowed) = (Vec::new(), Vec::new());
+    visit_sites(&mut stmt.clone(), &mut |e, shadow| {
+        sites.push(e.clone());
+        shadowed.push(shadow.to_vec());
+    });
+    (sites, shadowed)
+}
+
+/// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs
+/// to completion (the statement itself, an initialiser, an operand, an argument, a statement of
+/// a plain block or of a labelled one before any `break` to it, the right operand of `&&`/`||`
+/// made an `if`; not one inside a branch, loop or closure), outermost only, in a fixed order
+/// that `Lowerer::flags` and `Lowerer::plain_flagged` share.
+fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
+    sites_in(stmt, &mut Vec::new(), f);
+}
+
+/// `visit_sites`, where `shadow` holds the names that `let`s of enclosing blocks of the
+/// statement bound before this point (a site's `x` is not the outer `x` then).
+fn sites_in(stmt: &mut Stmt, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr, &[Ident])) {
+    match stmt {
+        Stmt::Local(l) => {
+            if let Some(init) = &mut l.init {
+                if init.diverge.is_none() {
+                    site_walk(&mut init.expr, shadow, f);
+                }
+            }
+        }
+        Stmt::Expr(e, _) => site_walk(e, shadow, f),
+        Stmt::Item(_) | Stmt::Macro(_) => {}
+    }
+}
+
+fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr, &[Ident])) {
+    let mut walk = |e: &mut Expr| site_walk(e, shadow, f);
+    match e {
+        // The first condition (or the scrutinee) always runs, before the branches: its sites
+        // come first.
+        Expr::If(i) => {
+            match &mut *i.cond {
+                Expr::Let(l) => walk(&mut l.expr),
+                cond => walk(cond),
+            }
+            f(e, shadow);
+        }
+        Expr::Match(m) => {
+            walk(&mut m.expr);
+            f(e, shadow);
+        }
+        Expr::Call(c) => {
+            walk(&mut c.func);
+            c.args.iter_mut().for_each(walk);
+        }
+        Expr::MethodCall(m) => {
+            walk(&mut m.receiver);
+            m.args.iter_mut().for_each(walk);
+        }
+        Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            walk(&mut b.left);
+            walk(&mut b.right);
+        }
+        // The right operand runs on some paths only: the same `if` as rustc's, so a move in it
+        // is a branch's (temporaries drop alike: an operand of `&&`/`||` is a terminating
+        // scope, as are an `if`'s condition and its blocks).
+        // Input: `a && b`, `a || b`
+        // Output: `(if a { b } else { false })`, `(if a { true } else { b })`
+        Expr::Binary(b) if !has_let(&b.left) && !has_let(&b.right) => {
+            *e = short_circuit_if(b);
+            walk(e);
+        }
+        Expr::Unary(u) => walk(&mut u.expr),
+        Expr::Paren(p) => walk(&mut p.expr),
+        Expr::Group(g) => walk(&mut g.expr),
+        Expr::Tuple(t) => t.elems.iter_mut().for_each(walk),
+        Expr::Array(a) => a.elems.iter_mut().for_each(walk),
+        Expr::Struct(s) if s.rest.is_none() => {
+            s.fields.iter_mut().for_each(|fv| walk(&mut fv.expr));
+        }
+        Expr::Field(x) => walk(&mut x.base),
+        Expr::Index(i) => {
+            walk(&mut i.expr);
+            walk(&mut i.index);
+        }
+        Expr::Cast(c) => walk(&mut c.expr),
+        Expr::Reference(r) => walk(&mut r.expr),
+        Expr::Assign(a) => walk(&mut a.right),
+        // A block runs its statements in order (an early exit leaves the scope); a labelled
+        // one, those before the first that may `break` to it (the rest may be skipped).
+        Expr::Block(b) => {
+            let outer = shadow.len();
+            let label = b.label.as_ref().map(|l| l.name.clone());
+            for stmt in &mut b.block.stmts {
+                if label.as_ref().is_some_and(|l| stmt_breaks_to(stmt, l)) {
+                    break;
+                }
+                sites_in(stmt, shadow, f);
+                if let Stmt::Local(l) = stmt {
+                    let mut bound = Vec::new();
+                    crate::vars::bindings(&l.pat, &mut bound);
+                    shadow.extend(bound.into_iter().map(|(i, _)| i));
+                }
+            }
+            shadow.truncate(outer);
+        }
+        _ => {}
+    }
+}
+
+/// The part of `e` that runs whenever `e` completes normally: the first condition or scrutinee
+/// of an `if`/`match` (or `if let`) without its branches, the left operand of `&&`/`||`, an awaited
+/// expression, the operands of other operators and calls, the statements of a plain block.
+/// Anything else (a loop, closure, labelled block, macro, early exit) becomes `()`. Only read
+/// for the uses it holds.
+fn certain(e: &Expr) -> Expr {
+    let unit: Expr = syn::parse_quote!(());
+    let mut e = e.clone();
+    match &mut e {
+        Expr::If(i) => {
+            return match &*i.cond {
+                Expr::Let(l) => certain(&l.expr),
+                c => certain(c),
+            };
+        }
+        Expr::Match(m) => return certain(&m.expr),
+        Expr::Let(l) => return certain(&l.expr),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            return certain(&b.left);
+        }
+        Expr::Binary(b) => {
+            *b.left = certain(&b.left);
+            *b.right = certain(&b.right);
+        }
+        Expr::Await(a) => *a.base = certain(&a.base),
+        Expr::Try(t) => *t.expr = certain(&t.expr),
+        Expr::Call(c) => {
+            *c.func = certain(&c.func);
+            c.args.iter_mut().for_each(|a| *a = certain(a));
+        }
+        Expr::MethodCall(m) => {
+            *m.receiver = certain(&m.receiver);
+            m.args.iter_mut().for_each(|a| *a = certain(a));
+        }
+        Expr::Unary(u) => *u.expr = certain(&u.expr),
+        Expr::Paren(p) => *p.expr = certain(&p.expr),
+        Expr::Group(g) => *g.expr = certain(&g.expr),
+        Expr::Tuple(t) => t.elems.iter_mut().for_each(|x| *x = certain(x)),
+        Expr::Array(a) => a.elems.iter_mut().for_each(|x| *x = certain(x)),
+        Expr::Struct(st) if st.rest.is_none() => {
+            st.fields.iter_mut().for_each(|f| f.expr = certain(&f.expr));
+        }
+        Expr::Field(f) => *f.base = certain(&f.base),
+        Expr::Index(i) => {
+            *i.expr = certain(&i.expr);
+            *i.index = certain(&i.index);
+        }
+        Expr::Cast(c) => *c.expr = certain(&c.expr),
+        Expr::Reference(r) => *r.expr = certain(&r.expr),
+        Expr::Assign(a) => *a.right = certain(&a.right),
+        Expr::Block(b) if b.label.is_none() => {
+            for stmt in &mut b.block.stmts {
+                match stmt {
+                    Stmt::Local(l) => {
+                        if let Some(init) = &mut l.init {
+                            *init.expr = certain(&init.expr);
+                            init.diverge = None;
+                        }
+                    }
+                    Stmt::Expr(x, _) => *x = certain(x),
+                    Stmt::Item(_) | Stmt::Macro(_) => *stmt = Stmt::Expr(unit.clone(), None),
+                }
+            }
+        }
+        Expr::Path(_) | Expr::Lit(_) => {}
+        _ => return unit,
+    }
+    e
+}
+
+/// Does the operand of a `&&`/`||` chain contain a `let` (a let chain, which must stay one)?
+fn has_let(e: &Expr) -> bool {
+    match e {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            has_let(&b.left) || has_let(&b.right)
+        }
+        Expr::Paren(p) => has_let(&p.expr),
+        _ => false,
+    }
+}
+
+/// `a && b` as `(if a { b } else { false })`, `a || b` as `(if a { true } else { b })`. The
+/// condition is parenthesised when it holds a struct literal (not allowed bare there).
+fn short_circuit_if(b: &syn::ExprBinary) -> Expr {
+    let block = |e: Expr| Block {
+        brace_token: syn::token::Brace::default(),
+        stmts: vec![Stmt::Expr(e, None)],
+    };
+    let paren = |e: Expr| {
+        Expr::Paren(syn::ExprParen {
+            attrs: Vec::new(),
+            paren_token: syn::token::Paren::default(),
+            expr: Box::new(e),
+        })
+    };
+    let (left, right) = ((*b.left).clone(), (*b.right).clone());
+    let left = if has_struct(&left) { paren(left) } else { left };
+    let and = matches!(b.op, syn::BinOp::And(_));
+    let (then, els): (Expr, Expr) = if and {
+        (right, syn::parse_quote!(false))
+    } else {
+        (syn::parse_quote!(true), right)
+    };
+    paren(Expr::If(syn::ExprIf {
+        attrs: b.attrs.clone(),
+        if_token: <Token![if]>::default(),
+        cond: Box::new(left),
+        then_branch: block(then),
+        else_branch: Some((<Token![else]>::default(), Box::new(block_expr(block(els))))),
+    }))
+}
+
+/// Does `e` contain a struct literal (outside blocks and parentheses that already enclose it)?
+fn has_struct(e: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_struct(&mut self, _: &'ast syn::ExprStruct) {
+            self.0 = true;
+        }
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_expr(&mut f, e);
+    f.0
+}
+
+/// `site` (an `if`/`match`) rewritten to hand each variable of `vars` over to a flag on the
+/// branches that keep it (see `Lowerer::flags`): each branch evaluates to
+/// `(its value, (one Option per variable,))`, and the whole to
+/// `{ let (__value, __f) = ..; SINK = __f; __value }`, where `sink` is the tuple of flag
+/// variables, or for a nested site a `__nestN` its branch declared. `count` numbers the nests.
+fn with_flags(site: &Expr, vars: &[FlagWays], sink: &TokenStream, count: &mut usize) -> Expr {
+    let mut branch = 0;
+    let mut end = |stmts: &[Stmt], count: &mut usize| -> Block {
+        let k = branch;
+        branch += 1;
+        // Nested sites of this branch: (statement, site, nest name, what it decides).
+        let mut nests: Vec<(usize, usize, Ident, Vec<FlagWays>)> = Vec::new();
+        let mut values = Vec::new();
+        for (name, ways) in vars {
+            values.push(match &ways[k] {
+                Way::Kept => quote!(::core::option::Option::Some(#name)),
+                Way::Moved => quote!(::core::option::Option::None),
+                Way::Nested(i, site, inner) => {
+                    let at = nests.iter().position(|n| n.0 == *i && n.1 == *site);
+                    let at = at.unwrap_or_else(|| {
+                        *count += 1;
+                        nests.push((*i, *site, names::temp("nest", *count), Vec::new()));
+                        nests.len() - 1
+                    });
+                    let nest = &mut nests[at];
+                    nest.3.push((name.clone(), inner.clone()));
+                    let (nest, pos) = (&nest.2, syn::Index::from(nest.3.len() - 1));
+                    quote!(#nest.#pos)
+                }
+            });
+        }
+        let r = names::hidden("__r");
+        if nests.is_empty() {
+            return syn::parse_quote!({ let #r = { #(#stmts)* }; (#r, (#(#values,)*)) });
+        }
+        let mut body = TokenStream::new();
+        let mut value = quote!(());
+        for (i, stmt) in stmts.iter().enumerate() {
+            let mut stmt = stmt.clone();
+            let mut index = 0;
+            visit_sites(&mut stmt, &mut |site, _| {
+                if let Some((.., nest, decided)) = nests.iter().find(|n| n.0 == i && n.1 == index) {
+                    body.extend(quote!(let #nest;));
+                    *site = with_flags(site, decided, &quote!(#nest), count);
+                }
+                index += 1;
+            });
+            match stmt {
+                Stmt::Expr(tail, None) if i + 1 == stmts.len() => {
+                    body.extend(quote!(let #r = #tail;));
+                    value = quote!(#r);
+                }
+                stmt => body.extend(quote!(#stmt)),
+            }
+        }
+        syn::parse_quote!({ #body (#value, (#(#values,)*)) })
+    };
+    let rewritten = match site {
+        Expr::If(i) => Expr::If(chain(i, &mut end, count)),
+        Expr::Match(m) => {
+            let mut m = m.clone();
+            for arm in &mut m.arms {
+                let stmts = match &*arm.body {
+                    Expr::Block(b) if b.label.is_none() => b.block.stmts.clone(),
+                    e => vec![Stmt::Expr(e.clone(), None)],
+                };
+                *arm.body = block_expr(end(&stmts, count));
+                arm.comma = Some(<Token![,]>::default());
+            }
+            Expr::Match(m)
+        }
+        other => other.clone(),
+    };
+    let (value, flags) = (names::hidden("__value"), names::hidden("__f"));
+    syn::parse_quote!({
+        let (#value, #flags) = #rewritten;
+        #sink = #flags;
+        #value
+    })
+}
+
+/// Has `stmt` control flow of its own (a branch, loop, early exit, closure or macro), so that
+/// what it moves is not certainly moved when it completes?
+fn has_branch(stmt: &Stmt) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::If(_)
+                | Expr::Match(_)
+                | Expr::While(_)
+                | Expr::ForLoop(_)
+                | Expr::Loop(_)
+                | Expr::Closure(_)
+                | Expr::Async(_)
+                | Expr::Try(_)
+                | Expr::Return(_)
+                | Expr::Break(_)
+                | Expr::Continue(_)
+                | Expr::Let(_)
+                | Expr::Macro(_) => self.0 = true,
+                Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                    self.0 = true;
+                }
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = true;
+        }
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if l.init.as_ref().is_some_and(|i| i.diverge.is_some()) {
+                self.0 = true;
+            }
+            syn::visit::visit_local(self, l);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_stmt(&mut f, stmt);
+    f.0
+}
+
+/// Does a `break 'label` inside `stmt` (not in a closure) leave it?
+fn stmt_breaks_to(stmt: &Stmt, label: &syn::Lifetime) -> bool {
+    breaks_to(
+        &Block {
+            brace_token: syn::token::Brace::default(),
+            stmts: vec![stmt.clone()],
+        },
+        label,
+    )
+}
+
+/// Does a `break 'label` inside `block` (not in a closure) leave it?
+pub(super) fn breaks_to(block: &Block, label: &syn::Lifetime) -> bool {
+    struct Finder<'a>(&'a syn::Lifetime, bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            self.1 |= b.label.as_ref().is_some_and(|l| l.ident == self.0.ident);
+            syn::visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder(label, false);
+    syn::visit::Visit::visit_block(&mut f, block);
+    f.1
+}
+
+/// The labels of the `break`s and `continue`s in `site` aimed outside it, with whether it
+/// is a `continue`.
+fn labelled_exits(site: &Expr) -> Vec<(String, bool)> {
+    struct Finder {
+        inner: Vec<String>,
+        found: Vec<(String, bool)>,
+    }
+    impl Finder {
+        fn exit(&mut self, label: Option<&syn::Lifetime>, is_continue: bool) {
+            if let Some(l) = label {
+                let l = l.ident.to_string();
+                if !self.inner.contains(&l) {
+                    self.found.push((l, is_continue));
+                }
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            let label = match e {
+                Expr::Loop(l) => l.label.as_ref(),
+                Expr::While(w) => w.label.as_ref(),
+                Expr::ForLoop(f) => f.label.as_ref(),
+                Expr::Block(b) => b.label.as_ref(),
+                Expr::Break(b) => {
+                    self.exit(b.label.as_ref(), false);
+                    None
+                }
+                Expr::Continue(c) => {
+                    self.exit(c.label.as_ref(), true);
+                    None
+                }
+                _ => None,
+            };
+            self.inner.extend(label.map(|l| l.name.ident.to_string()));
+            syn::visit::visit_expr(self, e);
+            if label.is_some() {
+                self.inner.pop();
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder {
+        inner: Vec::new(),
+        found: Vec::new(),
+    };
+    syn::visit::Visit::visit_expr(&mut f, site);
+    f.found
+}
+
+/// Does a pattern of the `if let` conditions or `match` arms of `site` bind `name`? (Inside
+/// those branches, `Some(x)` would name the binding.)
+fn pattern_binds(site: &Expr, name: &Ident) -> bool {
+    let pats: Vec<&Pat> = match site {
+        Expr::If(i) => if_conditions(i)
+            .into_iter()
+            .filter_map(|c| match c {
+                Expr::Let(l) => Some(&*l.pat),
+                _ => None,
+            })
+            .collect(),
+        Expr::Match(m) => m.arms.iter().map(|a| &a.pat).collect(),
+        _ => Vec::new(),
+    };
+    pats.into_iter().any(|p| {
+        let mut found = Vec::new();
+        crate::vars::bindings(p, &mut found);
+        found.iter().any(|(i, _)| i == name)
+    })
+}
+
+/// Does a `let` among `stmts` (not nested deeper) bind `name`?
+fn lets_bind(stmts: &[Stmt], name: &Ident) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Local(l) => {
+            let mut found = Vec::new();
+            crate::vars::bindings(&l.pat, &mut found);
+            found.iter().any(|(i, _)| i == name)
+        }
+        _ => false,
+    })
+}

@@ -2,11 +2,12 @@
 //! [`GenFrame`] (a generator) and [`StreamFrame`] (an async generator, a `Stream`).
 //!
 //! The macro generates two things per function: a state enum (one variant per suspension point,
-//! holding what is live there) and a step closure that advances it. A frame owns both, plus the
-//! function's name as a zero-sized closure, so it is exactly as big as the state enum. The life
-//! cycle lives in the enum too: besides one variant per suspension, the macro adds the unit
-//! variants `__Done` and `__Panicked`, and implements [`StateEnum`] to report which one is
-//! current. Unit variants only use spare discriminant values, so they cost no space.
+//! holding what is live there) and a step closure that advances it. A frame owns both; the step
+//! closure captures nothing, so a frame is exactly as big as the state enum. The life cycle lives
+//! in the enum too: besides one variant per suspension, the macro adds the unit variants
+//! `__Done` and `__Panicked`, and implements [`StateEnum`] to report which one is current (and,
+//! as a constant, the function's name). Unit variants only use spare discriminant values, so
+//! they cost no space.
 
 use crate::coroutine::{Coroutine, CoroutineState};
 use crate::generator::{Generator, GeneratorState};
@@ -34,6 +35,8 @@ pub enum Phase {
 /// Implemented by each generated state enum.
 #[doc(hidden)]
 pub trait StateEnum: Sized {
+    /// The function's name, for `Debug` and [`Coroutine::name`].
+    const NAME: &'static str;
     /// The `__Done` variant.
     const DONE: Self;
     /// The `__Panicked` variant.
@@ -100,29 +103,27 @@ fn life<S: StateEnum>(state: &S) -> CoroutineState {
 
 pin_project! {
     /// A coroutine object: a generated state enum `S` advanced by a generated step function
-    /// `F`; `N` returns the function's name.
+    /// `F`.
     #[must_use = "coroutines do nothing unless awaited or scheduled with create_task"]
-    pub struct Frame<S, F, N> {
+    pub struct Frame<S, F> {
         #[pin]
         state: S,
         step: F,
-        name: N,
     }
 }
 
-impl<S, F, N> Frame<S, F, N> {
-    /// Wraps the initial state (the arguments), the step function and the name of a coroutine.
+impl<S, F> Frame<S, F> {
+    /// Wraps the initial state (the arguments) and the step function of a coroutine.
     #[inline]
-    pub fn new<T>(state: S, step: F, name: N) -> Self
+    pub fn new<T>(state: S, step: F) -> Self
     where
         F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
-        N: Fn() -> &'static str,
     {
-        Self { state, step, name }
+        Self { state, step }
     }
 }
 
-impl<S, F, N, T> Future for Frame<S, F, N>
+impl<S, F, T> Future for Frame<S, F>
 where
     S: StateEnum,
     F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
@@ -137,14 +138,13 @@ where
     }
 }
 
-impl<S, F, N, T> Coroutine for Frame<S, F, N>
+impl<S, F, T> Coroutine for Frame<S, F>
 where
     S: StateEnum,
     F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
-    N: Fn() -> &'static str,
 {
     fn name(&self) -> &'static str {
-        (self.name)()
+        S::NAME
     }
 
     fn state(&self) -> CoroutineState {
@@ -152,37 +152,35 @@ where
     }
 }
 
-impl<S, F, N: Fn() -> &'static str> fmt::Debug for Frame<S, F, N> {
+impl<S: StateEnum, F> fmt::Debug for Frame<S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<coroutine object {} at {:p}>", (self.name)(), self)
+        write!(f, "<coroutine object {} at {:p}>", S::NAME, self)
     }
 }
 
 pin_project! {
     /// A generator object: `#[coroutine(yield = Y)]` (and `resume = R`) without `.await`.
     #[must_use = "generators do nothing unless iterated or resumed"]
-    pub struct GenFrame<S, F, N> {
+    pub struct GenFrame<S, F> {
         #[pin]
         state: S,
         step: F,
-        name: N,
     }
 }
 
-impl<S, F, N> GenFrame<S, F, N> {
-    /// Wraps the initial state, the step function and the name of a generator. The step gets
+impl<S, F> GenFrame<S, F> {
+    /// Wraps the initial state and the step function of a generator. The step gets
     /// `None` when started and `Some(sent)` on every later resume.
     #[inline]
-    pub fn new<R, Y, T>(state: S, step: F, name: N) -> Self
+    pub fn new<R, Y, T>(state: S, step: F) -> Self
     where
         F: FnMut(Pin<&mut S>, Option<R>) -> GeneratorState<Y, T>,
-        N: Fn() -> &'static str,
     {
-        Self { state, step, name }
+        Self { state, step }
     }
 }
 
-impl<S, F, N> GenFrame<S, F, N>
+impl<S, F> GenFrame<S, F>
 where
     S: StateEnum,
 {
@@ -192,7 +190,7 @@ where
     }
 }
 
-impl<S, F, N, R, Y, T> Generator<R> for GenFrame<S, F, N>
+impl<S, F, R, Y, T> Generator<R> for GenFrame<S, F>
 where
     S: StateEnum,
     F: FnMut(Pin<&mut S>, Option<R>) -> GeneratorState<Y, T>,
@@ -241,7 +239,7 @@ where
 /// A generator that takes no values is an iterator over what it yields (its return value, if
 /// any, is dropped). It must be `Unpin`, which it is unless it holds a `!Unpin` value across a
 /// `yield_!`; pin it (`Box::pin`) and drive it with [`Generator::resume`] otherwise.
-impl<S, F, N, Y, T> Iterator for GenFrame<S, F, N>
+impl<S, F, Y, T> Iterator for GenFrame<S, F>
 where
     S: StateEnum + Unpin,
     F: FnMut(Pin<&mut S>, Option<()>) -> GeneratorState<Y, T>,
@@ -259,16 +257,16 @@ where
     }
 }
 
-impl<S, F, N, Y, T> core::iter::FusedIterator for GenFrame<S, F, N>
+impl<S, F, Y, T> core::iter::FusedIterator for GenFrame<S, F>
 where
     S: StateEnum + Unpin,
     F: FnMut(Pin<&mut S>, Option<()>) -> GeneratorState<Y, T>,
 {
 }
 
-impl<S, F, N: Fn() -> &'static str> fmt::Debug for GenFrame<S, F, N> {
+impl<S: StateEnum, F> fmt::Debug for GenFrame<S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<generator object {} at {:p}>", (self.name)(), self)
+        write!(f, "<generator object {} at {:p}>", S::NAME, self)
     }
 }
 
@@ -276,27 +274,25 @@ pin_project! {
     /// An async generator object: `#[coroutine(yield = Y)]` whose body also uses `.await`. It
     /// is a [`Stream`] of what it yields.
     #[must_use = "streams do nothing unless polled"]
-    pub struct StreamFrame<S, F, N> {
+    pub struct StreamFrame<S, F> {
         #[pin]
         state: S,
         step: F,
-        name: N,
     }
 }
 
-impl<S, F, N> StreamFrame<S, F, N> {
-    /// Wraps the initial state, the step function and the name of an async generator.
+impl<S, F> StreamFrame<S, F> {
+    /// Wraps the initial state and the step function of an async generator.
     #[inline]
-    pub fn new<Y>(state: S, step: F, name: N) -> Self
+    pub fn new<Y>(state: S, step: F) -> Self
     where
         F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<Option<Y>>,
-        N: Fn() -> &'static str,
     {
-        Self { state, step, name }
+        Self { state, step }
     }
 }
 
-impl<S, F, N, Y> Stream for StreamFrame<S, F, N>
+impl<S, F, Y> Stream for StreamFrame<S, F>
 where
     S: StateEnum,
     F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<Option<Y>>,
@@ -319,14 +315,9 @@ where
     }
 }
 
-impl<S, F, N: Fn() -> &'static str> fmt::Debug for StreamFrame<S, F, N> {
+impl<S: StateEnum, F> fmt::Debug for StreamFrame<S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "<async_generator object {} at {:p}>",
-            (self.name)(),
-            self
-        )
+        write!(f, "<async_generator object {} at {:p}>", S::NAME, self)
     }
 }
 

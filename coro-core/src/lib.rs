@@ -86,7 +86,7 @@ pub mod __private {
     };
     pub use crate::generator::{Generator, GeneratorState};
     pub use crate::inspect;
-    pub use crate::state::OverwriteOnDrop;
+    pub use crate::state::{OverwriteOnDrop, unreachable_state};
     pub use crate::stream::next_owned;
     pub use crate::try_op::{Branch, FromResidual, operand};
     pub use crate::type_of::{TypeOf, type_of};

@@ -8,7 +8,8 @@
 //!
 //! - [`state_mut!`](crate::__coro_state_mut): `&mut` to the enum, to match its variant and
 //!   reach the future's field;
-//! - [`poll_pinned!`](crate::__coro_poll_pinned): poll that field in place;
+//! - [`poll_pinned!`](crate::__coro_poll_pinned): poll that field in place (returning
+//!   `Poll::Pending` from the step while it is pending);
 //! - [`take_state!`](crate::__coro_take_state): move the unpinned fields out, drop the future
 //!   in place, and leave the `__Running` variant behind.
 //!
@@ -71,17 +72,22 @@ macro_rules! __coro_state_mut {
     };
 }
 
-/// Polls the future of the current variant (`$fut`, an `&mut` into the pinned enum) in place.
+/// Polls the future of the current variant (`$fut`, an `&mut` into the pinned enum) in place,
+/// and evaluates to its output when it is ready; when it is pending, returns `Poll::Pending`
+/// from the step (the same value for a coroutine and an async generator).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __coro_poll_pinned {
     ($fut:expr, $cx:expr) => {
-        $crate::__private::Future::poll(
+        match $crate::__private::Future::poll(
             // SAFETY: `$fut` lives in the pinned state enum and is never moved: it is dropped
             // in place by `take_state!` or by the enum's drop glue.
             unsafe { $crate::__private::Pin::new_unchecked($fut) },
             $cx,
-        )
+        ) {
+            $crate::__private::Poll::Ready(output) => output,
+            $crate::__private::Poll::Pending => return $crate::__private::Poll::Pending,
+        }
     };
 }
 
@@ -94,7 +100,9 @@ macro_rules! __coro_poll_pinned {
 #[macro_export]
 macro_rules! __coro_take_state {
     ($state:expr, $Enum:ident :: $Var:ident { $($pin:ident)? ; $($field:ident),* }) => {{
-        let __this: *mut _ = $crate::__coro_state_mut!($state);
+        // `state_mut!`, inline: one macro expansion per arm instead of two.
+        // SAFETY: as in `state_mut!`.
+        let __this: *mut _ = unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) };
         // SAFETY: `__this` comes from a live `&mut`; the variant is `$Var` (the caller matched
         // it); each unpinned field is read exactly once and the old value is then overwritten
         // without being dropped (`OverwriteOnDrop`), after the pinned field was dropped in
@@ -108,8 +116,19 @@ macro_rules! __coro_take_state {
                     ::core::mem::drop(__running);
                     __taken
                 }
-                _ => ::core::unreachable!("the arm matched this variant"),
+                _ => $crate::__private::unreachable_state(),
             }
         }
     }};
+}
+
+/// The panic of a match arm no step reaches (a variant the frame never steps, or a variant that
+/// is not the one the arm matched): a plain call, so that each arm does not expand
+/// `unreachable!` and its formatting machinery.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn unreachable_state() -> ! {
+    panic!("internal error: entered unreachable code: the frame only steps a suspended state")
 }

@@ -9,7 +9,7 @@
 //!     }                                                     //   arm runs
 //!     Frame::new(__CoroState::S0 { __arg0, .. }, move |__state, __cx| -> Poll<T> {
 //!         '__dispatch: loop { match state_mut!(__state) {
-//!             __CoroState::S1 { __fut, .. } => { poll_pinned!(__fut); take_state!(..); run to the next jump }
+//!             __CoroState::S1 { __fut, .. } => { poll_pinned!(__fut, ..); take_state!(..); run to the next jump }
 //!             ..
 //!         } }
 //!     })
@@ -149,13 +149,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         }
     };
     let dispatch = &e.dispatch;
-    let underscores = generics.iter().map(|_| quote!(_));
     let next = names::hidden("__next");
     let has_jumps = !jump_variants.is_empty();
     let (next_decl, scrutinee) = if has_jumps {
         (
-            quote!(let mut #next = ::core::option::Option::None;),
-            quote!((::core::option::Option::take(&mut #next), ::coro_core::__private::state_mut!(#state))),
+            quote!(let mut #next = __CoroJump::__Resume;),
+            quote!((::core::mem::replace(&mut #next, __CoroJump::__Resume), ::coro_core::__private::state_mut!(#state))),
         )
     } else {
         (
@@ -168,6 +167,8 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             #[allow(non_camel_case_types)]
             enum __CoroJump<#(#jump_generics),*> {
                 #(#jump_variants,)*
+                // No jump pending: the dispatch matches the pinned state.
+                __Resume,
             }
         }
     });
@@ -186,19 +187,16 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         #new_frame(
             __CoroState::S0 { #(#start_fields,)* },
             #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unreachable_code, clippy::all, clippy::pedantic)]
-            move |mut #state: ::coro_core::__private::Pin<&mut __CoroState<#(#underscores),*>>,
-                  #input| #closure_ret {
+            // The state's type comes from the frame's `FnMut` bound.
+            move |mut #state, #input| #closure_ret {
                 #next_decl
                 #dispatch: loop {
                     match #scrutinee {
                         #(#arms)*
-                        #fallback => {
-                            ::core::unreachable!("the frame only steps a suspended state")
-                        }
+                        #fallback => ::coro_core::__private::unreachable_state(),
                     }
                 }
             },
-            || #name,
         )
     };
     let body = if parsed.boxed {
@@ -238,6 +236,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.
             #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
             impl<#(#generics),*> ::coro_core::__private::StateEnum for __CoroState<#(#generics),*> {
+                const NAME: &'static str = #name;
                 const DONE: Self = Self::__Done;
                 const PANICKED: Self = Self::__Panicked;
                 #[inline]
@@ -394,7 +393,7 @@ impl Emitter<'_> {
     /// The dispatch pattern for an arm matching the pinned state with `pattern`.
     fn pinned(&self, pattern: &TokenStream) -> TokenStream {
         if self.has_jumps {
-            quote!((::core::option::Option::None, #pattern))
+            quote!((__CoroJump::__Resume, #pattern))
         } else {
             pattern.clone()
         }
@@ -498,10 +497,7 @@ impl Emitter<'_> {
             let pat = self.pinned(&quote!(__CoroState::#name { #fut, .. }));
             quote! {
                 #pat => {
-                    let #out = match ::coro_core::__private::poll_pinned!(#fut, #cx) {
-                        ::coro_core::__private::Poll::Ready(v) => v,
-                        ::coro_core::__private::Poll::Pending => return ::coro_core::__private::Poll::Pending,
-                    };
+                    let #out = ::coro_core::__private::poll_pinned!(#fut, #cx);
                     let (#(#binders,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #out;
@@ -516,7 +512,7 @@ impl Emitter<'_> {
             // A transient state: its payload arrives in `__next`, the pinned state is
             // `__Running` meanwhile.
             quote! {
-                (::core::option::Option::Some(__CoroJump::#name { #(#pattern),* }), _) => {
+                (__CoroJump::#name { #(#pattern),* }, _) => {
                     #(#macros)* #(#aliases)*
                     #body
                 }
@@ -545,6 +541,8 @@ impl Emitter<'_> {
             Node::Code {
                 uninit: true, defs, ..
             } if !defs.iter().any(|d| self.mentioned.borrow().contains(d)) => TokenStream::new(),
+            // Markers only occur where `lower` recorded jumps: other code is copied as it is.
+            Node::Code { tokens, jumps, .. } if jumps.is_empty() => tokens.clone(),
             Node::Code { tokens, .. } => self.substitute(tokens.clone()),
             Node::Block(b) => {
                 let inner = self.nodes(b);
@@ -602,7 +600,13 @@ impl Emitter<'_> {
 
     fn jump(&self, j: usize) -> TokenStream {
         let jump = &self.l.jumps[j];
-        let value = jump.value.clone().map(|v| self.substitute(v));
+        let value = jump.value.clone().map(|v| {
+            if jump.inner.is_empty() {
+                v
+            } else {
+                self.substitute(v)
+            }
+        });
         match jump.cont {
             Cont::Return => {
                 let value = value.unwrap_or_else(|| quote!(()));
@@ -672,7 +676,7 @@ impl Emitter<'_> {
         });
         if transient {
             let next = names::hidden("__next");
-            return quote!(#next = ::core::option::Option::Some(__CoroJump::#name { #first #(#fields),* }););
+            return quote!(#next = __CoroJump::#name { #first #(#fields),* };);
         }
         quote!(#st.set(__CoroState::#name { #first #(#fields),* });)
     }

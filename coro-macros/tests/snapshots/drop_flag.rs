@@ -18,6 +18,7 @@ fn send_or_keep(
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
     for __CoroState<G0, G1, G2, G3, G4> {
+        const NAME: &'static str = "send_or_keep";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -47,7 +48,7 @@ fn send_or_keep(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _>>,
+            mut __state,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<()> {
             '__dispatch: loop {
@@ -84,14 +85,7 @@ fn send_or_keep(
                         }
                     }
                     __CoroState::S1 { __fut, .. } => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::job(mut __flag0), __coro_held::log(log)) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v1, __v3 }
                         );
@@ -105,11 +99,10 @@ fn send_or_keep(
                     __CoroState::__Running
                     | __CoroState::__Done
                     | __CoroState::__Panicked => {
-                        ::core::unreachable!("the frame only steps a suspended state")
+                        ::coro_core::__private::unreachable_state()
                     }
                 }
             }
         },
-        || "send_or_keep",
     )
 }

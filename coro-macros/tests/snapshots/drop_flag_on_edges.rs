@@ -15,6 +15,7 @@ fn send_or_wait(
     #[allow(non_camel_case_types)]
     enum __CoroJump<J0, J1> {
         S3 { __v3: J0, __v1: J1 },
+        __Resume,
     }
     #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
     mod __coro_held {
@@ -24,6 +25,7 @@ fn send_or_wait(
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4, G5, G6, G7> ::coro_core::__private::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
+        const NAME: &'static str = "send_or_wait";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -53,18 +55,16 @@ fn send_or_wait(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<
-                &mut __CoroState<_, _, _, _, _, _, _, _>,
-            >,
+            mut __state,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<()> {
-            let mut __next = ::core::option::Option::None;
+            let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
                 match (
-                    ::core::option::Option::take(&mut __next),
+                    ::core::mem::replace(&mut __next, __CoroJump::__Resume),
                     ::coro_core::__private::state_mut!(__state),
                 ) {
-                    (::core::option::Option::None, __CoroState::S0 { .. }) => {
+                    (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
                         let (__arg0, __arg1) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S0 { ; __arg0, __arg1 }
                         );
@@ -96,15 +96,8 @@ fn send_or_wait(
                             }
                         }
                     }
-                    (::core::option::Option::None, __CoroState::S1 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                    (__CoroJump::__Resume, __CoroState::S1 { __fut, .. }) => {
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::job(job), __coro_held::log(log)) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v0, __v3 }
                         );
@@ -114,23 +107,16 @@ fn send_or_wait(
                         __flag0 = ::core::option::Option::Some(job);
                         {
                             {
-                                __next = ::core::option::Option::Some(__CoroJump::S3 {
+                                __next = __CoroJump::S3 {
                                     __v1: __flag0,
                                     __v3: log,
-                                });
+                                };
                                 continue '__dispatch;
                             }
                         }
                     }
-                    (::core::option::Option::None, __CoroState::S2 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                    (__CoroJump::__Resume, __CoroState::S2 { __fut, .. }) => {
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::log(log),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S2 { __fut; __v3 }
                         );
@@ -140,20 +126,15 @@ fn send_or_wait(
                         __flag0 = ::core::option::Option::None;
                         {
                             {
-                                __next = ::core::option::Option::Some(__CoroJump::S3 {
+                                __next = __CoroJump::S3 {
                                     __v1: __flag0,
                                     __v3: log,
-                                });
+                                };
                                 continue '__dispatch;
                             }
                         }
                     }
-                    (
-                        ::core::option::Option::Some(
-                            __CoroJump::S3 { __v1: mut __flag0, __v3: log },
-                        ),
-                        _,
-                    ) => {
+                    (__CoroJump::S3 { __v1: mut __flag0, __v3: log }, _) => {
                         __state
                             .set(__CoroState::S4 {
                                 __fut: ::coro_core::__private::into_future(flush()),
@@ -162,15 +143,8 @@ fn send_or_wait(
                             });
                         continue '__dispatch;
                     }
-                    (::core::option::Option::None, __CoroState::S4 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                    (__CoroJump::__Resume, __CoroState::S4 { __fut, .. }) => {
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::job(mut __flag0), __coro_held::log(log)) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S4 { __fut; __v1, __v3 }
                         );
@@ -181,10 +155,9 @@ fn send_or_wait(
                             return ::coro_core::__private::Poll::Ready(());
                         }
                     }
-                    _ => ::core::unreachable!("the frame only steps a suspended state"),
+                    _ => ::coro_core::__private::unreachable_state(),
                 }
             }
         },
-        || "send_or_wait",
     )
 }

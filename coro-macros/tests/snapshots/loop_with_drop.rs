@@ -14,6 +14,7 @@ fn count(
         S1 { __v3: J0, __v2: J1, __v1: J2 },
         S2 { __v2: J1, __v1: J2 },
         S4 { __v3: J0, __v2: J1, __v1: J2 },
+        __Resume,
     }
     #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
     mod __coro_held {
@@ -24,6 +25,7 @@ fn count(
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
     for __CoroState<G0, G1, G2, G3, G4> {
+        const NAME: &'static str = "count";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -50,16 +52,16 @@ fn count(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _>>,
+            mut __state,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<usize> {
-            let mut __next = ::core::option::Option::None;
+            let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
                 match (
-                    ::core::option::Option::take(&mut __next),
+                    ::core::mem::replace(&mut __next, __CoroJump::__Resume),
                     ::coro_core::__private::state_mut!(__state),
                 ) {
-                    (::core::option::Option::None, __CoroState::S0 { .. }) => {
+                    (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
                         let (__arg0,) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S0 { ; __arg0 }
                         );
@@ -72,24 +74,22 @@ fn count(
                             );
                             {
                                 {
-                                    __next = ::core::option::Option::Some(__CoroJump::S1 {
+                                    __next = __CoroJump::S1 {
                                         __v1: guard,
                                         __v2: total,
                                         __v3: __iter1,
-                                    });
+                                    };
                                     continue '__dispatch;
                                 }
                             }
                         }
                     }
                     (
-                        ::core::option::Option::Some(
-                            __CoroJump::S1 {
-                                __v1: guard,
-                                __v2: mut total,
-                                __v3: mut __iter1,
-                            },
-                        ),
+                        __CoroJump::S1 {
+                            __v1: guard,
+                            __v2: mut total,
+                            __v3: mut __iter1,
+                        },
                         _,
                     ) => {
                         match ::core::iter::Iterator::next(&mut __iter1) {
@@ -98,11 +98,11 @@ fn count(
                                     {
                                         {
                                             {
-                                                __next = ::core::option::Option::Some(__CoroJump::S1 {
+                                                __next = __CoroJump::S1 {
                                                     __v1: guard,
                                                     __v2: total,
                                                     __v3: __iter1,
-                                                });
+                                                };
                                                 continue '__dispatch;
                                             }
                                         }
@@ -125,42 +125,30 @@ fn count(
                                 ::core::mem::drop({
                                     {
                                         {
-                                            __next = ::core::option::Option::Some(__CoroJump::S2 {
+                                            __next = __CoroJump::S2 {
                                                 __v1: guard,
                                                 __v2: total,
-                                            });
+                                            };
                                             continue '__dispatch;
                                         }
                                     }
                                 });
                                 {
-                                    __next = ::core::option::Option::Some(__CoroJump::S1 {
+                                    __next = __CoroJump::S1 {
                                         __v1: guard,
                                         __v2: total,
                                         __v3: __iter1,
-                                    });
+                                    };
                                     continue '__dispatch;
                                 }
                             }
                         }
                     }
-                    (
-                        ::core::option::Option::Some(
-                            __CoroJump::S2 { __v1: guard, __v2: mut total },
-                        ),
-                        _,
-                    ) => {
+                    (__CoroJump::S2 { __v1: guard, __v2: mut total }, _) => {
                         return ::coro_core::__private::Poll::Ready(total);
                     }
-                    (::core::option::Option::None, __CoroState::S3 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                    (__CoroJump::__Resume, __CoroState::S3 { __fut, .. }) => {
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (
                             __coro_held::guard(guard),
                             __coro_held::total(mut total),
@@ -172,36 +160,33 @@ fn count(
                         total += __aw2.len();
                         {
                             {
-                                __next = ::core::option::Option::Some(__CoroJump::S4 {
+                                __next = __CoroJump::S4 {
                                     __v1: guard,
                                     __v2: total,
                                     __v3: __iter1,
-                                });
+                                };
                                 continue '__dispatch;
                             }
                         }
                     }
                     (
-                        ::core::option::Option::Some(
-                            __CoroJump::S4 {
-                                __v1: guard,
-                                __v2: mut total,
-                                __v3: mut __iter1,
-                            },
-                        ),
+                        __CoroJump::S4 {
+                            __v1: guard,
+                            __v2: mut total,
+                            __v3: mut __iter1,
+                        },
                         _,
                     ) => {
-                        __next = ::core::option::Option::Some(__CoroJump::S1 {
+                        __next = __CoroJump::S1 {
                             __v1: guard,
                             __v2: total,
                             __v3: __iter1,
-                        });
+                        };
                         continue '__dispatch;
                     }
-                    _ => ::core::unreachable!("the frame only steps a suspended state"),
+                    _ => ::coro_core::__private::unreachable_state(),
                 }
             }
         },
-        || "count",
     )
 }

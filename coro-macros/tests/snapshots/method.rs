@@ -13,6 +13,7 @@ fn load(
     #[allow(non_camel_case_types)]
     enum __CoroJump<J0, J1> {
         S2 { __v0: J0, __in: J1 },
+        __Resume,
     }
     #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
     mod __coro_held {
@@ -21,6 +22,7 @@ fn load(
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3> ::coro_core::__private::StateEnum
     for __CoroState<G0, G1, G2, G3> {
+        const NAME: &'static str = "load";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -50,16 +52,16 @@ fn load(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _>>,
+            mut __state,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<Result<u32, Error>> {
-            let mut __next = ::core::option::Option::None;
+            let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
                 match (
-                    ::core::option::Option::take(&mut __next),
+                    ::core::mem::replace(&mut __next, __CoroJump::__Resume),
                     ::coro_core::__private::state_mut!(__state),
                 ) {
-                    (::core::option::Option::None, __CoroState::S0 { .. }) => {
+                    (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
                         let (__arg0, __arg1) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S0 { ; __arg0, __arg1 }
                         );
@@ -78,21 +80,14 @@ fn load(
                             }
                         }
                     }
-                    (::core::option::Option::None, __CoroState::S1 { __fut, .. }) => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                    (__CoroJump::__Resume, __CoroState::S1 { __fut, .. }) => {
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::self_(mut __self),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v0 }
                         );
                         let __aw1 = __out;
                         {
-                            __next = ::core::option::Option::Some(__CoroJump::S2 {
+                            __next = __CoroJump::S2 {
                                 __in: match ::coro_core::__private::Branch::branch(
                                     ::coro_core::__private::operand(__aw1),
                                 ) {
@@ -109,26 +104,20 @@ fn load(
                                     }
                                 },
                                 __v0: __self,
-                            });
+                            };
                             continue '__dispatch;
                         }
                     }
-                    (
-                        ::core::option::Option::Some(
-                            __CoroJump::S2 { __v0: mut __self, __in: __join1 },
-                        ),
-                        _,
-                    ) => {
+                    (__CoroJump::S2 { __v0: mut __self, __in: __join1 }, _) => {
                         let v = __join1;
                         __self.hits += 1;
                         {
                             return ::coro_core::__private::Poll::Ready(Ok(v));
                         }
                     }
-                    _ => ::core::unreachable!("the frame only steps a suspended state"),
+                    _ => ::coro_core::__private::unreachable_state(),
                 }
             }
         },
-        || "load",
     )
 }

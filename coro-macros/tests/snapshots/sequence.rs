@@ -19,6 +19,7 @@ fn add(
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
     impl<G0, G1, G2, G3, G4, G5> ::coro_core::__private::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5> {
+        const NAME: &'static str = "add";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
@@ -48,7 +49,7 @@ fn add(
             clippy::pedantic
         )]
         move |
-            mut __state: ::coro_core::__private::Pin<&mut __CoroState<_, _, _, _, _, _>>,
+            mut __state,
             __cx: &mut ::coro_core::__private::Context<'_>,
         | -> ::coro_core::__private::Poll<u32> {
             '__dispatch: loop {
@@ -69,14 +70,7 @@ fn add(
                         }
                     }
                     __CoroState::S1 { __fut, .. } => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::b(b),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S1 { __fut; __v1 }
                         );
@@ -93,14 +87,7 @@ fn add(
                         }
                     }
                     __CoroState::S2 { __fut, .. } => {
-                        let __out = match ::coro_core::__private::poll_pinned!(
-                            __fut, __cx
-                        ) {
-                            ::coro_core::__private::Poll::Ready(v) => v,
-                            ::coro_core::__private::Poll::Pending => {
-                                return ::coro_core::__private::Poll::Pending;
-                            }
-                        };
+                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
                         let (__coro_held::temporary(mut __t2),) = ::coro_core::__private::take_state!(
                             __state, __CoroState::S2 { __fut; __v4 }
                         );
@@ -112,11 +99,10 @@ fn add(
                     __CoroState::__Running
                     | __CoroState::__Done
                     | __CoroState::__Panicked => {
-                        ::core::unreachable!("the frame only steps a suspended state")
+                        ::coro_core::__private::unreachable_state()
                     }
                 }
             }
         },
-        || "add",
     )
 }

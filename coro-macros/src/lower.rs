@@ -212,7 +212,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
             (Some(pat), _) => {
                 let (pat, by_ref) = by_value(pat, i);
                 refs = by_ref;
-                syn::parse_quote!(let #pat = #slot;)
+                crate::normalize::let_pat(pat, crate::normalize::path_expr(slot))
             }
             (None, syn::FnArg::Typed(_)) => unreachable!("typed arguments have patterns"),
         };
@@ -472,8 +472,10 @@ impl Lowerer {
                         let mut body = Vec::new();
                         body.extend(self.declare_flags(&[input]));
                         if shadows {
-                            let pat = &local.pat;
-                            let bind: Stmt = syn::parse_quote!(let #pat = #input_ident;);
+                            let bind = crate::normalize::let_pat(
+                                local.pat.clone(),
+                                crate::normalize::path_expr(&input_ident),
+                            );
                             body.extend(self.plain_then_flags(&bind));
                         }
                         body.extend(self.seq(rest, k)?);
@@ -486,8 +488,10 @@ impl Lowerer {
                     let input = self.vars.declare(names::temp("join", join), false, false);
                     self.states[join].input = Some(input);
                     let value = names::temp("join", join);
-                    let pat = &local.pat;
-                    let bind: Stmt = syn::parse_quote!(let #pat = #value;);
+                    let bind = crate::normalize::let_pat(
+                        local.pat.clone(),
+                        crate::normalize::path_expr(&value),
+                    );
                     let mut body = self.plain_then_flags(&bind);
                     body.extend(self.seq(rest, k)?);
                     self.states[join].body = body;
@@ -1089,8 +1093,7 @@ impl Marker<'_> {
         });
         let n = self.l.jumps.len() - 1;
         self.found.push(n);
-        let marker = names::jump_marker(n);
-        *expr = syn::parse_quote!(#marker);
+        *expr = crate::normalize::path_expr(&names::jump_marker(n));
     }
 
     fn inside(&mut self, label: Option<&syn::Label>, is_loop: bool, f: impl FnOnce(&mut Self)) {

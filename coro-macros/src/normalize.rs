@@ -19,7 +19,7 @@
 //! ```
 
 use crate::names;
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -147,11 +147,40 @@ fn mentioned_in(expr: &Expr, later: &[&mut Expr]) -> bool {
     later.iter().any(|e| find(e.to_token_stream(), &name))
 }
 
-fn path_expr(ident: &proc_macro2::Ident) -> Expr {
+pub(crate) fn path_expr(ident: &proc_macro2::Ident) -> Expr {
     Expr::Path(syn::ExprPath {
         attrs: vec![],
         qself: None,
         path: ident.clone().into(),
+    })
+}
+
+/// `let IDENT = init;` (`let mut` when `mutable`), built directly: the same tree as
+/// `parse_quote!(let #ident = #init;)` without printing `init` and parsing it again, which in
+/// the macro's debug build is a large share of its run time.
+fn let_stmt(mutable: bool, ident: &proc_macro2::Ident, init: Expr) -> Stmt {
+    let pat = syn::Pat::Ident(syn::PatIdent {
+        attrs: vec![],
+        by_ref: None,
+        mutability: mutable.then(|| Token![mut](Span::call_site())),
+        ident: ident.clone(),
+        subpat: None,
+    });
+    let_pat(pat, init)
+}
+
+/// `let PAT = init;`, built directly (see `let_stmt`).
+pub(crate) fn let_pat(pat: syn::Pat, init: Expr) -> Stmt {
+    Stmt::Local(Local {
+        attrs: vec![],
+        let_token: Token![let](Span::call_site()),
+        pat,
+        init: Some(LocalInit {
+            eq_token: Token![=](Span::call_site()),
+            expr: Box::new(init),
+            diverge: None,
+        }),
+        semi_token: Token![;](Span::call_site()),
     })
 }
 
@@ -408,11 +437,21 @@ impl Normalizer {
                 let await_token = a.await_token;
                 // A receiver of lower precedence than `.await` (`a + b`) keeps its parens.
                 let future = if binds_tighter_than_postfix(&future) {
-                    quote::quote!(#future)
+                    future
                 } else {
-                    quote::quote!((#future))
+                    Expr::Paren(syn::ExprParen {
+                        attrs: vec![],
+                        paren_token: syn::token::Paren::default(),
+                        expr: Box::new(future),
+                    })
                 };
-                pre.push(syn::parse_quote!(let #aw = #future #dot #await_token;));
+                let awaited = Expr::Await(syn::ExprAwait {
+                    attrs: vec![],
+                    base: Box::new(future),
+                    dot_token: dot,
+                    await_token,
+                });
+                pre.push(let_stmt(false, &aw, awaited));
                 Ok(path_expr(&aw))
             }
             Expr::Binary(b)
@@ -439,7 +478,7 @@ impl Normalizer {
             e if is_compound(&e) => {
                 let compound = self.compound(e)?;
                 let t = self.fresh("t");
-                pre.push(syn::parse_quote!(let #t = #compound;));
+                pre.push(let_stmt(false, &t, compound));
                 Ok(path_expr(&t))
             }
             Expr::Macro(mut m) => {
@@ -505,7 +544,7 @@ impl Normalizer {
                 let mut value = value;
                 self.hoist_temporaries(&mut value, pre);
                 let t = self.fresh("t");
-                pre.push(syn::parse_quote!(let mut #t = #value;));
+                pre.push(let_stmt(true, &t, value));
                 *op = path_expr(&t);
             }
         }
@@ -524,7 +563,7 @@ impl Normalizer {
             Expr::Reference(r) if creates_temporary(&r.expr) => {
                 let tmp = self.fresh("tmp");
                 let value = std::mem::replace(&mut *r.expr, path_expr(&tmp));
-                pre.push(syn::parse_quote!(let mut #tmp = #value;));
+                pre.push(let_stmt(true, &tmp, value));
                 true
             }
             Expr::Reference(r) => self.hoist_temporaries(&mut r.expr, pre),

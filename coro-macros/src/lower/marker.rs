@@ -1,0 +1,248 @@
+//! Jump markers: a `break`/`continue` inside ordinary Rust that leaves a loop or labelled block
+//! which became states is replaced by a marker identifier; `emit` later prints the jump there.
+
+use super::{Cont, Jump, Lowerer};
+use crate::names;
+use crate::vars::VarId;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, Pat};
+
+/// Replaces `break`/`continue` aimed at a loop or labelled block that became states with a
+/// marker the emitter turns into a jump.
+pub(super) struct Marker<'a> {
+    l: &'a mut Lowerer,
+    inner_labels: Vec<String>,
+    inner_loops: usize,
+    pub(super) found: Vec<usize>,
+    /// Names bound inside the fragment, per open block: a jump under one of them cannot name
+    /// the outer variable of that name directly.
+    bound: Vec<Vec<String>>,
+    /// Variables a jump stores while the fragment shadows them, with their name outside it.
+    pub(super) aliased: Vec<(VarId, proc_macro2::Ident)>,
+}
+
+impl<'a> Marker<'a> {
+    pub(super) fn new(l: &'a mut Lowerer) -> Self {
+        Self {
+            l,
+            inner_labels: Vec::new(),
+            inner_loops: 0,
+            found: Vec::new(),
+            bound: vec![Vec::new()],
+            aliased: Vec::new(),
+        }
+    }
+
+    fn bind(&mut self, pat: &Pat) {
+        let mut found = Vec::new();
+        crate::vars::bindings(pat, &mut found);
+        let top = self.bound.last_mut().expect("a scope is open");
+        top.extend(found.into_iter().map(|(i, _)| i.to_string()));
+    }
+
+    fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
+        self.bound.push(Vec::new());
+        f(self);
+        self.bound.pop();
+    }
+}
+
+impl Marker<'_> {
+    fn mark(
+        &mut self,
+        expr: &mut Expr,
+        label: Option<&syn::Lifetime>,
+        value: Option<&Expr>,
+        is_continue: bool,
+    ) {
+        let name = label.map(|l| l.ident.to_string());
+        if let Some(n) = &name {
+            if self.inner_labels.contains(n) {
+                return;
+            }
+        } else if self.inner_loops > 0 {
+            return;
+        }
+        let Some(target) = self.l.resolve(name.as_deref(), is_continue) else {
+            return;
+        };
+        let cont = if is_continue {
+            Cont::State(target.continue_to.expect("loops have heads"), false)
+        } else {
+            target.break_to
+        };
+        let mut uses = value.map(|v| self.l.vars.uses_expr(v)).unwrap_or_default();
+        let mut moves = if value.is_some() {
+            self.l.vars.moves()
+        } else {
+            Vec::new()
+        };
+        // In the value, a name the fragment binds around the jump is that binding, not the
+        // coroutine's variable of the same name (`else { let p = 1; break p; }`).
+        let vars = &self.l.vars;
+        let own = |id: &VarId| {
+            vars.all[*id]
+                .current
+                .as_ref()
+                .is_some_and(|c| self.bound.iter().flatten().any(|b| c == b.as_str()))
+        };
+        uses.retain(|id| !own(id));
+        moves.retain(|id| !own(id));
+        let mut site = self.l.vars.visible();
+        // A name the fragment itself binds means its own variable here: reach the outer one
+        // through an alias defined before the fragment.
+        for (id, name) in &mut site {
+            let Some(current) = name.clone() else {
+                continue;
+            };
+            if self.bound.iter().flatten().any(|b| current == b.as_str()) {
+                if !self.aliased.iter().any(|(v, _)| v == id) {
+                    self.aliased.push((*id, current));
+                }
+                *name = Some(names::shadow_name(*id));
+            }
+        }
+        // Markers already placed inside the value belong to this jump now.
+        let inner = std::mem::take(&mut self.found);
+        // A `break` of a loop or labelled block that ends a branch of an awaiting site goes to
+        // its join: it sets the drop flags as the branch's normal end would.
+        let (pre, defs, kept) = match cont {
+            Cont::State(t, _) => self.l.exit_flags(t, &site),
+            _ => (TokenStream::new(), Vec::new(), Vec::new()),
+        };
+        for v in kept {
+            if !uses.contains(&v) {
+                uses.push(v);
+            }
+            if !moves.contains(&v) {
+                moves.push(v);
+            }
+        }
+        self.l.jumps.push(Jump {
+            cont,
+            value: value.map(ToTokens::to_token_stream),
+            uses,
+            moves,
+            inner,
+            site,
+            defs,
+            pre,
+        });
+        let n = self.l.jumps.len() - 1;
+        self.found.push(n);
+        *expr = crate::normalize::path_expr(&names::jump_marker(n));
+    }
+
+    fn inside(&mut self, label: Option<&syn::Label>, is_loop: bool, f: impl FnOnce(&mut Self)) {
+        if let Some(l) = label {
+            self.inner_labels.push(l.name.ident.to_string());
+        }
+        self.inner_loops += usize::from(is_loop);
+        f(self);
+        self.inner_loops -= usize::from(is_loop);
+        if label.is_some() {
+            self.inner_labels.pop();
+        }
+    }
+}
+
+impl VisitMut for Marker<'_> {
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+
+    fn visit_block_mut(&mut self, b: &mut Block) {
+        self.scoped(|m| visit_mut::visit_block_mut(m, b));
+    }
+
+    fn visit_local_mut(&mut self, l: &mut syn::Local) {
+        if let Some(init) = &mut l.init {
+            self.visit_expr_mut(&mut init.expr);
+            if let Some((_, els)) = &mut init.diverge {
+                self.visit_expr_mut(els);
+            }
+        }
+        let pat = l.pat.clone();
+        self.bind(&pat);
+    }
+
+    // Over-approximating what is bound is harmless: an alias names the same variable.
+    fn visit_expr_let_mut(&mut self, l: &mut syn::ExprLet) {
+        self.visit_expr_mut(&mut l.expr);
+        let pat = (*l.pat).clone();
+        self.bind(&pat);
+    }
+
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        self.scoped(|m| {
+            m.bind(&arm.pat);
+            if let Some((_, g)) = &mut arm.guard {
+                m.visit_expr_mut(g);
+            }
+            m.visit_expr_mut(&mut arm.body);
+        });
+    }
+
+    fn visit_expr_if_mut(&mut self, i: &mut syn::ExprIf) {
+        self.scoped(|m| {
+            if let Expr::Let(l) = &mut *i.cond {
+                m.visit_expr_mut(&mut l.expr);
+                let pat = (*l.pat).clone();
+                m.bind(&pat);
+            } else {
+                m.visit_expr_mut(&mut i.cond);
+            }
+            m.visit_block_mut(&mut i.then_branch);
+        });
+        if let Some((_, e)) = &mut i.else_branch {
+            self.visit_expr_mut(e);
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Break(b) => {
+                if let Some(v) = &mut b.expr {
+                    self.visit_expr_mut(v);
+                }
+                let (label, value) = (b.label.clone(), b.expr.as_deref().cloned());
+                self.mark(expr, label.as_ref(), value.as_ref(), false);
+            }
+            Expr::Continue(c) => {
+                let label = c.label.clone();
+                self.mark(expr, label.as_ref(), None, true);
+            }
+            Expr::Loop(lp) => {
+                let label = lp.label.clone();
+                self.inside(label.as_ref(), true, |m| {
+                    visit_mut::visit_expr_loop_mut(m, lp);
+                });
+            }
+            Expr::While(w) => {
+                let label = w.label.clone();
+                self.inside(label.as_ref(), true, |m| {
+                    visit_mut::visit_expr_while_mut(m, w);
+                });
+            }
+            Expr::ForLoop(f) => {
+                let label = f.label.clone();
+                self.visit_expr_mut(&mut f.expr);
+                self.inside(label.as_ref(), true, |m| {
+                    m.scoped(|m| {
+                        m.bind(&f.pat);
+                        m.visit_block_mut(&mut f.body);
+                    });
+                });
+            }
+            Expr::Block(b) if b.label.is_some() => {
+                let label = b.label.clone();
+                self.inside(label.as_ref(), false, |m| {
+                    visit_mut::visit_expr_block_mut(m, b);
+                });
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+}

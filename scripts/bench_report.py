@@ -415,10 +415,11 @@ none. Every runtime is built once and reused across iterations.
 {loop_rows_md}
 
 coro-loop with `async fn` workers instead of coroutines, 100k × 10 yields:
-{async_fn_md}. The two are not comparable within one run of the group: the coroutine flavour
-runs first and pays for touching the 100k task blocks' memory afresh. Measured alone, one
-after the other, with `cargo bench -p coro-bench --bench event_loop -- 'yield_100k_x10/coro'`,
-they were 30.0 and 29.2 ms (2026-11-30).
+{async_fn_md}. Within a run of the whole group these two are not comparable: the coroutine
+flavour runs first, and in every full run it came out much slower (first-run effects, we think:
+fresh memory for the 100k task blocks), while measured alone, one after the other, with
+`cargo bench -p coro-bench --bench event_loop -- 'yield_100k_x10/coro'`, they were 30.0 and
+29.2 ms (2026-11-30).
 
 ### What limits coro-loop
 

@@ -11,6 +11,15 @@ use quote::quote;
 use syn::{Block, Expr, Pat, Stmt, Token};
 
 impl Lowerer {
+    /// `v` was declared outside the innermost loop that became states (also when its depth is
+    /// unknown).
+    fn declared_outside_innermost_loop(&self, v: VarId) -> bool {
+        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
+        self.vars
+            .depth_of(v)
+            .is_none_or(|depth| depth < innermost_loop)
+    }
+
     /// A suspension follows: the drop-flag candidates in scope are kept across one.
     pub(super) fn note_suspension(&mut self) {
         let visible = self.vars.visible();
@@ -208,17 +217,13 @@ impl Lowerer {
         let Cont::State(join, _) = k else {
             return Vec::new();
         };
-        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
         let mut out = Vec::new();
         for v in self.branch_moves(site) {
             let var = &self.vars.all[v];
             let Some(name) = var.current.clone() else {
                 continue;
             };
-            let outside_loop = self
-                .vars
-                .depth_of(v)
-                .is_none_or(|depth| depth < innermost_loop);
+            let outside_loop = self.declared_outside_innermost_loop(v);
             let in_join = self.states[join]
                 .scope
                 .iter()
@@ -456,7 +461,6 @@ impl Lowerer {
         let mut all: Vec<VarId> = site_moves.iter().flatten().copied().collect();
         all.sort_unstable();
         all.dedup();
-        let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
         let mut out = Vec::new();
         for v in all {
             let var = &self.vars.all[v];
@@ -465,10 +469,7 @@ impl Lowerer {
             };
             // Inside a loop that became states, `x` declared outside it could be reached again
             // by the next iteration; a re-assigned `x` would need its flag cleared.
-            let outside_loop = self
-                .vars
-                .depth_of(v)
-                .is_none_or(|depth| depth < innermost_loop);
+            let outside_loop = self.declared_outside_innermost_loop(v);
             let mut moving = (0..sites.len()).filter(|&k| site_moves[k].contains(&v));
             let (Some(site), None) = (moving.next(), moving.next()) else {
                 continue;

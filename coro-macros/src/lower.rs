@@ -147,7 +147,24 @@ struct Target {
 /// Lowers `body` twice: whether a variable may be moved is only known once all its uses have
 /// been seen, and decisions taken at a `let` that shadows it (see [`Lowerer::plain`]) need the
 /// final answer, so the second pass starts from what the first one found.
+///
+/// A pass reads what the previous one found only through `Vars::known_assigned`,
+/// `Vars::known_flagged` and, behind `known_assigned`, `Var::maybe_moved`. When no variable is
+/// assigned with `x = e;` and none needs a drop flag, the first pass already saw every answer
+/// the second would see (all `false`), so it made the same decisions, and its variables end
+/// with the same `maybe_moved`: its result is the second pass's, which then does not run.
 pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
+    lower_passes(parsed, body, false)
+}
+
+/// `lower`, but with the second pass run even when it would find nothing new (for the test
+/// that checks that skipping it changes nothing).
+#[cfg(test)]
+pub(crate) fn lower_twice(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
+    lower_passes(parsed, body, true)
+}
+
+fn lower_passes(parsed: &Parsed, body: &Block, always_twice: bool) -> syn::Result<Lowered> {
     let first = lower_once(parsed, body, Vec::new())?;
     let mut assigned = std::collections::BTreeSet::new();
     for state in &first.states {
@@ -165,6 +182,9 @@ pub(crate) fn lower(parsed: &Parsed, body: &Block) -> syn::Result<Lowered> {
             flagged: first.flaggable.contains(&id),
         })
         .collect();
+    if !always_twice && known.iter().all(|k| !k.assigned && !k.flagged) {
+        return Ok(first);
+    }
     lower_once(parsed, body, known)
 }
 

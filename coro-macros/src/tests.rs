@@ -283,6 +283,41 @@ fn never_panics_on_generated_bodies() {
     }
 }
 
+/// Skipping the second lowering pass when the first found no assignment and no drop flag
+/// (`lower::lower`) gives the same expansion as running it.
+#[test]
+fn second_lowering_pass_skipped_only_when_it_changes_nothing() {
+    let mut r = Rng(0x005E_C04D);
+    let mut lowered = 0;
+    for _ in 0..400 {
+        let mut body = String::new();
+        gen_stmts(&mut r, 0, &mut body);
+        let src = format!("fn gen(x0: u32, x1: u32) -> u32 {{ let x2 = 0; let x3 = 1; {body} 0 }}");
+        let run = |twice: bool| -> syn::Result<String> {
+            let mut parsed = crate::signature::parse_fn(src.parse().unwrap())?;
+            crate::signature::configure(&mut parsed, &TokenStream::new())?;
+            let mut body = parsed.body.clone();
+            crate::check::check(&parsed, &mut body)?;
+            let body = crate::normalize::normalize(body)?;
+            let lowered = if twice {
+                crate::lower::lower_twice(&parsed, &body)
+            } else {
+                crate::lower::lower(&parsed, &body)
+            }?;
+            let payloads = crate::liveness::payloads(&lowered)?;
+            Ok(crate::emit::emit(&parsed, &lowered, &payloads).to_string())
+        };
+        let once = run(false).map_err(|e| e.to_string());
+        let twice = run(true).map_err(|e| e.to_string());
+        assert_eq!(
+            once, twice,
+            "skipping the second pass changed the expansion of:\n{src}"
+        );
+        lowered += usize::from(once.is_ok());
+    }
+    assert!(lowered > 30, "too few bodies lowered: {lowered}");
+}
+
 /// Deleting any single token from valid input must not make the transform panic either.
 #[test]
 fn never_panics_on_truncated_input() {

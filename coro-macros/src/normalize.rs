@@ -184,6 +184,45 @@ pub(crate) fn let_pat(pat: syn::Pat, init: Expr) -> Stmt {
     })
 }
 
+/// `(e)`, built directly.
+fn paren(expr: Expr) -> Expr {
+    Expr::Paren(syn::ExprParen {
+        attrs: vec![],
+        paren_token: syn::token::Paren::default(),
+        expr: Box::new(expr),
+    })
+}
+
+/// `{ e }`: a block whose tail is `expr`, built directly.
+fn tail_block(expr: Expr) -> Block {
+    Block {
+        brace_token: syn::token::Brace::default(),
+        stmts: vec![Stmt::Expr(expr, None)],
+    }
+}
+
+/// The block `block` as an expression.
+fn block_expr(block: Block) -> Expr {
+    Expr::Block(syn::ExprBlock {
+        attrs: vec![],
+        label: None,
+        block,
+    })
+}
+
+/// The one statement of a desugaring's `loop` body: parsed from a small template with an
+/// empty block where the user's loop body goes (printing the body and parsing it again would
+/// cost more than the rest of the phase), which the caller then puts in place.
+fn loop_statement(desugared: &mut Expr) -> &mut Expr {
+    let Expr::Loop(l) = desugared else {
+        unreachable!("the template is a `loop`")
+    };
+    let Some(Stmt::Expr(inner, None)) = l.body.stmts.first_mut() else {
+        unreachable!("the template's loop holds one expression")
+    };
+    inner
+}
+
 impl Normalizer {
     fn fresh(&mut self, prefix: &str) -> proc_macro2::Ident {
         self.next += 1;
@@ -358,21 +397,39 @@ impl Normalizer {
                 Expr::Loop(l)
             }
             Expr::While(w) => {
-                let label = &w.label;
-                let body = &w.body;
-                let desugared: Expr = match &*w.cond {
+                let syn::ExprWhile {
+                    label, cond, body, ..
+                } = w;
+                // Input: `'a: while c { body }` / `'a: while let p = e { body }`.
+                // Output: `'a: loop { if c { body } else { break } }` /
+                // `'a: loop { match e { p => { body }, _ => break } }`.
+                let desugared: Expr = match *cond {
                     Expr::Let(l) => {
-                        let (pat, scrutinee) = (&l.pat, &l.expr);
-                        syn::parse_quote! {
-                            #label loop { match #scrutinee { #pat => #body, _ => break } }
-                        }
+                        let mut desugared: Expr =
+                            syn::parse_quote! { #label loop { match () { _ => {}, _ => break } } };
+                        let Expr::Match(m) = loop_statement(&mut desugared) else {
+                            unreachable!("the template's loop holds a `match`")
+                        };
+                        m.expr = l.expr;
+                        m.arms[0].pat = *l.pat;
+                        *m.arms[0].body = block_expr(body);
+                        desugared
                     }
-                    cond => syn::parse_quote! { #label loop { if #cond #body else { break } } },
+                    cond => {
+                        let mut desugared: Expr =
+                            syn::parse_quote! { #label loop { if () {} else { break } } };
+                        let Expr::If(i) = loop_statement(&mut desugared) else {
+                            unreachable!("the template's loop holds an `if`")
+                        };
+                        *i.cond = cond;
+                        i.then_branch = body;
+                        desugared
+                    }
                 };
                 self.compound(desugared)?
             }
             Expr::ForLoop(f) => {
-                let (label, pat, iterable, body) = (&f.label, &f.pat, &f.expr, &f.body);
+                let (label, pat, iterable) = (&f.label, &f.pat, &f.expr);
                 if let Some(var) = borrowed_variable(iterable) {
                     let Expr::Reference(r) = &**iterable else {
                         unreachable!("borrowed_variable matched a reference")
@@ -389,15 +446,26 @@ impl Normalizer {
                     ));
                 }
                 let iter = self.fresh("iter");
-                let desugared: Expr = syn::parse_quote! {{
+                let mut desugared: Expr = syn::parse_quote! {{
                     let mut #iter = ::core::iter::IntoIterator::into_iter(#iterable);
                     #label loop {
                         match ::core::iter::Iterator::next(&mut #iter) {
-                            ::core::option::Option::Some(#pat) => #body,
+                            ::core::option::Option::Some(#pat) => {},
                             ::core::option::Option::None => break,
                         }
                     }
                 }};
+                // The body goes in as a tree (see `loop_statement`).
+                let Expr::Block(b) = &mut desugared else {
+                    unreachable!("the template is a block")
+                };
+                let Some(Stmt::Expr(looped, None)) = b.block.stmts.last_mut() else {
+                    unreachable!("the template's block ends with the loop")
+                };
+                let Expr::Match(m) = loop_statement(looped) else {
+                    unreachable!("the template's loop holds a `match`")
+                };
+                *m.arms[0].body = block_expr(f.body);
                 self.compound(desugared)?
             }
             other => {
@@ -415,12 +483,8 @@ impl Normalizer {
         }
         // Parenthesised: printed bare, a body like `{ a } - b` would re-parse as a block
         // statement followed by a stray `- b`.
-        let block: Block = syn::parse_quote!({ (#body) });
-        Ok(Expr::Block(syn::ExprBlock {
-            attrs: vec![],
-            label: None,
-            block: self.block(block)?,
-        }))
+        let block = tail_block(paren(body));
+        Ok(block_expr(self.block(block)?))
     }
 
     /// Returns the value of `expr` after pushing, onto `pre`, the statements that must run
@@ -467,12 +531,20 @@ impl Normalizer {
                 }
                 // Input: `l && r.await`. Output: `if (l) { (r.await) } else { false }`. The parens
                 // keep each operand one expression when the tokens are parsed again.
-                let (l, r) = (&b.left, &b.right);
-                let as_if: Expr = if matches!(b.op, syn::BinOp::And(_)) {
-                    syn::parse_quote!(if (#l) { (#r) } else { false })
-                } else {
-                    syn::parse_quote!(if (#l) { true } else { (#r) })
-                };
+                let and = matches!(b.op, syn::BinOp::And(_));
+                let (l, r) = (paren(*b.left), tail_block(paren(*b.right)));
+                let constant = tail_block(Expr::Lit(syn::ExprLit {
+                    attrs: vec![],
+                    lit: syn::Lit::Bool(syn::LitBool::new(!and, Span::call_site())),
+                }));
+                let (then_branch, els) = if and { (r, constant) } else { (constant, r) };
+                let as_if = Expr::If(syn::ExprIf {
+                    attrs: vec![],
+                    if_token: Token![if](Span::call_site()),
+                    cond: Box::new(l),
+                    then_branch,
+                    else_branch: Some((Token![else](Span::call_site()), Box::new(block_expr(els)))),
+                });
                 self.expr(as_if, pre)
             }
             e if is_compound(&e) => {

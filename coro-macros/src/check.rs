@@ -11,11 +11,12 @@
 use crate::kind::Kind;
 use crate::names;
 use crate::signature::Parsed;
+use crate::syntax;
 use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, ExprPath, Item, Macro, Stmt};
+use syn::{Block, Expr, ExprPath, Item, Macro, Stmt, Token};
 
 pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
     let mut checker = Checker {
@@ -159,7 +160,6 @@ impl VisitMut for Checker {
             Expr::Try(t) => {
                 visit_mut::visit_expr_try_mut(self, t);
                 let span = t.question_token.span;
-                let inner = &t.expr;
                 let (v, r) = (names::hidden("__ok"), names::hidden("__residual"));
                 // Naming the output type, spanned on the `?`, puts a wrong return type's error
                 // on the `?`. `<impl Trait as ..>` is not an expression: infer it then.
@@ -172,12 +172,52 @@ impl VisitMut for Checker {
                 };
                 let complete = respan(self.kind.complete(&quote!(__coro_value)), span);
                 let complete = replace_ident(complete, "__coro_value", &convert);
-                *expr = syn::parse_quote_spanned! {span=>
-                    match ::coro_core::__private::Branch::branch(::coro_core::__private::operand(#inner)) {
-                        ::coro_core::__private::ControlFlow::Continue(#v) => #v,
-                        ::coro_core::__private::ControlFlow::Break(#r) => return #complete,
-                    }
+                // Input: `inner?`.
+                // Output: `match Branch::branch(operand(inner)) { Continue(__ok) => __ok,
+                // Break(__residual) => return <complete>, }`, built as a tree around `inner`
+                // (see `syntax`). The `return`'s value holds no user code, so later phases
+                // need not look inside it: it stays tokens.
+                let private = |name: &str, item: &str| {
+                    syntax::path(span, &["coro_core", "__private", name, item])
                 };
+                let scrutinee = syntax::call(
+                    span,
+                    private("Branch", "branch"),
+                    vec![syntax::call(
+                        span,
+                        syntax::path(span, &["coro_core", "__private", "operand"]),
+                        vec![std::mem::replace(
+                            &mut *t.expr,
+                            Expr::Verbatim(TokenStream::new()),
+                        )],
+                    )],
+                );
+                let ret = Expr::Return(syn::ExprReturn {
+                    attrs: vec![],
+                    return_token: Token![return](span),
+                    expr: Some(Box::new(Expr::Verbatim(complete))),
+                });
+                let arms = vec![
+                    syntax::arm(
+                        span,
+                        syntax::tuple_struct_pat(
+                            span,
+                            private("ControlFlow", "Continue"),
+                            syntax::ident_pat(v.clone()),
+                        ),
+                        crate::normalize::path_expr(&v),
+                    ),
+                    syntax::arm(
+                        span,
+                        syntax::tuple_struct_pat(
+                            span,
+                            private("ControlFlow", "Break"),
+                            syntax::ident_pat(r),
+                        ),
+                        ret,
+                    ),
+                ];
+                *expr = syntax::match_expr(span, scrutinee, arms);
             }
             Expr::Yield(y) => self.error(syn::Error::new(
                 y.yield_token.span,

@@ -22,6 +22,7 @@ mod lower;
 mod names;
 mod normalize;
 mod signature;
+mod syntax;
 mod vars;
 
 use proc_macro2::TokenStream;

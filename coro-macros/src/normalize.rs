@@ -19,11 +19,12 @@
 //! ```
 
 use crate::names;
+use crate::syntax;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Block, Expr, Local, LocalInit, Macro, Stmt, Token};
+use syn::{Block, Expr, Local, LocalInit, Macro, Pat, Stmt, Token};
 
 pub(crate) fn normalize(body: Block) -> syn::Result<Block> {
     Normalizer { next: 0 }.block(body)
@@ -429,9 +430,8 @@ impl Normalizer {
                 self.compound(desugared)?
             }
             Expr::ForLoop(f) => {
-                let (label, pat, iterable) = (&f.label, &f.pat, &f.expr);
-                if let Some(var) = borrowed_variable(iterable) {
-                    let Expr::Reference(r) = &**iterable else {
+                if let Some(var) = borrowed_variable(&f.expr) {
+                    let Expr::Reference(r) = &*f.expr else {
                         unreachable!("borrowed_variable matched a reference")
                     };
                     return Err(syn::Error::new(
@@ -446,26 +446,66 @@ impl Normalizer {
                     ));
                 }
                 let iter = self.fresh("iter");
-                let mut desugared: Expr = syn::parse_quote! {{
-                    let mut #iter = ::core::iter::IntoIterator::into_iter(#iterable);
-                    #label loop {
-                        match ::core::iter::Iterator::next(&mut #iter) {
-                            ::core::option::Option::Some(#pat) => {},
-                            ::core::option::Option::None => break,
-                        }
-                    }
-                }};
-                // The body goes in as a tree (see `loop_statement`).
-                let Expr::Block(b) = &mut desugared else {
-                    unreachable!("the template is a block")
-                };
-                let Some(Stmt::Expr(looped, None)) = b.block.stmts.last_mut() else {
-                    unreachable!("the template's block ends with the loop")
-                };
-                let Expr::Match(m) = loop_statement(looped) else {
-                    unreachable!("the template's loop holds a `match`")
-                };
-                *m.arms[0].body = block_expr(f.body);
+                // Input: `'a: for pat in iterable { body }`.
+                // Output: `{ let mut __iterN = IntoIterator::into_iter(iterable);
+                // 'a: loop { match Iterator::next(&mut __iterN) { Some(pat) => { body },
+                // None => break, } } }`, built as a tree (see `syntax`).
+                let at = Span::call_site();
+                let syn::ExprForLoop {
+                    label,
+                    pat,
+                    expr: iterable,
+                    body,
+                    ..
+                } = f;
+                let into_iter = syntax::call(
+                    at,
+                    syntax::path(at, &["core", "iter", "IntoIterator", "into_iter"]),
+                    vec![*iterable],
+                );
+                let next = syntax::call(
+                    at,
+                    syntax::path(at, &["core", "iter", "Iterator", "next"]),
+                    vec![Expr::Reference(syn::ExprReference {
+                        attrs: vec![],
+                        and_token: Token![&](at),
+                        mutability: Some(Token![mut](at)),
+                        expr: Box::new(path_expr(&iter)),
+                    })],
+                );
+                let option =
+                    |variant: &str| syntax::path(at, &["core", "option", "Option", variant]);
+                let arms = vec![
+                    syntax::arm(
+                        at,
+                        syntax::tuple_struct_pat(at, option("Some"), *pat),
+                        block_expr(body),
+                    ),
+                    syntax::arm(
+                        at,
+                        Pat::Path(syn::ExprPath {
+                            attrs: vec![],
+                            qself: None,
+                            path: option("None"),
+                        }),
+                        Expr::Break(syn::ExprBreak {
+                            attrs: vec![],
+                            break_token: Token![break](at),
+                            label: None,
+                            expr: None,
+                        }),
+                    ),
+                ];
+                let looped = Expr::Loop(syn::ExprLoop {
+                    attrs: vec![],
+                    label,
+                    loop_token: Token![loop](at),
+                    body: tail_block(syntax::match_expr(at, next, arms)),
+                });
+                let desugared = block_expr(Block {
+                    brace_token: syn::token::Brace::default(),
+                    stmts: vec![let_stmt(true, &iter, into_iter), Stmt::Expr(looped, None)],
+                });
                 self.compound(desugared)?
             }
             other => {

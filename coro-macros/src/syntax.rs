@@ -1,0 +1,88 @@
+//! Small syn trees that the phases insert around the user's code, built directly.
+//!
+//! `syn::parse_quote!` would print the template (and the user's code inside it) and parse it
+//! again; the macro runs as a debug build under `cargo check`, where parsing a 60-token
+//! template costs as much as a whole phase. Each builder gives the tree `parse_quote!` would,
+//! with every template token on `span` (`quote_spanned!`'s spans; `Span::call_site()` for
+//! `quote!`'s).
+
+use proc_macro2::{Ident, Span};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Pat, Token};
+
+/// `::a::b::c`.
+pub(crate) fn path(span: Span, segments: &[&str]) -> syn::Path {
+    let mut path = syn::Path {
+        leading_colon: Some(Token![::](span)),
+        segments: Punctuated::new(),
+    };
+    for segment in segments {
+        path.segments
+            .push(syn::PathSegment::from(Ident::new(segment, span)));
+    }
+    path
+}
+
+/// `path` as an expression.
+pub(crate) fn path_expr(path: syn::Path) -> Expr {
+    Expr::Path(syn::ExprPath {
+        attrs: vec![],
+        qself: None,
+        path,
+    })
+}
+
+/// `func(args..)`.
+pub(crate) fn call(span: Span, func: syn::Path, args: Vec<Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: vec![],
+        func: Box::new(path_expr(func)),
+        paren_token: syn::token::Paren(span),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// The binding pattern `ident`.
+pub(crate) fn ident_pat(ident: Ident) -> Pat {
+    Pat::Ident(syn::PatIdent {
+        attrs: vec![],
+        by_ref: None,
+        mutability: None,
+        ident,
+        subpat: None,
+    })
+}
+
+/// `path(pat)`.
+pub(crate) fn tuple_struct_pat(span: Span, path: syn::Path, pat: Pat) -> Pat {
+    Pat::TupleStruct(syn::PatTupleStruct {
+        attrs: vec![],
+        qself: None,
+        path,
+        paren_token: syn::token::Paren(span),
+        elems: std::iter::once(pat).collect(),
+    })
+}
+
+/// `pat => body,`.
+pub(crate) fn arm(span: Span, pat: Pat, body: Expr) -> syn::Arm {
+    syn::Arm {
+        attrs: vec![],
+        pat,
+        guard: None,
+        fat_arrow_token: Token![=>](span),
+        body: Box::new(body),
+        comma: Some(Token![,](span)),
+    }
+}
+
+/// `match scrutinee { arms }`.
+pub(crate) fn match_expr(span: Span, scrutinee: Expr, arms: Vec<syn::Arm>) -> Expr {
+    Expr::Match(syn::ExprMatch {
+        attrs: vec![],
+        match_token: Token![match](span),
+        expr: Box::new(scrutinee),
+        brace_token: syn::token::Brace(span),
+        arms,
+    })
+}

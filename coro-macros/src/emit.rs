@@ -140,12 +140,13 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     );
     // What the step gets besides the state: the task context, or for a generator the value
     // sent in (`None` when it is started).
+    let private = names::private();
     let input = match &kind {
         Kind::Generator { resume_ty, .. } => {
             quote!(#resume: ::core::option::Option<#resume_ty>)
         }
         Kind::Coroutine | Kind::Stream { .. } => {
-            quote!(#cx: &mut ::coro_core::__private::Context<'_>)
+            quote!(#cx: &mut #private::Context<'_>)
         }
     };
     let dispatch = &e.dispatch;
@@ -154,13 +155,10 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let (next_decl, scrutinee) = if has_jumps {
         (
             quote!(let mut #next = __CoroJump::__Resume;),
-            quote!((::core::mem::replace(&mut #next, __CoroJump::__Resume), ::coro_core::__private::state_mut!(#state))),
+            quote!((::core::mem::replace(&mut #next, __CoroJump::__Resume), #private::state_mut!(#state))),
         )
     } else {
-        (
-            TokenStream::new(),
-            quote!(::coro_core::__private::state_mut!(#state)),
-        )
+        (TokenStream::new(), quote!(#private::state_mut!(#state)))
     };
     let jump_enum = has_jumps.then(|| {
         quote! {
@@ -193,7 +191,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 #dispatch: loop {
                     match #scrutinee {
                         #(#arms)*
-                        #fallback => ::coro_core::__private::unreachable_state(),
+                        #fallback => #private::unreachable_state(),
                     }
                 }
             },
@@ -217,11 +215,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     );
     let ret = return_type(parsed, &kind);
     let must_use = must_use(attrs, &kind);
-    let phase = quote!(::coro_core::__private::Phase);
+    let phase = quote!(#private::Phase);
     quote! {
         #(#attrs)*
         #must_use
         #vis #constness #unsafety fn #ident #generics_decl (#inputs) -> #ret #where_clause {
+            use ::coro_core::__private as #private;
             // Pinned; only `__fut` is structurally pinned (see `coro_core::state`).
             #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
             enum __CoroState<#(#generics),*> {
@@ -235,7 +234,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             #held
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.
             #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-            impl<#(#generics),*> ::coro_core::__private::StateEnum for __CoroState<#(#generics),*> {
+            impl<#(#generics),*> #private::StateEnum for __CoroState<#(#generics),*> {
                 const NAME: &'static str = #name;
                 const DONE: Self = Self::__Done;
                 const PANICKED: Self = Self::__Panicked;
@@ -405,13 +404,14 @@ impl Emitter<'_> {
         let name = &self.variant[&s];
         let st = names::hidden("__state");
         let cx = names::hidden("__cx");
+        let private = names::private();
         let body = self.nodes(&state.body);
         if s == 0 {
             let slots = self.l_args();
             let pat = self.pinned(&quote!(__CoroState::#name { .. }));
             return quote! {
                 #pat => {
-                    let (#(#slots,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { ; #(#slots),* });
+                    let (#(#slots,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#slots),* });
                     #body
                 }
             };
@@ -486,7 +486,7 @@ impl Emitter<'_> {
             let pat = self.pinned(&quote!(__CoroState::#name { .. }));
             quote! {
                 #pat => {
-                    let (#(#binders,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { ; #(#fields),* });
+                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #sent;
                     #body
@@ -497,8 +497,8 @@ impl Emitter<'_> {
             let pat = self.pinned(&quote!(__CoroState::#name { #fut, .. }));
             quote! {
                 #pat => {
-                    let #out = ::coro_core::__private::poll_pinned!(#fut, #cx);
-                    let (#(#binders,)*) = ::coro_core::__private::take_state!(#st, __CoroState::#name { #fut ; #(#fields),* });
+                    let #out = #private::poll_pinned!(#fut, #cx);
+                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #out;
                     #body
@@ -592,13 +592,22 @@ impl Emitter<'_> {
                     quote!({ let #y #ty = #future; #store return #yielded; })
                 } else {
                     let fut = names::hidden("__fut");
-                    self.transfer(*target, &quote!(#fut: #future,), site)
+                    let transfer = self.transfer(*target, &quote!(#fut: #future,), site);
+                    quote!({ #transfer })
                 }
             }
         }
     }
 
+    /// Jump `j` as a block.
     fn jump(&self, j: usize) -> TokenStream {
+        let stmts = self.jump_stmts(j);
+        quote!({ #stmts })
+    }
+
+    /// The statements of jump `j`, without the braces around them (a jump marker's braces
+    /// hold them directly: no block nested in a block).
+    fn jump_stmts(&self, j: usize) -> TokenStream {
         let jump = &self.l.jumps[j];
         let value = jump.value.clone().map(|v| {
             if jump.inner.is_empty() {
@@ -611,9 +620,9 @@ impl Emitter<'_> {
             Cont::Return => {
                 let value = value.unwrap_or_else(|| quote!(()));
                 let complete = self.kind.complete(&value);
-                quote!({ return #complete; })
+                quote!(return #complete;)
             }
-            Cont::Unreachable => quote!({ #value; ::core::unreachable!() }),
+            Cont::Unreachable => quote!(#value; ::core::unreachable!()),
             Cont::State(t, takes) => {
                 // Drop flags the jump sets (`Jump::pre`) are set after its value.
                 let pre = &jump.pre;
@@ -624,17 +633,18 @@ impl Emitter<'_> {
                         return self.transfer(t, &quote!(#input: #value,), &jump.site);
                     }
                     let transfer = self.transfer(t, &quote!(#input: #input,), &jump.site);
-                    quote!({ let #input = #value; #pre #transfer })
+                    quote!(let #input = #value; #pre #transfer)
                 } else {
                     let discard = value.map(|v| quote!(::core::mem::drop(#v);));
                     let transfer = self.transfer(t, &TokenStream::new(), &jump.site);
-                    quote!({ #discard #pre #transfer })
+                    quote!(#discard #pre #transfer)
                 }
             }
         }
     }
 
-    /// Moves `first` and then the payload of `target` into the state and goes there.
+    /// Moves `first` and then the payload of `target` into the state and goes there: the
+    /// statements, without braces.
     fn transfer(
         &self,
         target: usize,
@@ -643,10 +653,7 @@ impl Emitter<'_> {
     ) -> TokenStream {
         let store = self.store(target, first, site);
         let dispatch = &self.dispatch;
-        quote!({
-            #store
-            continue #dispatch;
-        })
+        quote!(#store continue #dispatch;)
     }
 
     /// Moves `first` and then the payload of `target` into the state (or, for a transient
@@ -687,7 +694,7 @@ impl Emitter<'_> {
             .into_iter()
             .map(|tt| match tt {
                 TokenTree::Ident(i) => match names::parse_jump_marker(&i) {
-                    Some(j) => TokenTree::Group(Group::new(Delimiter::Brace, self.jump(j))),
+                    Some(j) => TokenTree::Group(Group::new(Delimiter::Brace, self.jump_stmts(j))),
                     None => TokenTree::Ident(i),
                 },
                 TokenTree::Group(g) => {

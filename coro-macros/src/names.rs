@@ -7,6 +7,14 @@ pub(crate) fn hidden(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
+/// The alias of `::coro_core::__private` that the expansion declares at the top of the
+/// function (`use ::coro_core::__private as __coro;`) and names that module's items through
+/// in the code it spans itself: a path of two segments instead of four, which rustc parses,
+/// resolves and lowers for every use. Paths spanned on the user's code stay absolute.
+pub(crate) fn private() -> Ident {
+    hidden("__coro")
+}
+
 /// Field of the Start variant holding argument `i`.
 pub(crate) fn arg_slot(i: usize) -> Ident {
     hidden(&format!("__arg{i}"))

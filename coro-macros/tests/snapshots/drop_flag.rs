@@ -2,6 +2,7 @@ fn send_or_keep(
     __arg0: Job,
     __arg1: bool,
 ) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
+    use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0, __arg1: G1 },
@@ -16,18 +17,17 @@ fn send_or_keep(
         pub(super) struct log<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
-    for __CoroState<G0, G1, G2, G3, G4> {
+    impl<G0, G1, G2, G3, G4> __coro::StateEnum for __CoroState<G0, G1, G2, G3, G4> {
         const NAME: &'static str = "send_or_keep";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
-        fn phase(&self) -> ::coro_core::__private::Phase {
+        fn phase(&self) -> __coro::Phase {
             match self {
-                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
-                Self::__Done => ::coro_core::__private::Phase::Done,
-                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
-                _ => ::coro_core::__private::Phase::Suspended,
+                Self::S0 { .. } => __coro::Phase::Created,
+                Self::__Done => __coro::Phase::Done,
+                Self::__Panicked => __coro::Phase::Panicked,
+                _ => __coro::Phase::Suspended,
             }
         }
     }
@@ -49,12 +49,12 @@ fn send_or_keep(
         )]
         move |
             mut __state,
-            __cx: &mut ::coro_core::__private::Context<'_>,
+            __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<()> {
             '__dispatch: loop {
-                match ::coro_core::__private::state_mut!(__state) {
+                match __coro::state_mut!(__state) {
                     __CoroState::S0 { .. } => {
-                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                        let (__arg0, __arg1) = __coro::take_state!(
                             __state, __CoroState::S0 { ; __arg0, __arg1 }
                         );
                         let job = __arg0;
@@ -85,8 +85,8 @@ fn send_or_keep(
                         }
                     }
                     __CoroState::S1 { __fut, .. } => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = __coro::take_state!(
                             __state, __CoroState::S1 { __fut; __v1, __v3 }
                         );
                         let __aw1 = __out;
@@ -98,9 +98,7 @@ fn send_or_keep(
                     }
                     __CoroState::__Running
                     | __CoroState::__Done
-                    | __CoroState::__Panicked => {
-                        ::coro_core::__private::unreachable_state()
-                    }
+                    | __CoroState::__Panicked => __coro::unreachable_state(),
                 }
             }
         },

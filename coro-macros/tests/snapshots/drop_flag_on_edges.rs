@@ -2,6 +2,7 @@ fn send_or_wait(
     __arg0: Job,
     __arg1: bool,
 ) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
+    use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
         S0 { __arg0: G0, __arg1: G1 },
@@ -23,18 +24,18 @@ fn send_or_wait(
         pub(super) struct log<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<G0, G1, G2, G3, G4, G5, G6, G7> ::coro_core::__private::StateEnum
+    impl<G0, G1, G2, G3, G4, G5, G6, G7> __coro::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
         const NAME: &'static str = "send_or_wait";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
-        fn phase(&self) -> ::coro_core::__private::Phase {
+        fn phase(&self) -> __coro::Phase {
             match self {
-                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
-                Self::__Done => ::coro_core::__private::Phase::Done,
-                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
-                _ => ::coro_core::__private::Phase::Suspended,
+                Self::S0 { .. } => __coro::Phase::Created,
+                Self::__Done => __coro::Phase::Done,
+                Self::__Panicked => __coro::Phase::Panicked,
+                _ => __coro::Phase::Suspended,
             }
         }
     }
@@ -56,16 +57,16 @@ fn send_or_wait(
         )]
         move |
             mut __state,
-            __cx: &mut ::coro_core::__private::Context<'_>,
+            __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<()> {
             let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
                 match (
                     ::core::mem::replace(&mut __next, __CoroJump::__Resume),
-                    ::coro_core::__private::state_mut!(__state),
+                    __coro::state_mut!(__state),
                 ) {
                     (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
-                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                        let (__arg0, __arg1) = __coro::take_state!(
                             __state, __CoroState::S0 { ; __arg0, __arg1 }
                         );
                         let job = __arg0;
@@ -97,8 +98,8 @@ fn send_or_wait(
                         }
                     }
                     (__CoroJump::__Resume, __CoroState::S1 { __fut, .. }) => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::job(job), __coro_held::log(log)) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::job(job), __coro_held::log(log)) = __coro::take_state!(
                             __state, __CoroState::S1 { __fut; __v0, __v3 }
                         );
                         let mut __flag0;
@@ -106,18 +107,16 @@ fn send_or_wait(
                         ::core::mem::drop(__aw2);
                         __flag0 = ::core::option::Option::Some(job);
                         {
-                            {
-                                __next = __CoroJump::S3 {
-                                    __v1: __flag0,
-                                    __v3: log,
-                                };
-                                continue '__dispatch;
-                            }
+                            __next = __CoroJump::S3 {
+                                __v1: __flag0,
+                                __v3: log,
+                            };
+                            continue '__dispatch;
                         }
                     }
                     (__CoroJump::__Resume, __CoroState::S2 { __fut, .. }) => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::log(log),) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::log(log),) = __coro::take_state!(
                             __state, __CoroState::S2 { __fut; __v3 }
                         );
                         let mut __flag0;
@@ -125,13 +124,11 @@ fn send_or_wait(
                         ::core::mem::drop(__aw1);
                         __flag0 = ::core::option::Option::None;
                         {
-                            {
-                                __next = __CoroJump::S3 {
-                                    __v1: __flag0,
-                                    __v3: log,
-                                };
-                                continue '__dispatch;
-                            }
+                            __next = __CoroJump::S3 {
+                                __v1: __flag0,
+                                __v3: log,
+                            };
+                            continue '__dispatch;
                         }
                     }
                     (__CoroJump::S3 { __v1: mut __flag0, __v3: log }, _) => {
@@ -144,8 +141,8 @@ fn send_or_wait(
                         continue '__dispatch;
                     }
                     (__CoroJump::__Resume, __CoroState::S4 { __fut, .. }) => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = __coro::take_state!(
                             __state, __CoroState::S4 { __fut; __v1, __v3 }
                         );
                         let __aw3 = __out;
@@ -155,7 +152,7 @@ fn send_or_wait(
                             return ::coro_core::__private::Poll::Ready(());
                         }
                     }
-                    _ => ::coro_core::__private::unreachable_state(),
+                    _ => __coro::unreachable_state(),
                 }
             }
         },

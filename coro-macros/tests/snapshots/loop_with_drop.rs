@@ -1,6 +1,7 @@
 fn count(
     __arg0: Vec<String>,
 ) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
+    use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0 },
@@ -23,18 +24,17 @@ fn count(
         pub(super) struct for_loop_iterator<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<G0, G1, G2, G3, G4> ::coro_core::__private::StateEnum
-    for __CoroState<G0, G1, G2, G3, G4> {
+    impl<G0, G1, G2, G3, G4> __coro::StateEnum for __CoroState<G0, G1, G2, G3, G4> {
         const NAME: &'static str = "count";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
-        fn phase(&self) -> ::coro_core::__private::Phase {
+        fn phase(&self) -> __coro::Phase {
             match self {
-                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
-                Self::__Done => ::coro_core::__private::Phase::Done,
-                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
-                _ => ::coro_core::__private::Phase::Suspended,
+                Self::S0 { .. } => __coro::Phase::Created,
+                Self::__Done => __coro::Phase::Done,
+                Self::__Panicked => __coro::Phase::Panicked,
+                _ => __coro::Phase::Suspended,
             }
         }
     }
@@ -53,16 +53,16 @@ fn count(
         )]
         move |
             mut __state,
-            __cx: &mut ::coro_core::__private::Context<'_>,
+            __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<usize> {
             let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
                 match (
                     ::core::mem::replace(&mut __next, __CoroJump::__Resume),
-                    ::coro_core::__private::state_mut!(__state),
+                    __coro::state_mut!(__state),
                 ) {
                     (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
-                        let (__arg0,) = ::coro_core::__private::take_state!(
+                        let (__arg0,) = __coro::take_state!(
                             __state, __CoroState::S0 { ; __arg0 }
                         );
                         let names = __arg0;
@@ -73,14 +73,12 @@ fn count(
                                 names,
                             );
                             {
-                                {
-                                    __next = __CoroJump::S1 {
-                                        __v1: guard,
-                                        __v2: total,
-                                        __v3: __iter1,
-                                    };
-                                    continue '__dispatch;
-                                }
+                                __next = __CoroJump::S1 {
+                                    __v1: guard,
+                                    __v2: total,
+                                    __v3: __iter1,
+                                };
+                                continue '__dispatch;
                             }
                         }
                     }
@@ -96,16 +94,12 @@ fn count(
                             ::core::option::Option::Some(name) => {
                                 if name.is_empty() {
                                     {
-                                        {
-                                            {
-                                                __next = __CoroJump::S1 {
-                                                    __v1: guard,
-                                                    __v2: total,
-                                                    __v3: __iter1,
-                                                };
-                                                continue '__dispatch;
-                                            }
-                                        }
+                                        __next = __CoroJump::S1 {
+                                            __v1: guard,
+                                            __v2: total,
+                                            __v3: __iter1,
+                                        };
+                                        continue '__dispatch;
                                     };
                                 }
                                 {
@@ -123,24 +117,18 @@ fn count(
                             }
                             ::core::option::Option::None => {
                                 ::core::mem::drop({
-                                    {
-                                        {
-                                            __next = __CoroJump::S2 {
-                                                __v1: guard,
-                                                __v2: total,
-                                            };
-                                            continue '__dispatch;
-                                        }
-                                    }
-                                });
-                                {
-                                    __next = __CoroJump::S1 {
+                                    __next = __CoroJump::S2 {
                                         __v1: guard,
                                         __v2: total,
-                                        __v3: __iter1,
                                     };
                                     continue '__dispatch;
-                                }
+                                });
+                                __next = __CoroJump::S1 {
+                                    __v1: guard,
+                                    __v2: total,
+                                    __v3: __iter1,
+                                };
+                                continue '__dispatch;
                             }
                         }
                     }
@@ -148,25 +136,23 @@ fn count(
                         return ::coro_core::__private::Poll::Ready(total);
                     }
                     (__CoroJump::__Resume, __CoroState::S3 { __fut, .. }) => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
+                        let __out = __coro::poll_pinned!(__fut, __cx);
                         let (
                             __coro_held::guard(guard),
                             __coro_held::total(mut total),
                             __coro_held::for_loop_iterator(mut __iter1),
-                        ) = ::coro_core::__private::take_state!(
+                        ) = __coro::take_state!(
                             __state, __CoroState::S3 { __fut; __v1, __v2, __v3 }
                         );
                         let __aw2 = __out;
                         total += __aw2.len();
                         {
-                            {
-                                __next = __CoroJump::S4 {
-                                    __v1: guard,
-                                    __v2: total,
-                                    __v3: __iter1,
-                                };
-                                continue '__dispatch;
-                            }
+                            __next = __CoroJump::S4 {
+                                __v1: guard,
+                                __v2: total,
+                                __v3: __iter1,
+                            };
+                            continue '__dispatch;
                         }
                     }
                     (
@@ -184,7 +170,7 @@ fn count(
                         };
                         continue '__dispatch;
                     }
-                    _ => ::coro_core::__private::unreachable_state(),
+                    _ => __coro::unreachable_state(),
                 }
             }
         },

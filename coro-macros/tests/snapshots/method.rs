@@ -2,6 +2,7 @@ fn load(
     &mut self,
     __arg1: &str,
 ) -> impl ::coro_core::Coroutine<Output = Result<u32, Error>> + ::core::fmt::Debug {
+    use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3> {
         S0 { __arg0: G0, __arg1: G1 },
@@ -20,18 +21,17 @@ fn load(
         pub(super) struct self_<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<G0, G1, G2, G3> ::coro_core::__private::StateEnum
-    for __CoroState<G0, G1, G2, G3> {
+    impl<G0, G1, G2, G3> __coro::StateEnum for __CoroState<G0, G1, G2, G3> {
         const NAME: &'static str = "load";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
-        fn phase(&self) -> ::coro_core::__private::Phase {
+        fn phase(&self) -> __coro::Phase {
             match self {
-                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
-                Self::__Done => ::coro_core::__private::Phase::Done,
-                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
-                _ => ::coro_core::__private::Phase::Suspended,
+                Self::S0 { .. } => __coro::Phase::Created,
+                Self::__Done => __coro::Phase::Done,
+                Self::__Panicked => __coro::Phase::Panicked,
+                _ => __coro::Phase::Suspended,
             }
         }
     }
@@ -53,16 +53,16 @@ fn load(
         )]
         move |
             mut __state,
-            __cx: &mut ::coro_core::__private::Context<'_>,
+            __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<Result<u32, Error>> {
             let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
                 match (
                     ::core::mem::replace(&mut __next, __CoroJump::__Resume),
-                    ::coro_core::__private::state_mut!(__state),
+                    __coro::state_mut!(__state),
                 ) {
                     (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
-                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                        let (__arg0, __arg1) = __coro::take_state!(
                             __state, __CoroState::S0 { ; __arg0, __arg1 }
                         );
                         let mut __self = __arg0;
@@ -81,8 +81,8 @@ fn load(
                         }
                     }
                     (__CoroJump::__Resume, __CoroState::S1 { __fut, .. }) => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::self_(mut __self),) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::self_(mut __self),) = __coro::take_state!(
                             __state, __CoroState::S1 { __fut; __v0 }
                         );
                         let __aw1 = __out;
@@ -115,7 +115,7 @@ fn load(
                             return ::coro_core::__private::Poll::Ready(Ok(v));
                         }
                     }
-                    _ => ::coro_core::__private::unreachable_state(),
+                    _ => __coro::unreachable_state(),
                 }
             }
         },

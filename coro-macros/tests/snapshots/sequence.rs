@@ -2,6 +2,7 @@ fn add(
     __arg0: u32,
     __arg1: u32,
 ) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
+    use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
     enum __CoroState<G0, G1, G2, G3, G4, G5> {
         S0 { __arg0: G0, __arg1: G1 },
@@ -17,18 +18,18 @@ fn add(
         pub(super) struct temporary<__CoroValue>(pub(super) __CoroValue);
     }
     #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
-    impl<G0, G1, G2, G3, G4, G5> ::coro_core::__private::StateEnum
+    impl<G0, G1, G2, G3, G4, G5> __coro::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5> {
         const NAME: &'static str = "add";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
         #[inline]
-        fn phase(&self) -> ::coro_core::__private::Phase {
+        fn phase(&self) -> __coro::Phase {
             match self {
-                Self::S0 { .. } => ::coro_core::__private::Phase::Created,
-                Self::__Done => ::coro_core::__private::Phase::Done,
-                Self::__Panicked => ::coro_core::__private::Phase::Panicked,
-                _ => ::coro_core::__private::Phase::Suspended,
+                Self::S0 { .. } => __coro::Phase::Created,
+                Self::__Done => __coro::Phase::Done,
+                Self::__Panicked => __coro::Phase::Panicked,
+                _ => __coro::Phase::Suspended,
             }
         }
     }
@@ -50,12 +51,12 @@ fn add(
         )]
         move |
             mut __state,
-            __cx: &mut ::coro_core::__private::Context<'_>,
+            __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<u32> {
             '__dispatch: loop {
-                match ::coro_core::__private::state_mut!(__state) {
+                match __coro::state_mut!(__state) {
                     __CoroState::S0 { .. } => {
-                        let (__arg0, __arg1) = ::coro_core::__private::take_state!(
+                        let (__arg0, __arg1) = __coro::take_state!(
                             __state, __CoroState::S0 { ; __arg0, __arg1 }
                         );
                         let a = __arg0;
@@ -70,8 +71,8 @@ fn add(
                         }
                     }
                     __CoroState::S1 { __fut, .. } => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::b(b),) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::b(b),) = __coro::take_state!(
                             __state, __CoroState::S1 { __fut; __v1 }
                         );
                         let __aw1 = __out;
@@ -87,8 +88,8 @@ fn add(
                         }
                     }
                     __CoroState::S2 { __fut, .. } => {
-                        let __out = ::coro_core::__private::poll_pinned!(__fut, __cx);
-                        let (__coro_held::temporary(mut __t2),) = ::coro_core::__private::take_state!(
+                        let __out = __coro::poll_pinned!(__fut, __cx);
+                        let (__coro_held::temporary(mut __t2),) = __coro::take_state!(
                             __state, __CoroState::S2 { __fut; __v4 }
                         );
                         let __aw3 = __out;
@@ -98,9 +99,7 @@ fn add(
                     }
                     __CoroState::__Running
                     | __CoroState::__Done
-                    | __CoroState::__Panicked => {
-                        ::coro_core::__private::unreachable_state()
-                    }
+                    | __CoroState::__Panicked => __coro::unreachable_state(),
                 }
             }
         },

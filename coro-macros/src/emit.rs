@@ -26,8 +26,8 @@ use crate::liveness::{Payloads, redeclared, reverse_post_order};
 use crate::lower::{Cont, Lowered, Node};
 use crate::names;
 use crate::signature::{self, Parsed};
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::{ToTokens, TokenStreamExt, format_ident, quote, quote_spanned};
 use std::collections::HashMap;
 
 pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenStream {
@@ -64,19 +64,20 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     for &s in &order {
         let name = &variant[&s];
         let transient = e.transient(s);
-        let mut fields = Vec::new();
-        let mut field = |f: TokenStream, var: Option<usize>| {
+        let (mut fields, mut types) = (Vec::new(), Vec::new());
+        let mut field = |f: Ident, var: Option<usize>| {
             let (list, prefix) = if transient {
                 (&mut jump_generics, "J")
             } else {
                 (&mut generics, "G")
             };
+            fields.push(f);
             if let Some(g) = var.and_then(|v| var_generic.get(&(transient, v))) {
-                fields.push(quote!(#f: #g));
+                types.push(g.clone());
                 return;
             }
             let g = format_ident!("{}{}", prefix, list.len());
-            fields.push(quote!(#f: #g));
+            types.push(g.clone());
             list.push(g.clone());
             if let Some(v) = var {
                 var_generic.insert((transient, v), g);
@@ -84,29 +85,26 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         };
         if s == 0 {
             for arg in &parsed.args {
-                let slot = &arg.slot;
-                field(quote!(#slot), None);
+                field(arg.slot.clone(), None);
             }
         } else {
             if l.states[s].resume && !l.states[s].yields {
-                let fut = names::hidden("__fut");
-                field(quote!(#fut), None);
+                field(names::hidden("__fut"), None);
             }
             // Innermost first: the order rustc's drop glue uses for a suspended `async fn`.
             for &v in payloads[s].iter().rev() {
-                let f = names::var_field(v);
-                field(quote!(#f), Some(v));
+                field(names::var_field(v), Some(v));
             }
             if l.states[s].input.is_some() && !l.states[s].resume {
-                let input = names::hidden("__in");
-                field(quote!(#input), None);
+                field(names::hidden("__in"), None);
             }
         }
+        let variant = quote!(#name { #(#fields: #types),* });
         if transient {
-            jump_variants.push(quote!(#name { #(#fields),* }));
-            continue;
+            jump_variants.push(variant);
+        } else {
+            variants.push(variant);
         }
-        variants.push(quote!(#name { #(#fields),* }));
     }
     let arms = order.iter().map(|&s| e.arm(s));
     let start_fields = parsed
@@ -432,10 +430,21 @@ impl Emitter<'_> {
             }
             if self.payloads[s].contains(id) {
                 let field = names::var_field(*id);
-                let m = var.mutable.then(|| quote!(mut));
-                pattern.push(quote!(#field: #m #ident));
-                let held = self.held(*id);
-                taken.push((field, quote!(#held(#m #ident))));
+                pattern.push(Binding {
+                    field: Some(field.clone()),
+                    held: None,
+                    mutable: var.mutable,
+                    ident: ident.clone(),
+                });
+                taken.push((
+                    field,
+                    Binding {
+                        field: None,
+                        held: Some(self.held(*id)),
+                        mutable: var.mutable,
+                        ident: ident.clone(),
+                    },
+                ));
             } else if self.redeclared[s].contains(id) {
                 let m = var.mutable.then(|| quote!(mut));
                 aliases.push(quote!(let #m #ident;));
@@ -467,7 +476,7 @@ impl Emitter<'_> {
             }
         }
         let fields: Vec<&Ident> = taken.iter().map(|(f, _)| f).collect();
-        let binders: Vec<&TokenStream> = taken.iter().map(|(_, b)| b).collect();
+        let binders: Vec<&Binding> = taken.iter().map(|(_, b)| b).collect();
         let fut = names::hidden("__fut");
         let out = names::hidden("__out");
         let input = state.input.map(|v| &self.l.vars.all[v].ident);
@@ -507,7 +516,12 @@ impl Emitter<'_> {
         } else {
             let input_field = names::hidden("__in");
             if let Some(input) = input {
-                pattern.push(quote!(#input_field: #input));
+                pattern.push(Binding {
+                    field: Some(input_field),
+                    held: None,
+                    mutable: false,
+                    ident: input.clone(),
+                });
             }
             // A transient state: its payload arrives in `__next`, the pinned state is
             // `__Running` meanwhile.
@@ -521,10 +535,10 @@ impl Emitter<'_> {
     }
 
     /// The path of the newtype that wraps variable `v` in a suspended state's payload.
-    fn held(&self, v: usize) -> TokenStream {
+    fn held(&self, v: usize) -> HeldPath {
         let mut name = held_name(self.l, v);
         name.set_span(Span::mixed_site());
-        quote!(__coro_held::#name)
+        HeldPath(name)
     }
 
     /// The Start variant's fields: the argument slots, in order.
@@ -667,25 +681,20 @@ impl Emitter<'_> {
         let name = &self.variant[&target];
         let st = names::hidden("__state");
         let transient = self.transient(target);
-        let fields = self.payloads[target].iter().map(|v| {
-            let field = names::var_field(*v);
-            let ident = site
-                .iter()
+        let payload = &self.payloads[target];
+        let fields = payload.iter().map(|&v| names::var_field(v));
+        let values = payload.iter().map(|v| {
+            site.iter()
                 .find(|(id, _)| id == v)
-                .and_then(|(_, n)| n.clone());
-            let value = ident.as_ref().map(names::expr_name);
-            if transient {
-                quote!(#field: #value)
-            } else {
-                let held = self.held(*v);
-                quote!(#field: #held(#value))
-            }
+                .and_then(|(_, n)| n.clone())
+                .map(VarName)
         });
         if transient {
             let next = names::hidden("__next");
-            return quote!(#next = __CoroJump::#name { #first #(#fields),* };);
+            return quote!(#next = __CoroJump::#name { #first #(#fields: #values),* };);
         }
-        quote!(#st.set(__CoroState::#name { #first #(#fields),* });)
+        let helds = payload.iter().map(|&v| self.held(v));
+        quote!(#st.set(__CoroState::#name { #first #(#fields: #helds(#values)),* });)
     }
 
     /// Replaces jump markers in user code with the jumps' code.
@@ -782,4 +791,67 @@ fn mentioned(
     let mut out = std::collections::BTreeSet::new();
     walk(l, payloads, nodes, &mut out);
     out
+}
+
+// The types below append their tokens one by one where they are interpolated. Interpolating a
+// `TokenStream` instead costs several round trips through the proc-macro bridge (evaluating
+// it, concatenating it, dropping it), which is most of the emitter's run time.
+
+/// `__coro_held::name`: the newtype that wraps a variable in a suspended state.
+struct HeldPath(Ident);
+
+impl ToTokens for HeldPath {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.append(Ident::new("__coro_held", Span::call_site()));
+        tokens.append(Punct::new(':', Spacing::Joint));
+        tokens.append(Punct::new(':', Spacing::Alone));
+        tokens.append(self.0.clone());
+    }
+}
+
+/// A variable read in an expression: `x`, or `__shadowedN!()` for a shadowed one (see
+/// `names::expr_name`).
+struct VarName(Ident);
+
+impl ToTokens for VarName {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.append(self.0.clone());
+        if self.0.to_string().starts_with("__shadowed") {
+            tokens.append(Punct::new('!', Spacing::Alone));
+            tokens.append(Group::new(Delimiter::Parenthesis, TokenStream::new()));
+        }
+    }
+}
+
+/// A stored variable bound in an arm's pattern: `field: mut x` (the jump enum's fields) or
+/// `__coro_held::name(mut x)` (a suspended state's, moved out by `take_state!`).
+struct Binding {
+    field: Option<Ident>,
+    held: Option<HeldPath>,
+    mutable: bool,
+    ident: Ident,
+}
+
+impl ToTokens for Binding {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let binding = |tokens: &mut TokenStream| {
+            if self.mutable {
+                tokens.append(Ident::new("mut", Span::call_site()));
+            }
+            tokens.append(self.ident.clone());
+        };
+        if let Some(field) = &self.field {
+            tokens.append(field.clone());
+            tokens.append(Punct::new(':', Spacing::Alone));
+        }
+        match &self.held {
+            Some(held) => {
+                held.to_tokens(tokens);
+                let mut inner = TokenStream::new();
+                binding(&mut inner);
+                tokens.append(Group::new(Delimiter::Parenthesis, inner));
+            }
+            None => binding(tokens),
+        }
+    }
 }

@@ -99,29 +99,27 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 field(names::hidden("__in"), None);
             }
         }
-        let variant = quote!(#name { #(#fields: #types),* });
-        if transient {
-            jump_variants.push(variant);
+        let list = if transient {
+            &mut jump_variants
         } else {
-            variants.push(variant);
-        }
+            &mut variants
+        };
+        list.push((name.clone(), fields, types));
     }
+    // Printed by nested repetition: name, field names, field types.
+    let (variant_names, variant_fields, variant_types) = split_variants(&variants);
+    let (jump_names, jump_fields, jump_types) = split_variants(&jump_variants);
     let arms = order.iter().map(|&s| e.arm(s));
-    let start_fields = parsed
+    let start_slots = parsed.args.iter().map(|arg| &arg.slot);
+    let start_values = parsed
         .args
         .iter()
         .zip(&parsed.sig.inputs)
-        .map(|(arg, input)| {
-            let slot = &arg.slot;
-            match input {
-                // The receiver's own `self` token: from a `macro_rules!` expansion, a `self`
-                // spanned anywhere else would not resolve to it.
-                syn::FnArg::Receiver(r) => {
-                    let this = &r.self_token;
-                    quote!(#slot: #this)
-                }
-                syn::FnArg::Typed(_) => quote!(#slot: #slot),
-            }
+        .map(|(arg, input)| match input {
+            // The receiver's own `self` token: from a `macro_rules!` expansion, a `self`
+            // spanned anywhere else would not resolve to it.
+            syn::FnArg::Receiver(r) => Ident::new("self", r.self_token.span),
+            syn::FnArg::Typed(_) => arg.slot.clone(),
         });
     let output = &parsed.output;
     let closure_ret = if mentions_impl(quote!(#output)) {
@@ -162,7 +160,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         quote! {
             #[allow(non_camel_case_types)]
             enum __CoroJump<#(#jump_generics),*> {
-                #(#jump_variants,)*
+                #(#jump_names { #(#jump_fields: #jump_types),* },)*
                 // No jump pending: the dispatch matches the pinned state.
                 __Resume,
             }
@@ -181,7 +179,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let new_frame = kind.frame();
     let frame = quote! {
         #new_frame(
-            __CoroState::S0 { #(#start_fields,)* },
+            __CoroState::S0 { #(#start_slots: #start_values,)* },
             #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unreachable_code, clippy::all, clippy::pedantic)]
             // The state's type comes from the frame's `FnMut` bound.
             move |mut #state, #input| #closure_ret {
@@ -213,7 +211,6 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     );
     let ret = return_type(parsed, &kind);
     let must_use = must_use(attrs, &kind);
-    let phase = quote!(#private::Phase);
     quote! {
         #(#attrs)*
         #must_use
@@ -222,7 +219,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             // Pinned; only `__fut` is structurally pinned (see `coro_core::state`).
             #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
             enum __CoroState<#(#generics),*> {
-                #(#variants,)*
+                #(#variant_names { #(#variant_fields: #variant_types),* },)*
                 // While an arm runs, its variant's fields live on the stack.
                 __Running,
                 __Done,
@@ -237,18 +234,30 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 const DONE: Self = Self::__Done;
                 const PANICKED: Self = Self::__Panicked;
                 #[inline]
-                fn phase(&self) -> #phase {
+                fn phase(&self) -> #private::Phase {
                     match self {
-                        Self::S0 { .. } => #phase::Created,
-                        Self::__Done => #phase::Done,
-                        Self::__Panicked => #phase::Panicked,
-                        _ => #phase::Suspended,
+                        Self::S0 { .. } => #private::Phase::Created,
+                        Self::__Done => #private::Phase::Done,
+                        Self::__Panicked => #private::Phase::Panicked,
+                        _ => #private::Phase::Suspended,
                     }
                 }
             }
             #body
         }
     }
+}
+
+/// A variant list's names, field names and field types, for a nested `quote!` repetition.
+#[allow(clippy::type_complexity)]
+fn split_variants(
+    list: &[(Ident, Vec<Ident>, Vec<Ident>)],
+) -> (Vec<&Ident>, Vec<&Vec<Ident>>, Vec<&Vec<Ident>>) {
+    (
+        list.iter().map(|v| &v.0).collect(),
+        list.iter().map(|v| &v.1).collect(),
+        list.iter().map(|v| &v.2).collect(),
+    )
 }
 
 /// `#[must_use]` for the function when its return type does not carry one: `Coroutine` and
@@ -387,12 +396,13 @@ impl Emitter<'_> {
         s != 0 && !self.l.states[s].resume
     }
 
-    /// The dispatch pattern for an arm matching the pinned state with `pattern`.
-    fn pinned(&self, pattern: &TokenStream) -> TokenStream {
-        if self.has_jumps {
-            quote!((__CoroJump::__Resume, #pattern))
-        } else {
-            pattern.clone()
+    /// The dispatch pattern for an arm matching the pinned state's variant `name`, binding
+    /// `fut` if given.
+    fn pinned(&self, name: &Ident, fut: Option<Ident>) -> Pinned {
+        Pinned {
+            has_jumps: self.has_jumps,
+            name: name.clone(),
+            fut,
         }
     }
 
@@ -406,7 +416,7 @@ impl Emitter<'_> {
         let body = self.nodes(&state.body);
         if s == 0 {
             let slots = self.l_args();
-            let pat = self.pinned(&quote!(__CoroState::#name { .. }));
+            let pat = self.pinned(name, None);
             return quote! {
                 #pat => {
                     let (#(#slots,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#slots),* });
@@ -492,7 +502,7 @@ impl Emitter<'_> {
                 },
                 Kind::Coroutine | Kind::Stream { .. } => quote!(()),
             };
-            let pat = self.pinned(&quote!(__CoroState::#name { .. }));
+            let pat = self.pinned(name, None);
             quote! {
                 #pat => {
                     let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#fields),* });
@@ -503,7 +513,7 @@ impl Emitter<'_> {
             }
         } else if state.resume {
             let input = input.expect("resume states take the output");
-            let pat = self.pinned(&quote!(__CoroState::#name { #fut, .. }));
+            let pat = self.pinned(name, Some(fut.clone()));
             quote! {
                 #pat => {
                     let #out = #private::poll_pinned!(#fut, #cx);
@@ -852,6 +862,49 @@ impl ToTokens for Binding {
                 tokens.append(Group::new(Delimiter::Parenthesis, inner));
             }
             None => binding(tokens),
+        }
+    }
+}
+
+/// An arm's pattern for a pinned state: `__CoroState::Sk { __fut, .. }`, inside
+/// `(__CoroJump::__Resume, ..)` when the dispatch also matches pending jumps.
+struct Pinned {
+    has_jumps: bool,
+    name: Ident,
+    fut: Option<Ident>,
+}
+
+impl ToTokens for Pinned {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let path = |tokens: &mut TokenStream, ty: &str, variant: &Ident| {
+            tokens.append(Ident::new(ty, Span::call_site()));
+            tokens.append(Punct::new(':', Spacing::Joint));
+            tokens.append(Punct::new(':', Spacing::Alone));
+            tokens.append(variant.clone());
+        };
+        let variant = |tokens: &mut TokenStream| {
+            path(tokens, "__CoroState", &self.name);
+            let mut fields = TokenStream::new();
+            if let Some(fut) = &self.fut {
+                fields.append(fut.clone());
+                fields.append(Punct::new(',', Spacing::Alone));
+            }
+            fields.append(Punct::new('.', Spacing::Joint));
+            fields.append(Punct::new('.', Spacing::Alone));
+            tokens.append(Group::new(Delimiter::Brace, fields));
+        };
+        if self.has_jumps {
+            let mut pair = TokenStream::new();
+            path(
+                &mut pair,
+                "__CoroJump",
+                &Ident::new("__Resume", Span::call_site()),
+            );
+            pair.append(Punct::new(',', Spacing::Alone));
+            variant(&mut pair);
+            tokens.append(Group::new(Delimiter::Parenthesis, pair));
+        } else {
+            variant(tokens);
         }
     }
 }

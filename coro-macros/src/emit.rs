@@ -109,7 +109,6 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     // Printed by nested repetition: name, field names, field types.
     let (variant_names, variant_fields, variant_types) = split_variants(&variants);
     let (jump_names, jump_fields, jump_types) = split_variants(&jump_variants);
-    let arms = order.iter().map(|&s| e.arm(s));
     let start_slots = parsed.args.iter().map(|arg| &arg.slot);
     let start_values = parsed
         .args
@@ -171,6 +170,15 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     } else {
         quote!(__CoroState::__Running | __CoroState::__Done | __CoroState::__Panicked)
     };
+    // All the arms in one stream (one bridge round trip), then one group.
+    let arms: TokenStream = order
+        .iter()
+        .map(|&s| e.arm(s))
+        .chain(std::iter::once(
+            quote!(#fallback => #private::unreachable_state(),),
+        ))
+        .collect();
+    let arms = Group::new(Delimiter::Brace, arms);
     let held = held_newtypes(
         l,
         payloads,
@@ -185,10 +193,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             move |mut #state, #input| #closure_ret {
                 #next_decl
                 #dispatch: loop {
-                    match #scrutinee {
-                        #(#arms)*
-                        #fallback => #private::unreachable_state(),
-                    }
+                    match #scrutinee #arms
                 }
             },
         )
@@ -417,12 +422,13 @@ impl Emitter<'_> {
         if s == 0 {
             let slots = self.l_args();
             let pat = self.pinned(name, None);
-            return quote! {
-                #pat => {
+            return arm_of(
+                quote!(#pat),
+                quote! {
                     let (#(#slots,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#slots),* });
-                    #body
-                }
-            };
+                },
+                body,
+            );
         }
         let mut pattern = Vec::new();
         // The stored fields (in `pattern`'s order) and the bindings they are moved into.
@@ -503,26 +509,28 @@ impl Emitter<'_> {
                 Kind::Coroutine | Kind::Stream { .. } => quote!(()),
             };
             let pat = self.pinned(name, None);
-            quote! {
-                #pat => {
+            arm_of(
+                quote!(#pat),
+                quote! {
                     let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #sent;
-                    #body
-                }
-            }
+                },
+                body,
+            )
         } else if state.resume {
             let input = input.expect("resume states take the output");
             let pat = self.pinned(name, Some(fut.clone()));
-            quote! {
-                #pat => {
+            arm_of(
+                quote!(#pat),
+                quote! {
                     let #out = #private::poll_pinned!(#fut, #cx);
                     let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #out;
-                    #body
-                }
-            }
+                },
+                body,
+            )
         } else {
             let input_field = names::hidden("__in");
             if let Some(input) = input {
@@ -535,12 +543,11 @@ impl Emitter<'_> {
             }
             // A transient state: its payload arrives in `__next`, the pinned state is
             // `__Running` meanwhile.
-            quote! {
-                (__CoroJump::#name { #(#pattern),* }, _) => {
-                    #(#macros)* #(#aliases)*
-                    #body
-                }
-            }
+            arm_of(
+                quote!((__CoroJump::#name { #(#pattern),* }, _)),
+                quote!(#(#macros)* #(#aliases)*),
+                body,
+            )
         }
     }
 
@@ -568,36 +575,46 @@ impl Emitter<'_> {
             // Markers only occur where `lower` recorded jumps: other code is copied as it is.
             Node::Code { tokens, jumps, .. } if jumps.is_empty() => tokens.clone(),
             Node::Code { tokens, .. } => self.substitute(tokens.clone()),
-            Node::Block(b) => {
-                let inner = self.nodes(b);
-                quote!({ #inner })
-            }
+            // Conditions, scrutinees, initialisers and futures hold no jump marker (`lower`
+            // marks only the code of `Node::Code` and of jump values), so they are copied as
+            // they are. The construct around them is assembled from token trees, moving each
+            // stream in once (see `Tree`).
+            Node::Block(b) => Tree::new().braced(self.nodes(b)).into(),
             Node::If {
                 cond, then, els, ..
-            } => {
-                let (cond, then, els) = (
-                    self.substitute(cond.clone()),
-                    self.nodes(then),
-                    self.nodes(els),
-                );
-                quote!(if #cond { #then } else { #els })
-            }
+            } => Tree::new()
+                .word("if")
+                .stream(unmarked(cond))
+                .braced(self.nodes(then))
+                .word("else")
+                .braced(self.nodes(els))
+                .into(),
             Node::Match {
                 scrutinee, arms, ..
             } => {
-                let scrutinee = self.substitute(scrutinee.clone());
-                let arms = arms.iter().map(|a| {
-                    let pat = &a.pat;
-                    let guard = a.guard.as_ref().map(|g| quote!(if #g));
-                    let body = self.nodes(&a.body);
-                    quote!(#pat #guard => { #body })
-                });
-                quote!(match #scrutinee { #(#arms)* })
+                let mut all = Tree::new();
+                for a in arms {
+                    all = all.stream(a.pat.clone());
+                    if let Some(guard) = &a.guard {
+                        all = all.word("if").stream(guard.clone());
+                    }
+                    all = all.punct2('=', '>').braced(self.nodes(&a.body));
+                }
+                Tree::new()
+                    .word("match")
+                    .stream(unmarked(scrutinee))
+                    .braced(all.into())
+                    .into()
             }
-            Node::LetElse { pat, init, els, .. } => {
-                let (init, els) = (self.substitute(init.clone()), self.nodes(els));
-                quote!(let #pat = #init else { #els };)
-            }
+            Node::LetElse { pat, init, els, .. } => Tree::new()
+                .word("let")
+                .stream(pat.clone())
+                .punct('=')
+                .stream(unmarked(init))
+                .word("else")
+                .braced(self.nodes(els))
+                .punct(';')
+                .into(),
             Node::Jump(j) => self.jump(*j),
             Node::Suspend {
                 future,
@@ -605,7 +622,7 @@ impl Emitter<'_> {
                 site,
                 ..
             } => {
-                let future = self.substitute(future.clone());
+                let future = unmarked(future);
                 if self.l.states[*target].yields {
                     // Evaluate the yielded value first: it may read what the state stores.
                     let y = names::hidden("__yielded");
@@ -617,7 +634,7 @@ impl Emitter<'_> {
                 } else {
                     let fut = names::hidden("__fut");
                     let transfer = self.transfer(*target, &quote!(#fut: #future,), site);
-                    quote!({ #transfer })
+                    Tree::new().braced(transfer).into()
                 }
             }
         }
@@ -625,8 +642,7 @@ impl Emitter<'_> {
 
     /// Jump `j` as a block.
     fn jump(&self, j: usize) -> TokenStream {
-        let stmts = self.jump_stmts(j);
-        quote!({ #stmts })
+        Tree::new().braced(self.jump_stmts(j)).into()
     }
 
     /// The statements of jump `j`, without the braces around them (a jump marker's braces
@@ -659,8 +675,11 @@ impl Emitter<'_> {
                     let transfer = self.transfer(t, &quote!(#input: #input,), &jump.site);
                     quote!(let #input = #value; #pre #transfer)
                 } else {
-                    let discard = value.map(|v| quote!(::core::mem::drop(#v);));
                     let transfer = self.transfer(t, &TokenStream::new(), &jump.site);
+                    if value.is_none() && pre.is_empty() {
+                        return transfer;
+                    }
+                    let discard = value.map(|v| quote!(::core::mem::drop(#v);));
                     quote!(#discard #pre #transfer)
                 }
             }
@@ -675,9 +694,11 @@ impl Emitter<'_> {
         first: &TokenStream,
         site: &crate::vars::Visible,
     ) -> TokenStream {
-        let store = self.store(target, first, site);
-        let dispatch = &self.dispatch;
-        quote!(#store continue #dispatch;)
+        let mut out = self.store(target, first, site);
+        out.append(Ident::new("continue", Span::call_site()));
+        self.dispatch.to_tokens(&mut out);
+        out.append(Punct::new(';', Spacing::Alone));
+        out
     }
 
     /// Moves `first` and then the payload of `target` into the state (or, for a transient
@@ -907,4 +928,95 @@ impl ToTokens for Pinned {
             variant(tokens);
         }
     }
+}
+
+/// `pattern => { prefix body }`, with `body` moved in rather than copied.
+fn arm_of(mut pattern: TokenStream, prefix: TokenStream, body: TokenStream) -> TokenStream {
+    let block = if prefix.is_empty() {
+        body
+    } else {
+        Tree::new().stream(prefix).stream(body).into()
+    };
+    pattern.append(Punct::new('=', Spacing::Joint));
+    pattern.append(Punct::new('>', Spacing::Alone));
+    pattern.append(Group::new(Delimiter::Brace, block));
+    pattern
+}
+
+/// A token stream assembled from token trees and whole streams: trees are appended where they
+/// are (no bridge round trip), each stream is moved in once (one round trip for the lot, at
+/// the end), and `braced` makes a group of a stream without copying it.
+struct Tree {
+    parts: Vec<TokenStream>,
+    trees: TokenStream,
+}
+
+impl Tree {
+    fn new() -> Self {
+        Self {
+            parts: Vec::new(),
+            trees: TokenStream::new(),
+        }
+    }
+
+    fn word(mut self, word: &str) -> Self {
+        self.trees.append(Ident::new(word, Span::call_site()));
+        self
+    }
+
+    fn punct(mut self, c: char) -> Self {
+        self.trees.append(Punct::new(c, Spacing::Alone));
+        self
+    }
+
+    /// A two-character operator such as `=>`.
+    fn punct2(mut self, a: char, b: char) -> Self {
+        self.trees.append(Punct::new(a, Spacing::Joint));
+        self.trees.append(Punct::new(b, Spacing::Alone));
+        self
+    }
+
+    fn braced(mut self, inner: TokenStream) -> Self {
+        self.trees.append(Group::new(Delimiter::Brace, inner));
+        self
+    }
+
+    fn stream(mut self, stream: TokenStream) -> Self {
+        if !self.trees.is_empty() {
+            self.parts.push(std::mem::take(&mut self.trees));
+        }
+        self.parts.push(stream);
+        self
+    }
+}
+
+impl From<Tree> for TokenStream {
+    fn from(mut tree: Tree) -> Self {
+        if tree.parts.is_empty() {
+            return tree.trees;
+        }
+        if !tree.trees.is_empty() {
+            tree.parts.push(tree.trees);
+        }
+        tree.parts.into_iter().collect()
+    }
+}
+
+/// User code that `lower` did not mark (see `Node::Code::jumps`): copied as it is.
+fn unmarked(tokens: &TokenStream) -> TokenStream {
+    #[cfg(test)]
+    assert!(
+        !has_marker(tokens.clone()),
+        "a jump marker outside marked code: {tokens}"
+    );
+    tokens.clone()
+}
+
+#[cfg(test)]
+fn has_marker(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => names::parse_jump_marker(&i).is_some(),
+        TokenTree::Group(g) => has_marker(g.stream()),
+        _ => false,
+    })
 }

@@ -41,8 +41,13 @@ pub trait StateEnum: Sized {
     const DONE: Self;
     /// The `__Panicked` variant.
     const PANICKED: Self;
+    /// The `__Running` variant: what the state holds while a step has moved its fields out.
+    const RUNNING: Self;
     /// Which phase the current variant stands for.
     fn phase(&self) -> Phase;
+    /// The rank of the step's arm that resumes the current variant (its number), for the
+    /// step's dispatch; `usize::MAX` for the life-cycle variants.
+    fn arm(&self) -> usize;
 }
 
 /// The three kinds of object, for the misuse panics.

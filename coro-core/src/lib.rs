@@ -90,10 +90,7 @@ pub mod __private {
     pub use crate::stream::next_owned;
     pub use crate::try_op::{Branch, FromResidual, operand};
     pub use crate::type_of::{TypeOf, type_of};
-    pub use crate::{
-        __coro_poll_pinned as poll_pinned, __coro_state_mut as state_mut,
-        __coro_take_state as take_state,
-    };
+    pub use crate::{__coro_resume_state as resume_state, __coro_take_state as take_state};
     pub use core::future::{Future, IntoFuture};
     pub use core::ops::ControlFlow;
     pub use core::pin::Pin;

@@ -2,27 +2,28 @@
 //!
 //! Each state variant a coroutine can be suspended in holds at most one pinned field, the
 //! awaited future (`__fut`); everything else in it (the stored locals) is never pinned. The
-//! generated step function needs three operations on the pinned enum, which these macros give
-//! it (as `macro_rules!` of this crate, so that a user crate with `#![forbid(unsafe_code)]`
-//! can still use `#[coroutine]`: lints do not look into another crate's macros):
+//! generated step function reads the enum's variant through `&` (safe), and needs two
+//! operations that reach into it, which these macros give it (as `macro_rules!` of this crate,
+//! so that a user crate with `#![forbid(unsafe_code)]` can still use `#[coroutine]`: lints do
+//! not look into another crate's macros):
 //!
-//! - [`state_mut!`](crate::__coro_state_mut): `&mut` to the enum, to match its variant and
-//!   reach the future's field;
-//! - [`poll_pinned!`](crate::__coro_poll_pinned): poll that field in place (returning
-//!   `Poll::Pending` from the step while it is pending);
-//! - [`take_state!`](crate::__coro_take_state): move the unpinned fields out, drop the future
-//!   in place, and leave the `__Running` variant behind.
+//! - [`resume_state!`](crate::__coro_resume_state): poll the variant's future in place
+//!   (returning `Poll::Pending` from the step while it is pending), then, once it is ready,
+//!   move the unpinned fields out, drop the future in place, and leave the `__Running`
+//!   variant behind;
+//! - [`take_state!`](crate::__coro_take_state): the same for a variant without a future (the
+//!   arguments, or a generator's suspension).
 //!
 //! Why this is sound (structural pinning of `__fut` only):
 //! - the future is never moved after it is first polled: it is built directly into its
-//!   variant (`Pin::set`), polled through `poll_pinned!`, and dropped in place, by
-//!   `take_state!`, by `Pin::set` replacing the variant, or by the enum's own drop glue;
+//!   variant (`Pin::set`), polled through `resume_state!`, and dropped in place, by
+//!   `resume_state!`, by `Pin::set` replacing the variant, or by the enum's own drop glue;
 //! - the enum has no `Drop` impl (it is a local type of the generated function, which the
 //!   user cannot name), so dropping it drops the future in place;
 //! - the enum is `Unpin` only when every field is (the auto trait), the future included;
 //! - the locals are not structurally pinned: moving them out of a pinned enum is allowed.
 //!
-//! Replacing `pin-project-lite` with these three macros removed the projection types, the
+//! Replacing `pin-project-lite` with these macros removed the projection types, the
 //! `Unpin` impl and the drop guard it generated per coroutine (BENCHMARKS.md, compile time).
 #![allow(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -48,6 +49,19 @@ impl<T> OverwriteOnDrop<T> {
     }
 }
 
+impl<S: crate::frame::StateEnum> OverwriteOnDrop<S> {
+    /// A guard that leaves `S::RUNNING` in `target`: through the trait, so that the expansion
+    /// does not name the generic enum once more (each mention costs rustc inference work).
+    ///
+    /// # Safety
+    /// As for [`OverwriteOnDrop::new`].
+    #[inline]
+    pub unsafe fn running(target: *mut S) -> Self {
+        // SAFETY: the caller's contract is `new`'s.
+        unsafe { Self::new(target, S::RUNNING) }
+    }
+}
+
 impl<T> Drop for OverwriteOnDrop<T> {
     #[inline]
     fn drop(&mut self) {
@@ -59,61 +73,63 @@ impl<T> Drop for OverwriteOnDrop<T> {
     }
 }
 
-/// `&mut` to the pinned state enum, for matching its variant. The generated arms use it only
-/// to reach `__fut` through `poll_pinned!` and to call `take_state!`; they never move the
-/// future out of it.
+/// Resumes the current variant `$Enum::$Var` of the pinned `$state`: polls its future `$fut`
+/// in place and, while it is pending, returns `Poll::Pending` from the step (the same value
+/// for a coroutine and an async generator); once it is ready, takes the variant as
+/// `take_state!` does, dropping the future in place, and evaluates to `(output, fields)`.
+/// The dispatch has matched the variant already: right after a `set` to it, the check folds.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __coro_state_mut {
-    ($state:expr) => {
-        // SAFETY: see the module docs of `coro_core::state`: the future is only polled in
-        // place and dropped in place; nothing else in the enum is structurally pinned.
-        unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) }
-    };
-}
-
-/// Polls the future of the current variant (`$fut`, an `&mut` into the pinned enum) in place,
-/// and evaluates to its output when it is ready; when it is pending, returns `Poll::Pending`
-/// from the step (the same value for a coroutine and an async generator).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __coro_poll_pinned {
-    ($fut:expr, $cx:expr) => {
-        match $crate::__private::Future::poll(
-            // SAFETY: `$fut` lives in the pinned state enum and is never moved: it is dropped
-            // in place by `take_state!` or by the enum's drop glue.
-            unsafe { $crate::__private::Pin::new_unchecked($fut) },
-            $cx,
-        ) {
-            $crate::__private::Poll::Ready(output) => output,
-            $crate::__private::Poll::Pending => return $crate::__private::Poll::Pending,
+macro_rules! __coro_resume_state {
+    ($state:expr, $cx:expr, $Enum:ident :: $Var:ident { $fut:ident ; $($field:ident),* }) => {{
+        // SAFETY: see the module docs of `coro_core::state`: only `$fut` is structurally
+        // pinned, and it is polled here in place, never moved.
+        let __this: *mut _ = unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) };
+        // SAFETY: `__this` comes from a live `&mut`. `$fut` is polled where it lies. Once it is
+        // ready, each unpinned field is read exactly once, `$fut` is dropped in place, and the
+        // old value is then overwritten without being dropped (`OverwriteOnDrop`).
+        unsafe {
+            match &mut *__this {
+                $Enum::$Var { $fut, $($field),* } => {
+                    let __output = match $crate::__private::Future::poll(
+                        $crate::__private::Pin::new_unchecked(&mut *$fut),
+                        $cx,
+                    ) {
+                        $crate::__private::Poll::Ready(output) => output,
+                        $crate::__private::Poll::Pending => {
+                            return $crate::__private::Poll::Pending;
+                        }
+                    };
+                    let __taken = ($(::core::ptr::read($field),)*);
+                    let __running = $crate::__private::OverwriteOnDrop::running(__this);
+                    ::core::ptr::drop_in_place($fut);
+                    ::core::mem::drop(__running);
+                    (__output, __taken)
+                }
+                _ => $crate::__private::unreachable_state(),
+            }
         }
-    };
+    }};
 }
 
-/// Takes the current variant `$Enum::$Var` out of the pinned `$state`: evaluates to the tuple
-/// of its unpinned fields `$field`s (moved out), drops the pinned field `$pin` (if any) in
-/// place, and leaves `$Enum::__Running` behind. If dropping the future panics, the unpinned
-/// fields are already out (they unwind as the caller's locals) and `__Running` is still
-/// written, so nothing is dropped twice.
+/// Takes the current variant `$Enum::$Var` (one without a future) out of the pinned `$state`:
+/// evaluates to the tuple of its fields `$field`s (moved out) and leaves the `__Running`
+/// variant behind.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __coro_take_state {
-    ($state:expr, $Enum:ident :: $Var:ident { $($pin:ident)? ; $($field:ident),* }) => {{
-        // `state_mut!`, inline: one macro expansion per arm instead of two.
-        // SAFETY: as in `state_mut!`.
+    ($state:expr, $Enum:ident :: $Var:ident { $($field:ident),* }) => {{
+        // SAFETY: as in `resume_state!`: nothing but a future is structurally pinned, and this
+        // variant has none.
         let __this: *mut _ = unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) };
-        // SAFETY: `__this` comes from a live `&mut`; the variant is `$Var` (the caller matched
-        // it); each unpinned field is read exactly once and the old value is then overwritten
-        // without being dropped (`OverwriteOnDrop`), after the pinned field was dropped in
-        // place.
+        // SAFETY: `__this` comes from a live `&mut`; the variant is `$Var` (the dispatch
+        // matched it); each field is read exactly once and the old value is then overwritten
+        // without being dropped (`OverwriteOnDrop`).
         unsafe {
             match &mut *__this {
-                $Enum::$Var { $($pin,)? $($field),* } => {
+                $Enum::$Var { $($field),* } => {
                     let __taken = ($(::core::ptr::read($field),)*);
-                    let __running = $crate::__private::OverwriteOnDrop::new(__this, $Enum::__Running);
-                    $(::core::ptr::drop_in_place($pin);)?
-                    ::core::mem::drop(__running);
+                    ::core::mem::drop($crate::__private::OverwriteOnDrop::running(__this));
                     __taken
                 }
                 _ => $crate::__private::unreachable_state(),

@@ -8,18 +8,23 @@
 //!         __Running,                                        //   then locals; moved out while an
 //!     }                                                     //   arm runs
 //!     Frame::new(__CoroState::S0 { __arg0, .. }, move |__state, __cx| -> Poll<T> {
-//!         '__dispatch: loop { match state_mut!(__state) {
-//!             __CoroState::S1 { __fut, .. } => { poll_pinned!(__fut, ..); take_state!(..); run to the next jump }
-//!             ..
-//!         } }
+//!         '__dispatch: loop {
+//!             '__s1: { '__s0: { match StateEnum::arm(&*__state) {   // the rank to start at
+//!                 0 => break '__s0, 1 => break '__s1, _ => unreachable,
+//!             } }
+//!             { take_state!(..); run to the next jump }             // arm 0
+//!             } { resume_state!(..); run to the next jump }         // arm 1
+//!         }
 //!     })
 //! }
 //! ```
 //!
 //! Arms are printed in reverse post-order of the state graph, so every variant is constructed
-//! (and its type parameters inferred) before the arm that matches it. States no path reaches
-//! are not printed. A suspended variant stores the future first and the locals innermost-first,
-//! so dropping a suspended coroutine drops them in the order rustc's `async fn` would.
+//! (and its type parameters inferred) before the arm that matches it, and a jump to a later
+//! arm is a `break` to its label (see `chain`); only a jump back re-enters the dispatch.
+//! States no path reaches are not printed. A suspended variant stores the future first and
+//! the locals innermost-first, so dropping a suspended coroutine drops them in the order
+//! rustc's `async fn` would.
 
 use crate::kind::Kind;
 use crate::liveness::{Payloads, redeclared, reverse_post_order};
@@ -38,15 +43,15 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         .enumerate()
         .map(|(i, &s)| (s, format_ident!("S{}", i)))
         .collect();
-    let has_jumps = order.iter().any(|&s| s != 0 && !l.states[s].resume);
     let e = Emitter {
-        has_jumps,
         mentioned: std::cell::RefCell::default(),
         kind: &kind,
         l,
         payloads,
         redeclared: redeclared(l, payloads),
         variant: &variant,
+        rank: order.iter().enumerate().map(|(i, &s)| (s, i)).collect(),
+        current: std::cell::Cell::new(0),
         dispatch: syn::Lifetime::new("'__dispatch", Span::mixed_site()),
     };
 
@@ -147,38 +152,50 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let dispatch = &e.dispatch;
     let next = names::hidden("__next");
     let has_jumps = !jump_variants.is_empty();
+    // The dispatch switches on the rank of the arm to start at (a variant's number is its
+    // arm's rank): a pending jump's, else the pinned state's. An integer, not a pattern per
+    // variant: each mention of the generic enums costs rustc a fresh inference variable per
+    // type parameter.
+    let resumed = quote!(#private::StateEnum::arm(&*#state));
     let (next_decl, scrutinee) = if has_jumps {
         (
             quote!(let mut #next = __CoroJump::__Resume;),
-            quote!((::core::mem::replace(&mut #next, __CoroJump::__Resume), #private::state_mut!(#state))),
+            quote!(#next.arm(#resumed)),
         )
     } else {
-        (TokenStream::new(), quote!(#private::state_mut!(#state)))
+        (TokenStream::new(), resumed)
     };
+    let jump_ranks = jump_names.iter().map(|name| rank_of(name));
     let jump_enum = has_jumps.then(|| {
         quote! {
             #[allow(non_camel_case_types)]
             enum __CoroJump<#(#jump_generics),*> {
                 #(#jump_names { #(#jump_fields: #jump_types),* },)*
-                // No jump pending: the dispatch matches the pinned state.
+                // No jump pending: the dispatch goes by the pinned state.
                 __Resume,
+            }
+            impl<#(#jump_generics),*> __CoroJump<#(#jump_generics),*> {
+                /// The rank of the arm to start at: this jump's, or `resumed` if none.
+                #[inline]
+                fn arm(&self, resumed: usize) -> usize {
+                    match self {
+                        #(Self::#jump_names { .. } => #jump_ranks,)*
+                        Self::__Resume => resumed,
+                    }
+                }
             }
         }
     });
-    let fallback = if has_jumps {
-        quote!(_)
-    } else {
-        quote!(__CoroState::__Running | __CoroState::__Done | __CoroState::__Panicked)
-    };
-    // All the arms in one stream (one bridge round trip), then one group.
-    let arms: TokenStream = order
+    let variant_ranks = variant_names.iter().map(|name| rank_of(name));
+    let arms: Vec<TokenStream> = order
         .iter()
-        .map(|&s| e.arm(s))
-        .chain(std::iter::once(
-            quote!(#fallback => #private::unreachable_state(),),
-        ))
+        .enumerate()
+        .map(|(rank, &s)| {
+            e.current.set(rank);
+            e.arm(s)
+        })
         .collect();
-    let arms = Group::new(Delimiter::Brace, arms);
+    let chain = chain(arms, &scrutinee);
     let held = held_newtypes(
         l,
         payloads,
@@ -188,12 +205,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let frame = quote! {
         #new_frame(
             __CoroState::S0 { #(#start_slots: #start_values,)* },
-            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unreachable_code, clippy::all, clippy::pedantic)]
+            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unused_labels, unreachable_code, clippy::all, clippy::pedantic)]
             // The state's type comes from the frame's `FnMut` bound.
             move |mut #state, #input| #closure_ret {
                 #next_decl
                 #dispatch: loop {
-                    match #scrutinee #arms
+                    #chain
                 }
             },
         )
@@ -238,6 +255,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 const NAME: &'static str = #name;
                 const DONE: Self = Self::__Done;
                 const PANICKED: Self = Self::__Panicked;
+                const RUNNING: Self = Self::__Running;
                 #[inline]
                 fn phase(&self) -> #private::Phase {
                     match self {
@@ -245,6 +263,13 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                         Self::__Done => #private::Phase::Done,
                         Self::__Panicked => #private::Phase::Panicked,
                         _ => #private::Phase::Suspended,
+                    }
+                }
+                #[inline]
+                fn arm(&self) -> usize {
+                    match self {
+                        #(Self::#variant_names { .. } => #variant_ranks,)*
+                        _ => usize::MAX,
                     }
                 }
             }
@@ -382,9 +407,6 @@ fn mentions_impl(tokens: TokenStream) -> bool {
 }
 
 struct Emitter<'a> {
-    /// Some reachable state is transient (see `Emitter::transient`): the dispatch matches on
-    /// `(__next, state)`.
-    has_jumps: bool,
     /// The variables the arm being printed reads, assigns or stores (see `Node::Code::uninit`).
     mentioned: std::cell::RefCell<std::collections::BTreeSet<usize>>,
     kind: &'a Kind,
@@ -392,23 +414,101 @@ struct Emitter<'a> {
     payloads: &'a Payloads,
     redeclared: Vec<Vec<usize>>,
     variant: &'a HashMap<usize, Ident>,
+    /// Each printed state's position in the printed order, the number in its variant's name:
+    /// its arm's label is `arm_label(rank)`.
+    rank: HashMap<usize, usize>,
+    /// The rank of the arm being printed: a jump to a later one is a `break` to its label.
+    current: std::cell::Cell<usize>,
     dispatch: syn::Lifetime,
+}
+
+/// The rank in a variant's name `Sk`, as an integer literal.
+fn rank_of(name: &Ident) -> proc_macro2::Literal {
+    let rank: usize = name.to_string()[1..].parse().unwrap_or(usize::MAX);
+    proc_macro2::Literal::usize_unsuffixed(rank)
+}
+
+/// How many arms one labelled-block chain holds (see `chain`).
+const SEGMENT: usize = 48;
+
+/// The label of the block the dispatch breaks out of to start at the arm of rank `rank`.
+fn arm_label(rank: usize) -> syn::Lifetime {
+    syn::Lifetime::new(&format!("'__s{rank}"), Span::mixed_site())
+}
+
+/// The label of the block the outer dispatch breaks out of to start at segment `segment`.
+fn segment_label(segment: usize) -> syn::Lifetime {
+    syn::Lifetime::new(&format!("'__g{segment}"), Span::mixed_site())
+}
+
+/// The body of the dispatch loop: the arms in rank order, each placed right after a labelled
+/// block that the dispatch breaks out of to start at it:
+///
+/// ```text
+/// '__s1: { '__s0: { match rank { 0 => break '__s0, 1 => break '__s1, _ => .. } } { arm 0 } } { arm 1 }
+/// ```
+///
+/// A jump to a later arm is then a plain `break` out of the blocks between
+/// (`Emitter::transfer`), which LLVM follows like any forward branch: an await of a future
+/// that is ready at once costs a store and a poll, and a loop of such awaits folds as with
+/// rustc's `async fn`. Only a jump back (a loop) goes through the dispatch again. The nesting
+/// is one block per arm, which rustc's recursive passes pay for in stack, so past `SEGMENT`
+/// arms the chains are split into segments, each a chain with its own dispatch, chained the
+/// same way under an outer dispatch that picks the segment.
+fn chain(arms: Vec<TokenStream>, scrutinee: &TokenStream) -> TokenStream {
+    let private = names::private();
+    let unreachable = quote!(#private::unreachable_state());
+    let segmented = arms.len() > SEGMENT;
+    let mut segments = Vec::new();
+    let mut arms = arms.into_iter().enumerate().peekable();
+    while arms.peek().is_some() {
+        let seg: Vec<(usize, TokenStream)> = arms.by_ref().take(SEGMENT).collect();
+        let ranks = seg
+            .iter()
+            .map(|(rank, _)| proc_macro2::Literal::usize_unsuffixed(*rank));
+        let labels = seg.iter().map(|(rank, _)| arm_label(*rank));
+        // The scrutinee is evaluated afresh: a forward jump into a later segment lands here
+        // with the target set, not the rank this step started at.
+        let mut chain =
+            quote!(match #scrutinee { #(#ranks => break #labels,)* _ => #unreachable, });
+        for (rank, body) in seg {
+            let label = arm_label(rank);
+            chain = Tree::new()
+                .tree(label)
+                .punct(':')
+                .braced(chain)
+                .braced(body)
+                .into();
+        }
+        segments.push(chain);
+    }
+    if !segmented {
+        return segments.into_iter().collect();
+    }
+    let starts = (0..segments.len()).map(|i| {
+        let (first, last) = (
+            proc_macro2::Literal::usize_unsuffixed(i * SEGMENT),
+            proc_macro2::Literal::usize_unsuffixed(i * SEGMENT + SEGMENT - 1),
+        );
+        let label = segment_label(i);
+        quote!(#first..=#last => break #label,)
+    });
+    let mut outer = quote!(match #scrutinee { #(#starts)* _ => #unreachable, });
+    for (i, segment) in segments.into_iter().enumerate() {
+        outer = Tree::new()
+            .tree(segment_label(i))
+            .punct(':')
+            .braced(outer)
+            .braced(segment)
+            .into();
+    }
+    outer
 }
 
 impl Emitter<'_> {
     /// Join and loop-head states: entered only by a jump within a step, never suspended in.
     fn transient(&self, s: usize) -> bool {
         s != 0 && !self.l.states[s].resume
-    }
-
-    /// The dispatch pattern for an arm matching the pinned state's variant `name`, binding
-    /// `fut` if given.
-    fn pinned(&self, name: &Ident, fut: Option<Ident>) -> Pinned {
-        Pinned {
-            has_jumps: self.has_jumps,
-            name: name.clone(),
-            fut,
-        }
     }
 
     fn arm(&self, s: usize) -> TokenStream {
@@ -421,11 +521,9 @@ impl Emitter<'_> {
         let body = self.nodes(&state.body);
         if s == 0 {
             let slots = self.l_args();
-            let pat = self.pinned(name, None);
             return arm_of(
-                quote!(#pat),
                 quote! {
-                    let (#(#slots,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#slots),* });
+                    let (#(#slots,)*) = #private::take_state!(#st, __CoroState::#name { #(#slots),* });
                 },
                 body,
             );
@@ -508,11 +606,9 @@ impl Emitter<'_> {
                 },
                 Kind::Coroutine | Kind::Stream { .. } => quote!(()),
             };
-            let pat = self.pinned(name, None);
             arm_of(
-                quote!(#pat),
                 quote! {
-                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { ; #(#fields),* });
+                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #sent;
                 },
@@ -520,12 +616,9 @@ impl Emitter<'_> {
             )
         } else if state.resume {
             let input = input.expect("resume states take the output");
-            let pat = self.pinned(name, Some(fut.clone()));
             arm_of(
-                quote!(#pat),
                 quote! {
-                    let #out = #private::poll_pinned!(#fut, #cx);
-                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #fut ; #(#fields),* });
+                    let (#out, (#(#binders,)*)) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #out;
                 },
@@ -543,11 +636,14 @@ impl Emitter<'_> {
             }
             // A transient state: its payload arrives in `__next`, the pinned state is
             // `__Running` meanwhile.
-            arm_of(
-                quote!((__CoroJump::#name { #(#pattern),* }, _)),
-                quote!(#(#macros)* #(#aliases)*),
-                body,
-            )
+            let next = names::hidden("__next");
+            let arm = arm_of(quote!(#(#macros)* #(#aliases)*), body);
+            quote! {
+                match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
+                    __CoroJump::#name { #(#pattern),* } => { #arm }
+                    _ => #private::unreachable_state(),
+                }
+            }
         }
     }
 
@@ -695,8 +791,20 @@ impl Emitter<'_> {
         site: &crate::vars::Visible,
     ) -> TokenStream {
         let mut out = self.store(target, first, site);
-        out.append(Ident::new("continue", Span::call_site()));
-        self.dispatch.to_tokens(&mut out);
+        let (rank, current) = (self.rank[&target], self.current.get());
+        if rank > current {
+            // Forward: out of the blocks up to the target's arm or, in a later segment, up to
+            // that segment's own dispatch (see `chain`).
+            out.append(Ident::new("break", Span::call_site()));
+            if rank / SEGMENT == current / SEGMENT {
+                arm_label(rank).to_tokens(&mut out);
+            } else {
+                segment_label(rank / SEGMENT).to_tokens(&mut out);
+            }
+        } else {
+            out.append(Ident::new("continue", Span::call_site()));
+            self.dispatch.to_tokens(&mut out);
+        }
         out.append(Punct::new(';', Spacing::Alone));
         out
     }
@@ -887,60 +995,13 @@ impl ToTokens for Binding {
     }
 }
 
-/// An arm's pattern for a pinned state: `__CoroState::Sk { __fut, .. }`, inside
-/// `(__CoroJump::__Resume, ..)` when the dispatch also matches pending jumps.
-struct Pinned {
-    has_jumps: bool,
-    name: Ident,
-    fut: Option<Ident>,
-}
-
-impl ToTokens for Pinned {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        let path = |tokens: &mut TokenStream, ty: &str, variant: &Ident| {
-            tokens.append(Ident::new(ty, Span::call_site()));
-            tokens.append(Punct::new(':', Spacing::Joint));
-            tokens.append(Punct::new(':', Spacing::Alone));
-            tokens.append(variant.clone());
-        };
-        let variant = |tokens: &mut TokenStream| {
-            path(tokens, "__CoroState", &self.name);
-            let mut fields = TokenStream::new();
-            if let Some(fut) = &self.fut {
-                fields.append(fut.clone());
-                fields.append(Punct::new(',', Spacing::Alone));
-            }
-            fields.append(Punct::new('.', Spacing::Joint));
-            fields.append(Punct::new('.', Spacing::Alone));
-            tokens.append(Group::new(Delimiter::Brace, fields));
-        };
-        if self.has_jumps {
-            let mut pair = TokenStream::new();
-            path(
-                &mut pair,
-                "__CoroJump",
-                &Ident::new("__Resume", Span::call_site()),
-            );
-            pair.append(Punct::new(',', Spacing::Alone));
-            variant(&mut pair);
-            tokens.append(Group::new(Delimiter::Parenthesis, pair));
-        } else {
-            variant(tokens);
-        }
-    }
-}
-
-/// `pattern => { prefix body }`, with `body` moved in rather than copied.
-fn arm_of(mut pattern: TokenStream, prefix: TokenStream, body: TokenStream) -> TokenStream {
-    let block = if prefix.is_empty() {
+/// An arm's code: `prefix` then `body`, with `body` moved in rather than copied.
+fn arm_of(prefix: TokenStream, body: TokenStream) -> TokenStream {
+    if prefix.is_empty() {
         body
     } else {
         Tree::new().stream(prefix).stream(body).into()
-    };
-    pattern.append(Punct::new('=', Spacing::Joint));
-    pattern.append(Punct::new('>', Spacing::Alone));
-    pattern.append(Group::new(Delimiter::Brace, block));
-    pattern
+    }
 }
 
 /// A token stream assembled from token trees and whole streams: trees are appended where they
@@ -957,6 +1018,11 @@ impl Tree {
             parts: Vec::new(),
             trees: TokenStream::new(),
         }
+    }
+
+    fn tree(mut self, tree: impl ToTokens) -> Self {
+        tree.to_tokens(&mut self.trees);
+        self
     }
 
     fn word(mut self, word: &str) -> Self {

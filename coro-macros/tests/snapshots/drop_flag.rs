@@ -21,6 +21,7 @@ fn send_or_keep(
         const NAME: &'static str = "send_or_keep";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
+        const RUNNING: Self = Self::__Running;
         #[inline]
         fn phase(&self) -> __coro::Phase {
             match self {
@@ -28,6 +29,14 @@ fn send_or_keep(
                 Self::__Done => __coro::Phase::Done,
                 Self::__Panicked => __coro::Phase::Panicked,
                 _ => __coro::Phase::Suspended,
+            }
+        }
+        #[inline]
+        fn arm(&self) -> usize {
+            match self {
+                Self::S0 { .. } => 0,
+                Self::S1 { .. } => 1,
+                _ => usize::MAX,
             }
         }
     }
@@ -43,6 +52,7 @@ fn send_or_keep(
             unused_parens,
             unused_assignments,
             unused_macros,
+            unused_labels,
             unreachable_code,
             clippy::all,
             clippy::pedantic
@@ -52,10 +62,17 @@ fn send_or_keep(
             __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<()> {
             '__dispatch: loop {
-                match __coro::state_mut!(__state) {
-                    __CoroState::S0 { .. } => {
+                '__s1: {
+                    '__s0: {
+                        match __coro::StateEnum::arm(&*__state) {
+                            0 => break '__s0,
+                            1 => break '__s1,
+                            _ => __coro::unreachable_state(),
+                        }
+                    }
+                    {
                         let (__arg0, __arg1) = __coro::take_state!(
-                            __state, __CoroState::S0 { ; __arg0, __arg1 }
+                            __state, __CoroState::S0 { __arg0, __arg1 }
                         );
                         let job = __arg0;
                         let mut __flag0;
@@ -81,24 +98,23 @@ fn send_or_keep(
                                     __v1: __coro_held::job(__flag0),
                                     __v3: __coro_held::log(log),
                                 });
-                            continue '__dispatch;
+                            break '__s1;
                         }
                     }
-                    __CoroState::S1 { __fut, .. } => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = __coro::take_state!(
-                            __state, __CoroState::S1 { __fut; __v1, __v3 }
-                        );
-                        let __aw1 = __out;
-                        ::core::mem::drop(__aw1);
-                        log.close();
-                        {
-                            return ::coro_core::__private::Poll::Ready(());
-                        }
+                }
+                {
+                    let (
+                        __out,
+                        (__coro_held::job(mut __flag0), __coro_held::log(log)),
+                    ) = __coro::resume_state!(
+                        __state, __cx, __CoroState::S1 { __fut; __v1, __v3 }
+                    );
+                    let __aw1 = __out;
+                    ::core::mem::drop(__aw1);
+                    log.close();
+                    {
+                        return ::coro_core::__private::Poll::Ready(());
                     }
-                    __CoroState::__Running
-                    | __CoroState::__Done
-                    | __CoroState::__Panicked => __coro::unreachable_state(),
                 }
             }
         },

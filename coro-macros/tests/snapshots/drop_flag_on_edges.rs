@@ -18,6 +18,16 @@ fn send_or_wait(
         S3 { __v3: J0, __v1: J1 },
         __Resume,
     }
+    impl<J0, J1> __CoroJump<J0, J1> {
+        /// The rank of the arm to start at: this jump's, or `resumed` if none.
+        #[inline]
+        fn arm(&self, resumed: usize) -> usize {
+            match self {
+                Self::S3 { .. } => 3,
+                Self::__Resume => resumed,
+            }
+        }
+    }
     #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
     mod __coro_held {
         pub(super) struct job<__CoroValue>(pub(super) __CoroValue);
@@ -29,6 +39,7 @@ fn send_or_wait(
         const NAME: &'static str = "send_or_wait";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
+        const RUNNING: Self = Self::__Running;
         #[inline]
         fn phase(&self) -> __coro::Phase {
             match self {
@@ -36,6 +47,16 @@ fn send_or_wait(
                 Self::__Done => __coro::Phase::Done,
                 Self::__Panicked => __coro::Phase::Panicked,
                 _ => __coro::Phase::Suspended,
+            }
+        }
+        #[inline]
+        fn arm(&self) -> usize {
+            match self {
+                Self::S0 { .. } => 0,
+                Self::S1 { .. } => 1,
+                Self::S2 { .. } => 2,
+                Self::S4 { .. } => 4,
+                _ => usize::MAX,
             }
         }
     }
@@ -51,6 +72,7 @@ fn send_or_wait(
             unused_parens,
             unused_assignments,
             unused_macros,
+            unused_labels,
             unreachable_code,
             clippy::all,
             clippy::pedantic
@@ -61,98 +83,118 @@ fn send_or_wait(
         | -> ::coro_core::__private::Poll<()> {
             let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
-                match (
-                    ::core::mem::replace(&mut __next, __CoroJump::__Resume),
-                    __coro::state_mut!(__state),
-                ) {
-                    (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
-                        let (__arg0, __arg1) = __coro::take_state!(
-                            __state, __CoroState::S0 { ; __arg0, __arg1 }
-                        );
-                        let job = __arg0;
-                        let urgent = __arg1;
-                        let log = Log::new();
-                        if urgent {
-                            {
+                '__s4: {
+                    '__s3: {
+                        '__s2: {
+                            '__s1: {
+                                '__s0: {
+                                    match __next.arm(__coro::StateEnum::arm(&*__state)) {
+                                        0 => break '__s0,
+                                        1 => break '__s1,
+                                        2 => break '__s2,
+                                        3 => break '__s3,
+                                        4 => break '__s4,
+                                        _ => __coro::unreachable_state(),
+                                    }
+                                }
                                 {
-                                    __state
-                                        .set(__CoroState::S2 {
-                                            __fut: ::coro_core::__private::into_future(submit(job)),
-                                            __v3: __coro_held::log(log),
-                                        });
-                                    continue '__dispatch;
+                                    let (__arg0, __arg1) = __coro::take_state!(
+                                        __state, __CoroState::S0 { __arg0, __arg1 }
+                                    );
+                                    let job = __arg0;
+                                    let urgent = __arg1;
+                                    let log = Log::new();
+                                    if urgent {
+                                        {
+                                            {
+                                                __state
+                                                    .set(__CoroState::S2 {
+                                                        __fut: ::coro_core::__private::into_future(submit(job)),
+                                                        __v3: __coro_held::log(log),
+                                                    });
+                                                break '__s2;
+                                            }
+                                        }
+                                    } else {
+                                        {
+                                            {
+                                                __state
+                                                    .set(__CoroState::S1 {
+                                                        __fut: ::coro_core::__private::into_future(idle()),
+                                                        __v0: __coro_held::job(job),
+                                                        __v3: __coro_held::log(log),
+                                                    });
+                                                break '__s1;
+                                            }
+                                        }
+                                    }
                                 }
                             }
-                        } else {
                             {
+                                let (
+                                    __out,
+                                    (__coro_held::job(job), __coro_held::log(log)),
+                                ) = __coro::resume_state!(
+                                    __state, __cx, __CoroState::S1 { __fut; __v0, __v3 }
+                                );
+                                let mut __flag0;
+                                let __aw2 = __out;
+                                ::core::mem::drop(__aw2);
+                                __flag0 = ::core::option::Option::Some(job);
                                 {
-                                    __state
-                                        .set(__CoroState::S1 {
-                                            __fut: ::coro_core::__private::into_future(idle()),
-                                            __v0: __coro_held::job(job),
-                                            __v3: __coro_held::log(log),
-                                        });
-                                    continue '__dispatch;
+                                    __next = __CoroJump::S3 {
+                                        __v1: __flag0,
+                                        __v3: log,
+                                    };
+                                    break '__s3;
                                 }
                             }
                         }
-                    }
-                    (__CoroJump::__Resume, __CoroState::S1 { __fut, .. }) => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::job(job), __coro_held::log(log)) = __coro::take_state!(
-                            __state, __CoroState::S1 { __fut; __v0, __v3 }
-                        );
-                        let mut __flag0;
-                        let __aw2 = __out;
-                        ::core::mem::drop(__aw2);
-                        __flag0 = ::core::option::Option::Some(job);
                         {
-                            __next = __CoroJump::S3 {
-                                __v1: __flag0,
-                                __v3: log,
-                            };
-                            continue '__dispatch;
+                            let (__out, (__coro_held::log(log),)) = __coro::resume_state!(
+                                __state, __cx, __CoroState::S2 { __fut; __v3 }
+                            );
+                            let mut __flag0;
+                            let __aw1 = __out;
+                            ::core::mem::drop(__aw1);
+                            __flag0 = ::core::option::Option::None;
+                            {
+                                __next = __CoroJump::S3 {
+                                    __v1: __flag0,
+                                    __v3: log,
+                                };
+                                break '__s3;
+                            }
                         }
                     }
-                    (__CoroJump::__Resume, __CoroState::S2 { __fut, .. }) => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::log(log),) = __coro::take_state!(
-                            __state, __CoroState::S2 { __fut; __v3 }
-                        );
-                        let mut __flag0;
-                        let __aw1 = __out;
-                        ::core::mem::drop(__aw1);
-                        __flag0 = ::core::option::Option::None;
-                        {
-                            __next = __CoroJump::S3 {
-                                __v1: __flag0,
-                                __v3: log,
-                            };
-                            continue '__dispatch;
+                    {
+                        match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
+                            __CoroJump::S3 { __v1: mut __flag0, __v3: log } => {
+                                __state
+                                    .set(__CoroState::S4 {
+                                        __fut: ::coro_core::__private::into_future(flush()),
+                                        __v1: __coro_held::job(__flag0),
+                                        __v3: __coro_held::log(log),
+                                    });
+                                break '__s4;
+                            }
+                            _ => __coro::unreachable_state(),
                         }
                     }
-                    (__CoroJump::S3 { __v1: mut __flag0, __v3: log }, _) => {
-                        __state
-                            .set(__CoroState::S4 {
-                                __fut: ::coro_core::__private::into_future(flush()),
-                                __v1: __coro_held::job(__flag0),
-                                __v3: __coro_held::log(log),
-                            });
-                        continue '__dispatch;
+                }
+                {
+                    let (
+                        __out,
+                        (__coro_held::job(mut __flag0), __coro_held::log(log)),
+                    ) = __coro::resume_state!(
+                        __state, __cx, __CoroState::S4 { __fut; __v1, __v3 }
+                    );
+                    let __aw3 = __out;
+                    ::core::mem::drop(__aw3);
+                    log.close();
+                    {
+                        return ::coro_core::__private::Poll::Ready(());
                     }
-                    (__CoroJump::__Resume, __CoroState::S4 { __fut, .. }) => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::job(mut __flag0), __coro_held::log(log)) = __coro::take_state!(
-                            __state, __CoroState::S4 { __fut; __v1, __v3 }
-                        );
-                        let __aw3 = __out;
-                        ::core::mem::drop(__aw3);
-                        log.close();
-                        {
-                            return ::coro_core::__private::Poll::Ready(());
-                        }
-                    }
-                    _ => __coro::unreachable_state(),
                 }
             }
         },

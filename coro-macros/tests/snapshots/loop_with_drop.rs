@@ -17,6 +17,18 @@ fn count(
         S4 { __v3: J0, __v2: J1, __v1: J2 },
         __Resume,
     }
+    impl<J0, J1, J2> __CoroJump<J0, J1, J2> {
+        /// The rank of the arm to start at: this jump's, or `resumed` if none.
+        #[inline]
+        fn arm(&self, resumed: usize) -> usize {
+            match self {
+                Self::S1 { .. } => 1,
+                Self::S2 { .. } => 2,
+                Self::S4 { .. } => 4,
+                Self::__Resume => resumed,
+            }
+        }
+    }
     #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
     mod __coro_held {
         pub(super) struct guard<__CoroValue>(pub(super) __CoroValue);
@@ -28,6 +40,7 @@ fn count(
         const NAME: &'static str = "count";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
+        const RUNNING: Self = Self::__Running;
         #[inline]
         fn phase(&self) -> __coro::Phase {
             match self {
@@ -35,6 +48,14 @@ fn count(
                 Self::__Done => __coro::Phase::Done,
                 Self::__Panicked => __coro::Phase::Panicked,
                 _ => __coro::Phase::Suspended,
+            }
+        }
+        #[inline]
+        fn arm(&self) -> usize {
+            match self {
+                Self::S0 { .. } => 0,
+                Self::S3 { .. } => 3,
+                _ => usize::MAX,
             }
         }
     }
@@ -47,6 +68,7 @@ fn count(
             unused_parens,
             unused_assignments,
             unused_macros,
+            unused_labels,
             unreachable_code,
             clippy::all,
             clippy::pedantic
@@ -57,92 +79,120 @@ fn count(
         | -> ::coro_core::__private::Poll<usize> {
             let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
-                match (
-                    ::core::mem::replace(&mut __next, __CoroJump::__Resume),
-                    __coro::state_mut!(__state),
-                ) {
-                    (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
-                        let (__arg0,) = __coro::take_state!(
-                            __state, __CoroState::S0 { ; __arg0 }
-                        );
-                        let names = __arg0;
-                        let guard = Guard::new();
-                        let mut total = 0;
-                        {
-                            let mut __iter1 = ::core::iter::IntoIterator::into_iter(
-                                names,
-                            );
-                            {
-                                __next = __CoroJump::S1 {
-                                    __v1: guard,
-                                    __v2: total,
-                                    __v3: __iter1,
-                                };
-                                continue '__dispatch;
-                            }
-                        }
-                    }
-                    (
-                        __CoroJump::S1 {
-                            __v1: guard,
-                            __v2: mut total,
-                            __v3: mut __iter1,
-                        },
-                        _,
-                    ) => {
-                        match ::core::iter::Iterator::next(&mut __iter1) {
-                            ::core::option::Option::Some(name) => {
-                                if name.is_empty() {
-                                    {
-                                        __next = __CoroJump::S1 {
-                                            __v1: guard,
-                                            __v2: total,
-                                            __v3: __iter1,
-                                        };
-                                        continue '__dispatch;
-                                    };
+                '__s4: {
+                    '__s3: {
+                        '__s2: {
+                            '__s1: {
+                                '__s0: {
+                                    match __next.arm(__coro::StateEnum::arm(&*__state)) {
+                                        0 => break '__s0,
+                                        1 => break '__s1,
+                                        2 => break '__s2,
+                                        3 => break '__s3,
+                                        4 => break '__s4,
+                                        _ => __coro::unreachable_state(),
+                                    }
                                 }
                                 {
+                                    let (__arg0,) = __coro::take_state!(
+                                        __state, __CoroState::S0 { __arg0 }
+                                    );
+                                    let names = __arg0;
+                                    let guard = Guard::new();
+                                    let mut total = 0;
                                     {
-                                        __state
-                                            .set(__CoroState::S3 {
-                                                __fut: ::coro_core::__private::into_future(fetch(name)),
-                                                __v1: __coro_held::guard(guard),
-                                                __v2: __coro_held::total(total),
-                                                __v3: __coro_held::for_loop_iterator(__iter1),
-                                            });
-                                        continue '__dispatch;
+                                        let mut __iter1 = ::core::iter::IntoIterator::into_iter(
+                                            names,
+                                        );
+                                        {
+                                            __next = __CoroJump::S1 {
+                                                __v1: guard,
+                                                __v2: total,
+                                                __v3: __iter1,
+                                            };
+                                            break '__s1;
+                                        }
                                     }
                                 }
                             }
-                            ::core::option::Option::None => {
-                                ::core::mem::drop({
-                                    __next = __CoroJump::S2 {
+                            {
+                                match ::core::mem::replace(
+                                    &mut __next,
+                                    __CoroJump::__Resume,
+                                ) {
+                                    __CoroJump::S1 {
                                         __v1: guard,
-                                        __v2: total,
-                                    };
-                                    continue '__dispatch;
-                                });
-                                __next = __CoroJump::S1 {
-                                    __v1: guard,
-                                    __v2: total,
-                                    __v3: __iter1,
-                                };
-                                continue '__dispatch;
+                                        __v2: mut total,
+                                        __v3: mut __iter1,
+                                    } => {
+                                        match ::core::iter::Iterator::next(&mut __iter1) {
+                                            ::core::option::Option::Some(name) => {
+                                                if name.is_empty() {
+                                                    {
+                                                        __next = __CoroJump::S1 {
+                                                            __v1: guard,
+                                                            __v2: total,
+                                                            __v3: __iter1,
+                                                        };
+                                                        continue '__dispatch;
+                                                    };
+                                                }
+                                                {
+                                                    {
+                                                        __state
+                                                            .set(__CoroState::S3 {
+                                                                __fut: ::coro_core::__private::into_future(fetch(name)),
+                                                                __v1: __coro_held::guard(guard),
+                                                                __v2: __coro_held::total(total),
+                                                                __v3: __coro_held::for_loop_iterator(__iter1),
+                                                            });
+                                                        break '__s3;
+                                                    }
+                                                }
+                                            }
+                                            ::core::option::Option::None => {
+                                                ::core::mem::drop({
+                                                    __next = __CoroJump::S2 {
+                                                        __v1: guard,
+                                                        __v2: total,
+                                                    };
+                                                    break '__s2;
+                                                });
+                                                __next = __CoroJump::S1 {
+                                                    __v1: guard,
+                                                    __v2: total,
+                                                    __v3: __iter1,
+                                                };
+                                                continue '__dispatch;
+                                            }
+                                        }
+                                    }
+                                    _ => __coro::unreachable_state(),
+                                }
+                            }
+                        }
+                        {
+                            match ::core::mem::replace(
+                                &mut __next,
+                                __CoroJump::__Resume,
+                            ) {
+                                __CoroJump::S2 { __v1: guard, __v2: mut total } => {
+                                    return ::coro_core::__private::Poll::Ready(total);
+                                }
+                                _ => __coro::unreachable_state(),
                             }
                         }
                     }
-                    (__CoroJump::S2 { __v1: guard, __v2: mut total }, _) => {
-                        return ::coro_core::__private::Poll::Ready(total);
-                    }
-                    (__CoroJump::__Resume, __CoroState::S3 { __fut, .. }) => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
+                    {
                         let (
-                            __coro_held::guard(guard),
-                            __coro_held::total(mut total),
-                            __coro_held::for_loop_iterator(mut __iter1),
-                        ) = __coro::take_state!(
-                            __state, __CoroState::S3 { __fut; __v1, __v2, __v3 }
+                            __out,
+                            (
+                                __coro_held::guard(guard),
+                                __coro_held::total(mut total),
+                                __coro_held::for_loop_iterator(mut __iter1),
+                            ),
+                        ) = __coro::resume_state!(
+                            __state, __cx, __CoroState::S3 { __fut; __v1, __v2, __v3 }
                         );
                         let __aw2 = __out;
                         total += __aw2.len();
@@ -152,25 +202,26 @@ fn count(
                                 __v2: total,
                                 __v3: __iter1,
                             };
-                            continue '__dispatch;
+                            break '__s4;
                         }
                     }
-                    (
+                }
+                {
+                    match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
                         __CoroJump::S4 {
                             __v1: guard,
                             __v2: mut total,
                             __v3: mut __iter1,
-                        },
-                        _,
-                    ) => {
-                        __next = __CoroJump::S1 {
-                            __v1: guard,
-                            __v2: total,
-                            __v3: __iter1,
-                        };
-                        continue '__dispatch;
+                        } => {
+                            __next = __CoroJump::S1 {
+                                __v1: guard,
+                                __v2: total,
+                                __v3: __iter1,
+                            };
+                            continue '__dispatch;
+                        }
+                        _ => __coro::unreachable_state(),
                     }
-                    _ => __coro::unreachable_state(),
                 }
             }
         },

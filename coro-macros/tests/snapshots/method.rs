@@ -16,6 +16,16 @@ fn load(
         S2 { __v0: J0, __in: J1 },
         __Resume,
     }
+    impl<J0, J1> __CoroJump<J0, J1> {
+        /// The rank of the arm to start at: this jump's, or `resumed` if none.
+        #[inline]
+        fn arm(&self, resumed: usize) -> usize {
+            match self {
+                Self::S2 { .. } => 2,
+                Self::__Resume => resumed,
+            }
+        }
+    }
     #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
     mod __coro_held {
         pub(super) struct self_<__CoroValue>(pub(super) __CoroValue);
@@ -25,6 +35,7 @@ fn load(
         const NAME: &'static str = "load";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
+        const RUNNING: Self = Self::__Running;
         #[inline]
         fn phase(&self) -> __coro::Phase {
             match self {
@@ -32,6 +43,14 @@ fn load(
                 Self::__Done => __coro::Phase::Done,
                 Self::__Panicked => __coro::Phase::Panicked,
                 _ => __coro::Phase::Suspended,
+            }
+        }
+        #[inline]
+        fn arm(&self) -> usize {
+            match self {
+                Self::S0 { .. } => 0,
+                Self::S1 { .. } => 1,
+                _ => usize::MAX,
             }
         }
     }
@@ -47,6 +66,7 @@ fn load(
             unused_parens,
             unused_assignments,
             unused_macros,
+            unused_labels,
             unreachable_code,
             clippy::all,
             clippy::pedantic
@@ -57,33 +77,39 @@ fn load(
         | -> ::coro_core::__private::Poll<Result<u32, Error>> {
             let mut __next = __CoroJump::__Resume;
             '__dispatch: loop {
-                match (
-                    ::core::mem::replace(&mut __next, __CoroJump::__Resume),
-                    __coro::state_mut!(__state),
-                ) {
-                    (__CoroJump::__Resume, __CoroState::S0 { .. }) => {
-                        let (__arg0, __arg1) = __coro::take_state!(
-                            __state, __CoroState::S0 { ; __arg0, __arg1 }
-                        );
-                        let mut __self = __arg0;
-                        let key = __arg1;
+                '__s2: {
+                    '__s1: {
+                        '__s0: {
+                            match __next.arm(__coro::StateEnum::arm(&*__state)) {
+                                0 => break '__s0,
+                                1 => break '__s1,
+                                2 => break '__s2,
+                                _ => __coro::unreachable_state(),
+                            }
+                        }
                         {
+                            let (__arg0, __arg1) = __coro::take_state!(
+                                __state, __CoroState::S0 { __arg0, __arg1 }
+                            );
+                            let mut __self = __arg0;
+                            let key = __arg1;
                             {
-                                __state
-                                    .set(__CoroState::S1 {
-                                        __fut: ::coro_core::__private::into_future(
-                                            __self.store.get(key),
-                                        ),
-                                        __v0: __coro_held::self_(__self),
-                                    });
-                                continue '__dispatch;
+                                {
+                                    __state
+                                        .set(__CoroState::S1 {
+                                            __fut: ::coro_core::__private::into_future(
+                                                __self.store.get(key),
+                                            ),
+                                            __v0: __coro_held::self_(__self),
+                                        });
+                                    break '__s1;
+                                }
                             }
                         }
                     }
-                    (__CoroJump::__Resume, __CoroState::S1 { __fut, .. }) => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::self_(mut __self),) = __coro::take_state!(
-                            __state, __CoroState::S1 { __fut; __v0 }
+                    {
+                        let (__out, (__coro_held::self_(mut __self),)) = __coro::resume_state!(
+                            __state, __cx, __CoroState::S1 { __fut; __v0 }
                         );
                         let __aw1 = __out;
                         {
@@ -105,17 +131,21 @@ fn load(
                                 },
                                 __v0: __self,
                             };
-                            continue '__dispatch;
+                            break '__s2;
                         }
                     }
-                    (__CoroJump::S2 { __v0: mut __self, __in: __join1 }, _) => {
-                        let v = __join1;
-                        __self.hits += 1;
-                        {
-                            return ::coro_core::__private::Poll::Ready(Ok(v));
+                }
+                {
+                    match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
+                        __CoroJump::S2 { __v0: mut __self, __in: __join1 } => {
+                            let v = __join1;
+                            __self.hits += 1;
+                            {
+                                return ::coro_core::__private::Poll::Ready(Ok(v));
+                            }
                         }
+                        _ => __coro::unreachable_state(),
                     }
-                    _ => __coro::unreachable_state(),
                 }
             }
         },

@@ -23,6 +23,7 @@ fn add(
         const NAME: &'static str = "add";
         const DONE: Self = Self::__Done;
         const PANICKED: Self = Self::__Panicked;
+        const RUNNING: Self = Self::__Running;
         #[inline]
         fn phase(&self) -> __coro::Phase {
             match self {
@@ -30,6 +31,15 @@ fn add(
                 Self::__Done => __coro::Phase::Done,
                 Self::__Panicked => __coro::Phase::Panicked,
                 _ => __coro::Phase::Suspended,
+            }
+        }
+        #[inline]
+        fn arm(&self) -> usize {
+            match self {
+                Self::S0 { .. } => 0,
+                Self::S1 { .. } => 1,
+                Self::S2 { .. } => 2,
+                _ => usize::MAX,
             }
         }
     }
@@ -45,6 +55,7 @@ fn add(
             unused_parens,
             unused_assignments,
             unused_macros,
+            unused_labels,
             unreachable_code,
             clippy::all,
             clippy::pedantic
@@ -54,26 +65,35 @@ fn add(
             __cx: &mut __coro::Context<'_>,
         | -> ::coro_core::__private::Poll<u32> {
             '__dispatch: loop {
-                match __coro::state_mut!(__state) {
-                    __CoroState::S0 { .. } => {
-                        let (__arg0, __arg1) = __coro::take_state!(
-                            __state, __CoroState::S0 { ; __arg0, __arg1 }
-                        );
-                        let a = __arg0;
-                        let b = __arg1;
+                '__s2: {
+                    '__s1: {
+                        '__s0: {
+                            match __coro::StateEnum::arm(&*__state) {
+                                0 => break '__s0,
+                                1 => break '__s1,
+                                2 => break '__s2,
+                                _ => __coro::unreachable_state(),
+                            }
+                        }
                         {
-                            __state
-                                .set(__CoroState::S1 {
-                                    __fut: ::coro_core::__private::into_future(ready(a)),
-                                    __v1: __coro_held::b(b),
-                                });
-                            continue '__dispatch;
+                            let (__arg0, __arg1) = __coro::take_state!(
+                                __state, __CoroState::S0 { __arg0, __arg1 }
+                            );
+                            let a = __arg0;
+                            let b = __arg1;
+                            {
+                                __state
+                                    .set(__CoroState::S1 {
+                                        __fut: ::coro_core::__private::into_future(ready(a)),
+                                        __v1: __coro_held::b(b),
+                                    });
+                                break '__s1;
+                            }
                         }
                     }
-                    __CoroState::S1 { __fut, .. } => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::b(b),) = __coro::take_state!(
-                            __state, __CoroState::S1 { __fut; __v1 }
+                    {
+                        let (__out, (__coro_held::b(b),)) = __coro::resume_state!(
+                            __state, __cx, __CoroState::S1 { __fut; __v1 }
                         );
                         let __aw1 = __out;
                         let x = __aw1;
@@ -84,22 +104,18 @@ fn add(
                                     __fut: ::coro_core::__private::into_future(ready(b)),
                                     __v4: __coro_held::temporary(__t2),
                                 });
-                            continue '__dispatch;
+                            break '__s2;
                         }
                     }
-                    __CoroState::S2 { __fut, .. } => {
-                        let __out = __coro::poll_pinned!(__fut, __cx);
-                        let (__coro_held::temporary(mut __t2),) = __coro::take_state!(
-                            __state, __CoroState::S2 { __fut; __v4 }
-                        );
-                        let __aw3 = __out;
-                        {
-                            return ::coro_core::__private::Poll::Ready(__t2 + __aw3);
-                        }
+                }
+                {
+                    let (__out, (__coro_held::temporary(mut __t2),)) = __coro::resume_state!(
+                        __state, __cx, __CoroState::S2 { __fut; __v4 }
+                    );
+                    let __aw3 = __out;
+                    {
+                        return ::coro_core::__private::Poll::Ready(__t2 + __aw3);
                     }
-                    __CoroState::__Running
-                    | __CoroState::__Done
-                    | __CoroState::__Panicked => __coro::unreachable_state(),
                 }
             }
         },

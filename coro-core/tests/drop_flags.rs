@@ -1251,3 +1251,41 @@ fn a_later_branch_with_its_own_binding_of_the_name() {
         );
     }
 }
+
+fn peek(d: &D) -> u8 {
+    log(format!("peek {}", d.0));
+    1
+}
+
+// difftest seed 12942: a `match` whose scrutinee awaits, as an operand of an `if` condition.
+// The await is hoisted in front of the `match`, which becomes the value of a block that
+// awaited and goes to a join; the `match` decides `p1` in a nested `if`. No `.await` follows,
+// only that join and the next: each is a state boundary where a dead, maybe-moved `p1` would
+// drop, so each counts as a suspension for the flag.
+twin! {
+    fn only_joins_follow / only_joins_follow_ref (k: u8, p0: D, p1: D) -> u8 {
+        if match (k, later(k).await) {
+            (v, 0) => {
+                if v == 0 {
+                    drop(p1);
+                }
+                4
+            }
+            _ => 5,
+        } != 3
+        {
+            log("not three");
+        }
+        peek(&p0)
+    }
+}
+
+#[test]
+fn decided_where_only_joins_follow() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || only_joins_follow_ref(k, D("p0"), D("p1")),
+            || only_joins_follow(k, D("p0"), D("p1")),
+        );
+    }
+}

@@ -278,7 +278,8 @@ struct Lowerer {
     targets: Vec<Target>,
     /// For each enclosing loop that became states, how many scopes were open outside it.
     loop_depths: Vec<usize>,
-    /// Drop-flag candidates (see `flags`), and whether a suspension follows while in scope.
+    /// Drop-flag candidates (see `flags`), and whether a state boundary follows while in
+    /// scope (see `note_entry`).
     watch: Vec<(VarId, bool)>,
     /// Awaiting `if`/`match` sites whose branches are being lowered and that hand variables
     /// over to their drop flags on the jumps into their join (see `edge_candidates`).
@@ -400,7 +401,7 @@ impl Lowerer {
             }
         });
         let site = self.vars.visible();
-        self.jumps.push(Jump {
+        Node::Jump(self.push_jump(Jump {
             cont,
             value,
             uses,
@@ -409,8 +410,17 @@ impl Lowerer {
             site,
             defs: Vec::new(),
             pre: TokenStream::new(),
-        });
-        Node::Jump(self.jumps.len() - 1)
+        }))
+    }
+
+    /// Records `jump` and returns its index. A jump into a state is a state boundary for the
+    /// drop-flag candidates (`note_entry`).
+    fn push_jump(&mut self, jump: Jump) -> usize {
+        if let Cont::State(target, _) = jump.cont {
+            self.note_entry(target);
+        }
+        self.jumps.push(jump);
+        self.jumps.len() - 1
     }
 
     /// The statements of one block, then `k`.
@@ -467,8 +477,8 @@ impl Lowerer {
                             p.ident.clone()
                         };
                         let input = self.vars.declare(input_ident.clone(), false, false);
-                        self.note_suspension();
                         let target = self.new_state(Some(input), true);
+                        self.note_entry(target);
                         self.states[target].suspends_at = Some(aw.await_token.span);
                         let base = &aw.base;
                         let future = match &**base {

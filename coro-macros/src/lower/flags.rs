@@ -20,11 +20,15 @@ impl Lowerer {
             .is_none_or(|depth| depth < innermost_loop)
     }
 
-    /// A suspension follows: the drop-flag candidates in scope are kept across one.
-    pub(super) fn note_suspension(&mut self) {
-        let visible = self.vars.visible();
+    /// Code enters state `target` (a suspension, or a jump into a join or loop head): the
+    /// drop-flag candidates in its scope cross a state boundary. Any boundary counts, not only
+    /// an `.await`: a candidate not stored there (dead, maybe moved) drops at the jump, while
+    /// rustc keeps it to its scope's end (`{ ..await..; if c { drop(x) } }` as an operand,
+    /// then only joins before `x`'s scope ends).
+    pub(super) fn note_entry(&mut self, target: StateId) {
+        let scope = &self.states[target].scope;
         for (v, suspends) in &mut self.watch {
-            *suspends |= visible.iter().any(|(id, _)| id == v);
+            *suspends |= scope.iter().any(|(id, _)| id == v);
         }
     }
 
@@ -420,12 +424,12 @@ impl Lowerer {
     ///
     /// An await-free statement whose `if`/`match` moves `x` (declared outside it) on some
     /// branches and leaves it alone on the others, where `x` is not used afterwards and a
-    /// suspension follows while `x` is in scope: rustc keeps `x` in the state with a drop flag
-    /// and drops it at scope end if no branch took it. The macro cannot store a value that
-    /// might be gone, so it makes the flag a value: `let mut __flagN;` (an `Option<X>`, left
-    /// uninitialised until the decision, so earlier states do not store it) right after
-    /// `x`'s declaration, so that it drops in `x`'s place, and the `if`/`match` hands `x`
-    /// over to it on the branches that keep it:
+    /// state boundary follows while `x` is in scope (`note_entry`): rustc keeps `x` in the
+    /// state with a drop flag and drops it at scope end if no branch took it. The macro
+    /// cannot store a value that might be gone, so it makes the flag a value: `let mut
+    /// __flagN;` (an `Option<X>`, left uninitialised until the decision, so earlier states do
+    /// not store it) right after `x`'s declaration, so that it drops in `x`'s place, and the
+    /// `if`/`match` hands `x` over to it on the branches that keep it:
     ///
     /// ```text
     /// let y = f(if c { drop(x); 1 } else { 2 });

@@ -120,7 +120,7 @@ impl Marker<'_> {
                 moves.push(v);
             }
         }
-        self.l.jumps.push(Jump {
+        let n = self.l.push_jump(Jump {
             cont,
             value: value.map(ToTokens::to_token_stream),
             uses,
@@ -130,7 +130,6 @@ impl Marker<'_> {
             defs,
             pre,
         });
-        let n = self.l.jumps.len() - 1;
         self.found.push(n);
         *expr = crate::normalize::path_expr(&names::jump_marker(n));
     }

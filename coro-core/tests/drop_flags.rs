@@ -1257,6 +1257,39 @@ fn peek(d: &D) -> u8 {
     1
 }
 
+// difftest seed 17112: a parameter given a new value in a loop that awaits, then moved by an
+// `if` nested in an operand of an `if` condition, then an await. The flag takes over the value
+// `p` holds when the decision is made, whatever earlier assignments put there.
+twin! {
+    fn assigned_before_the_decision / assigned_before_the_decision_ref (k: u8, mut p: D) {
+        for i in 0..2 {
+            later(()).await;
+            p = D(if i == 0 { "p1" } else { "p2" });
+        }
+        if (if k == 0 {
+            drop(p);
+            1
+        } else {
+            peek(&p)
+        }) == 1
+        {
+            log("one");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_local_assigned_before_an_await_free_decision() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || assigned_before_the_decision_ref(k, D("p")),
+            || assigned_before_the_decision(k, D("p")),
+        );
+    }
+}
+
 // difftest seed 12942: a `match` whose scrutinee awaits, as an operand of an `if` condition.
 // The await is hoisted in front of the `match`, which becomes the value of a block that
 // awaited and goes to a join; the `match` decides `p1` in a nested `if`. No `.await` follows,

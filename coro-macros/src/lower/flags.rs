@@ -235,8 +235,8 @@ impl Lowerer {
             // Other paths into a shared join must set the flag too: an enclosing site with
             // the same join must decide `x` (this site is then one of its branches' decision).
             let shared = self.shared.contains(&join) && !self.deciding.contains(&(v, join));
-            // A re-assigned `x` is fine here (unlike in `flags`): the flag is set where a branch
-            // ends, from what `x` holds then, and `way` rejects an assignment after the move.
+            // A re-assigned `x` is fine (as in `flags`): the flag is set where a branch ends,
+            // from what `x` holds then, and `way` rejects an assignment after the move.
             if shared
                 || outside_loop
                 || !in_join
@@ -448,9 +448,9 @@ impl Lowerer {
     /// condition or scrutinee of an awaiting `if`/`match`, or an awaited future), and each of
     /// its branches must move `x` with a statement that has no control flow of its own, not
     /// move it, or decide it in one nested `if`/`match` of the same kind. `x` must not be
-    /// `Copy` by its declared type (a copy needs no flag), re-assigned anywhere, or declared
-    /// outside an enclosing loop that became states. Anything else keeps the documented early
-    /// drop (ARCHITECTURE.md).
+    /// `Copy` by its declared type (a copy needs no flag), assigned by the statement outside
+    /// the site (see `assigned_outside`), or declared outside an enclosing loop that became
+    /// states. Anything else keeps the documented early drop (ARCHITECTURE.md).
     ///
     /// Returns the candidates: the variable, the index of its `if`/`match` among the
     /// statement's sites (`visit_sites`), and how each branch leaves it. The first pass
@@ -472,7 +472,7 @@ impl Lowerer {
                 continue;
             };
             // Inside a loop that became states, `x` declared outside it could be reached again
-            // by the next iteration; a re-assigned `x` would need its flag cleared.
+            // by the next iteration, with its flag already set.
             let outside_loop = self.declared_outside_innermost_loop(v);
             let mut moving = (0..sites.len()).filter(|&k| site_moves[k].contains(&v));
             let (Some(site), None) = (moving.next(), moving.next()) else {
@@ -482,7 +482,7 @@ impl Lowerer {
             if outside_loop
                 || var.copy
                 || var.alias.is_some()
-                || self.vars.known_assigned(v)
+                || assigned_outside(stmt, site, &name)
                 || shadowed[site].contains(&name)
                 || pattern_binds(&sites[site], &name)
                 || self.labelled_exit_keeps(&sites[site], v)
@@ -1155,6 +1155,45 @@ fn pattern_binds(site: &Expr, name: &Ident) -> bool {
         crate::vars::bindings(p, &mut found);
         found.iter().any(|(i, _)| i == name)
     })
+}
+
+/// Does `stmt` assign `name` (`name = ..`, or as a target of `(a, name) = ..`) outside its
+/// site number `site` (`visit_sites`)? Assignments before the statement, or in the site's
+/// branches before a move (`way` rejects one after it), fill `x` before the flag takes it; one
+/// elsewhere in the statement may come after the site has set the flag, and would then fill
+/// `x` again behind its back: rustc drops the kept value at that assignment, the flag would
+/// keep it to scope end. (A later statement that assigns `x` is a later use, which the watch
+/// sees.)
+fn assigned_outside(stmt: &Stmt, site: usize, name: &Ident) -> bool {
+    struct Finder<'a>(&'a Ident, bool);
+    impl Finder<'_> {
+        fn target(&mut self, e: &Expr) {
+            match e {
+                Expr::Path(p) => self.1 |= p.path.is_ident(self.0),
+                Expr::Tuple(t) => t.elems.iter().for_each(|e| self.target(e)),
+                Expr::Paren(p) => self.target(&p.expr),
+                _ => {}
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            self.target(&a.left);
+            syn::visit::visit_expr_assign(self, a);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut stmt = stmt.clone();
+    let mut index = 0;
+    visit_sites(&mut stmt, &mut |e, _| {
+        if index == site {
+            *e = syn::parse_quote!(());
+        }
+        index += 1;
+    });
+    let mut f = Finder(name, false);
+    syn::visit::Visit::visit_stmt(&mut f, &stmt);
+    f.1
 }
 
 /// Does a `let` among `stmts` (not nested deeper) bind `name`?

@@ -1322,3 +1322,74 @@ fn decided_where_only_joins_follow() {
         );
     }
 }
+
+fn pair(a: u8, b: u8) -> u8 {
+    a + b
+}
+
+// A local moved before the site, then assigned and moved again in one branch only: rustc
+// accepts it (nothing reads the missing value), but `Some(t)` in the other branch would not
+// compile (E0382), so no flag is made and the coroutine must still compile. `s` is moved
+// before too, but assigned before its site, whose branch moves it before anything assigns
+// it: that proves it there, so it gets its flag.
+twin! {
+    fn assigned_then_moved / assigned_then_moved_ref (k: u8, mut t: D, mut s: D, mut r: D) {
+        pair(consume(t), if k == 0 {
+            t = D("t2");
+            consume(t)
+        } else {
+            1
+        });
+        drop(r);
+        if k == 1 {
+            r = D("r2");
+            drop(r);
+        } else {
+            log("no r");
+        }
+        later(()).await;
+        drop(s);
+        s = D("s2");
+        if k == 2 {
+            drop(s);
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_branch_that_assigns_a_moved_local_before_moving_it() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || assigned_then_moved_ref(k, D("t"), D("s"), D("r")),
+            || assigned_then_moved(k, D("t"), D("s"), D("r")),
+        );
+    }
+}
+
+// An awaiting site with such a branch.
+twin! {
+    fn assigned_then_moved_across_an_await / assigned_then_moved_across_an_await_ref (k: u8, mut t: D) {
+        drop(t);
+        if k == 0 {
+            t = D("t2");
+            later(()).await;
+            drop(t);
+        } else {
+            later(()).await;
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_awaiting_branch_that_assigns_a_moved_local_before_moving_it() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || assigned_then_moved_across_an_await_ref(k, D("t")),
+            || assigned_then_moved_across_an_await(k, D("t")),
+        );
+    }
+}

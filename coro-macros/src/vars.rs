@@ -47,6 +47,9 @@ pub(crate) struct Var {
     /// The variable this one certainly borrows from (`let it = v.iter();`, `let h = &v[0];`,
     /// a `ref` binding of a match on `v`), with the code that borrows it, for errors.
     pub borrows: Option<(VarId, String)>,
+    /// A use that may move it has been read already, in this pass (lowering reads the body in
+    /// source order): where this is still `false`, nothing before can have moved it.
+    pub moved_yet: bool,
 }
 
 /// What a previous lowering pass learnt about one user variable.
@@ -136,6 +139,7 @@ impl Vars {
             copy: false,
             owned: false,
             borrows: None,
+            moved_yet: false,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id
@@ -204,6 +208,7 @@ impl Vars {
             copy: false,
             owned: false,
             borrows: None,
+            moved_yet: false,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
         id
@@ -279,6 +284,7 @@ impl Vars {
                 *seen = true;
             }
             self.all[id].maybe_moved |= moving;
+            self.all[id].moved_yet |= moving;
             if moving && !self.last_moves.contains(&id) {
                 self.last_moves.push(id);
             }

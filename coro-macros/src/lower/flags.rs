@@ -221,6 +221,8 @@ impl Lowerer {
         let Cont::State(join, _) = k else {
             return Vec::new();
         };
+        // Before reading the site itself (see `present_at`).
+        let moved_before = self.moved_yet();
         let mut out = Vec::new();
         for v in self.branch_moves(site) {
             let var = &self.vars.all[v];
@@ -247,9 +249,13 @@ impl Lowerer {
             {
                 continue;
             }
-            let Some(ways) = self.ways(site, v, 0) else {
+            let mut witness = false;
+            let Some(ways) = self.ways(site, v, 0, &mut witness) else {
                 continue;
             };
+            if !self.present_at(v, moved_before.contains(&v), witness) {
+                continue;
+            }
             let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
             let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
             if !all_moved && !all_kept {
@@ -449,8 +455,9 @@ impl Lowerer {
     /// its branches must move `x` with a statement that has no control flow of its own, not
     /// move it, or decide it in one nested `if`/`match` of the same kind. `x` must not be
     /// `Copy` by its declared type (a copy needs no flag), assigned by the statement outside
-    /// the site (see `assigned_outside`), or declared outside an enclosing loop that became
-    /// states. Anything else keeps the documented early drop (ARCHITECTURE.md).
+    /// the site, possibly absent when the site starts (`present_at`), or declared outside an
+    /// enclosing loop that became states. Anything else keeps the documented early drop
+    /// (ARCHITECTURE.md).
     ///
     /// Returns the candidates: the variable, the index of its `if`/`match` among the
     /// statement's sites (`visit_sites`), and how each branch leaves it. The first pass
@@ -461,6 +468,8 @@ impl Lowerer {
         if sites.is_empty() {
             return Vec::new();
         }
+        // Before reading the statement itself (see `present_at`).
+        let moved_before = self.moved_yet();
         let site_moves: Vec<Vec<VarId>> = sites.iter().map(|s| self.branch_moves(s)).collect();
         let mut all: Vec<VarId> = site_moves.iter().flatten().copied().collect();
         all.sort_unstable();
@@ -478,20 +487,35 @@ impl Lowerer {
             let (Some(site), None) = (moving.next(), moving.next()) else {
                 continue;
             };
+            // An assignment elsewhere in the statement may run after the site has set the
+            // flag, and fill `x` again behind its back: rustc would drop the kept value there,
+            // the flag would keep it to scope end. (A later statement that assigns `x` is a
+            // later use, which the watch sees; an earlier one fills `x` before the decision.)
+            // A move elsewhere in the statement may have taken `x` before the site starts
+            // (`present_at`).
+            let outside = without_site(stmt, site);
+            self.vars.uses_stmt(&outside);
+            let moved_outside = self.vars.moves().contains(&v);
             // (A labelled `break` out of a branch would leave before the flag is set.)
+            let var = &self.vars.all[v];
             if outside_loop
                 || var.copy
                 || var.alias.is_some()
-                || assigned_outside(stmt, site, &name)
+                || assigns(&outside, &name)
                 || shadowed[site].contains(&name)
                 || pattern_binds(&sites[site], &name)
                 || self.labelled_exit_keeps(&sites[site], v)
             {
                 continue;
             }
-            let Some(ways) = self.ways(&sites[site], v, 0) else {
+            let mut witness = false;
+            let Some(ways) = self.ways(&sites[site], v, 0, &mut witness) else {
                 continue;
             };
+            let maybe_moved = moved_before.contains(&v) || moved_outside;
+            if !self.present_at(v, maybe_moved, witness) {
+                continue;
+            }
             let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
             let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
             if !all_moved && !all_kept {
@@ -512,6 +536,26 @@ impl Lowerer {
             moves.retain(|v| !in_head.contains(v));
         }
         moves
+    }
+
+    /// The variables that a use read so far (in source order) may have moved.
+    fn moved_yet(&self) -> Vec<VarId> {
+        (0..self.vars.all.len())
+            .filter(|&v| self.vars.all[v].moved_yet)
+            .collect()
+    }
+
+    /// Is `v` certainly there when its site starts, as a branch that keeps it needs
+    /// (`Some(x)`)? rustc checks that for the user's code only: when `x` may have been moved
+    /// before (`maybe_moved`: some use read earlier may move it) and every branch that moves
+    /// it first assigns it (`if c { x = D::new(); drop(x) }`), the user's code is fine and
+    /// `Some(x)` in the other branches is not (E0382). A branch that moves `x` before any
+    /// assignment (`witness`) proves it there, since rustc accepted that move. A site that
+    /// an enclosing one decides was already proven by it. (Source order is execution order
+    /// here: code after the site runs before it only in an earlier turn of a loop, and a
+    /// local declared outside the innermost loop that became states gets no flag.)
+    fn present_at(&self, v: VarId, maybe_moved: bool, witness: bool) -> bool {
+        !maybe_moved || witness || self.deciding.iter().any(|(d, _)| *d == v)
     }
 
     /// Does evaluating `e` certainly move `v`, whenever it completes normally? (A use that may
@@ -540,7 +584,13 @@ impl Lowerer {
     /// An `else if` condition that certainly moves `v` moves it on every branch after it (it
     /// runs only on their paths, before them); the first condition or scrutinee must not
     /// move it.
-    fn ways(&mut self, expr: &Expr, v: VarId, depth: usize) -> Option<Vec<Way>> {
+    fn ways(
+        &mut self,
+        expr: &Expr,
+        v: VarId,
+        depth: usize,
+        witness: &mut bool,
+    ) -> Option<Vec<Way>> {
         let first = *heads(expr).first()?;
         self.vars.uses_expr(first);
         if self.vars.moves().contains(&v) {
@@ -549,17 +599,17 @@ impl Lowerer {
         let Expr::If(i) = expr else {
             return branches(expr)?
                 .iter()
-                .map(|stmts| self.way(stmts, v, depth))
+                .map(|stmts| self.way(stmts, v, depth, witness))
                 .collect();
         };
         let mut i: &syn::ExprIf = i;
         let mut out = Vec::new();
         loop {
-            out.push(self.way(&i.then_branch.stmts, v, depth)?);
+            out.push(self.way(&i.then_branch.stmts, v, depth, witness)?);
             match i.else_branch.as_ref().map(|(_, e)| &**e) {
                 None => out.push(Way::Kept),
                 Some(Expr::Block(b)) if b.label.is_none() => {
-                    out.push(self.way(&b.block.stmts, v, depth)?);
+                    out.push(self.way(&b.block.stmts, v, depth, witness)?);
                 }
                 Some(Expr::If(next)) => {
                     self.vars.uses_expr(&next.cond);
@@ -570,6 +620,11 @@ impl Lowerer {
                     if !self.certainly_moves(&next.cond, v) {
                         return None;
                     }
+                    // It reads the value the site started with, unless a condition assigned.
+                    let name = self.vars.all[v].current.clone()?;
+                    *witness |= !heads(expr)
+                        .into_iter()
+                        .any(|h| assigns(&Stmt::Expr(h.clone(), None), &name));
                     let rest = if_conditions(next).len() + 1;
                     out.extend(std::iter::repeat_n(Way::Moved, rest));
                 }
@@ -582,9 +637,14 @@ impl Lowerer {
     /// How the statements of one branch leave `v`: moved by a statement with no control flow
     /// of its own (so certainly, when the branch ends normally), not moved at all, or moved
     /// on some paths of one nested `if`/`match` site that nothing after it mentions.
-    fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize) -> Option<Way> {
+    ///
+    /// Sets `witness` when the branch moves `v` before anything assigns it (see `present_at`).
+    fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize, witness: &mut bool) -> Option<Way> {
         let mut way = Way::Kept;
         let name = self.vars.all[v].current.clone()?;
+        // The branch assigned `v` before moving it: a move now takes that value, not the one
+        // the site started with.
+        let mut assigned = false;
         // The bindings of the branch's earlier `let`s, so that a statement's names resolve
         // as in the branch (`let p = ..; f(p)` does not read an outer `p`).
         let mut bound: Vec<Stmt> = Vec::new();
@@ -624,10 +684,15 @@ impl Lowerer {
                 // which the flag set by the decision would not see.
                 Way::Moved | Way::Nested(..) if uses.contains(&v) => return None,
                 Way::Moved | Way::Nested(..) => continue,
-                Way::Kept if !moves.contains(&v) => continue,
+                Way::Kept if !moves.contains(&v) => {
+                    assigned |= assigns(stmt, &name);
+                    continue;
+                }
                 Way::Kept => {}
             }
+            let fresh = !assigned && !assigns(stmt, &name);
             if !has_branch(stmt) || self.stmt_certainly_moves(stmt, v) {
+                *witness |= fresh;
                 way = Way::Moved;
                 continue;
             }
@@ -652,7 +717,9 @@ impl Lowerer {
             {
                 return None;
             }
-            let ways = self.ways(&sites[site], v, depth + 1)?;
+            let mut inner = false;
+            let ways = self.ways(&sites[site], v, depth + 1, &mut inner)?;
+            *witness |= fresh && inner;
             way = if ways.iter().all(|w| matches!(w, Way::Moved)) {
                 Way::Moved
             } else {
@@ -1157,14 +1224,22 @@ fn pattern_binds(site: &Expr, name: &Ident) -> bool {
     })
 }
 
-/// Does `stmt` assign `name` (`name = ..`, or as a target of `(a, name) = ..`) outside its
-/// site number `site` (`visit_sites`)? Assignments before the statement, or in the site's
-/// branches before a move (`way` rejects one after it), fill `x` before the flag takes it; one
-/// elsewhere in the statement may come after the site has set the flag, and would then fill
-/// `x` again behind its back: rustc drops the kept value at that assignment, the flag would
-/// keep it to scope end. (A later statement that assigns `x` is a later use, which the watch
-/// sees.)
-fn assigned_outside(stmt: &Stmt, site: usize, name: &Ident) -> bool {
+/// `stmt` with its site number `site` (`visit_sites`) replaced by `()`: what the statement
+/// does outside that site.
+fn without_site(stmt: &Stmt, site: usize) -> Stmt {
+    let mut stmt = stmt.clone();
+    let mut index = 0;
+    visit_sites(&mut stmt, &mut |e, _| {
+        if index == site {
+            *e = syn::parse_quote!(());
+        }
+        index += 1;
+    });
+    stmt
+}
+
+/// Does `stmt` assign `name` (`name = ..`, or as a target of `(a, name) = ..`) anywhere?
+fn assigns(stmt: &Stmt, name: &Ident) -> bool {
     struct Finder<'a>(&'a Ident, bool);
     impl Finder<'_> {
         fn target(&mut self, e: &Expr) {
@@ -1183,16 +1258,8 @@ fn assigned_outside(stmt: &Stmt, site: usize, name: &Ident) -> bool {
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut stmt = stmt.clone();
-    let mut index = 0;
-    visit_sites(&mut stmt, &mut |e, _| {
-        if index == site {
-            *e = syn::parse_quote!(());
-        }
-        index += 1;
-    });
     let mut f = Finder(name, false);
-    syn::visit::Visit::visit_stmt(&mut f, &stmt);
+    syn::visit::Visit::visit_stmt(&mut f, stmt);
     f.1
 }
 

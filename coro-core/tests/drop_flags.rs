@@ -1393,3 +1393,85 @@ fn an_awaiting_branch_that_assigns_a_moved_local_before_moving_it() {
         );
     }
 }
+
+// A branch that moves the local and then gives it a new value keeps it: the flag takes the new
+// value where the branch ends (await-free and awaiting sites; a branch that only moves it, and
+// one that leaves it alone, beside it).
+twin! {
+    fn refilled / refilled_ref (k: u8, mut t: D, mut s: D) {
+        let u = D("u");
+        match k {
+            0 => {
+                drop(t);
+                log("between");
+                t = D("t2");
+            }
+            1 => drop(t),
+            2 => {
+                drop(t);
+                t = D("t3");
+                drop(t);
+            }
+            _ => log("kept"),
+        }
+        later(()).await;
+        if k == 0 {
+            drop(s);
+            later(()).await;
+            s = D("s2");
+        } else if k == 2 {
+            drop(s);
+            s = later(D("s3")).await;
+        } else if k == 1 {
+            later(()).await;
+            drop(s);
+        } else {
+            later(()).await;
+        }
+        log("after");
+        later(()).await;
+    }
+}
+
+#[test]
+fn a_branch_that_moves_the_local_then_assigns_it() {
+    for k in 0..4 {
+        assert_same_at_every_cancel(
+            || refilled_ref(k, D("t"), D("s")),
+            || refilled(k, D("t"), D("s")),
+        );
+    }
+}
+
+fn pass(d: D) -> D {
+    log(format!("pass {}", d.0));
+    D("passed")
+}
+
+// Every branch that moves the local fills it again, so it is certainly there after the `if`;
+// the statement still reads as a move to the liveness, so the flag keeps it (`Some` on every
+// path). Also `t = pass(t)`, which moves and fills in one statement.
+twin! {
+    fn refilled_everywhere / refilled_everywhere_ref (k: u8, mut t: D, mut s: D) {
+        if k == 0 {
+            drop(t);
+            t = D("t2");
+        }
+        if k == 1 {
+            s = pass(s);
+        }
+        later(()).await;
+        log("after");
+        later(()).await;
+    }
+}
+
+#[test]
+fn every_branch_that_moves_the_local_assigns_it_again() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || refilled_everywhere_ref(k, D("t"), D("s")),
+            || refilled_everywhere(k, D("t"), D("s")),
+        );
+    }
+}

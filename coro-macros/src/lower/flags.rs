@@ -516,9 +516,12 @@ impl Lowerer {
             if !self.present_at(v, maybe_moved, witness) {
                 continue;
             }
-            let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
-            let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
-            if !all_moved && !all_kept {
+            // Every branch keeping `x` means every one that moves it fills it again
+            // (`refills`). The statement is one node to liveness, which sees only that it may
+            // move `x`, so the flag (`Some(x)` on every path) keeps `x` to its scope's end.
+            // (An awaiting site's statements are nodes of their own: an assignment there is
+            // a definition that liveness sees.)
+            if !ways.iter().all(|w| matches!(w, Way::Moved)) {
                 out.push((v, site, ways));
             }
         }
@@ -583,7 +586,8 @@ impl Lowerer {
     ///
     /// An `else if` condition that certainly moves `v` moves it on every branch after it (it
     /// runs only on their paths, before them); the first condition or scrutinee must not
-    /// move it.
+    /// move it. (Those branches are not read: a refill in one of them, see `refills`, is not
+    /// followed, and `v` drops where the branch ends, as without a flag.)
     fn ways(
         &mut self,
         expr: &Expr,
@@ -635,15 +639,16 @@ impl Lowerer {
     }
 
     /// How the statements of one branch leave `v`: moved by a statement with no control flow
-    /// of its own (so certainly, when the branch ends normally), not moved at all, or moved
-    /// on some paths of one nested `if`/`match` site that nothing after it mentions.
+    /// of its own (so certainly, when the branch ends normally), not moved at all, moved on
+    /// some paths of one nested `if`/`match` site that nothing after it mentions, or moved and
+    /// then filled again by a plain `v = e;` (see `refills`), which counts as kept.
     ///
     /// Sets `witness` when the branch moves `v` before anything assigns it (see `present_at`).
     fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize, witness: &mut bool) -> Option<Way> {
         let mut way = Way::Kept;
         let name = self.vars.all[v].current.clone()?;
-        // The branch assigned `v` before moving it: a move now takes that value, not the one
-        // the site started with.
+        // The branch assigned `v` before moving it (or refilled it): a move now takes that
+        // value, not the one the site started with.
         let mut assigned = false;
         // The bindings of the branch's earlier `let`s, so that a statement's names resolve
         // as in the branch (`let p = ..; f(p)` does not read an outer `p`).
@@ -679,9 +684,21 @@ impl Lowerer {
                     semi_token: l.semi_token,
                 }));
             }
+            // A statement that ends by filling `v` (see `refills`) leaves it there, moved
+            // before or not: the flag takes the new value where the branch ends. If it first
+            // moves the value the site started with, rustc accepted that move.
+            if let (Way::Kept | Way::Moved, Some(moves_first)) =
+                (&way, self.refills(stmt, &name, v))
+            {
+                *witness |= matches!(way, Way::Kept) && !assigned && moves_first;
+                way = Way::Kept;
+                assigned = true;
+                continue;
+            }
             match way {
-                // After the decision, a use can only be an assignment that fills `v` again,
-                // which the flag set by the decision would not see.
+                // Any other use after the decision (an assignment on some paths only, or
+                // after a nested decision, whose flag already holds the old value) cannot be
+                // followed.
                 Way::Moved | Way::Nested(..) if uses.contains(&v) => return None,
                 Way::Moved | Way::Nested(..) => continue,
                 Way::Kept if !moves.contains(&v) => {
@@ -727,6 +744,43 @@ impl Lowerer {
             };
         }
         Some(way)
+    }
+
+    /// Does `stmt` end by filling `v` (named `name` here): a plain `v = e;`, or a plain block
+    /// ending in one whose other statements do not bind `v` (normalize.rs puts an awaiting
+    /// `v = f().await;` in such a block, after `let __awN = f().await;`)? Then `v` is there
+    /// whenever the statement completes (an early exit inside it leaves the branch, whose end
+    /// then never comes), as rustc's drop flag says too. Returns whether the statement may
+    /// move `v` before filling it, with no assignment before that move (a proof that `v` was
+    /// there, see `present_at`).
+    fn refills(&mut self, stmt: &Stmt, name: &Ident, v: VarId) -> Option<bool> {
+        match stmt {
+            Stmt::Expr(Expr::Assign(a), _) => {
+                let target = matches!(&*a.left,
+                    Expr::Path(p) if p.qself.is_none() && p.path.is_ident(name));
+                if !target {
+                    return None;
+                }
+                let value = Stmt::Expr((*a.right).clone(), None);
+                self.vars.uses_stmt(&value);
+                Some(self.vars.moves().contains(&v) && !assigns(&value, name))
+            }
+            Stmt::Expr(Expr::Block(b), _) if b.label.is_none() => {
+                let (last, before) = b.block.stmts.split_last()?;
+                if lets_bind(before, name) {
+                    return None;
+                }
+                let last_moves_first = self.refills(last, name, v)?;
+                let mut moves_first = last_moves_first;
+                for s in before {
+                    self.vars.uses_stmt(s);
+                    moves_first |= self.vars.moves().contains(&v);
+                }
+                let assigned_before = before.iter().any(|s| assigns(s, name));
+                Some(moves_first && !assigned_before)
+            }
+            _ => None,
+        }
     }
 }
 

@@ -1475,3 +1475,29 @@ fn every_branch_that_moves_the_local_assigns_it_again() {
         );
     }
 }
+
+// difftest seed 21999: the `if` that decides `p` is inside the initialiser of a `let … else`.
+twin! {
+    fn in_a_let_else_initialiser / in_a_let_else_initialiser_ref (k: u8, p: D) -> u8 {
+        let Some(y) = Some(if k == 0 {
+            drop(p);
+            1
+        } else {
+            2
+        }) else {
+            return 0;
+        };
+        later(()).await;
+        y
+    }
+}
+
+#[test]
+fn decided_in_the_initialiser_of_a_let_else() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || in_a_let_else_initialiser_ref(k, D("p")),
+            || in_a_let_else_initialiser(k, D("p")),
+        );
+    }
+}

@@ -829,7 +829,7 @@ fn sites_of(stmt: &Stmt) -> (Vec<Expr>, Vec<Vec<Ident>>) {
 }
 
 /// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs
-/// to completion (the statement itself, an initialiser, an operand, an argument, a statement of
+/// to completion (the statement itself, an initialiser (also of a `let … else`), an operand, an argument, a statement of
 /// a plain block or of a labelled one before any `break` to it, the right operand of `&&`/`||`
 /// made an `if`; not one inside a branch, loop or closure), outermost only, in a fixed order
 /// that `Lowerer::flags` and `Lowerer::plain_flagged` share.
@@ -841,11 +841,13 @@ fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
 /// statement bound before this point (a site's `x` is not the outer `x` then).
 fn sites_in(stmt: &mut Stmt, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr, &[Ident])) {
     match stmt {
+        // Also the initialiser of a `let … else`: it runs before the `else` block, which only
+        // leaves (a jump from there counts the flag as unset: liveness.rs `forward` takes a
+        // statement's assignments to follow its jumps). rustc rejects an initialiser ending in
+        // `}`, so the block a site becomes never ends one.
         Stmt::Local(l) => {
             if let Some(init) = &mut l.init {
-                if init.diverge.is_none() {
-                    site_walk(&mut init.expr, shadow, f);
-                }
+                site_walk(&mut init.expr, shadow, f);
             }
         }
         Stmt::Expr(e, _) => site_walk(e, shadow, f),

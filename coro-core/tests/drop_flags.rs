@@ -1501,3 +1501,34 @@ fn decided_in_the_initialiser_of_a_let_else() {
         );
     }
 }
+
+// A `move` closure takes every local it names when it is created, however its body uses them:
+// `f` owns `x` (before, the macro took `&x` in the body for a borrow and stored `x` at the
+// await: E0382), and a branch that builds one certainly moves the local (`g`, `s`). An
+// `async move` block is the same.
+twin! {
+    fn moved_into_closures / moved_into_closures_ref (k: u8) {
+        let x = D("x");
+        let s = D("s");
+        let t = D("t");
+        let f = move || peek(&x);
+        if k == 0 {
+            let g = move || peek(&s);
+            g();
+        }
+        if k == 1 {
+            let b = async move { peek(&t) };
+            drop(b);
+        }
+        later(()).await;
+        f();
+        log("end");
+    }
+}
+
+#[test]
+fn moved_into_a_move_closure_or_async_move_block() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(|| moved_into_closures_ref(k), || moved_into_closures(k));
+    }
+}

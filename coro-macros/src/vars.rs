@@ -274,6 +274,7 @@ impl Vars {
             found: Vec::new(),
             borrow: false,
             leaving: false,
+            capturing: false,
         };
         f(&mut c);
         let found = c.found;
@@ -325,6 +326,9 @@ struct Collector<'a> {
     /// Inside a block that always leaves the function (see `leaves_the_function`): what it
     /// moves is gone only on a path that never reaches later code, so it is not a move there.
     leaving: bool,
+    /// Inside a `move` closure or `async move` block: every variable it names is moved into
+    /// it when it is created (or copied, which drops nothing), however the body uses it.
+    capturing: bool,
 }
 
 const FORMAT_MACROS: &[&str] = &[
@@ -354,7 +358,8 @@ impl Collector<'_> {
             return;
         }
         if let Some(id) = self.vars.lookup(name) {
-            self.found.push((id, moving && !self.leaving));
+            self.found
+                .push((id, (moving || self.capturing) && !self.leaving));
         }
     }
 
@@ -510,12 +515,22 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_expr_closure(&mut self, cl: &'ast syn::ExprClosure) {
+        let was = self.capturing;
+        self.capturing |= cl.capture.is_some();
         self.with_scope(|c| {
             for p in &cl.inputs {
                 c.bind(p);
             }
             c.visit_expr(&cl.body);
         });
+        self.capturing = was;
+    }
+
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        let was = self.capturing;
+        self.capturing |= a.capture.is_some();
+        self.visit_block(&a.block);
+        self.capturing = was;
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {

@@ -932,9 +932,10 @@ fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr
 
 /// The part of `e` that runs whenever `e` completes normally: the first condition or scrutinee
 /// of an `if`/`match` (or `if let`) without its branches, the left operand of `&&`/`||`, an awaited
-/// expression, the operands of other operators and calls, the statements of a plain block.
-/// Anything else (a loop, closure, labelled block, macro, early exit) becomes `()`. Only read
-/// for the uses it holds.
+/// expression, the operands of other operators and calls, the statements of a plain block, a
+/// `move` closure or `async move` block (which takes what it names when created, whatever
+/// its body does later). Anything else (a loop, other closure, labelled block, macro, early
+/// exit) becomes `()`. Only read for the uses it holds.
 fn certain(e: &Expr) -> Expr {
     let unit: Expr = syn::parse_quote!(());
     let mut e = e.clone();
@@ -994,6 +995,9 @@ fn certain(e: &Expr) -> Expr {
                 }
             }
         }
+        // Created, it has taken every variable it names (vars.rs `Collector::capturing`).
+        Expr::Closure(c) if c.capture.is_some() => {}
+        Expr::Async(a) if a.capture.is_some() => {}
         Expr::Path(_) | Expr::Lit(_) => {}
         _ => return unit,
     }

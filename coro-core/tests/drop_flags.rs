@@ -1532,3 +1532,33 @@ fn moved_into_a_move_closure_or_async_move_block() {
         assert_same_at_every_cancel(|| moved_into_closures_ref(k), || moved_into_closures(k));
     }
 }
+
+// A branch that moves a local declared outside the loop and then leaves the loop: the code
+// after the `if` runs only where the local is still there, so an await there keeps it (it
+// dropped at the await before, though nothing reads it afterwards). No flag is needed.
+twin! {
+    fn moved_on_the_way_out / moved_on_the_way_out_ref (n: u8) {
+        let x = D("x");
+        let y = D("y");
+        for i in 0..3 {
+            if i == n {
+                drop(x);
+                break;
+            }
+            later(()).await;
+            log("kept");
+            if i == 1 {
+                return;
+            }
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn moved_by_a_branch_that_leaves_the_loop() {
+    for n in 0..3 {
+        assert_same_at_every_cancel(|| moved_on_the_way_out_ref(n), || moved_on_the_way_out(n));
+    }
+}

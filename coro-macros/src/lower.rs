@@ -806,11 +806,24 @@ impl Lowerer {
     /// An await-free statement. A `let` that shadows a variable gives the old one a
     /// `macro_rules!` alias first, so later states can still name it (see below).
     fn plain(&mut self, stmt: &Stmt) -> Node {
-        let mut uses = self.vars.uses_stmt(stmt);
+        let mut uses = self.vars.uses_stmt_with_exits(stmt);
         let mut moves = self.vars.moves();
+        let jump_moves = self.vars.jump_moves();
         let original = stmt;
         let mut stmt = stmt.clone();
         let (jumps, jump_aliases) = self.mark_jumps_stmt(&mut stmt);
+        // A branch that ends by jumping out of the statement (`if c { consume(x); break; }`):
+        // what only such branches move is moved on the paths of the statement's jumps (all of
+        // them: a move too many there only drops a dead local early), not for the code after
+        // it, which those paths never reach.
+        for &j in &jumps {
+            let j = &mut self.jumps[j].moves;
+            for &v in &jump_moves {
+                if !j.contains(&v) {
+                    j.push(v);
+                }
+            }
+        }
         // The `else` block of a `let … else` always leaves (`return`, `break`, `continue`): what
         // only it moves is moved on the paths of its jumps, not for the code after the `let`.
         if let Stmt::Local(syn::Local {

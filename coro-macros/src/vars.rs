@@ -74,6 +74,9 @@ pub(crate) struct Vars {
     users: usize,
     /// The variables the last `uses_*` call saw in a position that may move them.
     last_moves: Vec<VarId>,
+    /// Those the last `uses_stmt_with_exits` call saw moved only in blocks that end by jumping
+    /// out of the statement (see `Collector::exits`).
+    last_jump_moves: Vec<VarId>,
     /// Where each variable was first hidden by a binding of the same name, for errors.
     pub hidden_by: std::collections::HashMap<VarId, proc_macro2::Span>,
     /// Variables being watched for any further use (see `lower::Lowerer::flags`): `true` once
@@ -260,14 +263,28 @@ impl Vars {
 
     /// The variables `node` reads, in first-use order; marks those it may move.
     pub fn uses_expr(&mut self, expr: &Expr) -> Vec<VarId> {
-        self.collect(|c| c.visit_expr(expr))
+        self.collect(false, |c| c.visit_expr(expr))
     }
 
     pub fn uses_stmt(&mut self, stmt: &syn::Stmt) -> Vec<VarId> {
-        self.collect(|c| c.visit_stmt(stmt))
+        self.collect(false, |c| c.visit_stmt(stmt))
     }
 
-    fn collect(&mut self, f: impl FnOnce(&mut Collector<'_>)) -> Vec<VarId> {
+    /// `uses_stmt` for a whole statement whose jumps out of it (`break`/`continue` aimed at a
+    /// loop or labelled block around it) are recorded: a variable moved only in a branch that
+    /// ends in such a jump is moved on that jump's path, not for the code after the statement.
+    /// `moves` leaves those out; `jump_moves` lists them.
+    pub fn uses_stmt_with_exits(&mut self, stmt: &syn::Stmt) -> Vec<VarId> {
+        self.collect(true, |c| c.visit_stmt(stmt))
+    }
+
+    /// The variables the last `uses_stmt_with_exits` call found moved only on jumps out of the
+    /// statement.
+    pub fn jump_moves(&self) -> Vec<VarId> {
+        self.last_jump_moves.clone()
+    }
+
+    fn collect(&mut self, exits: bool, f: impl FnOnce(&mut Collector<'_>)) -> Vec<VarId> {
         let mut c = Collector {
             vars: self,
             shadow: vec![HashSet::new()],
@@ -275,22 +292,33 @@ impl Vars {
             borrow: false,
             leaving: false,
             capturing: false,
+            exits,
+            jumping: false,
+            inner_loops: 0,
+            inner_labels: Vec::new(),
         };
         f(&mut c);
         let found = c.found;
         let mut ids = Vec::new();
         self.last_moves.clear();
-        for (id, moving) in found {
+        self.last_jump_moves.clear();
+        for &(id, moving, jumping) in &found {
             if let Some(seen) = self.watched.get_mut(&id) {
                 *seen = true;
             }
             self.all[id].maybe_moved |= moving;
             self.all[id].moved_yet |= moving;
-            if moving && !self.last_moves.contains(&id) {
+            if moving && !jumping && !self.last_moves.contains(&id) {
                 self.last_moves.push(id);
             }
             if !ids.contains(&id) {
                 ids.push(id);
+            }
+        }
+        for (id, moving, jumping) in found {
+            let elsewhere = self.last_moves.contains(&id) || self.last_jump_moves.contains(&id);
+            if moving && jumping && !elsewhere {
+                self.last_jump_moves.push(id);
             }
         }
         ids
@@ -316,11 +344,14 @@ pub(crate) fn bindings(pat: &Pat, out: &mut Vec<(Ident, bool)>) {
     B(out).visit_pat(pat);
 }
 
+// Independent modes of one walk over user code (where a use sits), each a yes/no question.
+#[allow(clippy::struct_excessive_bools)]
 struct Collector<'a> {
     vars: &'a Vars,
     /// Names bound inside the fragment itself (closure parameters, inner `let`s, arm bindings).
     shadow: Vec<HashSet<String>>,
-    found: Vec<(VarId, bool)>,
+    /// Each use: the variable, whether it may move it, whether inside a `jumping` branch.
+    found: Vec<(VarId, bool, bool)>,
     /// Inside `&place` or an assignment target: a use here does not move.
     borrow: bool,
     /// Inside a block that always leaves the function (see `leaves_the_function`): what it
@@ -329,6 +360,15 @@ struct Collector<'a> {
     /// Inside a `move` closure or `async move` block: every variable it names is moved into
     /// it when it is created (or copied, which drops nothing), however the body uses it.
     capturing: bool,
+    /// Reading a whole statement for `Vars::uses_stmt_with_exits`.
+    exits: bool,
+    /// Inside a branch that ends by jumping out of the statement (see `branch`): what it
+    /// moves is moved on the jump's path only.
+    jumping: bool,
+    /// Loops, and labels of loops and blocks, inside the statement around this point: a
+    /// `break`/`continue` aimed at one of them stays in the statement.
+    inner_loops: usize,
+    inner_labels: Vec<String>,
 }
 
 const FORMAT_MACROS: &[&str] = &[
@@ -358,8 +398,8 @@ impl Collector<'_> {
             return;
         }
         if let Some(id) = self.vars.lookup(name) {
-            self.found
-                .push((id, (moving || self.capturing) && !self.leaving));
+            let moving = (moving || self.capturing) && !self.leaving;
+            self.found.push((id, moving, self.jumping));
         }
     }
 
@@ -439,6 +479,46 @@ impl Collector<'_> {
         self.leaving = was;
     }
 
+    /// Visits the branch `block` (of an `if` or a `match` arm), as `jumping` if it ends by
+    /// jumping out of the statement: its last statement is a `break`/`continue` aimed outside
+    /// the statement (with `exits` on, the statement is all that is read), and no other
+    /// `break`/`continue` in it leaves the block, so every path through it that reaches its
+    /// end takes that jump (or leaves the function).
+    fn branch(&mut self, block: &syn::Block) {
+        let jumps_out = self.exits
+            && block.stmts.split_last().is_some_and(|(last, rest)| {
+                let (label, value) = match last {
+                    syn::Stmt::Expr(Expr::Break(b), _) => (b.label.as_ref(), b.expr.as_deref()),
+                    syn::Stmt::Expr(Expr::Continue(c), _) => (c.label.as_ref(), None),
+                    _ => return false,
+                };
+                let leaves = match label {
+                    Some(l) => !self.inner_labels.contains(&l.ident.to_string()),
+                    None => self.inner_loops == 0,
+                };
+                leaves
+                    && rest.iter().all(|s| !escapes(|v| v.visit_stmt(s)))
+                    && value.is_none_or(|e| !escapes(|v| v.visit_expr(e)))
+            });
+        let was = self.jumping;
+        self.jumping |= jumps_out;
+        self.visit_block(block);
+        self.jumping = was;
+    }
+
+    /// Visits a loop's (or labelled block's) body with its label and, for a loop, its
+    /// unlabelled `break`s counted as staying inside the statement.
+    fn inside(&mut self, label: Option<&syn::Label>, is_loop: bool, f: impl FnOnce(&mut Self)) {
+        self.inner_labels
+            .extend(label.map(|l| l.name.ident.to_string()));
+        self.inner_loops += usize::from(is_loop);
+        f(self);
+        self.inner_loops -= usize::from(is_loop);
+        if label.is_some() {
+            self.inner_labels.pop();
+        }
+    }
+
     /// Reads `t.f` without moving `t`.
     fn field_read(&mut self, field: &Expr) {
         let was = std::mem::replace(&mut self.borrow, true);
@@ -496,11 +576,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             label: None,
             block: i.then_branch.clone(),
         });
-        self.leaving_if(leaves_the_function(&then), |c| {
-            c.visit_block(&i.then_branch);
-        });
+        self.leaving_if(leaves_the_function(&then), |c| c.branch(&i.then_branch));
         if let Some((_, e)) = &i.else_branch {
-            self.leaving_if(leaves_the_function(e), |c| c.visit_expr(e));
+            self.leaving_if(leaves_the_function(e), |c| match &**e {
+                Expr::Block(b) if b.label.is_none() => c.branch(&b.block),
+                e => c.visit_expr(e),
+            });
         }
     }
 
@@ -510,8 +591,23 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             if let Some((_, g)) = &arm.guard {
                 c.visit_expr(g);
             }
-            c.visit_expr(&arm.body);
+            match &*arm.body {
+                Expr::Block(b) if b.label.is_none() => c.branch(&b.block),
+                body => c.visit_expr(body),
+            }
         });
+    }
+
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.inside(l.label.as_ref(), true, |c| visit::visit_expr_loop(c, l));
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.inside(w.label.as_ref(), true, |c| visit::visit_expr_while(c, w));
+    }
+
+    fn visit_expr_block(&mut self, b: &'ast syn::ExprBlock) {
+        self.inside(b.label.as_ref(), false, |c| visit::visit_expr_block(c, b));
     }
 
     fn visit_expr_closure(&mut self, cl: &'ast syn::ExprClosure) {
@@ -535,9 +631,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
-        self.with_scope(|c| {
-            c.bind(&f.pat);
-            c.visit_block(&f.body);
+        self.inside(f.label.as_ref(), true, |c| {
+            c.with_scope(|c| {
+                c.bind(&f.pat);
+                c.visit_block(&f.body);
+            });
         });
     }
 
@@ -907,6 +1005,73 @@ pub(crate) fn code_text(tokens: &TokenStream) -> String {
         text = text.replace(from, to);
     }
     text
+}
+
+/// Does code that `visit` walks hold a `break`/`continue` that leaves it (one not aimed at a
+/// loop or labelled block inside it; closures and async blocks are their own bodies)?
+fn escapes(visit: impl FnOnce(&mut Escapes)) -> bool {
+    let mut e = Escapes {
+        loops: 0,
+        labels: Vec::new(),
+        found: false,
+    };
+    visit(&mut e);
+    e.found
+}
+
+struct Escapes {
+    loops: usize,
+    labels: Vec<String>,
+    found: bool,
+}
+
+impl Escapes {
+    fn jump(&mut self, label: Option<&syn::Lifetime>) {
+        self.found |= match label {
+            Some(l) => !self.labels.contains(&l.ident.to_string()),
+            None => self.loops == 0,
+        };
+    }
+
+    fn inside(&mut self, label: Option<&syn::Label>, is_loop: bool, e: &Expr) {
+        self.labels.extend(label.map(|l| l.name.ident.to_string()));
+        self.loops += usize::from(is_loop);
+        visit::visit_expr(self, e);
+        self.loops -= usize::from(is_loop);
+        if label.is_some() {
+            self.labels.pop();
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Escapes {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        match e {
+            Expr::Break(b) => {
+                self.jump(b.label.as_ref());
+                visit::visit_expr(self, e);
+            }
+            Expr::Continue(c) => self.jump(c.label.as_ref()),
+            Expr::Loop(l) => self.inside(l.label.as_ref(), true, e),
+            Expr::While(w) => self.inside(w.label.as_ref(), true, e),
+            // The iterated expression runs outside the loop.
+            Expr::ForLoop(f) => {
+                self.visit_expr(&f.expr);
+                self.labels
+                    .extend(f.label.as_ref().map(|l| l.name.ident.to_string()));
+                self.loops += 1;
+                self.visit_block(&f.body);
+                self.loops -= 1;
+                if f.label.is_some() {
+                    self.labels.pop();
+                }
+            }
+            Expr::Block(b) if b.label.is_some() => self.inside(b.label.as_ref(), false, e),
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => visit::visit_expr(self, e),
+        }
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// Does the block `e` always leave the function: its last statement is a `return`, and it

@@ -1562,3 +1562,39 @@ fn moved_by_a_branch_that_leaves_the_loop() {
         assert_same_at_every_cancel(|| moved_on_the_way_out_ref(n), || moved_on_the_way_out(n));
     }
 }
+
+// difftest seed 24723: an arm of an awaiting `match` holds an awaiting `match` whose every
+// arm keeps `x` (one moves it and fills it again). That inner site decides nothing, so the
+// outer one must not count on it (its flag was left unset on that path, and the arm that only
+// sets `None` did not compile: E0282). It compiles and runs; `x2` keeps the documented early
+// drop (at the join, before "end"), so the logs are not compared.
+twin! {
+    fn refilled_in_a_nested_site / refilled_in_a_nested_site_ref (k: u8, mut x: D) -> u8 {
+        match k {
+            0 => {
+                later(()).await;
+                drop(x);
+            }
+            1 => match later(k).await {
+                1 => {
+                    let y = x;
+                    drop(y);
+                    x = later(D("x2")).await;
+                }
+                _ => log("kept"),
+            },
+            _ => log("other"),
+        }
+        log("end");
+        k
+    }
+}
+
+#[test]
+fn a_nested_site_that_keeps_the_local_on_every_branch() {
+    for k in 0..3 {
+        let (ours, _) = ported_common::run(refilled_in_a_nested_site(k, D("x")));
+        let (reference, _) = ported_common::run(refilled_in_a_nested_site_ref(k, D("x")));
+        assert_eq!(ours, reference);
+    }
+}

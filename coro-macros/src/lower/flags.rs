@@ -728,15 +728,25 @@ impl Lowerer {
             };
             // A nested decision is spliced into this branch's own block at statement `i`,
             // where `Some(x)` must still mean the outer `x` (a `let` after it does not matter).
+            // Its statement must not assign `x` elsewhere, as `flags` requires of it when it
+            // sets the flag on its own (below an awaiting site).
             if shadowed[site].contains(&name)
                 || pattern_binds(&sites[site], &name)
                 || lets_bind(&stmts[..i], &name)
+                || assigns(&without_site(stmt, site), &name)
             {
                 return None;
             }
             let mut inner = false;
             let ways = self.ways(&sites[site], v, depth + 1, &mut inner)?;
             *witness |= fresh && inner;
+            // A nested site whose every branch keeps `x` (refilled where moved) is no decision:
+            // below an awaiting site it would not set the flag (`edge_candidates` skips it), and
+            // the outer site would leave the flag unset on that path (E0282 where a branch only
+            // sets `None`).
+            if ways.iter().all(|w| matches!(w, Way::Kept)) {
+                return None;
+            }
             way = if ways.iter().all(|w| matches!(w, Way::Moved)) {
                 Way::Moved
             } else {

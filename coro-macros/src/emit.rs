@@ -65,6 +65,8 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     let mut variants = Vec::new();
     let mut jump_generics = Vec::new();
     let mut jump_variants = Vec::new();
+    // The rank of each variant's arm, for the dispatch (`StateEnum::arm`, `__CoroJump::arm`).
+    let (mut variant_ranks, mut jump_ranks) = (Vec::new(), Vec::new());
     let mut var_generic: HashMap<(bool, usize), Ident> = HashMap::new();
     for &s in &order {
         let name = &variant[&s];
@@ -104,12 +106,13 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 field(names::hidden("__in"), None);
             }
         }
-        let list = if transient {
-            &mut jump_variants
+        let (list, ranks) = if transient {
+            (&mut jump_variants, &mut jump_ranks)
         } else {
-            &mut variants
+            (&mut variants, &mut variant_ranks)
         };
         list.push((name.clone(), fields, types));
+        ranks.push(proc_macro2::Literal::usize_unsuffixed(e.rank[&s]));
     }
     // Printed by nested repetition: name, field names, field types.
     let (variant_names, variant_fields, variant_types) = split_variants(&variants);
@@ -165,7 +168,6 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
     } else {
         (TokenStream::new(), resumed)
     };
-    let jump_ranks = jump_names.iter().map(|name| rank_of(name));
     let jump_enum = has_jumps.then(|| {
         quote! {
             #[allow(non_camel_case_types)]
@@ -186,7 +188,6 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             }
         }
     });
-    let variant_ranks = variant_names.iter().map(|name| rank_of(name));
     let arms: Vec<TokenStream> = order
         .iter()
         .enumerate()
@@ -420,12 +421,6 @@ struct Emitter<'a> {
     /// The rank of the arm being printed: a jump to a later one is a `break` to its label.
     current: std::cell::Cell<usize>,
     dispatch: syn::Lifetime,
-}
-
-/// The rank in a variant's name `Sk`, as an integer literal.
-fn rank_of(name: &Ident) -> proc_macro2::Literal {
-    let rank: usize = name.to_string()[1..].parse().unwrap_or(usize::MAX);
-    proc_macro2::Literal::usize_unsuffixed(rank)
 }
 
 /// How many arms one labelled-block chain holds (see `chain`).

@@ -74,7 +74,10 @@ def main():
     ap.add_argument("--generator-sizes", default=None)
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     ap.add_argument("--chart", default=str(ROOT / "bench" / "chart.png"))
+    # When only some sections were measured again, which ones and why (printed under Machine).
+    ap.add_argument("--note", default="")
     args = ap.parse_args()
+    note = f"\n{args.note}\n" if args.note else ""
     cdir = pathlib.Path(args.criterion)
     sizes_md = pathlib.Path(args.sizes).read_text()
     memory = json.loads(pathlib.Path(args.memory).read_text())
@@ -365,7 +368,7 @@ on one machine. **This file is generated** by `scripts/bench.sh` (prose in
 **Machine:** {machine}. Python {py_ver}, uvloop {uv_ver}. 2 cores shared with other jobs, so
 treat differences under ~10 % as noise. Times are **medians**: criterion's for Rust, of 5 runs
 for Python. `[profile.bench]` = release + `debug = 1`.
-
+{note}
 ## How to reproduce
 
 ```sh

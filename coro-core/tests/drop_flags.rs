@@ -19,17 +19,10 @@
     clippy::match_single_binding
 )]
 
+#[macro_use]
 mod ported_common;
 
 use ported_common::{D, assert_same_at_every_cancel, later, log};
-
-macro_rules! twin {
-    (fn $ours:ident / $reference:ident ($($params:tt)*) $(-> $ret:ty)? { $($body:tt)* }) => {
-        async fn $reference($($params)*) $(-> $ret)? { $($body)* }
-        #[coro_core::coroutine]
-        fn $ours($($params)*) $(-> $ret)? { $($body)* }
-    };
-}
 
 twin! {
     fn if_moves / if_moves_ref (early: bool) {

@@ -7,17 +7,10 @@
 //! The body repeats one step by hand: `.await` inside a `macro_rules!` call is not lowered.
 #![allow(unused_variables, clippy::too_many_lines, clippy::identity_op)]
 
+#[macro_use]
 mod ported_common;
 
 use ported_common::{D, assert_same_at_every_cancel, later, log};
-
-macro_rules! twin {
-    (fn $ours:ident / $reference:ident ($($params:tt)*) $(-> $ret:ty)? { $($body:tt)* }) => {
-        async fn $reference($($params)*) $(-> $ret)? { $($body)* }
-        #[coro_core::coroutine]
-        fn $ours($($params)*) $(-> $ret)? { $($body)* }
-    };
-}
 
 twin! {
     fn many_arms / many_arms_ref (rounds: u32) -> u32 {

@@ -21,6 +21,7 @@
     clippy::needless_late_init
 )]
 
+#[macro_use]
 mod ported_common;
 
 use coro_core::{Coroutine, CoroutineState, block_on};
@@ -32,15 +33,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
-
-/// Emits the body once as `async fn $reference` and once as `#[coro_core::coroutine] fn $ours`.
-macro_rules! twin {
-    (fn $ours:ident / $reference:ident ($($params:tt)*) $(-> $ret:ty)? { $($body:tt)* }) => {
-        async fn $reference($($params)*) $(-> $ret)? { $($body)* }
-        #[coro_core::coroutine]
-        fn $ours($($params)*) $(-> $ret)? { $($body)* }
-    };
-}
 
 /// A waker that counts how often it is woken.
 struct WakeCounter(AtomicUsize);

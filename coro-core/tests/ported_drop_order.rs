@@ -21,21 +21,13 @@
     clippy::identity_op
 )]
 
+#[macro_use]
 mod ported_common;
 
 use ported_common::{
     D, NeverReady, assert_same_at_every_cancel, assert_same_up_to, body_events, later, log,
     panic_message, run, run_for, take_log,
 };
-
-/// Emits the body once as `async fn $reference` and once as `#[coro_core::coroutine] fn $ours`.
-macro_rules! twin {
-    (fn $ours:ident / $reference:ident ($($params:tt)*) $(-> $ret:ty)? { $($body:tt)* }) => {
-        async fn $reference($($params)*) $(-> $ret)? { $($body)* }
-        #[coro_core::coroutine]
-        fn $ours($($params)*) $(-> $ret)? { $($body)* }
-    };
-}
 
 /// What a plain `fn` logs, for the upstream tests that use one as the reference.
 fn sync_log(f: impl FnOnce()) -> Vec<String> {

@@ -11,6 +11,17 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+/// Declares one body twice: `$reference` as an `async fn` (rustc's lowering, the reference)
+/// and `$ours` as a `#[coro_core::coroutine] fn`. Test files take it with `#[macro_use]`.
+#[allow(unused_macros)]
+macro_rules! twin {
+    (fn $ours:ident / $reference:ident ($($params:tt)*) $(-> $ret:ty)? { $($body:tt)* }) => {
+        async fn $reference($($params)*) $(-> $ret)? { $($body)* }
+        #[coro_core::coroutine]
+        fn $ours($($params)*) $(-> $ret)? { $($body)* }
+    };
+}
+
 thread_local! {
     static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }

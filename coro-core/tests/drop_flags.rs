@@ -16,7 +16,10 @@
     unused_labels,
     unused_assignments,
     clippy::single_match_else,
-    clippy::match_single_binding
+    clippy::match_single_binding,
+    // The shapes under test: a jump out of a condition or scrutinee.
+    clippy::blocks_in_conditions,
+    clippy::while_immutable_condition
 )]
 
 #[macro_use]
@@ -1589,5 +1592,81 @@ fn a_nested_site_that_keeps_the_local_on_every_branch() {
         let (ours, _) = ported_common::run(refilled_in_a_nested_site(k, D("x")));
         let (reference, _) = ported_common::run(refilled_in_a_nested_site_ref(k, D("x")));
         assert_eq!(ours, reference);
+    }
+}
+
+// difftest seed 23163: a `break` or `continue` out of a loop that became states, written in
+// an expression that a construct evaluates before its states (an awaited future's
+// expression, an awaiting `if`'s condition, an awaiting `match`'s scrutinee, a `let … else`
+// initialiser whose `else` awaits, an awaiting `while`'s condition) was left as it was:
+// E0426 "use of undeclared label". It is a jump like one in a statement: `a` is stored at
+// the join after the loop, `b` and `c` drop where rustc drops them.
+twin! {
+    fn jumps_in_operands / jumps_in_operands_ref (k: u8) -> u8 {
+        let a = D("a");
+        let mut n = 0u8;
+        let r = 'outer: loop {
+            let b = D("b");
+            n += 1;
+            let x = later({
+                if n == k {
+                    break 'outer n;
+                }
+                if n == k + 10 {
+                    continue 'outer;
+                }
+                D("x")
+            })
+            .await;
+            if {
+                if n == k + 1 {
+                    break 'outer 10 + n;
+                }
+                n.is_multiple_of(2)
+            } {
+                later(()).await;
+            }
+            match {
+                let c = D("c");
+                if n == k + 2 {
+                    break 'outer 20 + n;
+                }
+                n
+            } {
+                1 => later(()).await,
+                _ => log("other"),
+            }
+            let Some(v) = ({
+                if n == k + 3 {
+                    break 'outer 30 + n;
+                }
+                Some(n)
+            }) else {
+                later(()).await;
+                return 0;
+            };
+            while {
+                if n == k + 4 {
+                    continue 'outer;
+                }
+                if n > 12 {
+                    break 'outer 99;
+                }
+                false
+            } {
+                later(()).await;
+            }
+            log(format!("round {v}"));
+        };
+        later(()).await;
+        log("after");
+        r
+    }
+}
+
+#[test]
+fn a_jump_out_of_a_condition_scrutinee_initialiser_or_future() {
+    for k in 0..8 {
+        assert_same_at_every_cancel(|| jumps_in_operands_ref(k), || jumps_in_operands(k));
     }
 }

@@ -663,25 +663,30 @@ impl Emitter<'_> {
             Node::Code {
                 uninit: true, defs, ..
             } if !defs.iter().any(|d| self.mentioned.borrow().contains(d)) => TokenStream::new(),
-            // Markers only occur where `lower` recorded jumps: other code is copied as it is.
-            Node::Code { tokens, jumps, .. } if jumps.is_empty() => tokens.clone(),
-            Node::Code { tokens, .. } => self.substitute(tokens.clone()),
-            // Conditions, scrutinees, initialisers and futures hold no jump marker (`lower`
-            // marks only the code of `Node::Code` and of jump values), so they are copied as
-            // they are. The construct around them is assembled from token trees, moving each
-            // stream in once (see `Tree`).
+            // Markers only occur where `lower` recorded jumps (`Node::jumps`, and jump values):
+            // other code is copied as it is.
+            Node::Code { tokens, jumps, .. } => self.marked(tokens, jumps),
+            // The construct around a condition, scrutinee, initialiser or future is assembled
+            // from token trees, moving each stream in once (see `Tree`).
             Node::Block(b) => Tree::new().braced(self.nodes(b)).into(),
             Node::If {
-                cond, then, els, ..
+                cond,
+                jumps,
+                then,
+                els,
+                ..
             } => Tree::new()
                 .word("if")
-                .stream(unmarked(cond))
+                .stream(self.marked(cond, jumps))
                 .braced(self.nodes(then))
                 .word("else")
                 .braced(self.nodes(els))
                 .into(),
             Node::Match {
-                scrutinee, arms, ..
+                scrutinee,
+                jumps,
+                arms,
+                ..
             } => {
                 let mut all = Tree::new();
                 for a in arms {
@@ -693,15 +698,21 @@ impl Emitter<'_> {
                 }
                 Tree::new()
                     .word("match")
-                    .stream(unmarked(scrutinee))
+                    .stream(self.marked(scrutinee, jumps))
                     .braced(all.into())
                     .into()
             }
-            Node::LetElse { pat, init, els, .. } => Tree::new()
+            Node::LetElse {
+                pat,
+                init,
+                jumps,
+                els,
+                ..
+            } => Tree::new()
                 .word("let")
                 .stream(pat.clone())
                 .punct('=')
-                .stream(unmarked(init))
+                .stream(self.marked(init, jumps))
                 .word("else")
                 .braced(self.nodes(els))
                 .punct(';')
@@ -709,11 +720,15 @@ impl Emitter<'_> {
             Node::Jump(j) => self.jump(*j),
             Node::Suspend {
                 future,
+                jumps,
                 target,
                 site,
                 ..
             } => {
-                let future = unmarked(future);
+                // A jump out of the future's expression goes to a join or loop head (`break`
+                // and `continue` never enter a resume state), so it sets `__next`, not the
+                // pinned state being set around it.
+                let future = self.marked(future, jumps);
                 if self.l.states[*target].yields {
                     // Evaluate the yielded value first: it may read what the state stores.
                     let y = names::hidden("__yielded");
@@ -831,6 +846,16 @@ impl Emitter<'_> {
         quote!(#st.set(__CoroState::#name { #first #(#fields: #helds(#values)),* });)
     }
 
+    /// User code with its markers `jumps` replaced by the jumps' code; without any, copied as
+    /// it is.
+    fn marked(&self, tokens: &TokenStream, jumps: &[usize]) -> TokenStream {
+        if jumps.is_empty() {
+            unmarked(tokens)
+        } else {
+            self.substitute(tokens.clone())
+        }
+    }
+
     /// Replaces jump markers in user code with the jumps' code.
     fn substitute(&self, tokens: TokenStream) -> TokenStream {
         tokens
@@ -885,15 +910,11 @@ fn mentioned(
                     uses,
                     defs,
                     assigns,
-                    jumps,
                     ..
                 } => {
                     out.extend(uses.iter().copied());
                     if *assigns {
                         out.extend(defs.iter().copied());
-                    }
-                    for &j in jumps {
-                        jump(l, payloads, j, out);
                     }
                 }
                 Node::Block(b) => walk(l, payloads, b, out),
@@ -919,6 +940,9 @@ fn mentioned(
                     out.extend(uses.iter().copied());
                     out.extend(payloads[*target].iter().copied());
                 }
+            }
+            for &j in node.jumps() {
+                jump(l, payloads, j, out);
             }
         }
     }
@@ -1063,7 +1087,7 @@ impl From<Tree> for TokenStream {
     }
 }
 
-/// User code that `lower` did not mark (see `Node::Code::jumps`): copied as it is.
+/// User code that `lower` did not mark (see `Node::jumps`): copied as it is.
 fn unmarked(tokens: &TokenStream) -> TokenStream {
     #[cfg(test)]
     assert!(

@@ -161,9 +161,10 @@ fn visit_entries(l: &Lowered, nodes: &[Node], f: &mut impl FnMut(usize, &crate::
         }
     }
     for node in nodes {
+        node.jumps().iter().for_each(|&j| jump(l, j, f));
         match node {
             Node::Suspend { target, site, .. } => f(*target, site),
-            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, f)),
+            Node::Code { .. } => {}
             Node::Jump(j) => jump(l, *j, f),
             Node::Block(b) => visit_entries(l, b, f),
             Node::If { then, els, .. } => {
@@ -187,8 +188,9 @@ fn successors(l: &Lowered, nodes: &[Node], out: &mut Vec<usize>) {
         }
     }
     for node in nodes {
+        node.jumps().iter().for_each(|&j| jump(l, j, out));
         match node {
-            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, out)),
+            Node::Code { .. } => {}
             Node::Block(b) => successors(l, b, out),
             Node::If { then, els, .. } => {
                 successors(l, then, out);
@@ -255,16 +257,11 @@ fn nodes(l: &Lowered, live_in: &[Set], nodes_: &[Node]) -> Set {
     let mut live = Set::new();
     for node in nodes_.iter().rev() {
         match node {
-            Node::Code {
-                uses, defs, jumps, ..
-            } => {
+            Node::Code { uses, defs, .. } => {
                 for d in defs {
                     live.remove(d);
                 }
                 with_aliases(l, &mut live, uses);
-                for &j in jumps {
-                    live.extend(jump(l, live_in, &l.jumps[j]));
-                }
             }
             Node::Block(b) => live.extend(nodes(l, live_in, b)),
             Node::If {
@@ -319,6 +316,11 @@ fn nodes(l: &Lowered, live_in: &[Set], nodes_: &[Node]) -> Set {
                 with_aliases(l, &mut live, uses);
             }
         }
+        // A jump in the node's own code (its statement, condition, scrutinee, initialiser or
+        // future) leaves before anything after it: what its target needs is live here.
+        for &j in node.jumps() {
+            live.extend(jump(l, live_in, &l.jumps[j]));
+        }
     }
     live
 }
@@ -358,8 +360,9 @@ pub(crate) fn jump_defs(l: &Lowered, nodes: &[Node], out: &mut Set) {
         }
     }
     for node in nodes {
+        node.jumps().iter().for_each(|&j| jump(l, j, out));
         match node {
-            Node::Code { jumps, .. } => jumps.iter().for_each(|&j| jump(l, j, out)),
+            Node::Code { .. } | Node::Suspend { .. } => {}
             Node::Jump(j) => jump(l, *j, out),
             Node::Block(b) => jump_defs(l, b, out),
             Node::If { then, els, .. } => {
@@ -368,7 +371,6 @@ pub(crate) fn jump_defs(l: &Lowered, nodes: &[Node], out: &mut Set) {
             }
             Node::Match { arms, .. } => arms.iter().for_each(|a| jump_defs(l, &a.body, out)),
             Node::LetElse { els, .. } => jump_defs(l, els, out),
-            Node::Suspend { .. } => {}
         }
     }
 }
@@ -469,14 +471,20 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
                 }
             }
             Node::Block(b) => forward(l, b, cur.clone(), exits),
+            // A jump in the condition, scrutinee, initialiser or future leaves after what it
+            // moves, before what it assigns, as in a statement.
             Node::If {
                 moves,
                 flags,
+                jumps,
                 then,
                 els,
                 ..
             } => {
                 cur.extend(moves.iter().copied());
+                for &j in jumps {
+                    jump(l, j, &cur, exits);
+                }
                 for f in flags {
                     cur.remove(f);
                 }
@@ -484,9 +492,16 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
                 forward(l, els, cur.clone(), exits);
             }
             Node::Match {
-                moves, flags, arms, ..
+                moves,
+                flags,
+                jumps,
+                arms,
+                ..
             } => {
                 cur.extend(moves.iter().copied());
+                for &j in jumps {
+                    jump(l, j, &cur, exits);
+                }
                 for f in flags {
                     cur.remove(f);
                 }
@@ -495,9 +510,16 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
                 }
             }
             Node::LetElse {
-                moves, defs, els, ..
+                moves,
+                defs,
+                jumps,
+                els,
+                ..
             } => {
                 cur.extend(moves.iter().copied());
+                for &j in jumps {
+                    jump(l, j, &cur, exits);
+                }
                 forward(l, els, cur.clone(), exits);
                 for d in defs {
                     cur.remove(d);
@@ -507,11 +529,15 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
             Node::Suspend {
                 moves,
                 flags,
+                jumps,
                 target,
                 ..
             } => {
                 let mut out = cur.clone();
                 out.extend(moves.iter().copied());
+                for &j in jumps {
+                    jump(l, j, &out, exits);
+                }
                 for f in flags {
                     out.remove(f);
                 }

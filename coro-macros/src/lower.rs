@@ -72,6 +72,8 @@ pub(crate) enum Node {
         moves: Vec<VarId>,
         /// Drop flags the condition assigns (see `Lowerer::flags`).
         flags: Vec<VarId>,
+        /// Markers in the condition (see `Lowerer::mark_operand`).
+        jumps: Vec<usize>,
         then: Vec<Node>,
         els: Vec<Node>,
     },
@@ -81,6 +83,8 @@ pub(crate) enum Node {
         moves: Vec<VarId>,
         /// Drop flags the scrutinee assigns (see `Lowerer::flags`).
         flags: Vec<VarId>,
+        /// Markers in the scrutinee (see `Lowerer::mark_operand`).
+        jumps: Vec<usize>,
         arms: Vec<ArmNode>,
     },
     /// `let PAT = init else { .. }` whose `else` block contains an await.
@@ -90,6 +94,8 @@ pub(crate) enum Node {
         uses: Vec<VarId>,
         moves: Vec<VarId>,
         defs: Vec<VarId>,
+        /// Markers in the initialiser (see `Lowerer::mark_operand`).
+        jumps: Vec<usize>,
         els: Vec<Node>,
     },
     Jump(usize),
@@ -100,9 +106,26 @@ pub(crate) enum Node {
         moves: Vec<VarId>,
         /// Drop flags that building `future` assigns (see `Lowerer::flags`).
         flags: Vec<VarId>,
+        /// Markers in `future` (see `Lowerer::mark_operand`).
+        jumps: Vec<usize>,
         target: StateId,
         site: Visible,
     },
+}
+
+impl Node {
+    /// The markers in the node's own user code (a statement, or the condition, scrutinee,
+    /// initialiser or future it evaluates first), not those of the nodes inside it.
+    pub(crate) fn jumps(&self) -> &[usize] {
+        match self {
+            Node::Code { jumps, .. }
+            | Node::If { jumps, .. }
+            | Node::Match { jumps, .. }
+            | Node::LetElse { jumps, .. }
+            | Node::Suspend { jumps, .. } => jumps,
+            Node::Block(_) | Node::Jump(_) => &[],
+        }
+    }
 }
 
 pub(crate) struct ArmNode {
@@ -465,6 +488,11 @@ impl Lowerer {
                         let mut aw = aw.clone();
                         let (flags, uses, moves);
                         (*aw.base, flags, uses, moves) = self.flagged_expr(&aw.base);
+                        let mut aliases = TokenStream::new();
+                        let jumps = self.mark_operand(&mut aw.base, &mut aliases);
+                        if !aliases.is_empty() {
+                            out.push(Self::prelude(aliases));
+                        }
                         let aw = &aw;
                         let site = self.vars.visible();
                         // `let x = f.await;` where `x` shadows a variable: bind the output to a
@@ -498,6 +526,7 @@ impl Lowerer {
                             uses,
                             moves,
                             flags,
+                            jumps,
                             target,
                             site,
                         });
@@ -584,9 +613,10 @@ impl Lowerer {
             Expr::Match(m) => {
                 // Before the scrutinee: its candidates are watched from there on.
                 let site = self.begin_site(expr, k);
-                let (scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
+                let (mut scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
+                let jumps = self.mark_operand(&mut scrutinee, &mut prelude);
                 for (index, arm) in m.arms.iter().enumerate() {
                     self.at_branches(&site, index..index + 1);
                     self.vars.push();
@@ -621,6 +651,7 @@ impl Lowerer {
                         uses,
                         moves,
                         flags,
+                        jumps,
                         arms,
                     },
                 ])
@@ -662,10 +693,12 @@ impl Lowerer {
         let moves;
         let flags;
         self.at_branches(site, first..first + 1);
+        let jumps;
         let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
             let mut l = l.clone();
             let uses;
             (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
+            jumps = self.mark_operand(&mut l.expr, &mut prelude);
             self.vars.push();
             self.shadowing_pattern(&l.pat, &mut prelude);
             let defs = self.vars.declare_pattern(&l.pat);
@@ -674,8 +707,9 @@ impl Lowerer {
             self.vars.pop();
             (quote!(#l), uses, then?)
         } else {
-            let (cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
+            let (mut cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
             (flags, moves) = (cond_flags, cond_moves);
+            jumps = self.mark_operand(&mut cond, &mut prelude);
             (quote!(#cond), uses, self.block(&i.then_branch, k)?)
         };
         let els = match i.else_branch.as_ref().map(|(_, e)| &**e) {
@@ -701,6 +735,7 @@ impl Lowerer {
                 uses,
                 moves,
                 flags,
+                jumps,
                 then,
                 els,
             },
@@ -717,9 +752,11 @@ impl Lowerer {
     fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Vec<Node>> {
         let uses = self.vars.uses_expr(init);
         let moves = self.vars.moves();
+        let mut prelude = TokenStream::new();
+        let mut init = init.clone();
+        let jumps = self.mark_operand(&mut init, &mut prelude);
         let els = self.compound(els, Cont::Unreachable)?;
         // Variables the bindings shadow keep a macro alias, as for a plain `let`.
-        let mut prelude = TokenStream::new();
         self.shadowing_pattern(pat, &mut prelude);
         let defs = self.vars.declare_pattern(pat);
         Ok(vec![
@@ -730,6 +767,7 @@ impl Lowerer {
                 uses,
                 moves,
                 defs,
+                jumps,
                 els,
             },
         ])
@@ -991,6 +1029,21 @@ impl Lowerer {
         m.visit_expr_mut(expr);
         let prelude = Self::aliases(&m.aliased);
         (m.found, prelude)
+    }
+
+    /// Marks the jumps in `expr`, an expression a construct evaluates before its states (an
+    /// `if` condition, a `match` scrutinee, a `let … else` initialiser, an awaited future): a
+    /// `break`/`continue` there that leaves a loop or labelled block which became states is
+    /// a jump like one in a statement. The aliases its jumps need go to `prelude`, which is
+    /// defined before the construct.
+    ///
+    /// Input: `'a: loop { if { if c { break 'a; } d } { f().await; } }`
+    /// Output: the condition `{ if c { __coro_jump0 } d }`; jump 0 goes to the state after
+    /// the loop, and the `if` node lists it.
+    fn mark_operand(&mut self, expr: &mut Expr, prelude: &mut TokenStream) -> Vec<usize> {
+        let (jumps, aliases) = self.mark_jumps_expr(expr);
+        prelude.extend(aliases);
+        jumps
     }
 
     fn aliases(aliased: &[(VarId, proc_macro2::Ident)]) -> TokenStream {

@@ -1670,3 +1670,42 @@ fn a_jump_out_of_a_condition_scrutinee_initialiser_or_future() {
         assert_same_at_every_cancel(|| jumps_in_operands_ref(k), || jumps_in_operands(k));
     }
 }
+
+// difftest seed 25206: a `while let` or `if let` that shadows a variable kept it shadowed,
+// for the analysis, up to the end of the enclosing block, so a later use of the outer
+// variable in the same fragment went unseen. `n` (maybe moved by `drop((n, ..))`, which the
+// macro cannot tell from a move) was then not stored at the await: E0425.
+twin! {
+    fn outer_name_after_a_let_condition / outer_name_after_a_let_condition_ref (n: u32) -> u32 {
+        let d = D("d");
+        drop((n, D("t")));
+        later(()).await;
+        let r = {
+            let mut i = 0;
+            while let Some(n) = (i < 2).then(|| {
+                i += 1;
+                10 * i
+            }) {
+                log(format!("while let {n}"));
+            }
+            if let Some(n) = n.checked_sub(1) {
+                log(format!("if let {n}"));
+            } else {
+                log("else");
+            }
+            n
+        };
+        later(()).await;
+        r
+    }
+}
+
+#[test]
+fn the_outer_name_after_a_while_let_or_if_let() {
+    for n in 0..2 {
+        assert_same_at_every_cancel(
+            || outer_name_after_a_let_condition_ref(n),
+            || outer_name_after_a_let_condition(n),
+        );
+    }
+}

@@ -570,13 +570,17 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        self.visit_expr(&i.cond);
-        let then = Expr::Block(syn::ExprBlock {
-            attrs: Vec::new(),
-            label: None,
-            block: i.then_branch.clone(),
+        // What an `if let` binds is in scope in the rest of its condition and in the `then`
+        // block, not in the `else` branch nor after the `if`.
+        self.with_scope(|c| {
+            c.visit_expr(&i.cond);
+            let then = Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: i.then_branch.clone(),
+            });
+            c.leaving_if(leaves_the_function(&then), |c| c.branch(&i.then_branch));
         });
-        self.leaving_if(leaves_the_function(&then), |c| c.branch(&i.then_branch));
         if let Some((_, e)) = &i.else_branch {
             self.leaving_if(leaves_the_function(e), |c| match &**e {
                 Expr::Block(b) if b.label.is_none() => c.branch(&b.block),
@@ -603,7 +607,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.inside(w.label.as_ref(), true, |c| visit::visit_expr_while(c, w));
+        // What a `while let` binds is in scope in the body only: a use of the same name
+        // after the loop reads the outer variable.
+        self.inside(w.label.as_ref(), true, |c| {
+            c.with_scope(|c| visit::visit_expr_while(c, w));
+        });
     }
 
     fn visit_expr_block(&mut self, b: &'ast syn::ExprBlock) {
@@ -639,10 +647,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         });
     }
 
+    /// Binds into the scope that `visit_expr_if` / `visit_expr_while` opened for the
+    /// condition and the block it guards. (Shadowing a name for too long is not harmless: a
+    /// later use of the outer variable would go unseen, and a state that must store it
+    /// would not, E0425.)
     fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
         self.visit_expr(&l.expr);
-        // The bindings scope over the `then` block; approximating with the enclosing fragment
-        // scope only makes uses look shadowed slightly longer.
         self.bind(&l.pat);
     }
 

@@ -1709,3 +1709,49 @@ fn the_outer_name_after_a_while_let_or_if_let() {
         );
     }
 }
+
+// The same positions, with `b` moved only on the way out (`drop(b); break 'outer ..`): the
+// construct's states still store `b`, which drops at the end of the round as in rustc, not at
+// the next suspension.
+twin! {
+    fn moved_before_a_jump_in_a_condition / moved_before_a_jump_in_a_condition_ref (k: u8) -> u8 {
+        let mut n = 0u8;
+        let r = 'outer: loop {
+            let b = D("b");
+            n += 1;
+            let m = later({
+                if n == k + 4 {
+                    drop(b);
+                    break 'outer 10 + n;
+                }
+                n
+            })
+            .await;
+            if {
+                if n == k {
+                    drop(b);
+                    break 'outer n;
+                }
+                m < 4
+            } {
+                later(()).await;
+                log("branch");
+            } else {
+                break 'outer 0;
+            }
+            log("end of round");
+        };
+        later(()).await;
+        r
+    }
+}
+
+#[test]
+fn moved_only_on_the_way_out_of_a_condition() {
+    for k in 0..6 {
+        assert_same_at_every_cancel(
+            || moved_before_a_jump_in_a_condition_ref(k),
+            || moved_before_a_jump_in_a_condition(k),
+        );
+    }
+}

@@ -486,10 +486,10 @@ impl Lowerer {
                         self.check_no_borrowed_local(&aw.base)?;
                         // An `if`/`match` in the future's expression may decide drop flags.
                         let mut aw = aw.clone();
-                        let (flags, uses, moves);
+                        let (flags, uses, mut moves);
                         (*aw.base, flags, uses, moves) = self.flagged_expr(&aw.base);
                         let mut aliases = TokenStream::new();
-                        let jumps = self.mark_operand(&mut aw.base, &mut aliases);
+                        let jumps = self.mark_operand(&mut aw.base, &mut moves, &mut aliases);
                         if !aliases.is_empty() {
                             out.push(Self::prelude(aliases));
                         }
@@ -616,7 +616,7 @@ impl Lowerer {
                 let (mut scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
-                let jumps = self.mark_operand(&mut scrutinee, &mut prelude);
+                let jumps = self.mark_operand(&mut scrutinee, &mut moves, &mut prelude);
                 for (index, arm) in m.arms.iter().enumerate() {
                     self.at_branches(&site, index..index + 1);
                     self.vars.push();
@@ -690,7 +690,7 @@ impl Lowerer {
         first: usize,
     ) -> syn::Result<Vec<Node>> {
         let mut prelude = TokenStream::new();
-        let moves;
+        let mut moves;
         let flags;
         self.at_branches(site, first..first + 1);
         let jumps;
@@ -698,7 +698,7 @@ impl Lowerer {
             let mut l = l.clone();
             let uses;
             (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
-            jumps = self.mark_operand(&mut l.expr, &mut prelude);
+            jumps = self.mark_operand(&mut l.expr, &mut moves, &mut prelude);
             self.vars.push();
             self.shadowing_pattern(&l.pat, &mut prelude);
             let defs = self.vars.declare_pattern(&l.pat);
@@ -709,7 +709,7 @@ impl Lowerer {
         } else {
             let (mut cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
             (flags, moves) = (cond_flags, cond_moves);
-            jumps = self.mark_operand(&mut cond, &mut prelude);
+            jumps = self.mark_operand(&mut cond, &mut moves, &mut prelude);
             (quote!(#cond), uses, self.block(&i.then_branch, k)?)
         };
         let els = match i.else_branch.as_ref().map(|(_, e)| &**e) {
@@ -751,10 +751,10 @@ impl Lowerer {
 
     fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Vec<Node>> {
         let uses = self.vars.uses_expr(init);
-        let moves = self.vars.moves();
+        let mut moves = self.vars.moves();
         let mut prelude = TokenStream::new();
         let mut init = init.clone();
-        let jumps = self.mark_operand(&mut init, &mut prelude);
+        let jumps = self.mark_operand(&mut init, &mut moves, &mut prelude);
         let els = self.compound(els, Cont::Unreachable)?;
         // Variables the bindings shadow keep a macro alias, as for a plain `let`.
         self.shadowing_pattern(pat, &mut prelude);
@@ -1040,9 +1040,32 @@ impl Lowerer {
     /// Input: `'a: loop { if { if c { break 'a; } d } { f().await; } }`
     /// Output: the condition `{ if c { __coro_jump0 } d }`; jump 0 goes to the state after
     /// the loop, and the `if` node lists it.
-    fn mark_operand(&mut self, expr: &mut Expr, prelude: &mut TokenStream) -> Vec<usize> {
+    ///
+    /// As in a statement (`plain`), what only a branch that ends by such a jump moves
+    /// (`if c { drop(x); break 'a; }`) is moved on the jumps' paths: it leaves `moves`, the
+    /// expression's, which the construct's states see.
+    fn mark_operand(
+        &mut self,
+        expr: &mut Expr,
+        moves: &mut Vec<VarId>,
+        prelude: &mut TokenStream,
+    ) -> Vec<usize> {
+        let original = expr.clone();
         let (jumps, aliases) = self.mark_jumps_expr(expr);
         prelude.extend(aliases);
+        if !jumps.is_empty() {
+            self.vars.uses_expr_with_exits(&original);
+            let jump_moves = self.vars.jump_moves();
+            moves.retain(|v| !jump_moves.contains(v));
+            for &j in &jumps {
+                let j = &mut self.jumps[j].moves;
+                for &v in &jump_moves {
+                    if !j.contains(&v) {
+                        j.push(v);
+                    }
+                }
+            }
+        }
         jumps
     }
 

@@ -278,6 +278,12 @@ impl Vars {
         self.collect(true, |c| c.visit_stmt(stmt))
     }
 
+    /// `uses_stmt_with_exits` for an expression evaluated on its own (a condition, a
+    /// scrutinee, an awaited future).
+    pub fn uses_expr_with_exits(&mut self, expr: &Expr) -> Vec<VarId> {
+        self.collect(true, |c| c.visit_expr(expr))
+    }
+
     /// The variables the last `uses_stmt_with_exits` call found moved only on jumps out of the
     /// statement.
     pub fn jump_moves(&self) -> Vec<VarId> {

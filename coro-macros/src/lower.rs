@@ -854,14 +854,7 @@ impl Lowerer {
         // what only such branches move is moved on the paths of the statement's jumps (all of
         // them: a move too many there only drops a dead local early), not for the code after
         // it, which those paths never reach.
-        for &j in &jumps {
-            let j = &mut self.jumps[j].moves;
-            for &v in &jump_moves {
-                if !j.contains(&v) {
-                    j.push(v);
-                }
-            }
-        }
+        self.moved_on_jumps(&jumps, &jump_moves);
         // The `else` block of a `let … else` always leaves (`return`, `break`, `continue`): what
         // only it moves is moved on the paths of its jumps, not for the code after the `let`.
         if let Stmt::Local(syn::Local {
@@ -884,14 +877,7 @@ impl Lowerer {
                 .filter(|v| !in_init.contains(v))
                 .collect();
             moves.retain(|v| !only_else.contains(v));
-            for &j in &jumps {
-                let j = &mut self.jumps[j].moves;
-                for &v in &only_else {
-                    if !j.contains(&v) {
-                        j.push(v);
-                    }
-                }
-            }
+            self.moved_on_jumps(&jumps, &only_else);
         }
         let Stmt::Local(local) = &stmt else {
             // `x = e;` (re)initialises `x`: it is dead just before, whatever it held then.
@@ -1031,6 +1017,19 @@ impl Lowerer {
         (m.found, prelude)
     }
 
+    /// Records `vars` as moved on the paths of `jumps` (a move made only in a branch that
+    /// leaves by one of them).
+    fn moved_on_jumps(&mut self, jumps: &[usize], vars: &[VarId]) {
+        for &j in jumps {
+            let moves = &mut self.jumps[j].moves;
+            for &v in vars {
+                if !moves.contains(&v) {
+                    moves.push(v);
+                }
+            }
+        }
+    }
+
     /// Marks the jumps in `expr`, an expression a construct evaluates before its states (an
     /// `if` condition, a `match` scrutinee, a `let … else` initialiser, an awaited future): a
     /// `break`/`continue` there that leaves a loop or labelled block which became states is
@@ -1057,14 +1056,7 @@ impl Lowerer {
             self.vars.uses_expr_with_exits(&original);
             let jump_moves = self.vars.jump_moves();
             moves.retain(|v| !jump_moves.contains(v));
-            for &j in &jumps {
-                let j = &mut self.jumps[j].moves;
-                for &v in &jump_moves {
-                    if !j.contains(&v) {
-                        j.push(v);
-                    }
-                }
-            }
+            self.moved_on_jumps(&jumps, &jump_moves);
         }
         jumps
     }

@@ -618,7 +618,7 @@ so it is a real suspension; `core::future::ready` never suspends.
   whole call. In the previous design every jump re-entered a `loop {{ match state {{ .. }} }}`
   dispatch, an interpreter loop that LLVM does not thread: these two rows were 430× and 3.54×.
   Found by reading the assembly of both flavours (`objdump -d` of a release build), changed in
-  emit.rs `chain`.
+  emit/dispatch.rs `chain`.
 - Per real suspension (`yield_loop_100`, `nested_chain_depth4`) the gap is a few nanoseconds per
   resume and per nested frame. In the event-loop workloads of §1 this is small next to the loop's
   own cost: compare coro-loop's coroutine and `async fn` rows there.

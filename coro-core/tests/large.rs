@@ -1,6 +1,6 @@
-//! A coroutine with more arms than one labelled-block chain holds (emit/dispatch.rs `SEGMENT`): its
-//! dispatch is split into segments, so jumps cross from one segment to a later one (a
-//! `break` to the segment) and back (the loop, through the dispatch). Compiled as an
+//! A coroutine with more arms than one labelled-block chain holds (emit/dispatch.rs
+//! `SEGMENT`): its dispatch is split into segments, so jumps cross from one segment to a later
+//! one (a `break` to the segment) and back (the loop, through the dispatch). Compiled as an
 //! `async fn` (the reference) and as a `#[coro_core::coroutine] fn`; both are polled 0, 1, 2,
 //! … times, dropped, and must log the same events and return the same value.
 //!

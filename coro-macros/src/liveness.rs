@@ -164,16 +164,10 @@ fn visit_entries(l: &Lowered, nodes: &[Node], f: &mut impl FnMut(usize, &crate::
         node.jumps().iter().for_each(|&j| jump(l, j, f));
         match node {
             Node::Suspend { target, site, .. } => f(*target, site),
-            Node::Code { .. } => {}
             Node::Jump(j) => jump(l, *j, f),
-            Node::Block(b) => visit_entries(l, b, f),
-            Node::If { then, els, .. } => {
-                visit_entries(l, then, f);
-                visit_entries(l, els, f);
-            }
-            Node::Match { arms, .. } => arms.iter().for_each(|a| visit_entries(l, &a.body, f)),
-            Node::LetElse { els, .. } => visit_entries(l, els, f),
+            _ => {}
         }
+        node.for_each_child(|b| visit_entries(l, b, f));
     }
 }
 
@@ -190,17 +184,11 @@ fn successors(l: &Lowered, nodes: &[Node], out: &mut Vec<usize>) {
     for node in nodes {
         node.jumps().iter().for_each(|&j| jump(l, j, out));
         match node {
-            Node::Code { .. } => {}
-            Node::Block(b) => successors(l, b, out),
-            Node::If { then, els, .. } => {
-                successors(l, then, out);
-                successors(l, els, out);
-            }
-            Node::Match { arms, .. } => arms.iter().for_each(|a| successors(l, &a.body, out)),
-            Node::LetElse { els, .. } => successors(l, els, out),
             Node::Jump(j) => jump(l, *j, out),
             Node::Suspend { target, .. } => out.push(*target),
+            _ => {}
         }
+        node.for_each_child(|b| successors(l, b, out));
     }
 }
 
@@ -361,17 +349,10 @@ pub(crate) fn jump_defs(l: &Lowered, nodes: &[Node], out: &mut Set) {
     }
     for node in nodes {
         node.jumps().iter().for_each(|&j| jump(l, j, out));
-        match node {
-            Node::Code { .. } | Node::Suspend { .. } => {}
-            Node::Jump(j) => jump(l, *j, out),
-            Node::Block(b) => jump_defs(l, b, out),
-            Node::If { then, els, .. } => {
-                jump_defs(l, then, out);
-                jump_defs(l, els, out);
-            }
-            Node::Match { arms, .. } => arms.iter().for_each(|a| jump_defs(l, &a.body, out)),
-            Node::LetElse { els, .. } => jump_defs(l, els, out),
+        if let Node::Jump(j) = node {
+            jump(l, *j, out);
         }
+        node.for_each_child(|b| jump_defs(l, b, out));
     }
 }
 

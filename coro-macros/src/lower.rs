@@ -126,6 +126,20 @@ impl Node {
             Node::Block(_) | Node::Jump(_) => &[],
         }
     }
+
+    /// Calls `f` on each list of nodes directly inside this one, in source order.
+    pub(crate) fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a [Node])) {
+        match self {
+            Node::Block(b) => f(b),
+            Node::If { then, els, .. } => {
+                f(then);
+                f(els);
+            }
+            Node::Match { arms, .. } => arms.iter().for_each(|a| f(&a.body)),
+            Node::LetElse { els, .. } => f(els),
+            Node::Code { .. } | Node::Jump(_) | Node::Suspend { .. } => {}
+        }
+    }
 }
 
 pub(crate) struct ArmNode {

@@ -51,26 +51,27 @@ pub trait StateEnum: Sized {
 }
 
 /// The three kinds of object, for the misuse panics.
+#[doc(hidden)]
 #[derive(Clone, Copy)]
-enum Object {
+pub enum Object {
     Coroutine,
     Generator,
     AsyncGenerator,
 }
 
-/// Runs one step of a state machine. If the step unwinds, the state becomes `PANICKED`, which
-/// drops whatever it still held in place; if `finished` says the step ended the machine, the
-/// state becomes `DONE`. `kind` names the object in the two misuse panics.
-#[inline]
-fn step<S: StateEnum, O>(
-    mut state: Pin<&mut S>,
-    kind: Object,
-    run: impl FnOnce(Pin<&mut S>) -> O,
-    finished: impl FnOnce(&O) -> bool,
-) -> O {
+/// The panic of a step entered in a state that no step resumes: `__Done` or `__Panicked`
+/// (through a misuse: polled again), never `__Running` (a step holds the only `&mut`). The
+/// generated dispatch calls it from its fallback arm, so that the hot path of a poll tests the
+/// state once, in the dispatch, rather than first here and then there; a separate life-cycle
+/// check before every step kept always-ready coroutines from being inlined into their caller.
+/// It takes the phase, not the state: a reference would let the state's address escape into
+/// this call, and the optimiser would then keep a pinned-on-the-stack coroutine in memory.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub fn not_resumable(phase: Phase, object: Object) -> ! {
     // Literal messages, so the panic payload is a `&'static str` callers can downcast.
-    match (state.phase(), kind) {
-        (Phase::Created | Phase::Suspended, _) => {}
+    match (phase, object) {
         (Phase::Done, Object::Coroutine) => panic!("coroutine resumed after completion"),
         (Phase::Done, Object::Generator) => panic!("generator resumed after completion"),
         (Phase::Done, Object::AsyncGenerator) => panic!("async generator resumed after completion"),
@@ -79,7 +80,20 @@ fn step<S: StateEnum, O>(
         (Phase::Panicked, Object::AsyncGenerator) => {
             panic!("async generator resumed after panicking")
         }
+        (Phase::Created | Phase::Suspended, _) => crate::state::unreachable_state(),
     }
+}
+
+/// Runs one step of a state machine. If the step unwinds, the state becomes `PANICKED`, which
+/// drops whatever it still held in place; if `finished` says the step ended the machine, the
+/// state becomes `DONE`. A finished state is refused by the step's own dispatch
+/// ([`not_resumable`]).
+#[inline]
+fn step<S: StateEnum, O>(
+    mut state: Pin<&mut S>,
+    run: impl FnOnce(Pin<&mut S>) -> O,
+    finished: impl FnOnce(&O) -> bool,
+) -> O {
     let mut guard = PoisonOnUnwind(state.as_mut());
     let out = run(guard.0.as_mut());
     core::mem::forget(guard);
@@ -89,12 +103,16 @@ fn step<S: StateEnum, O>(
     out
 }
 
-/// Poisons the state (dropping what it holds) if the step unwinds.
+/// Poisons the state (dropping what it holds) if the step unwinds, unless it unwound from
+/// [`not_resumable`] on a finished state: polling a completed coroutine again must keep saying
+/// so.
 struct PoisonOnUnwind<'a, S: StateEnum>(Pin<&'a mut S>);
 
 impl<S: StateEnum> Drop for PoisonOnUnwind<'_, S> {
     fn drop(&mut self) {
-        self.0.set(S::PANICKED);
+        if self.0.phase() != Phase::Done {
+            self.0.set(S::PANICKED);
+        }
     }
 }
 
@@ -139,7 +157,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.project();
         let f = this.step;
-        step(this.state, Object::Coroutine, |s| f(s, cx), Poll::is_ready)
+        step(this.state, |s| f(s, cx), Poll::is_ready)
     }
 }
 
@@ -210,12 +228,7 @@ where
             "start() on a generator that has already started: use resume(value)"
         );
         let f = this.step;
-        step(
-            this.state,
-            Object::Generator,
-            |s| f(s, None),
-            GeneratorState::is_complete,
-        )
+        step(this.state, |s| f(s, None), GeneratorState::is_complete)
     }
 
     fn resume(self: Pin<&mut Self>, arg: R) -> GeneratorState<Y, T> {
@@ -232,12 +245,7 @@ where
             Some(arg)
         };
         let f = this.step;
-        step(
-            this.state,
-            Object::Generator,
-            |s| f(s, sent),
-            GeneratorState::is_complete,
-        )
+        step(this.state, |s| f(s, sent), GeneratorState::is_complete)
     }
 }
 
@@ -313,7 +321,6 @@ where
         let f = this.step;
         step(
             this.state,
-            Object::AsyncGenerator,
             |s| f(s, cx),
             |out| matches!(out, Poll::Ready(None)),
         )

@@ -80,13 +80,15 @@ pub use stream::{Fold, ForEach, Next, Stream, fold, for_each, next};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::awaitable::{Awaitable, into_future};
-    pub use crate::frame::{Frame, GenFrame, Phase, StateEnum, StreamFrame, Stub};
+    pub use crate::frame::{
+        Frame, GenFrame, Object, Phase, StateEnum, StreamFrame, Stub, not_resumable,
+    };
     pub use crate::gather::{
         Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,
     };
     pub use crate::generator::{Generator, GeneratorState};
     pub use crate::inspect;
-    pub use crate::state::{OverwriteOnDrop, unreachable_state};
+    pub use crate::state::{OverwriteOnDrop, other_variant, unreachable_state};
     pub use crate::stream::next_owned;
     pub use crate::try_op::{Branch, FromResidual, operand};
     pub use crate::type_of::{TypeOf, type_of};

@@ -87,7 +87,8 @@ macro_rules! __coro_resume_state {
         let __this: *mut _ = unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) };
         // SAFETY: `__this` comes from a live `&mut`. `$fut` is polled where it lies. Once it is
         // ready, each unpinned field is read exactly once, `$fut` is dropped in place, and the
-        // old value is then overwritten without being dropped (`OverwriteOnDrop`).
+        // old value is then overwritten without being dropped (`OverwriteOnDrop`). The variant
+        // is `$Var` (see `other_variant`).
         unsafe {
             match &mut *__this {
                 $Enum::$Var { $fut, $($field),* } => {
@@ -106,7 +107,7 @@ macro_rules! __coro_resume_state {
                     ::core::mem::drop(__running);
                     (__output, __taken)
                 }
-                _ => $crate::__private::unreachable_state(),
+                _ => $crate::__private::other_variant(),
             }
         }
     }};
@@ -123,7 +124,7 @@ macro_rules! __coro_take_state {
         // variant has none.
         let __this: *mut _ = unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) };
         // SAFETY: `__this` comes from a live `&mut`; the variant is `$Var` (the dispatch
-        // matched it); each field is read exactly once and the old value is then overwritten
+        // matched it, see `other_variant`); each field is read exactly once and the old value is then overwritten
         // without being dropped (`OverwriteOnDrop`).
         unsafe {
             match &mut *__this {
@@ -132,10 +133,35 @@ macro_rules! __coro_take_state {
                     ::core::mem::drop($crate::__private::OverwriteOnDrop::running(__this));
                     __taken
                 }
-                _ => $crate::__private::unreachable_state(),
+                _ => $crate::__private::other_variant(),
             }
         }
     }};
+}
+
+/// The fallback arm of `resume_state!` and `take_state!`, which no step reaches: an arm's
+/// variant is the one its dispatch matched by rank (`StateEnum::arm`, one rank per variant),
+/// or the one an earlier arm has just `set` before jumping forward to it.
+///
+/// Debug builds (the tests, the differential campaigns, Miri) check that promise with a
+/// panic. Release builds tell the optimiser instead: the niche-encoded discriminant makes LLVM
+/// test the variant a second time otherwise, and those tests alone kept an always-ready
+/// coroutine from being inlined into its caller (BENCHMARKS.md, resume cost: 3× rustc's time
+/// on `ready_loop_100` with the panic, on par without it).
+///
+/// # Safety
+/// Must not be reached: the current variant is the one the arm matches.
+#[doc(hidden)]
+#[allow(clippy::inline_always)] // a call left in place would be the test it exists to remove
+#[inline(always)]
+#[track_caller]
+pub unsafe fn other_variant() -> ! {
+    if cfg!(debug_assertions) {
+        unreachable_state()
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe { core::hint::unreachable_unchecked() }
+    }
 }
 
 /// The panic of a match arm no step reaches (a variant the frame never steps, or a variant that

@@ -252,12 +252,18 @@ fn resumed_after_completion_panics() {
     assert!(c.as_mut().poll(&mut cx).is_pending());
     assert_eq!(c.as_mut().poll(&mut cx), Poll::Ready(1));
     assert_eq!(c.state(), CoroutineState::Done);
-    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.as_mut().poll(&mut cx)))
-        .unwrap_err();
-    assert_eq!(
-        err.downcast_ref::<&str>(),
-        Some(&"coroutine resumed after completion")
-    );
+    // Twice: the panic comes from inside the step, which must not count it as the body's
+    // own panic and poison the finished state.
+    for _ in 0..2 {
+        let err =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.as_mut().poll(&mut cx)))
+                .unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<&str>(),
+            Some(&"coroutine resumed after completion")
+        );
+        assert_eq!(c.state(), CoroutineState::Done);
+    }
 }
 
 #[coro_core::coroutine]
@@ -285,6 +291,13 @@ fn resumed_after_panicking_panics() {
         err.downcast_ref::<&str>(),
         Some(&"coroutine resumed after panicking")
     );
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.as_mut().poll(&mut cx)))
+        .unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>(),
+        Some(&"coroutine resumed after panicking")
+    );
+    assert!(take_log().is_empty(), "nothing is dropped twice");
 }
 
 #[test]

@@ -202,7 +202,9 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
             e.arm(s)
         })
         .collect();
-    let chain = chain(arms, &scrutinee);
+    let object = kind.object();
+    let finished = quote!(#private::not_resumable(#private::StateEnum::phase(&*#state), #object));
+    let chain = chain(arms, &scrutinee, &finished);
     let held = held_newtypes(
         l,
         payloads,

@@ -119,6 +119,17 @@ impl Kind {
         }
     }
 
+    /// The `coro_core::__private::Object` this kind builds, which names it in the panic of a
+    /// finished object polled again.
+    pub fn object(&self) -> TokenStream {
+        let private = crate::names::private();
+        match self {
+            Self::Coroutine => quote!(#private::Object::Coroutine),
+            Self::Generator { .. } => quote!(#private::Object::Generator),
+            Self::Stream { .. } => quote!(#private::Object::AsyncGenerator),
+        }
+    }
+
     /// The return type callers see (before `boxed`, which only coroutines take).
     pub fn object_type(&self, output: &Type) -> TokenStream {
         match self {

@@ -1,7 +1,6 @@
 //! The layout of the step's dispatch: the arms chained by labelled blocks (see `chain`).
 
 use super::Tree;
-use crate::names;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
@@ -32,9 +31,15 @@ pub(super) fn segment_label(segment: usize) -> syn::Lifetime {
 /// is one block per arm, which rustc's recursive passes pay for in stack, so past `SEGMENT`
 /// arms the chains are split into segments, each a chain with its own dispatch, chained the
 /// same way under an outer dispatch that picks the segment.
-pub(super) fn chain(arms: Vec<TokenStream>, scrutinee: &TokenStream) -> TokenStream {
-    let private = names::private();
-    let unreachable = quote!(#private::unreachable_state());
+///
+/// A dispatch's fallback arm is `finished`: only a state no step resumes (`__Done`,
+/// `__Panicked`) has a rank outside the arms, so the dispatch is also the frame's life-cycle
+/// check (`coro_core::__private::not_resumable`).
+pub(super) fn chain(
+    arms: Vec<TokenStream>,
+    scrutinee: &TokenStream,
+    finished: &TokenStream,
+) -> TokenStream {
     let segmented = arms.len() > SEGMENT;
     let mut segments = Vec::new();
     let mut arms = arms.into_iter().enumerate().peekable();
@@ -46,8 +51,7 @@ pub(super) fn chain(arms: Vec<TokenStream>, scrutinee: &TokenStream) -> TokenStr
         let labels = seg.iter().map(|(rank, _)| arm_label(*rank));
         // The scrutinee is evaluated afresh: a forward jump into a later segment lands here
         // with the target set, not the rank this step started at.
-        let mut chain =
-            quote!(match #scrutinee { #(#ranks => break #labels,)* _ => #unreachable, });
+        let mut chain = quote!(match #scrutinee { #(#ranks => break #labels,)* _ => #finished, });
         for (rank, body) in seg {
             let label = arm_label(rank);
             chain = Tree::new()
@@ -70,7 +74,7 @@ pub(super) fn chain(arms: Vec<TokenStream>, scrutinee: &TokenStream) -> TokenStr
         let label = segment_label(i);
         quote!(#first..=#last => break #label,)
     });
-    let mut outer = quote!(match #scrutinee { #(#starts)* _ => #unreachable, });
+    let mut outer = quote!(match #scrutinee { #(#starts)* _ => #finished, });
     for (i, segment) in segments.into_iter().enumerate() {
         outer = Tree::new()
             .tree(segment_label(i))

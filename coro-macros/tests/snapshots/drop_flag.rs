@@ -67,7 +67,12 @@ fn send_or_keep(
                         match __coro::StateEnum::arm(&*__state) {
                             0 => break '__s0,
                             1 => break '__s1,
-                            _ => __coro::unreachable_state(),
+                            _ => {
+                                __coro::not_resumable(
+                                    __coro::StateEnum::phase(&*__state),
+                                    __coro::Object::Coroutine,
+                                )
+                            }
                         }
                     }
                     {

@@ -90,7 +90,12 @@ fn count(
                                         2 => break '__s2,
                                         3 => break '__s3,
                                         4 => break '__s4,
-                                        _ => __coro::unreachable_state(),
+                                        _ => {
+                                            __coro::not_resumable(
+                                                __coro::StateEnum::phase(&*__state),
+                                                __coro::Object::Coroutine,
+                                            )
+                                        }
                                     }
                                 }
                                 {

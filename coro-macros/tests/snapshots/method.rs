@@ -84,7 +84,12 @@ fn load(
                                 0 => break '__s0,
                                 1 => break '__s1,
                                 2 => break '__s2,
-                                _ => __coro::unreachable_state(),
+                                _ => {
+                                    __coro::not_resumable(
+                                        __coro::StateEnum::phase(&*__state),
+                                        __coro::Object::Coroutine,
+                                    )
+                                }
                             }
                         }
                         {

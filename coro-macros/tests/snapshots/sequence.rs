@@ -72,7 +72,12 @@ fn add(
                                 0 => break '__s0,
                                 1 => break '__s1,
                                 2 => break '__s2,
-                                _ => __coro::unreachable_state(),
+                                _ => {
+                                    __coro::not_resumable(
+                                        __coro::StateEnum::phase(&*__state),
+                                        __coro::Object::Coroutine,
+                                    )
+                                }
                             }
                         }
                         {

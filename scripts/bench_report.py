@@ -609,19 +609,30 @@ so it is a real suspension; `core::future::ready` never suspends.
 |---|---:|---:|---:|
 {resume_rows}
 
-- Always-ready awaits: a jump to a later arm of the step is a `break` out of a labelled block
-  (ARCHITECTURE.md, "The state representation"), so LLVM sees the arms as straight-line code:
-  `straight_line_8` compiles to the same dozen arithmetic instructions as rustc's, and both
-  `ready_loop_100` loops fold to a closed-form sum. What `ready_loop_100` still measures is a
-  fixed cost per poll that rustc's coroutine does not pay in the same shape (the frame's
-  life-cycle check and its `__Done` store, the dispatch on entry), a few nanoseconds for the
-  whole call. In the previous design every jump re-entered a `loop {{ match state {{ .. }} }}`
-  dispatch, an interpreter loop that LLVM does not thread: these two rows were 430× and 3.54×.
-  Found by reading the assembly of both flavours (`objdump -d` of a release build), changed in
-  emit/dispatch.rs `chain`.
-- Per real suspension (`yield_loop_100`, `nested_chain_depth4`) the gap is a few nanoseconds per
-  resume and per nested frame. In the event-loop workloads of §1 this is small next to the loop's
-  own cost: compare coro-loop's coroutine and `async fn` rows there.
+- Always-ready awaits, round one: a jump to a later arm of the step is a `break` out of a
+  labelled block (ARCHITECTURE.md, "The state representation"), so LLVM sees the arms as
+  straight-line code and both `ready_loop_100` loops fold to a closed-form sum. In the design
+  before it every jump re-entered a `loop {{ match state {{ .. }} }}` dispatch, an interpreter
+  loop that LLVM does not thread: `ready_loop_100` was 430× and `straight_line_8` 3.54×.
+- Round two: `drive` is generic, and LLVM inlined rustc's `ready_loop_100` instance into the
+  measuring loop (where the start state is known and the whole poll folds) but not ours, which
+  stayed a call: about 3× rustc's time. Our poll tested the state three times: the frame's
+  life-cycle check, the dispatch, and the arm's `resume_state!` matching the variant it had
+  been dispatched for, which LLVM cannot prove redundant through a niche-encoded discriminant.
+  Now the dispatch's fallback arm is the life-cycle check (`not_resumable`, a cold call taking
+  the phase by value so the state's address does not escape), and the arm's own test is a
+  debug-build panic and an `unreachable_unchecked` in release builds (coro-core/src/state.rs
+  `other_variant`). Our instance is inlined too, and the row is on par.
+- `straight_line_8`: neither flavour's `drive` is inlined, and one call runs 64 instructions
+  against rustc's 40 (`valgrind --tool=cachegrind`, 1M calls of each). The difference is
+  decoding the niche-encoded discriminant before the jump table (rustc's coroutine keeps a tag
+  byte) and register moves where the resume entries join the straight path. A local sits at a
+  different offset in each variant because the fields are innermost-first, the order that gives
+  rustc's drop order on cancellation; ordering them outermost-first (which would break that
+  order) removes 7 of the 24 extra instructions. One or two nanoseconds per call.
+- Per real suspension (`yield_loop_100`, `nested_chain_depth4`) the two are on par: the time
+  goes to the suspensions themselves. Compare also coro-loop's coroutine and `async fn` rows in
+  §1.
 
 ## 6. Generators (`bench/benches/generators.rs`, `scripts/generator_sizes.sh`)
 

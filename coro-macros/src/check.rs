@@ -205,7 +205,7 @@ impl VisitMut for Checker {
                             private("ControlFlow", "Continue"),
                             syntax::ident_pat(v.clone()),
                         ),
-                        crate::normalize::path_expr(&v),
+                        syntax::ident_expr(&v),
                     ),
                     syntax::arm(
                         span,

@@ -17,11 +17,25 @@
 //! // becomes
 //! let n = { let __t0 = a(); let __aw1 = b().await; f(__t0, __aw1) + 1 };
 //! ```
+//!
+//! The questions the rewrite asks about expressions (does it await, may it be read later, what
+//! are its operands) are in [`scan`]; the trees it builds around the user's code in
+//! [`crate::syntax`].
+
+mod scan;
+
+pub(crate) use scan::{EXPRESSION_MACROS, borrowed_variable, has_await, stmt_has_await};
+// `lower` still names these builders through this module.
+pub(crate) use crate::syntax::{ident_expr as path_expr, let_pat};
 
 use crate::names;
-use crate::syntax;
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use crate::syntax::{self, block_expr, ident_expr, let_ident, paren, preceded, tail_block};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use scan::{
+    binds_tighter_than_postfix, creates_temporary, is_assign_op, is_compound, is_constant_path,
+    is_deferrable, let_in_chain, mentioned_in, operands, operands_by_ref, single_await,
+};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Local, LocalInit, Macro, Pat, Stmt, Token};
@@ -32,183 +46,6 @@ pub(crate) fn normalize(body: Block) -> syn::Result<Block> {
 
 struct Normalizer {
     next: usize,
-}
-
-/// Macros whose arguments are comma-separated expressions evaluated in order: `vec!` and the
-/// formatting and assertion family. An `.await` may appear in them.
-pub(crate) const EXPRESSION_MACROS: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "eprint",
-    "format",
-    "write",
-    "writeln",
-    "panic",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "vec",
-    "format_args",
-    "dbg",
-    "todo",
-    "unimplemented",
-    "unreachable",
-];
-
-/// Does `.await` appear in this expression, outside closures, `async` blocks and items?
-pub(crate) fn has_await(expr: &Expr) -> bool {
-    struct Find(bool);
-    impl syn::visit::Visit<'_> for Find {
-        fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
-            self.0 = true;
-        }
-        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
-        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
-        fn visit_item(&mut self, _: &syn::Item) {}
-        fn visit_macro(&mut self, m: &Macro) {
-            self.0 |= tokens_have_await(m.tokens.clone());
-        }
-    }
-    let mut f = Find(false);
-    syn::visit::visit_expr(&mut f, expr);
-    f.0
-}
-
-pub(crate) fn stmt_has_await(stmt: &Stmt) -> bool {
-    match stmt {
-        Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
-            has_await(&i.expr) || i.diverge.as_ref().is_some_and(|(_, e)| has_await(e))
-        }),
-        Stmt::Expr(e, _) => has_await(e),
-        Stmt::Macro(m) => tokens_have_await(m.mac.tokens.clone()),
-        Stmt::Item(_) => false,
-    }
-}
-
-fn tokens_have_await(tokens: TokenStream) -> bool {
-    let mut prev_dot = false;
-    for tt in tokens {
-        match &tt {
-            TokenTree::Ident(i) if prev_dot && i == "await" => return true,
-            TokenTree::Group(g) if tokens_have_await(g.stream()) => return true,
-            _ => {}
-        }
-        prev_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
-    }
-    false
-}
-
-/// Constructs that carry control flow and are lowered as such when they contain an await.
-fn is_compound(expr: &Expr) -> bool {
-    matches!(
-        expr,
-        Expr::If(_)
-            | Expr::Match(_)
-            | Expr::Block(_)
-            | Expr::Loop(_)
-            | Expr::While(_)
-            | Expr::ForLoop(_)
-    )
-}
-
-/// An operand that can be evaluated after a later operand's await without anyone noticing.
-fn is_deferrable(expr: &Expr) -> bool {
-    match expr {
-        Expr::Lit(_) | Expr::Path(_) => true,
-        Expr::Field(f) => is_deferrable(&f.base),
-        Expr::Paren(p) => is_deferrable(&p.expr),
-        Expr::Reference(r) => is_deferrable(&r.expr),
-        _ => false,
-    }
-}
-
-/// Does any identifier in `later` spell the root variable of the place `expr`?
-fn mentioned_in(expr: &Expr, later: &[&mut Expr]) -> bool {
-    fn root(expr: &Expr) -> Option<String> {
-        match expr {
-            Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
-            Expr::Field(f) => root(&f.base),
-            Expr::Paren(p) => root(&p.expr),
-            Expr::Reference(r) => root(&r.expr),
-            _ => None,
-        }
-    }
-    fn find(tokens: TokenStream, name: &str) -> bool {
-        tokens.into_iter().any(|tt| match tt {
-            TokenTree::Ident(i) => i == name,
-            TokenTree::Group(g) => find(g.stream(), name),
-            _ => false,
-        })
-    }
-    let Some(name) = root(expr) else { return false };
-    later.iter().any(|e| find(e.to_token_stream(), &name))
-}
-
-pub(crate) fn path_expr(ident: &proc_macro2::Ident) -> Expr {
-    Expr::Path(syn::ExprPath {
-        attrs: vec![],
-        qself: None,
-        path: ident.clone().into(),
-    })
-}
-
-/// `let IDENT = init;` (`let mut` when `mutable`), built directly: the same tree as
-/// `parse_quote!(let #ident = #init;)` without printing `init` and parsing it again, which in
-/// the macro's debug build is a large share of its run time.
-fn let_stmt(mutable: bool, ident: &proc_macro2::Ident, init: Expr) -> Stmt {
-    let pat = syn::Pat::Ident(syn::PatIdent {
-        attrs: vec![],
-        by_ref: None,
-        mutability: mutable.then(|| Token![mut](Span::call_site())),
-        ident: ident.clone(),
-        subpat: None,
-    });
-    let_pat(pat, init)
-}
-
-/// `let PAT = init;`, built directly (see `let_stmt`).
-pub(crate) fn let_pat(pat: syn::Pat, init: Expr) -> Stmt {
-    Stmt::Local(Local {
-        attrs: vec![],
-        let_token: Token![let](Span::call_site()),
-        pat,
-        init: Some(LocalInit {
-            eq_token: Token![=](Span::call_site()),
-            expr: Box::new(init),
-            diverge: None,
-        }),
-        semi_token: Token![;](Span::call_site()),
-    })
-}
-
-/// `(e)`, built directly.
-fn paren(expr: Expr) -> Expr {
-    Expr::Paren(syn::ExprParen {
-        attrs: vec![],
-        paren_token: syn::token::Paren::default(),
-        expr: Box::new(expr),
-    })
-}
-
-/// `{ e }`: a block whose tail is `expr`, built directly.
-fn tail_block(expr: Expr) -> Block {
-    Block {
-        brace_token: syn::token::Brace::default(),
-        stmts: vec![Stmt::Expr(expr, None)],
-    }
-}
-
-/// The block `block` as an expression.
-fn block_expr(block: Block) -> Expr {
-    Expr::Block(syn::ExprBlock {
-        attrs: vec![],
-        label: None,
-        block,
-    })
 }
 
 /// The one statement of a desugaring's `loop` body: parsed from a small template with an
@@ -369,7 +206,7 @@ impl Normalizer {
                 if let Some((else_token, els)) = i.else_branch.take() {
                     i.else_branch = Some((else_token, Box::new(self.compound(*els)?)));
                 }
-                wrap(pre, Expr::If(i))
+                preceded(pre, Expr::If(i))
             }
             Expr::Match(mut m) => {
                 let mut pre = Vec::new();
@@ -391,7 +228,7 @@ impl Normalizer {
                         std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
                     *arm.body = self.arm_body(body)?;
                 }
-                wrap(pre, Expr::Match(m))
+                preceded(pre, Expr::Match(m))
             }
             Expr::Loop(mut l) => {
                 l.body = self.block(l.body)?;
@@ -470,7 +307,7 @@ impl Normalizer {
                         attrs: vec![],
                         and_token: Token![&](at),
                         mutability: Some(Token![mut](at)),
-                        expr: Box::new(path_expr(&iter)),
+                        expr: Box::new(ident_expr(&iter)),
                     })],
                 );
                 let option =
@@ -504,7 +341,7 @@ impl Normalizer {
                 });
                 let desugared = block_expr(Block {
                     brace_token: syn::token::Brace::default(),
-                    stmts: vec![let_stmt(true, &iter, into_iter), Stmt::Expr(looped, None)],
+                    stmts: vec![let_ident(true, &iter, into_iter), Stmt::Expr(looped, None)],
                 });
                 self.compound(desugared)?
             }
@@ -555,8 +392,8 @@ impl Normalizer {
                     dot_token: dot,
                     await_token,
                 });
-                pre.push(let_stmt(false, &aw, awaited));
-                Ok(path_expr(&aw))
+                pre.push(let_ident(false, &aw, awaited));
+                Ok(ident_expr(&aw))
             }
             Expr::Binary(b)
                 if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_))
@@ -590,8 +427,8 @@ impl Normalizer {
             e if is_compound(&e) => {
                 let compound = self.compound(e)?;
                 let t = self.fresh("t");
-                pre.push(let_stmt(false, &t, compound));
-                Ok(path_expr(&t))
+                pre.push(let_ident(false, &t, compound));
+                Ok(ident_expr(&t))
             }
             Expr::Macro(mut m) => {
                 m.mac = self.macro_args(m.mac, pre)?;
@@ -656,8 +493,8 @@ impl Normalizer {
                 let mut value = value;
                 self.hoist_temporaries(&mut value, pre);
                 let t = self.fresh("t");
-                pre.push(let_stmt(true, &t, value));
-                *op = path_expr(&t);
+                pre.push(let_ident(true, &t, value));
+                *op = ident_expr(&t);
             }
         }
         Ok(())
@@ -674,8 +511,8 @@ impl Normalizer {
         match e {
             Expr::Reference(r) if creates_temporary(&r.expr) => {
                 let tmp = self.fresh("tmp");
-                let value = std::mem::replace(&mut *r.expr, path_expr(&tmp));
-                pre.push(let_stmt(true, &tmp, value));
+                let value = std::mem::replace(&mut *r.expr, ident_expr(&tmp));
+                pre.push(let_ident(true, &tmp, value));
                 true
             }
             Expr::Reference(r) => self.hoist_temporaries(&mut r.expr, pre),
@@ -762,182 +599,5 @@ impl Normalizer {
         }
         let tokens = quote!(#(#args),*);
         Ok(Macro { tokens, ..mac })
-    }
-}
-
-fn is_assign_op(op: &syn::BinOp) -> bool {
-    use syn::BinOp as B;
-    matches!(
-        op,
-        B::AddAssign(_)
-            | B::SubAssign(_)
-            | B::MulAssign(_)
-            | B::DivAssign(_)
-            | B::RemAssign(_)
-            | B::BitXorAssign(_)
-            | B::BitAndAssign(_)
-            | B::BitOrAssign(_)
-            | B::ShlAssign(_)
-            | B::ShrAssign(_)
-    )
-}
-
-/// If `pre` is exactly one await and `value` is its result, returns the result's name.
-fn single_await(pre: &[Stmt], value: &Expr) -> Option<syn::Ident> {
-    let [Stmt::Local(local)] = pre else {
-        return None;
-    };
-    let syn::Pat::Ident(pat) = &local.pat else {
-        return None;
-    };
-    let Expr::Path(p) = value else { return None };
-    (p.path.get_ident() == Some(&pat.ident)).then(|| pat.ident.clone())
-}
-
-fn wrap(pre: Vec<Stmt>, expr: Expr) -> Expr {
-    if pre.is_empty() {
-        return expr;
-    }
-    let mut stmts = pre;
-    stmts.push(Stmt::Expr(expr, None));
-    Expr::Block(syn::ExprBlock {
-        attrs: vec![],
-        label: None,
-        block: Block {
-            brace_token: syn::token::Brace::default(),
-            stmts,
-        },
-    })
-}
-
-/// The sub-expressions of `expr` in the order rustc evaluates them.
-fn operands(expr: &mut Expr) -> Vec<&mut Expr> {
-    match expr {
-        Expr::Array(a) => a.elems.iter_mut().collect(),
-        Expr::Tuple(t) => t.elems.iter_mut().collect(),
-        Expr::Call(c) => std::iter::once(&mut *c.func)
-            .chain(c.args.iter_mut())
-            .collect(),
-        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver)
-            .chain(m.args.iter_mut())
-            .collect(),
-        Expr::Binary(b) => vec![&mut *b.left, &mut *b.right],
-        Expr::Assign(a) => vec![&mut *a.left, &mut *a.right],
-        Expr::Index(i) => vec![&mut *i.expr, &mut *i.index],
-        Expr::Unary(u) => vec![&mut *u.expr],
-        Expr::Cast(c) => vec![&mut *c.expr],
-        Expr::Field(f) => vec![&mut *f.base],
-        Expr::Paren(p) => vec![&mut *p.expr],
-        Expr::Group(g) => vec![&mut *g.expr],
-        Expr::Reference(r) => vec![&mut *r.expr],
-        Expr::Return(r) => r.expr.iter_mut().map(|e| &mut **e).collect(),
-        Expr::Break(b) => b.expr.iter_mut().map(|e| &mut **e).collect(),
-        Expr::Range(r) => r
-            .start
-            .iter_mut()
-            .chain(r.end.iter_mut())
-            .map(|e| &mut **e)
-            .collect(),
-        Expr::Repeat(r) => vec![&mut *r.expr],
-        Expr::Struct(s) => s
-            .fields
-            .iter_mut()
-            .map(|f| &mut f.expr)
-            .chain(s.rest.iter_mut().map(|e| &mut **e))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// For each of `operands(expr)`, is it only borrowed (or named) rather than taken by value?
-fn operands_by_ref(expr: &Expr) -> Vec<bool> {
-    match expr {
-        // The callee and the receiver (auto-referenced).
-        Expr::Call(c) => std::iter::once(true)
-            .chain(c.args.iter().map(|_| false))
-            .collect(),
-        Expr::MethodCall(m) => std::iter::once(true)
-            .chain(m.args.iter().map(|_| false))
-            .collect(),
-        Expr::Binary(b) if is_comparison(&b.op) => vec![true, true],
-        Expr::Index(_) => vec![true, false],
-        Expr::Field(_) | Expr::Paren(_) | Expr::Group(_) | Expr::Reference(_) => vec![true],
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => vec![true],
-        _ => Vec::new(),
-    }
-}
-
-fn is_comparison(op: &syn::BinOp) -> bool {
-    use syn::BinOp as B;
-    matches!(
-        op,
-        B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_)
-    )
-}
-
-/// `MAX`, `None`, `Ordering::Less`, `i64::MAX`: a path that does not name a local variable.
-fn is_constant_path(expr: &Expr) -> bool {
-    let Expr::Path(p) = expr else { return false };
-    p.path.segments.len() > 1
-        || p.path
-            .segments
-            .first()
-            .is_some_and(|s| s.ident.to_string().starts_with(|c: char| c.is_uppercase()))
-}
-
-/// The `let` of a let-chain (`let P = e && …`), whose operands cannot be split apart.
-fn let_in_chain(chain: &syn::ExprBinary) -> Option<proc_macro2::Span> {
-    [&*chain.left, &*chain.right]
-        .into_iter()
-        .find_map(|side| match side {
-            Expr::Let(l) => Some(l.let_token.span),
-            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => let_in_chain(b),
-            _ => None,
-        })
-}
-
-/// Can `e` be the receiver of a postfix operator (`e.await`) without parentheses?
-fn binds_tighter_than_postfix(e: &Expr) -> bool {
-    matches!(
-        e,
-        Expr::Path(_)
-            | Expr::Call(_)
-            | Expr::MethodCall(_)
-            | Expr::Field(_)
-            | Expr::Paren(_)
-            | Expr::Macro(_)
-            | Expr::Index(_)
-            | Expr::Await(_)
-            | Expr::Try(_)
-            | Expr::Lit(_)
-            | Expr::Tuple(_)
-            | Expr::Array(_)
-    )
-}
-
-/// `&x` / `&mut x` of a plain lower-case variable: a borrow of one of the coroutine's own
-/// variables (a `static` would be upper-case).
-pub(crate) fn borrowed_variable(expr: &Expr) -> Option<String> {
-    let Expr::Reference(r) = expr else {
-        return None;
-    };
-    let Expr::Path(p) = &*r.expr else {
-        return None;
-    };
-    let ident = p.path.get_ident()?;
-    let name = ident.to_string();
-    (p.qself.is_none() && name.starts_with(|c: char| c.is_lowercase() || c == '_')).then_some(name)
-}
-
-/// Does evaluating `expr` make a new value (a temporary when borrowed), rather than name a
-/// place?
-fn creates_temporary(expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_) | Expr::Array(_) => {
-            true
-        }
-        Expr::Tuple(t) => !t.elems.is_empty(),
-        Expr::Paren(p) => creates_temporary(&p.expr),
-        _ => false,
     }
 }

@@ -4,11 +4,11 @@
 //! again; the macro runs as a debug build under `cargo check`, where parsing a 60-token
 //! template costs as much as a whole phase. Each builder gives the tree `parse_quote!` would,
 //! with every template token on `span` (`quote_spanned!`'s spans; `Span::call_site()` for
-//! `quote!`'s).
+//! `quote!`'s, and for the builders that take no span).
 
 use proc_macro2::{Ident, Span};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Pat, Token};
+use syn::{Block, Expr, Local, LocalInit, Pat, Stmt, Token};
 
 /// `::a::b::c`.
 pub(crate) fn path(span: Span, segments: &[&str]) -> syn::Path {
@@ -84,5 +84,83 @@ pub(crate) fn match_expr(span: Span, scrutinee: Expr, arms: Vec<syn::Arm>) -> Ex
         expr: Box::new(scrutinee),
         brace_token: syn::token::Brace(span),
         arms,
+    })
+}
+
+/// The variable (or marker) `ident` as an expression, on its own span.
+pub(crate) fn ident_expr(ident: &Ident) -> Expr {
+    path_expr(ident.clone().into())
+}
+
+/// `let IDENT = init;` (`let mut` when `mutable`): the same tree as
+/// `parse_quote!(let #ident = #init;)` without printing `init` and parsing it again, which in
+/// the macro's debug build is a large share of its run time.
+pub(crate) fn let_ident(mutable: bool, ident: &Ident, init: Expr) -> Stmt {
+    let pat = syn::Pat::Ident(syn::PatIdent {
+        attrs: vec![],
+        by_ref: None,
+        mutability: mutable.then(|| Token![mut](Span::call_site())),
+        ident: ident.clone(),
+        subpat: None,
+    });
+    let_pat(pat, init)
+}
+
+/// `let PAT = init;`.
+pub(crate) fn let_pat(pat: syn::Pat, init: Expr) -> Stmt {
+    Stmt::Local(Local {
+        attrs: vec![],
+        let_token: Token![let](Span::call_site()),
+        pat,
+        init: Some(LocalInit {
+            eq_token: Token![=](Span::call_site()),
+            expr: Box::new(init),
+            diverge: None,
+        }),
+        semi_token: Token![;](Span::call_site()),
+    })
+}
+
+/// `(e)`.
+pub(crate) fn paren(expr: Expr) -> Expr {
+    Expr::Paren(syn::ExprParen {
+        attrs: vec![],
+        paren_token: syn::token::Paren::default(),
+        expr: Box::new(expr),
+    })
+}
+
+/// `{ e }`: a block whose tail is `expr`.
+pub(crate) fn tail_block(expr: Expr) -> Block {
+    Block {
+        brace_token: syn::token::Brace::default(),
+        stmts: vec![Stmt::Expr(expr, None)],
+    }
+}
+
+/// The block `block` as an expression.
+pub(crate) fn block_expr(block: Block) -> Expr {
+    Expr::Block(syn::ExprBlock {
+        attrs: vec![],
+        label: None,
+        block,
+    })
+}
+
+/// `{ pre; expr }`: `expr` preceded by the statements `pre`, as one expression (`expr` itself
+/// when there are none).
+pub(crate) fn preceded(pre: Vec<Stmt>, expr: Expr) -> Expr {
+    if pre.is_empty() {
+        return expr;
+    }
+    let mut stmts = pre;
+    stmts.push(Stmt::Expr(expr, None));
+    Expr::Block(syn::ExprBlock {
+        attrs: vec![],
+        label: None,
+        block: Block {
+            brace_token: syn::token::Brace::default(),
+            stmts,
+        },
     })
 }

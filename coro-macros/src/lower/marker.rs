@@ -131,7 +131,7 @@ impl Marker<'_> {
             pre,
         });
         self.found.push(n);
-        *expr = crate::normalize::path_expr(&names::jump_marker(n));
+        *expr = crate::syntax::ident_expr(&names::jump_marker(n));
     }
 
     fn inside(&mut self, label: Option<&syn::Label>, is_loop: bool, f: impl FnOnce(&mut Self)) {

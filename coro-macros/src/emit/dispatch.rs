@@ -1,6 +1,6 @@
 //! The layout of the step's dispatch: the arms chained by labelled blocks (see `chain`).
 
-use super::Tree;
+use super::tokens::Tree;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 

@@ -1,0 +1,462 @@
+//! The step closure's arms: one per printed state. An arm moves the state's stored variables
+//! out into bindings of their own names (`take_state!`, `resume_state!` polling the stored
+//! future, or the payload of a pending `__CoroJump`), then prints the lowered nodes back as
+//! tokens, with each jump marker replaced by its jump: the target's payload moved into the
+//! state (or `__next`), then a `break` forward to the target's arm or a `continue` back to the
+//! dispatch.
+
+use super::dispatch::{SEGMENT, arm_label, segment_label};
+use super::tokens::{Binding, HeldPath, Tree, VarName, arm_of, unmarked};
+use super::{Emitter, held_name};
+use crate::kind::Kind;
+use crate::liveness::Payloads;
+use crate::lower::{Cont, Lowered, Node};
+use crate::names;
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::{ToTokens, TokenStreamExt, quote};
+
+impl Emitter<'_> {
+    pub(super) fn arm(&self, s: usize) -> TokenStream {
+        let state = &self.l.states[s];
+        *self.mentioned.borrow_mut() = mentioned(self.l, self.payloads, &state.body);
+        let name = &self.variant[&s];
+        let st = names::hidden("__state");
+        let cx = names::hidden("__cx");
+        let private = names::private();
+        let body = self.nodes(&state.body);
+        if s == 0 {
+            let slots = self.l_args();
+            return arm_of(
+                quote! {
+                    let (#(#slots,)*) = #private::take_state!(#st, __CoroState::#name { #(#slots),* });
+                },
+                body,
+            );
+        }
+        let mut pattern = Vec::new();
+        // The stored fields (in `pattern`'s order) and the bindings they are moved into.
+        let mut taken = Vec::new();
+        let mut aliases = Vec::new();
+        // A shadowed variable is bound under its hidden name and read through a macro of the
+        // same name (see `names::shadow_name`); macros must come before any use.
+        let mut macros = Vec::new();
+        for (id, ident) in &state.scope {
+            let Some(ident) = ident else { continue };
+            let var = &self.l.vars.all[*id];
+            let bound = self.payloads[s].contains(id) || self.redeclared[s].contains(id);
+            if bound && *ident == names::shadow_name(*id) {
+                macros.push(quote!(macro_rules! #ident { () => { #ident } }));
+            }
+            if self.payloads[s].contains(id) {
+                let field = names::var_field(*id);
+                pattern.push(Binding {
+                    field: Some(field.clone()),
+                    held: None,
+                    mutable: var.mutable,
+                    ident: ident.clone(),
+                });
+                taken.push((
+                    field,
+                    Binding {
+                        field: None,
+                        held: Some(self.held(*id)),
+                        mutable: var.mutable,
+                        ident: ident.clone(),
+                    },
+                ));
+            } else if self.redeclared[s].contains(id) {
+                let m = var.mutable.then(|| quote!(mut));
+                aliases.push(quote!(let #m #ident;));
+                // Pin the type with an assignment that never runs (see `Var::type_of`).
+                let companion = var.type_of.and_then(|c| {
+                    state
+                        .scope
+                        .iter()
+                        .find(|(v, _)| *v == c)
+                        .and_then(|(_, n)| n.clone())
+                });
+                if let (Some(companion), true) = (companion, var.mutable) {
+                    let companion = names::expr_name(&companion);
+                    aliases.push(quote!(if false { #ident = #companion.never(); }));
+                }
+            } else if let Some((src, mutable)) = var.alias {
+                if self.payloads[s].contains(&src) {
+                    let src_name = state
+                        .scope
+                        .iter()
+                        .find(|(v, _)| *v == src)
+                        .and_then(|(_, n)| n.clone());
+                    if let Some(src_name) = src_name {
+                        let m = mutable.then(|| quote!(mut));
+                        let src_name = names::expr_name(&src_name);
+                        aliases.push(quote!(let #ident = &#m #src_name;));
+                    }
+                }
+            }
+        }
+        let fields: Vec<&Ident> = taken.iter().map(|(f, _)| f).collect();
+        let binders: Vec<&Binding> = taken.iter().map(|(_, b)| b).collect();
+        let fut = names::hidden("__fut");
+        let out = names::hidden("__out");
+        let input = state.input.map(|v| &self.l.vars.all[v].ident);
+        if state.yields {
+            let input = input.expect("resume states take the output");
+            let resume = names::hidden("__resume");
+            let sent = match self.kind {
+                Kind::Generator { .. } => quote! {
+                    match #resume {
+                        ::core::option::Option::Some(v) => v,
+                        ::core::option::Option::None => ::core::unreachable!("a started generator is resumed with a value"),
+                    }
+                },
+                Kind::Coroutine | Kind::Stream { .. } => quote!(()),
+            };
+            arm_of(
+                quote! {
+                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #(#fields),* });
+                    #(#macros)* #(#aliases)*
+                    let #input = #sent;
+                },
+                body,
+            )
+        } else if state.resume {
+            let input = input.expect("resume states take the output");
+            arm_of(
+                quote! {
+                    let (#out, (#(#binders,)*)) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
+                    #(#macros)* #(#aliases)*
+                    let #input = #out;
+                },
+                body,
+            )
+        } else {
+            let input_field = names::hidden("__in");
+            if let Some(input) = input {
+                pattern.push(Binding {
+                    field: Some(input_field),
+                    held: None,
+                    mutable: false,
+                    ident: input.clone(),
+                });
+            }
+            // A transient state: its payload arrives in `__next`, the pinned state is
+            // `__Running` meanwhile.
+            let next = names::hidden("__next");
+            let arm = arm_of(quote!(#(#macros)* #(#aliases)*), body);
+            quote! {
+                match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
+                    __CoroJump::#name { #(#pattern),* } => { #arm }
+                    _ => #private::unreachable_state(),
+                }
+            }
+        }
+    }
+
+    /// The path of the newtype that wraps variable `v` in a suspended state's payload.
+    fn held(&self, v: usize) -> HeldPath {
+        let mut name = held_name(self.l, v);
+        name.set_span(Span::mixed_site());
+        HeldPath(name)
+    }
+
+    /// The Start variant's fields: the argument slots, in order.
+    fn l_args(&self) -> Vec<Ident> {
+        (0..self.l.arg_count).map(names::arg_slot).collect()
+    }
+
+    fn nodes(&self, nodes: &[Node]) -> TokenStream {
+        nodes.iter().map(|n| self.node(n)).collect()
+    }
+
+    fn node(&self, node: &Node) -> TokenStream {
+        match node {
+            Node::Code {
+                uninit: true, defs, ..
+            } if !defs.iter().any(|d| self.mentioned.borrow().contains(d)) => TokenStream::new(),
+            // Markers only occur where `lower` recorded jumps (`Node::jumps`, and jump values):
+            // other code is copied as it is.
+            Node::Code { tokens, jumps, .. } => self.marked(tokens, jumps),
+            // The construct around a condition, scrutinee, initialiser or future is assembled
+            // from token trees, moving each stream in once (see `Tree`).
+            Node::Block(b) => Tree::new().braced(self.nodes(b)).into(),
+            Node::If {
+                cond,
+                jumps,
+                then,
+                els,
+                ..
+            } => Tree::new()
+                .word("if")
+                .stream(self.marked(cond, jumps))
+                .braced(self.nodes(then))
+                .word("else")
+                .braced(self.nodes(els))
+                .into(),
+            Node::Match {
+                scrutinee,
+                jumps,
+                arms,
+                ..
+            } => {
+                let mut all = Tree::new();
+                for a in arms {
+                    all = all.stream(a.pat.clone());
+                    if let Some(guard) = &a.guard {
+                        all = all.word("if").stream(guard.clone());
+                    }
+                    all = all.punct2('=', '>').braced(self.nodes(&a.body));
+                }
+                Tree::new()
+                    .word("match")
+                    .stream(self.marked(scrutinee, jumps))
+                    .braced(all.into())
+                    .into()
+            }
+            Node::LetElse {
+                pat,
+                init,
+                jumps,
+                els,
+                ..
+            } => Tree::new()
+                .word("let")
+                .stream(pat.clone())
+                .punct('=')
+                .stream(self.marked(init, jumps))
+                .word("else")
+                .braced(self.nodes(els))
+                .punct(';')
+                .into(),
+            Node::Jump(j) => self.jump(*j),
+            Node::Suspend {
+                future,
+                jumps,
+                target,
+                site,
+                ..
+            } => {
+                // A jump out of the future's expression goes to a join or loop head (`break`
+                // and `continue` never enter a resume state), so it sets `__next`, not the
+                // pinned state being set around it.
+                let future = self.marked(future, jumps);
+                if self.l.states[*target].yields {
+                    // Evaluate the yielded value first: it may read what the state stores.
+                    let y = names::hidden("__yielded");
+                    let yielded = self.kind.yielded(&quote!(#y));
+                    let store = self.store(*target, &TokenStream::new(), site);
+                    // The declared type on the binding puts a mismatch on the user's value.
+                    let ty = self.kind.yield_ty().map(|t| quote!(: #t));
+                    quote!({ let #y #ty = #future; #store return #yielded; })
+                } else {
+                    let fut = names::hidden("__fut");
+                    let transfer = self.transfer(*target, &quote!(#fut: #future,), site);
+                    Tree::new().braced(transfer).into()
+                }
+            }
+        }
+    }
+
+    /// Jump `j` as a block.
+    fn jump(&self, j: usize) -> TokenStream {
+        Tree::new().braced(self.jump_stmts(j)).into()
+    }
+
+    /// The statements of jump `j`, without the braces around them (a jump marker's braces
+    /// hold them directly: no block nested in a block).
+    fn jump_stmts(&self, j: usize) -> TokenStream {
+        let jump = &self.l.jumps[j];
+        let value = jump.value.clone().map(|v| {
+            if jump.inner.is_empty() {
+                v
+            } else {
+                self.substitute(v)
+            }
+        });
+        match jump.cont {
+            Cont::Return => {
+                let value = value.unwrap_or_else(|| quote!(()));
+                let complete = self.kind.complete(&value);
+                quote!(return #complete;)
+            }
+            Cont::Unreachable => quote!(#value; ::core::unreachable!()),
+            Cont::State(t, takes) => {
+                // Drop flags the jump sets (`Jump::pre`) are set after its value.
+                let pre = &jump.pre;
+                if takes {
+                    let input = names::hidden("__in");
+                    let value = value.unwrap_or_else(|| quote!(()));
+                    if pre.is_empty() {
+                        return self.transfer(t, &quote!(#input: #value,), &jump.site);
+                    }
+                    let transfer = self.transfer(t, &quote!(#input: #input,), &jump.site);
+                    quote!(let #input = #value; #pre #transfer)
+                } else {
+                    let transfer = self.transfer(t, &TokenStream::new(), &jump.site);
+                    if value.is_none() && pre.is_empty() {
+                        return transfer;
+                    }
+                    let discard = value.map(|v| quote!(::core::mem::drop(#v);));
+                    quote!(#discard #pre #transfer)
+                }
+            }
+        }
+    }
+
+    /// Moves `first` and then the payload of `target` into the state and goes there: the
+    /// statements, without braces.
+    fn transfer(
+        &self,
+        target: usize,
+        first: &TokenStream,
+        site: &crate::vars::Visible,
+    ) -> TokenStream {
+        let mut out = self.store(target, first, site);
+        let (rank, current) = (self.rank[&target], self.current.get());
+        if rank > current {
+            // Forward: out of the blocks up to the target's arm or, in a later segment, up to
+            // that segment's own dispatch (see `chain`).
+            out.append(Ident::new("break", Span::call_site()));
+            if rank / SEGMENT == current / SEGMENT {
+                arm_label(rank).to_tokens(&mut out);
+            } else {
+                segment_label(rank / SEGMENT).to_tokens(&mut out);
+            }
+        } else {
+            out.append(Ident::new("continue", Span::call_site()));
+            self.dispatch.to_tokens(&mut out);
+        }
+        out.append(Punct::new(';', Spacing::Alone));
+        out
+    }
+
+    /// Moves `first` and then the payload of `target` into the state (or, for a transient
+    /// target, into `__next`).
+    fn store(
+        &self,
+        target: usize,
+        first: &TokenStream,
+        site: &crate::vars::Visible,
+    ) -> TokenStream {
+        let name = &self.variant[&target];
+        let st = names::hidden("__state");
+        let transient = self.transient(target);
+        let payload = &self.payloads[target];
+        let fields = payload.iter().map(|&v| names::var_field(v));
+        let values = payload.iter().map(|v| {
+            site.iter()
+                .find(|(id, _)| id == v)
+                .and_then(|(_, n)| n.clone())
+                .map(VarName)
+        });
+        if transient {
+            let next = names::hidden("__next");
+            return quote!(#next = __CoroJump::#name { #first #(#fields: #values),* };);
+        }
+        let helds = payload.iter().map(|&v| self.held(v));
+        quote!(#st.set(__CoroState::#name { #first #(#fields: #helds(#values)),* });)
+    }
+
+    /// User code with its markers `jumps` replaced by the jumps' code; without any, copied as
+    /// it is.
+    fn marked(&self, tokens: &TokenStream, jumps: &[usize]) -> TokenStream {
+        if jumps.is_empty() {
+            unmarked(tokens)
+        } else {
+            self.substitute(tokens.clone())
+        }
+    }
+
+    /// Replaces jump markers in user code with the jumps' code.
+    fn substitute(&self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Ident(i) => match names::parse_jump_marker(&i) {
+                    Some(j) => TokenTree::Group(Group::new(Delimiter::Brace, self.jump_stmts(j))),
+                    None => TokenTree::Ident(i),
+                },
+                TokenTree::Group(g) => {
+                    let mut ng = Group::new(g.delimiter(), self.substitute(g.stream()));
+                    ng.set_span(g.span());
+                    TokenTree::Group(ng)
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+/// Variables that `nodes` (one arm) reads, assigns, or stores when it leaves for another state.
+fn mentioned(
+    l: &Lowered,
+    payloads: &Payloads,
+    nodes: &[Node],
+) -> std::collections::BTreeSet<usize> {
+    fn jump(
+        l: &Lowered,
+        payloads: &Payloads,
+        j: usize,
+        out: &mut std::collections::BTreeSet<usize>,
+    ) {
+        let j = &l.jumps[j];
+        out.extend(j.uses.iter().copied());
+        out.extend(j.defs.iter().copied());
+        for &inner in &j.inner {
+            jump(l, payloads, inner, out);
+        }
+        if let Cont::State(t, _) = j.cont {
+            out.extend(payloads[t].iter().copied());
+        }
+    }
+    fn walk(
+        l: &Lowered,
+        payloads: &Payloads,
+        nodes: &[Node],
+        out: &mut std::collections::BTreeSet<usize>,
+    ) {
+        for node in nodes {
+            match node {
+                Node::Code {
+                    uses,
+                    defs,
+                    assigns,
+                    ..
+                } => {
+                    out.extend(uses.iter().copied());
+                    if *assigns {
+                        out.extend(defs.iter().copied());
+                    }
+                }
+                Node::Block(b) => walk(l, payloads, b, out),
+                Node::If {
+                    uses, then, els, ..
+                } => {
+                    out.extend(uses.iter().copied());
+                    walk(l, payloads, then, out);
+                    walk(l, payloads, els, out);
+                }
+                Node::Match { uses, arms, .. } => {
+                    out.extend(uses.iter().copied());
+                    for a in arms {
+                        walk(l, payloads, &a.body, out);
+                    }
+                }
+                Node::LetElse { uses, els, .. } => {
+                    out.extend(uses.iter().copied());
+                    walk(l, payloads, els, out);
+                }
+                Node::Jump(j) => jump(l, payloads, *j, out),
+                Node::Suspend { uses, target, .. } => {
+                    out.extend(uses.iter().copied());
+                    out.extend(payloads[*target].iter().copied());
+                }
+            }
+            for &j in node.jumps() {
+                jump(l, payloads, j, out);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(l, payloads, nodes, &mut out);
+    out
+}

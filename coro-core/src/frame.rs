@@ -32,6 +32,16 @@ pub enum Phase {
     Panicked,
 }
 
+/// What [`StateEnum::arm`] answers for `__Done`, which no arm resumes.
+#[doc(hidden)]
+pub const DONE_ARM: usize = usize::MAX;
+/// What [`StateEnum::arm`] answers for `__Panicked`, which no arm resumes.
+#[doc(hidden)]
+pub const PANICKED_ARM: usize = usize::MAX - 1;
+/// What [`StateEnum::arm`] answers for `__Running`, which no step ever finds.
+#[doc(hidden)]
+pub const RUNNING_ARM: usize = usize::MAX - 2;
+
 /// Implemented by each generated state enum.
 #[doc(hidden)]
 pub trait StateEnum: Sized {
@@ -43,11 +53,22 @@ pub trait StateEnum: Sized {
     const PANICKED: Self;
     /// The `__Running` variant: what the state holds while a step has moved its fields out.
     const RUNNING: Self;
-    /// Which phase the current variant stands for.
-    fn phase(&self) -> Phase;
-    /// The rank of the step's arm that resumes the current variant (its number), for the
-    /// step's dispatch; `usize::MAX` for the life-cycle variants.
+    /// The rank of the step's arm that resumes the current variant (its number; the entry
+    /// `S0` is 0), for the step's dispatch; for the life-cycle variants, which have no arm,
+    /// [`DONE_ARM`], [`PANICKED_ARM`] or [`RUNNING_ARM`].
     fn arm(&self) -> usize;
+    /// Which phase the current variant stands for: derived from [`arm`](Self::arm), so the
+    /// expansion has one method to generate, not two.
+    #[inline]
+    fn phase(&self) -> Phase {
+        match self.arm() {
+            0 => Phase::Created,
+            DONE_ARM => Phase::Done,
+            PANICKED_ARM => Phase::Panicked,
+            // `__Running` too: it is never observed from outside a step.
+            _ => Phase::Suspended,
+        }
+    }
 }
 
 /// The three kinds of object, for the misuse panics.

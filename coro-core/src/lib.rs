@@ -81,7 +81,8 @@ pub use stream::{Fold, ForEach, Next, Stream, fold, for_each, next};
 pub mod __private {
     pub use crate::awaitable::{Awaitable, into_future};
     pub use crate::frame::{
-        Frame, GenFrame, Object, Phase, StateEnum, StreamFrame, Stub, not_resumable,
+        DONE_ARM, Frame, GenFrame, Object, PANICKED_ARM, Phase, RUNNING_ARM, StateEnum,
+        StreamFrame, Stub, not_resumable,
     };
     pub use crate::gather::{
         Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,

@@ -269,19 +269,12 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
                 const PANICKED: Self = Self::__Panicked;
                 const RUNNING: Self = Self::__Running;
                 #[inline]
-                fn phase(&self) -> #private::Phase {
-                    match self {
-                        Self::S0 { .. } => #private::Phase::Created,
-                        Self::__Done => #private::Phase::Done,
-                        Self::__Panicked => #private::Phase::Panicked,
-                        _ => #private::Phase::Suspended,
-                    }
-                }
-                #[inline]
                 fn arm(&self) -> usize {
                     match self {
                         #(Self::#variant_names { .. } => #variant_ranks,)*
-                        _ => usize::MAX,
+                        Self::__Done => #private::DONE_ARM,
+                        Self::__Panicked => #private::PANICKED_ARM,
+                        Self::__Running => #private::RUNNING_ARM,
                     }
                 }
             }

@@ -42,20 +42,13 @@ fn count(
         const PANICKED: Self = Self::__Panicked;
         const RUNNING: Self = Self::__Running;
         #[inline]
-        fn phase(&self) -> __coro::Phase {
-            match self {
-                Self::S0 { .. } => __coro::Phase::Created,
-                Self::__Done => __coro::Phase::Done,
-                Self::__Panicked => __coro::Phase::Panicked,
-                _ => __coro::Phase::Suspended,
-            }
-        }
-        #[inline]
         fn arm(&self) -> usize {
             match self {
                 Self::S0 { .. } => 0,
                 Self::S3 { .. } => 3,
-                _ => usize::MAX,
+                Self::__Done => __coro::DONE_ARM,
+                Self::__Panicked => __coro::PANICKED_ARM,
+                Self::__Running => __coro::RUNNING_ARM,
             }
         }
     }

@@ -285,6 +285,34 @@ fn an_async_generator_is_a_stream() {
     assert_eq!(s.as_mut().poll_next(&mut cx), Poll::Ready(None), "fused");
 }
 
+#[coro_core::coroutine(yield = u32)]
+fn fails_after_one(fail: bool) {
+    yield_!(1);
+    YieldOnce(false).await;
+    assert!(!fail, "boom");
+}
+
+#[test]
+fn a_panicked_async_generator_says_so_when_polled_again() {
+    let mut s = pin!(fails_after_one(true));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(s.as_mut().poll_next(&mut cx), Poll::Ready(Some(1)));
+    assert_eq!(s.as_mut().poll_next(&mut cx), Poll::Pending);
+    let mut unwind = || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            s.as_mut().poll_next(&mut cx)
+        }))
+        .expect_err("the body panics, then the stream refuses to go on")
+    };
+    assert_eq!(unwind().downcast_ref::<&str>(), Some(&"boom"));
+    for _ in 0..2 {
+        assert_eq!(
+            unwind().downcast_ref::<&str>(),
+            Some(&"async generator resumed after panicking")
+        );
+    }
+}
+
 #[coro_core::coroutine]
 fn count_lines(pages: Vec<&'static str>) -> usize {
     fold(lines(pages), 0, |n, _| n + 1).await

@@ -1755,3 +1755,92 @@ fn moved_only_on_the_way_out_of_a_condition() {
         );
     }
 }
+
+// difftest seeds 22026, 22875, 25658, 25923 (`--awaiting-moves`): an await-free `match` moves
+// `x` in one arm, and another arm leaves the labelled block around it (which became states)
+// by a `break` while `x` is still in scope after the block. The `break` sets the flag as the
+// code before it leaves `x` (kept here, moved there), so `x` drops at the end of its scope
+// after the suspensions, not at the jump.
+twin! {
+    fn break_out_of_an_await_free_site / break_out_of_an_await_free_site_ref (k: u8) -> u8 {
+        let x = D("x");
+        let y = D("y");
+        let n = 'b: {
+            match k {
+                0 => drop(x),
+                1 => {
+                    log("leave kept");
+                    break 'b 1;
+                }
+                2 => {
+                    drop(x);
+                    if k > 1 {
+                        break 'b 2;
+                    }
+                }
+                _ => log("kept"),
+            }
+            later(()).await;
+            3
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn a_labelled_break_out_of_an_await_free_decision() {
+    for k in 0..4 {
+        assert_same_at_every_cancel(
+            || break_out_of_an_await_free_site_ref(k),
+            || break_out_of_an_await_free_site(k),
+        );
+    }
+}
+
+// The same with an awaiting `match`: its arms are states, and the `break` is a jump from one
+// of them. A `break` after a move leaves the flag unset (`None` alone would have no type in
+// that arm), so the state after the block does not keep the flag; one before any move sets
+// `Some(x)`.
+twin! {
+    fn break_out_of_an_awaiting_site / break_out_of_an_awaiting_site_ref (k: u8) -> u8 {
+        let x = D("x");
+        let y = D("y");
+        let n = 'b: {
+            match k {
+                0 => {
+                    later(()).await;
+                    drop(x);
+                }
+                1 => {
+                    later(()).await;
+                    if k == 1 {
+                        log("leave kept");
+                        break 'b 1;
+                    }
+                    log("not here");
+                }
+                _ => {
+                    later(()).await;
+                    log("kept");
+                }
+            }
+            later(()).await;
+            3
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn a_labelled_break_out_of_an_awaiting_decision() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || break_out_of_an_awaiting_site_ref(k),
+            || break_out_of_an_awaiting_site(k),
+        );
+    }
+}

@@ -21,6 +21,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Pat, Stmt, Token};
 
+mod exits;
 mod flags;
 mod marker;
 use flags::{Way, breaks_to, if_conditions};
@@ -236,6 +237,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         edges: Vec::new(),
         deciding: Vec::new(),
         shared: Vec::new(),
+        exits: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -328,6 +330,9 @@ struct Lowerer {
     /// `if`/`match`, a labelled block's end and its `break`s): a site that ends one of those
     /// paths sees only some of the jumps into its join (see `edge_candidates`).
     shared: Vec<StateId>,
+    /// Per tagged labelled exit of a site (exits.rs), the drop flags it sets: each variable,
+    /// and whether the code before the exit kept it (`Some(x)`) or moved it (`None`).
+    exits: Vec<Vec<(VarId, bool)>>,
 }
 
 /// An awaiting `if`/`match` whose jumps into its join set drop flags (see
@@ -618,15 +623,21 @@ impl Lowerer {
                 }
                 nodes
             }
-            Expr::If(i) => {
-                let site = self.begin_site(expr, k);
+            Expr::If(_) => {
+                let (site, tagged) = self.begin_site(expr, k);
+                let Expr::If(i) = &tagged else {
+                    unreachable!("tagging keeps the expression's kind")
+                };
                 let nodes = self.if_chain(i, k, &site, 0);
                 self.end_site(site, k);
                 nodes
             }
-            Expr::Match(m) => {
+            Expr::Match(_) => {
                 // Before the scrutinee: its candidates are watched from there on.
-                let site = self.begin_site(expr, k);
+                let (site, tagged) = self.begin_site(expr, k);
+                let Expr::Match(m) = &tagged else {
+                    unreachable!("tagging keeps the expression's kind")
+                };
                 let (mut scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();

@@ -33,24 +33,30 @@ impl Lowerer {
     }
 
     /// Starts lowering the awaiting `if`/`match` `site`, whose value goes to `k`: the drop
-    /// flags it decides (see `edge_candidates`) are set on the jumps into its join.
-    pub(super) fn begin_site(&mut self, site: &Expr, k: Cont) -> Site {
-        let candidates = self.edge_candidates(site, k);
+    /// flags it decides (see `edge_candidates`) are set on the jumps into its join, and on its
+    /// labelled exits (exits.rs). Returns the site to lower: `site` with its exits tagged.
+    pub(super) fn begin_site(&mut self, site: &Expr, k: Cont) -> (Site, Expr) {
+        let mut tagged = site.clone();
+        self.tag_exits(&mut tagged);
+        let candidates = self.edge_candidates(&tagged, k);
         let outer = self.deciding.len();
         let watch: Vec<VarId> = candidates
             .iter()
-            .map(|(v, _)| *v)
+            .map(|(v, ..)| *v)
             .filter(|v| !self.deciding.iter().any(|(d, _)| d == v))
             .collect();
         if let Cont::State(join, _) = k {
             self.deciding
-                .extend(candidates.iter().map(|(v, _)| (*v, join)));
+                .extend(candidates.iter().map(|(v, ..)| (*v, join)));
             self.shared.push(join);
         }
-        let decided: Vec<(VarId, Vec<Way>)> = candidates
-            .into_iter()
-            .filter(|(v, _)| self.vars.all[*v].flag.is_some())
-            .collect();
+        let mut decided: Vec<(VarId, Vec<Way>)> = Vec::new();
+        for (v, ways, exits) in candidates {
+            if self.vars.all[v].flag.is_some() {
+                self.note_exit_ways(v, &exits, false);
+                decided.push((v, ways));
+            }
+        }
         let edges = !decided.is_empty();
         if let (true, Cont::State(join, _)) = (edges, k) {
             self.edges.push(Edges {
@@ -59,11 +65,12 @@ impl Lowerer {
                 branches: 0..0,
             });
         }
-        Site {
+        let site = Site {
             watch,
             outer,
             edges,
-        }
+        };
+        (site, tagged)
     }
 
     /// The code lowered next belongs to the branches `branches` of `site`.
@@ -146,7 +153,7 @@ impl Lowerer {
             edge
         });
         let site = self.vars.visible();
-        let (tokens, flags, uses) = self.exit_flags(join, &site);
+        let (tokens, flags, uses) = self.exit_flags(join, &site, &[]);
         if !flags.is_empty() {
             out.push(Node::Code {
                 tokens,
@@ -162,16 +169,18 @@ impl Lowerer {
         out
     }
 
-    /// The code that sets the drop flags that the awaiting sites being lowered decide, for a
-    /// jump into `join` from the branches being lowered, where `site` names the variables:
-    /// `Some(x)` where those branches keep `x`, `None` where they moved it, nothing where a
-    /// nested site decides. Returns the code, the flags it sets and the variables it moves.
+    /// The code that sets the drop flags for a jump into `join` from the code being lowered,
+    /// where `site` names the variables: first those the jump's `tags` set (a labelled exit of
+    /// a site, see exits.rs), then those the awaiting sites being lowered decide for their
+    /// join: `Some(x)` where those branches keep `x`, `None` where they moved it, nothing where
+    /// a nested site decides. Returns the code, the flags it sets and the variables it moves.
     pub(super) fn exit_flags(
         &self,
         join: StateId,
         site: &Visible,
+        tags: &[usize],
     ) -> (TokenStream, Vec<VarId>, Vec<VarId>) {
-        let (mut tokens, mut flags, mut kept) = (TokenStream::new(), Vec::new(), Vec::new());
+        let (mut tokens, mut flags, mut kept) = self.tagged_exit_flags(tags, site);
         for e in self.edges.iter().filter(|e| e.join == join) {
             for (v, ways) in &e.vars {
                 let ways = &ways[e.branches.clone()];
@@ -186,6 +195,10 @@ impl Lowerer {
                 let (Some(flag), Some(name)) = (self.vars.all[*v].flag, name) else {
                     continue;
                 };
+                // The exit's own tag said how it leaves `x`.
+                if flags.contains(&flag) {
+                    continue;
+                }
                 let flag_name = &self.vars.all[flag].ident;
                 if ways.iter().all(|w| matches!(w, Way::Kept)) {
                     let name = names::expr_name(name);
@@ -209,15 +222,16 @@ impl Lowerer {
     /// (`end_jump`): `Some(x)` from a branch that keeps `x`, `None` from one that moved it,
     /// and by a nested site for a branch that leaves the decision to one. The same conditions
     /// on `x` as in `flags` hold, and more: no `if let` or arm pattern of the site binds a name
-    /// `x`, and no labelled `break`/`continue` leaves the site for a state where `x` is still
-    /// in scope (`labelled_exit_keeps`): the flag is set where a branch ends, which is also
-    /// where a `break` of a loop or labelled block that ends the branch jumps from
-    /// (`Marker::mark`), but not where a `break` to an enclosing label does. When the join
-    /// is also reached by paths that bypass the site (it ends a branch of an enclosing
-    /// `if`/`match`, or a labelled block), the enclosing site must decide `x` too. As with
-    /// `flags`, the first pass watches the candidates (from the end of the site: any use of
-    /// them there disqualifies them) and the second sets the flags.
-    fn edge_candidates(&mut self, site: &Expr, k: Cont) -> Vec<(VarId, Vec<Way>)> {
+    /// `x`. The flag is set where a branch ends, which is also where a `break` of a loop or
+    /// labelled block that ends the branch jumps from (`Marker::mark`); a labelled
+    /// `break`/`continue` that leaves the site for another state where `x` is still in scope
+    /// sets it as the code before it leaves `x` (exits.rs `exit_ways`, the third of each
+    /// candidate), or `x` gets no flag. When the join is also reached by paths that bypass
+    /// the site (it ends a branch of an enclosing `if`/`match`, or a labelled block), the
+    /// enclosing site must decide `x` too. As with `flags`, the first pass watches the
+    /// candidates (from the end of the site: any use of them there disqualifies them) and the
+    /// second sets the flags.
+    fn edge_candidates(&mut self, site: &Expr, k: Cont) -> Vec<(VarId, Vec<Way>, ExitWays)> {
         let Cont::State(join, _) = k else {
             return Vec::new();
         };
@@ -245,10 +259,12 @@ impl Lowerer {
                 || var.copy
                 || var.alias.is_some()
                 || pattern_binds(site, &name)
-                || self.labelled_exit_keeps(site, v)
             {
                 continue;
             }
+            let Some(exits) = self.exit_ways(site, v) else {
+                continue;
+            };
             let mut witness = false;
             let Some(ways) = self.ways(site, v, 0, &mut witness) else {
                 continue;
@@ -259,28 +275,10 @@ impl Lowerer {
             let all_moved = ways.iter().all(|w| matches!(w, Way::Moved));
             let all_kept = ways.iter().all(|w| matches!(w, Way::Kept));
             if !all_moved && !all_kept {
-                out.push((v, ways));
+                out.push((v, ways, exits));
             }
         }
         out
-    }
-
-    /// Does a labelled `break`/`continue` in `site` leave it for a state where `v` is still in
-    /// scope? (The flag is set on the branches' normal ends only; that state would drop `v`
-    /// early, or see the flag unset.)
-    fn labelled_exit_keeps(&self, site: &Expr, v: VarId) -> bool {
-        labelled_exits(site).iter().any(|(label, is_continue)| {
-            let target = match self.resolve(Some(label), *is_continue) {
-                Some(t) if *is_continue => t.continue_to.map(|s| Cont::State(s, false)),
-                Some(t) => Some(t.break_to),
-                // Aimed at a construct that stays one fragment: nothing to reach.
-                None => None,
-            };
-            match target {
-                Some(Cont::State(s, _)) => self.states[s].scope.iter().any(|(id, _)| *id == v),
-                _ => false,
-            }
-        })
     }
 
     /// For each of `defs` that the previous pass found needing a drop flag, `let mut __flagN;`,
@@ -391,17 +389,22 @@ impl Lowerer {
     /// confirmed), and the flag variables it assigns; or, when there are none, the candidates
     /// to watch for the next pass.
     fn flag_rewrite(&mut self, stmt: &Stmt) -> Result<(Stmt, Vec<VarId>), Vec<VarId>> {
-        let candidates = self.flags(stmt);
+        // Its labelled exits may set flags too (exits.rs).
+        let mut tagged = stmt.clone();
+        self.tag_exits_stmt(&mut tagged);
+        let candidates = self.flags(&tagged);
         // Per site: the flag variables it sets and how its branches leave their variables.
         let mut per_site: Vec<(usize, Vec<Ident>, Vec<FlagWays>)> = Vec::new();
         let mut flag_vars = Vec::new();
-        for (v, site, ways) in &candidates {
+        for (v, site, ways, exits) in &candidates {
             let (Some(flag), Some(name)) = (self.vars.all[*v].flag, &self.vars.all[*v].current)
             else {
                 continue;
             };
-            flag_vars.push(flag);
             let name = names::expr_name(name);
+            // The statement's own rewrite gives the flag its type: `None` is fine here.
+            self.note_exit_ways(*v, exits, true);
+            flag_vars.push(flag);
             let flag = self.vars.all[flag].ident.clone();
             match per_site.iter_mut().find(|(s, ..)| s == site) {
                 Some((_, flags, decided)) => {
@@ -414,7 +417,7 @@ impl Lowerer {
         if per_site.is_empty() {
             return Err(candidates.into_iter().map(|(v, ..)| v).collect());
         }
-        let mut stmt = stmt.clone();
+        let mut stmt = tagged;
         let mut index = 0;
         let mut count = 0;
         visit_sites(&mut stmt, &mut |site, _| {
@@ -463,7 +466,7 @@ impl Lowerer {
     /// statement's sites (`visit_sites`), and how each branch leaves it. The first pass
     /// watches them for later uses and suspensions; the second, given the verdict
     /// (`Known::flagged`), has declared the flags and rewrites the statement.
-    fn flags(&mut self, stmt: &Stmt) -> Vec<(VarId, usize, Vec<Way>)> {
+    fn flags(&mut self, stmt: &Stmt) -> Vec<(VarId, usize, Vec<Way>, ExitWays)> {
         let (sites, shadowed) = sites_of(stmt);
         if sites.is_empty() {
             return Vec::new();
@@ -496,7 +499,6 @@ impl Lowerer {
             let outside = without_site(stmt, site);
             self.vars.uses_stmt(&outside);
             let moved_outside = self.vars.moves().contains(&v);
-            // (A labelled `break` out of a branch would leave before the flag is set.)
             let var = &self.vars.all[v];
             if outside_loop
                 || var.copy
@@ -504,10 +506,14 @@ impl Lowerer {
                 || assigns(&outside, &name)
                 || shadowed[site].contains(&name)
                 || pattern_binds(&sites[site], &name)
-                || self.labelled_exit_keeps(&sites[site], v)
             {
                 continue;
             }
+            // A labelled `break` out of a branch leaves before the flag is set: it sets the
+            // flag itself, or `x` gets none.
+            let Some(exits) = self.exit_ways(&sites[site], v) else {
+                continue;
+            };
             let mut witness = false;
             let Some(ways) = self.ways(&sites[site], v, 0, &mut witness) else {
                 continue;
@@ -522,7 +528,7 @@ impl Lowerer {
             // (An awaiting site's statements are nodes of their own: an assignment there is
             // a definition that liveness sees.)
             if !ways.iter().all(|w| matches!(w, Way::Moved)) {
-                out.push((v, site, ways));
+                out.push((v, site, ways, exits));
             }
         }
         out
@@ -569,7 +575,7 @@ impl Lowerer {
     }
 
     /// `certainly_moves` for a statement.
-    fn stmt_certainly_moves(&mut self, stmt: &Stmt, v: VarId) -> bool {
+    pub(super) fn stmt_certainly_moves(&mut self, stmt: &Stmt, v: VarId) -> bool {
         let e = match stmt {
             Stmt::Expr(e, _) => e,
             Stmt::Local(l) => match &l.init {
@@ -763,7 +769,7 @@ impl Lowerer {
     /// then never comes), as rustc's drop flag says too. Returns whether the statement may
     /// move `v` before filling it, with no assignment before that move (a proof that `v` was
     /// there, see `present_at`).
-    fn refills(&mut self, stmt: &Stmt, name: &Ident, v: VarId) -> Option<bool> {
+    pub(super) fn refills(&mut self, stmt: &Stmt, name: &Ident, v: VarId) -> Option<bool> {
         match stmt {
             Stmt::Expr(Expr::Assign(a), _) => {
                 let target = matches!(&*a.left,
@@ -807,9 +813,13 @@ pub(crate) enum Way {
 /// A flagged variable's name, and how each branch of a site leaves it.
 type FlagWays = (TokenStream, Vec<Way>);
 
+/// How the code before each labelled exit of a site leaves a variable: (tag, way), see
+/// exits.rs `exit_ways`.
+pub(super) type ExitWays = Vec<(usize, Way)>;
+
 /// The conditions of an `if`/`else if` chain (with `if let`, the whole `let`), or the
 /// scrutinee of a `match`.
-fn heads(site: &Expr) -> Vec<&Expr> {
+pub(super) fn heads(site: &Expr) -> Vec<&Expr> {
     match site {
         Expr::If(i) => if_conditions(i),
         Expr::Match(m) => vec![&*m.expr],
@@ -1153,7 +1163,7 @@ fn with_flags(site: &Expr, vars: &[FlagWays], sink: &TokenStream, count: &mut us
 
 /// Has `stmt` control flow of its own (a branch, loop, early exit, closure or macro), so that
 /// what it moves is not certainly moved when it completes?
-fn has_branch(stmt: &Stmt) -> bool {
+pub(super) fn has_branch(stmt: &Stmt) -> bool {
     struct Finder(bool);
     impl<'ast> syn::visit::Visit<'ast> for Finder {
         fn visit_expr(&mut self, e: &'ast Expr) {
@@ -1221,58 +1231,6 @@ pub(super) fn breaks_to(block: &Block, label: &syn::Lifetime) -> bool {
     f.1
 }
 
-/// The labels of the `break`s and `continue`s in `site` aimed outside it, with whether it
-/// is a `continue`.
-fn labelled_exits(site: &Expr) -> Vec<(String, bool)> {
-    struct Finder {
-        inner: Vec<String>,
-        found: Vec<(String, bool)>,
-    }
-    impl Finder {
-        fn exit(&mut self, label: Option<&syn::Lifetime>, is_continue: bool) {
-            if let Some(l) = label {
-                let l = l.ident.to_string();
-                if !self.inner.contains(&l) {
-                    self.found.push((l, is_continue));
-                }
-            }
-        }
-    }
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        fn visit_expr(&mut self, e: &'ast Expr) {
-            let label = match e {
-                Expr::Loop(l) => l.label.as_ref(),
-                Expr::While(w) => w.label.as_ref(),
-                Expr::ForLoop(f) => f.label.as_ref(),
-                Expr::Block(b) => b.label.as_ref(),
-                Expr::Break(b) => {
-                    self.exit(b.label.as_ref(), false);
-                    None
-                }
-                Expr::Continue(c) => {
-                    self.exit(c.label.as_ref(), true);
-                    None
-                }
-                _ => None,
-            };
-            self.inner.extend(label.map(|l| l.name.ident.to_string()));
-            syn::visit::visit_expr(self, e);
-            if label.is_some() {
-                self.inner.pop();
-            }
-        }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
-    let mut f = Finder {
-        inner: Vec::new(),
-        found: Vec::new(),
-    };
-    syn::visit::Visit::visit_expr(&mut f, site);
-    f.found
-}
-
 /// Does a pattern of the `if let` conditions or `match` arms of `site` bind `name`? (Inside
 /// those branches, `Some(x)` would name the binding.)
 fn pattern_binds(site: &Expr, name: &Ident) -> bool {
@@ -1334,7 +1292,7 @@ fn assigns(stmt: &Stmt, name: &Ident) -> bool {
 }
 
 /// Does a `let` among `stmts` (not nested deeper) bind `name`?
-fn lets_bind(stmts: &[Stmt], name: &Ident) -> bool {
+pub(super) fn lets_bind(stmts: &[Stmt], name: &Ident) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Local(l) => {
             let mut found = Vec::new();

@@ -1,6 +1,7 @@
 //! Jump markers: a `break`/`continue` inside ordinary Rust that leaves a loop or labelled block
 //! which became states is replaced by a marker identifier; `emit` later prints the jump there.
 
+use super::exits::take_tags;
 use super::{Cont, Jump, Lowerer};
 use crate::names;
 use crate::vars::VarId;
@@ -56,6 +57,7 @@ impl Marker<'_> {
         label: Option<&syn::Lifetime>,
         value: Option<&Expr>,
         is_continue: bool,
+        tags: &[usize],
     ) {
         let name = label.map(|l| l.ident.to_string());
         if let Some(n) = &name {
@@ -107,9 +109,10 @@ impl Marker<'_> {
         // Markers already placed inside the value belong to this jump now.
         let inner = std::mem::take(&mut self.found);
         // A `break` of a loop or labelled block that ends a branch of an awaiting site goes to
-        // its join: it sets the drop flags as the branch's normal end would.
+        // its join: it sets the drop flags as the branch's normal end would. A labelled exit
+        // of a site sets those its tags say (exits.rs).
         let (pre, defs, kept) = match cont {
-            Cont::State(t, _) => self.l.exit_flags(t, &site),
+            Cont::State(t, _) => self.l.exit_flags(t, &site, tags),
             _ => (TokenStream::new(), Vec::new(), Vec::new()),
         };
         for v in kept {
@@ -202,16 +205,19 @@ impl VisitMut for Marker<'_> {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
+            // The tags come off whether or not the exit becomes a jump: none is printed.
             Expr::Break(b) => {
+                let tags = take_tags(&mut b.attrs);
                 if let Some(v) = &mut b.expr {
                     self.visit_expr_mut(v);
                 }
                 let (label, value) = (b.label.clone(), b.expr.as_deref().cloned());
-                self.mark(expr, label.as_ref(), value.as_ref(), false);
+                self.mark(expr, label.as_ref(), value.as_ref(), false, &tags);
             }
             Expr::Continue(c) => {
+                let tags = take_tags(&mut c.attrs);
                 let label = c.label.clone();
-                self.mark(expr, label.as_ref(), None, true);
+                self.mark(expr, label.as_ref(), None, true, &tags);
             }
             Expr::Loop(lp) => {
                 let label = lp.label.clone();

@@ -1778,6 +1778,13 @@ twin! {
                         break 'b 2;
                     }
                 }
+                3 | 4 => {
+                    if k == 3 {
+                        drop(x);
+                        break 'b 4;
+                    }
+                    log("kept");
+                }
                 _ => log("kept"),
             }
             later(()).await;
@@ -1791,7 +1798,7 @@ twin! {
 
 #[test]
 fn a_labelled_break_out_of_an_await_free_decision() {
-    for k in 0..4 {
+    for k in 0..6 {
         assert_same_at_every_cancel(
             || break_out_of_an_await_free_site_ref(k),
             || break_out_of_an_await_free_site(k),

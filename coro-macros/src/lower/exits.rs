@@ -13,8 +13,8 @@
 //! marker reads the tags off each `break`/`continue` as it turns it into a jump (and drops
 //! them, so none reaches the output).
 
-use super::flags::{Way, has_branch, heads, lets_bind};
-use super::{Cont, Lowerer, branches};
+use super::flags::{Way, has_branch, heads, lets_bind, pattern_binds};
+use super::{Cont, Lowerer, branches, diverges};
 use crate::vars::{VarId, Visible};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -79,12 +79,13 @@ impl Lowerer {
                     .filter_map(|a| a.guard.as_ref().map(|g| &*g.1)),
             );
         }
-        let in_heads = head_parts
-            .into_iter()
-            .flat_map(|h| tagged_exits(&ExitsIn::Expr(h)))
-            .any(|(tag, ..)| needed.contains(&tag));
-        if in_heads {
-            return None;
+        // (Each branch is read from `x` kept: an `else if` condition that moves it is not.)
+        for head in head_parts {
+            self.vars.uses_expr(head);
+            let exits = tagged_exits(&ExitsIn::Expr(head));
+            if self.vars.moves().contains(&v) || exits.iter().any(|(t, ..)| needed.contains(t)) {
+                return None;
+            }
         }
         let mut out = Vec::new();
         for stmts in branches(site)? {
@@ -102,44 +103,112 @@ impl Lowerer {
         needed: &[usize],
         out: &mut Vec<(usize, Way)>,
     ) -> Option<()> {
-        #[derive(Clone, Copy, PartialEq)]
-        enum So {
-            Kept,
-            Moved,
-            Unknown,
-        }
         let name = self.vars.all[v].current.clone()?;
-        let mut so = So::Kept;
+        let mut walk = Walk {
+            v,
+            name,
+            needed,
+            out,
+        };
+        self.walk(&mut walk, stmts, So::Kept)?;
+        Some(())
+    }
+
+    /// Reads `stmts` in order from `so`, recording the way of each needed exit in `w.out`.
+    /// Returns how `v` is where the statements complete, or `Some(None)` when they never do
+    /// (they end by `break`, `continue` or `return`).
+    ///
+    /// An exit in a statement that may move `v` is known only inside an `if`/`match` of its
+    /// own whose conditions do neither (read branch by branch: `if c { drop(x); break 'b; }`
+    /// leaves `x` moved at the `break`, and kept after the `if`).
+    fn walk(&mut self, w: &mut Walk<'_>, stmts: &[Stmt], mut so: So) -> Option<Option<So>> {
         for stmt in stmts {
             let here: Vec<usize> = tagged_exits(&ExitsIn::Stmt(stmt))
                 .into_iter()
                 .map(|(tag, ..)| tag)
-                .filter(|tag| needed.contains(tag))
+                .filter(|tag| w.needed.contains(tag))
                 .collect();
             let uses = self.vars.uses_stmt(stmt);
             let moves = self.vars.moves();
-            if !here.is_empty() {
-                let way = match so {
-                    So::Kept if !moves.contains(&v) => Way::Kept,
-                    So::Moved if !uses.contains(&v) => Way::Moved,
-                    _ => return None,
-                };
-                out.extend(here.into_iter().map(|tag| (tag, way.clone())));
-            }
-            so = if lets_bind(std::slice::from_ref(stmt), &name) {
+            if lets_bind(std::slice::from_ref(stmt), &w.name) {
                 // From here on the name means another variable.
-                So::Unknown
-            } else if matches!(so, So::Kept | So::Moved) && self.refills(stmt, &name, v).is_some() {
+                if !here.is_empty() {
+                    return None;
+                }
+                so = So::Unknown;
+                continue;
+            }
+            if !here.is_empty() {
+                let plain = match so {
+                    So::Kept if !moves.contains(&w.v) => Some(Way::Kept),
+                    So::Moved if !uses.contains(&w.v) => Some(Way::Moved),
+                    _ => None,
+                };
+                if let Some(way) = plain {
+                    w.out.extend(here.into_iter().map(|tag| (tag, way.clone())));
+                    if diverges(stmt) {
+                        return Some(None);
+                    }
+                    continue;
+                }
+                match self.walk_site(w, stmt, so)? {
+                    Some(after) => so = after,
+                    None => return Some(None),
+                }
+                continue;
+            }
+            so = if matches!(so, So::Kept | So::Moved) && self.refills(stmt, &w.name, w.v).is_some()
+            {
                 So::Kept
-            } else if !uses.contains(&v) || (so == So::Kept && !moves.contains(&v)) {
+            } else if !uses.contains(&w.v) || (so == So::Kept && !moves.contains(&w.v)) {
                 so
-            } else if so == So::Kept && (!has_branch(stmt) || self.stmt_certainly_moves(stmt, v)) {
+            } else if so == So::Kept
+                && (!has_branch(stmt) || self.stmt_certainly_moves(stmt, w.v))
+            {
                 So::Moved
             } else {
                 So::Unknown
             };
+            if diverges(stmt) {
+                return Some(None);
+            }
         }
-        Some(())
+        Some(Some(so))
+    }
+
+    /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each
+    /// branch from `so`, and afterwards how the branches that complete leave `v` (`Unknown`
+    /// when they differ). `None` when `stmt` is anything else, or its conditions, scrutinee,
+    /// guards or patterns move, name or bind `v`, or hold a needed exit.
+    fn walk_site(&mut self, w: &mut Walk<'_>, stmt: &Stmt, so: So) -> Option<Option<So>> {
+        let site = match stmt {
+            Stmt::Expr(e @ (Expr::If(_) | Expr::Match(_)), _) => e,
+            _ => return None,
+        };
+        if pattern_binds(site, &w.name) {
+            return None;
+        }
+        let mut heads = heads(site);
+        if let Expr::Match(m) = site {
+            heads.extend(m.arms.iter().filter_map(|a| a.guard.as_ref().map(|g| &*g.1)));
+        }
+        for head in heads {
+            let named = self.vars.uses_expr(head).contains(&w.v);
+            let exits = tagged_exits(&ExitsIn::Expr(head));
+            if named || exits.iter().any(|(tag, ..)| w.needed.contains(tag)) {
+                return None;
+            }
+        }
+        let mut after: Option<So> = None;
+        for stmts in branches(site)? {
+            if let Some(end) = self.walk(w, &stmts, so)? {
+                after = Some(match after {
+                    Some(a) if a != end => So::Unknown,
+                    _ => end,
+                });
+            }
+        }
+        Some(after)
     }
 
     /// Does the exit `break 'label` (or `continue 'label`) enter a state where `v` is in scope?
@@ -222,6 +291,24 @@ fn tag_of(a: &Attribute) -> Option<usize> {
         return None;
     }
     a.parse_args::<syn::LitInt>().ok()?.base10_parse().ok()
+}
+
+/// How `v` is at a point of a branch (see `Lowerer::walk`).
+#[derive(Clone, Copy, PartialEq)]
+enum So {
+    Kept,
+    /// Certainly moved, and not named since.
+    Moved,
+    Unknown,
+}
+
+/// What `Lowerer::walk` reads for: the variable, its name there, the exits whose way it
+/// records, and the ways found.
+struct Walk<'a> {
+    v: VarId,
+    name: proc_macro2::Ident,
+    needed: &'a [usize],
+    out: &'a mut Vec<(usize, Way)>,
 }
 
 /// Where to look for tagged exits.

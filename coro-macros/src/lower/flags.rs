@@ -1233,7 +1233,7 @@ pub(super) fn breaks_to(block: &Block, label: &syn::Lifetime) -> bool {
 
 /// Does a pattern of the `if let` conditions or `match` arms of `site` bind `name`? (Inside
 /// those branches, `Some(x)` would name the binding.)
-fn pattern_binds(site: &Expr, name: &Ident) -> bool {
+pub(super) fn pattern_binds(site: &Expr, name: &Ident) -> bool {
     let pats: Vec<&Pat> = match site {
         Expr::If(i) => if_conditions(i)
             .into_iter()

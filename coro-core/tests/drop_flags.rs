@@ -1851,3 +1851,54 @@ fn a_labelled_break_out_of_an_awaiting_decision() {
         );
     }
 }
+
+// A loop whose exits meet: one `break` moved `x` (declared outside the loop), the others kept
+// it. Each `break` sets the flag (`None` or `Some(x)`), so after the loop `x` stays to the
+// end of its scope when kept, as in rustc, instead of dropping at the jump out of the loop.
+twin! {
+    fn exits_of_a_loop_meet / exits_of_a_loop_meet_ref (n: u8) {
+        let x = D("x");
+        let y = D("y");
+        let mut i = 0;
+        loop {
+            later(()).await;
+            if i == n {
+                drop(x);
+                break;
+            }
+            if i == 2 {
+                log("leave kept");
+                break;
+            }
+            i += 1;
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn exits_of_a_for_loop_meet / exits_of_a_for_loop_meet_ref (n: u8) {
+        let x = D("x");
+        for i in 0..2 {
+            if i == n {
+                drop(x);
+                break;
+            }
+            later(()).await;
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn the_flag_after_a_loop_whose_exits_meet() {
+    for n in 0..4 {
+        assert_same_at_every_cancel(|| exits_of_a_loop_meet_ref(n), || exits_of_a_loop_meet(n));
+        assert_same_at_every_cancel(
+            || exits_of_a_for_loop_meet_ref(n),
+            || exits_of_a_for_loop_meet(n),
+        );
+    }
+}

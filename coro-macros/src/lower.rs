@@ -691,10 +691,13 @@ impl Lowerer {
                     break_to: k,
                     continue_to: Some(head),
                 });
+                // Its exits may set drop flags (exits.rs).
+                let (lp, decided) = self.begin_loop(lp, k);
                 self.loop_depths.push(self.vars.depth());
                 let body = self.block(&lp.body, Cont::State(head, false));
                 self.loop_depths.pop();
                 self.targets.pop();
+                self.end_loop(decided);
                 self.states[head].body = body?;
                 Ok(vec![enter])
             }

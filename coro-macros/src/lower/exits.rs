@@ -13,7 +13,7 @@
 //! marker reads the tags off each `break`/`continue` as it turns it into a jump (and drops
 //! them, so none reaches the output).
 
-use super::flags::{Way, has_branch, heads, lets_bind, pattern_binds};
+use super::flags::{Way, assigns, has_branch, heads, lets_bind, pattern_binds};
 use super::{Cont, Lowerer, branches, diverges};
 use crate::vars::{VarId, Visible};
 use proc_macro2::TokenStream;
@@ -30,15 +30,15 @@ impl Lowerer {
     /// is not left) for a loop or labelled block that became states, which the marker turns
     /// into a jump, with a new entry of `exits`, empty until `note_exit_ways` fills it.
     pub(super) fn tag_exits(&mut self, e: &mut Expr) {
-        self.tagger().visit_expr_mut(e);
+        self.tagger(false).visit_expr_mut(e);
     }
 
     /// `tag_exits` for a statement.
     pub(super) fn tag_exits_stmt(&mut self, s: &mut Stmt) {
-        self.tagger().visit_stmt_mut(s);
+        self.tagger(false).visit_stmt_mut(s);
     }
 
-    fn tagger(&mut self) -> Tagger<'_> {
+    fn tagger(&mut self, unlabelled: bool) -> Tagger<'_> {
         // (An exit the marker leaves alone, in a guard say, would keep its tag.)
         let jumps = self
             .targets
@@ -51,6 +51,8 @@ impl Lowerer {
             exits: &mut self.exits,
             jumps,
             inner: Vec::new(),
+            unlabelled,
+            loops: 0,
         }
     }
 
@@ -65,7 +67,9 @@ impl Lowerer {
     pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId) -> Option<Vec<(usize, Way)>> {
         let needed: Vec<usize> = tagged_exits(&ExitsIn::Expr(site))
             .into_iter()
-            .filter(|(_, label, is_continue)| self.enters_scope_of(label, *is_continue, v))
+            .filter(|(_, label, is_continue)| {
+                self.enters_scope_of(label.as_deref(), *is_continue, v)
+            })
             .map(|(tag, ..)| tag)
             .collect();
         if needed.is_empty() {
@@ -115,13 +119,13 @@ impl Lowerer {
     }
 
     /// Reads `stmts` in order from `so`, recording the way of each needed exit in `w.out`.
-    /// Returns how `v` is where the statements complete, or `Some(None)` when they never do
+    /// Returns how `v` is where the statements complete, or `So::Leaves` when they never do
     /// (they end by `break`, `continue` or `return`).
     ///
     /// An exit in a statement that may move `v` is known only inside an `if`/`match` of its
     /// own whose conditions do neither (read branch by branch: `if c { drop(x); break 'b; }`
     /// leaves `x` moved at the `break`, and kept after the `if`).
-    fn walk(&mut self, w: &mut Walk<'_>, stmts: &[Stmt], mut so: So) -> Option<Option<So>> {
+    fn walk(&mut self, w: &mut Walk<'_>, stmts: &[Stmt], mut so: So) -> Option<So> {
         for stmt in stmts {
             let here: Vec<usize> = tagged_exits(&ExitsIn::Stmt(stmt))
                 .into_iter()
@@ -147,13 +151,13 @@ impl Lowerer {
                 if let Some(way) = plain {
                     w.out.extend(here.into_iter().map(|tag| (tag, way.clone())));
                     if diverges(stmt) {
-                        return Some(None);
+                        return Some(So::Leaves);
                     }
                     continue;
                 }
-                match self.walk_site(w, stmt, so)? {
-                    Some(after) => so = after,
-                    None => return Some(None),
+                so = self.walk_site(w, stmt, so)?;
+                if so == So::Leaves {
+                    return Some(So::Leaves);
                 }
                 continue;
             }
@@ -162,35 +166,37 @@ impl Lowerer {
                 So::Kept
             } else if !uses.contains(&w.v) || (so == So::Kept && !moves.contains(&w.v)) {
                 so
-            } else if so == So::Kept
-                && (!has_branch(stmt) || self.stmt_certainly_moves(stmt, w.v))
+            } else if so == So::Kept && (!has_branch(stmt) || self.stmt_certainly_moves(stmt, w.v))
             {
                 So::Moved
             } else {
                 So::Unknown
             };
             if diverges(stmt) {
-                return Some(None);
+                return Some(So::Leaves);
             }
         }
-        Some(Some(so))
+        Some(so)
     }
 
     /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each
     /// branch from `so`, and afterwards how the branches that complete leave `v` (`Unknown`
     /// when they differ). `None` when `stmt` is anything else, or its conditions, scrutinee,
     /// guards or patterns move, name or bind `v`, or hold a needed exit.
-    fn walk_site(&mut self, w: &mut Walk<'_>, stmt: &Stmt, so: So) -> Option<Option<So>> {
-        let site = match stmt {
-            Stmt::Expr(e @ (Expr::If(_) | Expr::Match(_)), _) => e,
-            _ => return None,
+    fn walk_site(&mut self, w: &mut Walk<'_>, stmt: &Stmt, so: So) -> Option<So> {
+        let Stmt::Expr(site @ (Expr::If(_) | Expr::Match(_)), _) = stmt else {
+            return None;
         };
         if pattern_binds(site, &w.name) {
             return None;
         }
         let mut heads = heads(site);
         if let Expr::Match(m) = site {
-            heads.extend(m.arms.iter().filter_map(|a| a.guard.as_ref().map(|g| &*g.1)));
+            heads.extend(
+                m.arms
+                    .iter()
+                    .filter_map(|a| a.guard.as_ref().map(|g| &*g.1)),
+            );
         }
         for head in heads {
             let named = self.vars.uses_expr(head).contains(&w.v);
@@ -199,21 +205,141 @@ impl Lowerer {
                 return None;
             }
         }
-        let mut after: Option<So> = None;
+        let mut after = So::Leaves;
         for stmts in branches(site)? {
-            if let Some(end) = self.walk(w, &stmts, so)? {
-                after = Some(match after {
-                    Some(a) if a != end => So::Unknown,
-                    _ => end,
-                });
+            let end = self.walk(w, &stmts, so)?;
+            if end != So::Leaves {
+                after = match after {
+                    So::Leaves => end,
+                    a if a != end => So::Unknown,
+                    a => a,
+                };
             }
         }
         Some(after)
     }
 
+    /// Starts lowering the loop `lp` that became states, whose `break`s go to `k`: the drop
+    /// flags of its exits. Returns the loop to lower (its exits tagged) and the variables it
+    /// decides, for `end_loop`. Call it once the loop is a target of its `break`s, before its
+    /// depth is pushed.
+    ///
+    /// Input: `let x = D; loop { f().await; if c { drop(x); break; } if d { break; } }
+    /// g().await;`
+    /// Output: the first `break` sets `__flagN = None;`, the second `__flagN = Some(x);`, so
+    /// the state after the loop keeps `x` in its flag (rustc's drop flag) to its scope's end.
+    ///
+    /// A candidate `x` is declared outside the loop (and not outside an enclosing loop that
+    /// became states), moved somewhere in it, certainly there when it starts (nothing before
+    /// it may have moved `x`) and never assigned in it; each exit that enters a state where
+    /// `x` is in scope finds it kept or moved (`walk`), the body's end and each `continue`
+    /// find it kept (the next turn needs it), and of the `break`s, some keep it and some move
+    /// it (else no flag is needed). A `break` that moved it sets `None` (every jump into the
+    /// state after the loop sets the flag, and one keeps `x`: the state stores it, which
+    /// gives `None` its type); an exit to another state sets only `Some(x)` (see
+    /// `note_exit_ways`).
+    pub(super) fn begin_loop(
+        &mut self,
+        lp: &syn::ExprLoop,
+        k: Cont,
+    ) -> (syn::ExprLoop, Vec<VarId>) {
+        let mut tagged = lp.clone();
+        let Cont::State(after, _) = k else {
+            return (tagged, Vec::new());
+        };
+        {
+            let mut loop_tagger = self.tagger(true);
+            loop_tagger.visit_block_mut(&mut tagged.body);
+        }
+        let body = super::block_expr(tagged.body.clone());
+        let exits = tagged_exits(&ExitsIn::Expr(&body));
+        if exits.is_empty() {
+            return (tagged, Vec::new());
+        }
+        let moved_before = self.moved_yet();
+        self.vars.uses_expr(&body);
+        let mut decided = Vec::new();
+        for v in self.vars.moves() {
+            let var = &self.vars.all[v];
+            let Some(name) = var.current.clone() else {
+                continue;
+            };
+            let in_after = self.states[after]
+                .scope
+                .iter()
+                .any(|(id, n)| *id == v && n.is_some());
+            if !in_after
+                || var.copy
+                || var.alias.is_some()
+                || moved_before.contains(&v)
+                || self.declared_outside_innermost_loop(v)
+                || tagged.body.stmts.iter().any(|s| assigns(s, &name))
+            {
+                continue;
+            }
+            let needed: Vec<usize> = exits
+                .iter()
+                .filter(|(_, l, c)| self.enters_scope_of(l.as_deref(), *c, v))
+                .map(|(tag, ..)| *tag)
+                .collect();
+            let mut ways = Vec::new();
+            let mut walk = Walk {
+                v,
+                name,
+                needed: &needed,
+                out: &mut ways,
+            };
+            let end = self.walk(&mut walk, &tagged.body.stmts, So::Kept);
+            if !matches!(end, Some(So::Leaves | So::Kept)) || ways.len() != needed.len() {
+                continue;
+            }
+            // Where each exit goes: the state after the loop, this loop's head, or elsewhere.
+            let mut to_after = (false, false);
+            let mut set = Vec::new();
+            let mut ok = true;
+            for (tag, way) in ways {
+                let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
+                    ok = false;
+                    continue;
+                };
+                let kept = matches!(way, Way::Kept);
+                if *is_continue {
+                    // Back to a loop head: `x` must be there for the next turn, and no
+                    // flag is set (the head is also entered from before the loop).
+                    ok &= kept;
+                    continue;
+                }
+                let target = self.resolve(label.as_deref(), false).map(|t| t.break_to);
+                if matches!(target, Some(Cont::State(s, _)) if s == after) {
+                    to_after.0 |= kept;
+                    to_after.1 |= !kept;
+                    set.push((tag, way));
+                } else if kept {
+                    set.push((tag, way));
+                }
+            }
+            if !ok || to_after != (true, true) {
+                continue;
+            }
+            if self.vars.all[v].flag.is_some() {
+                self.note_exit_ways(v, &set, true);
+            }
+            decided.push(v);
+        }
+        (tagged, decided)
+    }
+
+    /// Ends `begin_loop`: the state after the loop is a state boundary in the scope of the
+    /// variables it decides, which are watched from here on.
+    pub(super) fn end_loop(&mut self, decided: Vec<VarId>) {
+        for v in decided {
+            self.watch_after_join(v);
+        }
+    }
+
     /// Does the exit `break 'label` (or `continue 'label`) enter a state where `v` is in scope?
-    fn enters_scope_of(&self, label: &str, is_continue: bool, v: VarId) -> bool {
-        let target = match self.resolve(Some(label), is_continue) {
+    fn enters_scope_of(&self, label: Option<&str>, is_continue: bool, v: VarId) -> bool {
+        let target = match self.resolve(label, is_continue) {
             Some(t) if is_continue => t.continue_to.map(|s| Cont::State(s, false)),
             Some(t) => Some(t.break_to),
             // Aimed at a construct that stays one fragment: no jump.
@@ -300,6 +426,9 @@ enum So {
     /// Certainly moved, and not named since.
     Moved,
     Unknown,
+    /// Not at all: the code never completes normally (it ends by `break`, `continue` or
+    /// `return`).
+    Leaves,
 }
 
 /// What `Lowerer::walk` reads for: the variable, its name there, the exits whose way it
@@ -317,17 +446,16 @@ enum ExitsIn<'a> {
     Stmt(&'a Stmt),
 }
 
-/// The tagged exits of `within` that leave it: (tag, label, is `continue`), in source order.
-fn tagged_exits(within: &ExitsIn<'_>) -> Vec<(usize, String, bool)> {
-    let mut f = Finder {
-        inner: Vec::new(),
-        found: Vec::new(),
-    };
+/// The tagged exits of `within`: (tag, label, is `continue`), in source order. (Only exits
+/// that leave the construct they were tagged for carry a tag, so each leaves any part of it
+/// too.)
+fn tagged_exits(within: &ExitsIn<'_>) -> Vec<(usize, Option<String>, bool)> {
+    let mut f = Finder(Vec::new());
     match within {
         ExitsIn::Expr(e) => f.visit_expr(e),
         ExitsIn::Stmt(s) => f.visit_stmt(s),
     }
-    f.found
+    f.0
 }
 
 /// A label a labelled construct defines, if any.
@@ -342,41 +470,30 @@ fn defined_label(e: &Expr) -> Option<String> {
     label.map(|l| l.name.ident.to_string())
 }
 
-/// The label a `break`/`continue` names, if it names one, and whether it is a `continue`.
-fn exit_label(e: &Expr) -> Option<(String, bool)> {
+/// The label a `break`/`continue` names, whether it is a `continue`, and its attributes.
+fn exit_of(e: &mut Expr) -> Option<(Option<String>, bool, &mut Vec<Attribute>)> {
+    let label = |l: &Option<syn::Lifetime>| l.as_ref().map(|l| l.ident.to_string());
     match e {
-        Expr::Break(b) => b.label.as_ref().map(|l| (l.ident.to_string(), false)),
-        Expr::Continue(c) => c.label.as_ref().map(|l| (l.ident.to_string(), true)),
+        Expr::Break(b) => Some((label(&b.label), false, &mut b.attrs)),
+        Expr::Continue(c) => Some((label(&c.label), true, &mut c.attrs)),
         _ => None,
     }
 }
 
-struct Finder {
-    inner: Vec<String>,
-    found: Vec<(usize, String, bool)>,
-}
+struct Finder(Vec<(usize, Option<String>, bool)>);
 
 impl<'ast> Visit<'ast> for Finder {
     fn visit_expr(&mut self, e: &'ast Expr) {
-        if let Some((label, is_continue)) = exit_label(e) {
-            let attrs = match e {
-                Expr::Break(b) => &b.attrs,
-                Expr::Continue(c) => &c.attrs,
-                _ => unreachable!("exit_label matched a break or continue"),
-            };
-            if !self.inner.contains(&label) {
-                for tag in attrs.iter().filter_map(tag_of) {
-                    self.found.push((tag, label.clone(), is_continue));
-                }
-            }
+        let (label, is_continue, attrs) = match e {
+            Expr::Break(b) => (&b.label, false, &b.attrs),
+            Expr::Continue(c) => (&c.label, true, &c.attrs),
+            _ => return syn::visit::visit_expr(self, e),
+        };
+        let label = label.as_ref().map(|l| l.ident.to_string());
+        for tag in attrs.iter().filter_map(tag_of) {
+            self.0.push((tag, label.clone(), is_continue));
         }
-        let label = defined_label(e);
-        let defines = label.is_some();
-        self.inner.extend(label);
         syn::visit::visit_expr(self, e);
-        if defines {
-            self.inner.pop();
-        }
     }
     // The marker leaves these alone: their jumps are not the coroutine's.
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
@@ -388,28 +505,37 @@ struct Tagger<'a> {
     exits: &'a mut Vec<Vec<(VarId, bool)>>,
     /// The labels (with whether for `continue`) that name a construct made of states.
     jumps: Vec<(String, bool)>,
+    /// Labels defined inside what is being tagged.
     inner: Vec<String>,
+    /// Whether to tag an unlabelled `break`/`continue` too (the body of a loop being tagged),
+    /// and how many loops inside it enclose the expression (then it is that loop's).
+    unlabelled: bool,
+    loops: usize,
 }
 
 impl VisitMut for Tagger<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        if let Some(exit) = exit_label(e) {
-            if !self.inner.contains(&exit.0) && self.jumps.contains(&exit) {
+        let (inner, loops, unlabelled) = (&self.inner, self.loops, self.unlabelled);
+        let jumps = &self.jumps;
+        if let Some((label, is_continue, attrs)) = exit_of(e) {
+            let leaves = match label {
+                Some(l) => !inner.contains(&l) && jumps.contains(&(l, is_continue)),
+                None => unlabelled && loops == 0,
+            };
+            if leaves {
                 let tag = self.exits.len();
                 let tag_name = crate::names::hidden(TAG);
-                let attr: Attribute = syn::parse_quote!(#[#tag_name(#tag)]);
+                attrs.push(syn::parse_quote!(#[#tag_name(#tag)]));
                 self.exits.push(Vec::new());
-                match e {
-                    Expr::Break(b) => b.attrs.push(attr),
-                    Expr::Continue(c) => c.attrs.push(attr),
-                    _ => unreachable!("exit_label matched a break or continue"),
-                }
             }
         }
         let label = defined_label(e);
         let defines = label.is_some();
+        let is_loop = matches!(e, Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_));
         self.inner.extend(label);
+        self.loops += usize::from(is_loop);
         syn::visit_mut::visit_expr_mut(self, e);
+        self.loops -= usize::from(is_loop);
         if defines {
             self.inner.pop();
         }

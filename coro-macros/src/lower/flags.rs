@@ -13,7 +13,7 @@ use syn::{Block, Expr, Pat, Stmt, Token};
 impl Lowerer {
     /// `v` was declared outside the innermost loop that became states (also when its depth is
     /// unknown).
-    fn declared_outside_innermost_loop(&self, v: VarId) -> bool {
+    pub(super) fn declared_outside_innermost_loop(&self, v: VarId) -> bool {
         let innermost_loop = self.loop_depths.last().copied().unwrap_or(0);
         self.vars
             .depth_of(v)
@@ -94,15 +94,21 @@ impl Lowerer {
         }
         self.deciding.truncate(site.outer);
         for v in site.watch {
-            match self.vars.watched.entry(v) {
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(false);
-                    self.watch.push((v, true));
-                }
-                std::collections::hash_map::Entry::Occupied(_) => {
-                    if let Some((_, suspends)) = self.watch.iter_mut().find(|(w, _)| *w == v) {
-                        *suspends = true;
-                    }
+            self.watch_after_join(v);
+        }
+    }
+
+    /// From here on, watch `v`, a candidate that a join (a state boundary in its scope) has
+    /// just decided, for further uses (see `flags`).
+    pub(super) fn watch_after_join(&mut self, v: VarId) {
+        match self.vars.watched.entry(v) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(false);
+                self.watch.push((v, true));
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                if let Some((_, suspends)) = self.watch.iter_mut().find(|(w, _)| *w == v) {
+                    *suspends = true;
                 }
             }
         }
@@ -548,7 +554,7 @@ impl Lowerer {
     }
 
     /// The variables that a use read so far (in source order) may have moved.
-    fn moved_yet(&self) -> Vec<VarId> {
+    pub(super) fn moved_yet(&self) -> Vec<VarId> {
         (0..self.vars.all.len())
             .filter(|&v| self.vars.all[v].moved_yet)
             .collect()
@@ -1267,7 +1273,7 @@ fn without_site(stmt: &Stmt, site: usize) -> Stmt {
 }
 
 /// Does `stmt` assign `name` (`name = ..`, or as a target of `(a, name) = ..`) anywhere?
-fn assigns(stmt: &Stmt, name: &Ident) -> bool {
+pub(super) fn assigns(stmt: &Stmt, name: &Ident) -> bool {
     struct Finder<'a>(&'a Ident, bool);
     impl Finder<'_> {
         fn target(&mut self, e: &Expr) {

@@ -1133,9 +1133,9 @@ fn decided_by_the_match_that_ends_a_labelled_block() {
     }
 }
 
-// A branch that moves `t` and leaves the labelled block: no flag is set on that path (the
-// `if` is not decided, see ARCHITECTURE.md "Known differences"), and nothing may store one.
-// Only the path that moves `t` is compared: on the other, `t` drops early, as documented.
+// A branch that moves `t` and leaves the labelled block, whose end keeps it: the block's exits
+// meet and decide the flag (`None` at the `break`, `Some(t)` at the block's end), so `t`
+// drops at the end of its scope on both paths.
 twin! {
     fn breaks_out_after_moving / breaks_out_after_moving_ref (k: u8, t: D) {
         'b: {
@@ -1153,10 +1153,12 @@ twin! {
 
 #[test]
 fn a_branch_that_moves_then_breaks_out_of_a_labelled_block() {
-    assert_same_at_every_cancel(
-        || breaks_out_after_moving_ref(0, D("t")),
-        || breaks_out_after_moving(0, D("t")),
-    );
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || breaks_out_after_moving_ref(k, D("t")),
+            || breaks_out_after_moving(k, D("t")),
+        );
+    }
 }
 
 // An await-free statement whose labelled block decides the flag before it may `break` out.
@@ -1899,6 +1901,64 @@ fn the_flag_after_a_loop_whose_exits_meet() {
         assert_same_at_every_cancel(
             || exits_of_a_for_loop_meet_ref(n),
             || exits_of_a_for_loop_meet(n),
+        );
+    }
+}
+
+// difftest seed 24120 (`--awaiting-moves`): a labelled block whose `break` keeps `x` and whose
+// end moves it decides the flag itself (`Some(x)` at the `break`, `None` at the end), so on
+// the `break`'s path `x` stays to the end of its scope.
+twin! {
+    fn exits_of_a_labelled_block_meet / exits_of_a_labelled_block_meet_ref (k: u8) -> u8 {
+        let x = D("x");
+        let n = 'b: {
+            if later(k).await == 0 {
+                log("leave kept");
+                break 'b 1;
+            }
+            drop(x);
+            2
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+// difftest seed 25268 (`--awaiting-moves`): a `break` out of a labelled block before a `match`
+// in it that decides `x`. The `match` sets the flag on its own paths, the `break` sets
+// `Some(x)` on its own, so the state after the block keeps the flag on both.
+twin! {
+    fn a_break_before_the_deciding_site / a_break_before_the_deciding_site_ref (k: u8) -> u8 {
+        let x = D("x");
+        let n = 'b: {
+            if later(k).await == 0 {
+                log("leave kept");
+                break 'b 1;
+            }
+            match k {
+                1 => drop(x),
+                _ => log("kept"),
+            }
+            later(()).await;
+            2
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn the_flag_after_a_labelled_block_whose_exits_meet() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || exits_of_a_labelled_block_meet_ref(k),
+            || exits_of_a_labelled_block_meet(k),
+        );
+        assert_same_at_every_cancel(
+            || a_break_before_the_deciding_site_ref(k),
+            || a_break_before_the_deciding_site(k),
         );
     }
 }

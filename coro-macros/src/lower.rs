@@ -238,6 +238,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         deciding: Vec::new(),
         shared: Vec::new(),
         exits: Vec::new(),
+        by_exits: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -333,6 +334,10 @@ struct Lowerer {
     /// Per tagged labelled exit of a site (exits.rs), the drop flags it sets: each variable,
     /// and whether the code before the exit kept it (`Some(x)`) or moved it (`None`).
     exits: Vec<Vec<(VarId, bool)>>,
+    /// Variables that the exits of a loop or labelled block being lowered decide (exits.rs):
+    /// no site inside it decides them as well (the block's end would name a local the site
+    /// already handed to the flag).
+    by_exits: Vec<VarId>,
 }
 
 /// An awaiting `if`/`match` whose jumps into its join set drop flags (see
@@ -613,11 +618,18 @@ impl Lowerer {
                         continue_to: None,
                     });
                 }
+                // Its `break`s may set drop flags (exits.rs).
+                let (b, decided, edges) = if labelled {
+                    self.begin_block(b, k)
+                } else {
+                    (b.clone(), Vec::new(), false)
+                };
                 self.shared.extend(shared);
                 let nodes = self.block(&b.block, k);
                 if shared.is_some() {
                     self.shared.pop();
                 }
+                self.end_exits(decided, edges);
                 if labelled {
                     self.targets.pop();
                 }
@@ -697,7 +709,7 @@ impl Lowerer {
                 let body = self.block(&lp.body, Cont::State(head, false));
                 self.loop_depths.pop();
                 self.targets.pop();
-                self.end_loop(decided);
+                self.end_exits(decided, false);
                 self.states[head].body = body?;
                 Ok(vec![enter])
             }

@@ -13,8 +13,8 @@
 //! marker reads the tags off each `break`/`continue` as it turns it into a jump (and drops
 //! them, so none reaches the output).
 
-use super::flags::{Way, assigns, has_branch, heads, lets_bind, pattern_binds};
-use super::{Cont, Lowerer, branches, diverges};
+use super::flags::{ExitWays, Way, assigns, has_branch, heads, lets_bind, pattern_binds};
+use super::{Cont, Lowerer, StateId, branches, diverges};
 use crate::vars::{VarId, Visible};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -64,7 +64,7 @@ impl Lowerer {
     /// some paths, a nested decision, a `let` that shadows `v`): the flag would not be known
     /// there. An exit into a state where `v` is out of scope drops it as rustc does, and one
     /// aimed at a construct that stays one fragment is no jump: neither is listed.
-    pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId) -> Option<Vec<(usize, Way)>> {
+    pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId) -> Option<ExitWays> {
         let needed: Vec<usize> = tagged_exits(&ExitsIn::Expr(site))
             .into_iter()
             .filter(|(_, label, is_continue)| {
@@ -221,7 +221,7 @@ impl Lowerer {
 
     /// Starts lowering the loop `lp` that became states, whose `break`s go to `k`: the drop
     /// flags of its exits. Returns the loop to lower (its exits tagged) and the variables it
-    /// decides, for `end_loop`. Call it once the loop is a target of its `break`s, before its
+    /// decides, for `end_exits`. Call it once the loop is a target of its `break`s, before its
     /// depth is pushed.
     ///
     /// Input: `let x = D; loop { f().await; if c { drop(x); break; } if d { break; } }
@@ -229,15 +229,11 @@ impl Lowerer {
     /// Output: the first `break` sets `__flagN = None;`, the second `__flagN = Some(x);`, so
     /// the state after the loop keeps `x` in its flag (rustc's drop flag) to its scope's end.
     ///
-    /// A candidate `x` is declared outside the loop (and not outside an enclosing loop that
-    /// became states), moved somewhere in it, certainly there when it starts (nothing before
-    /// it may have moved `x`) and never assigned in it; each exit that enters a state where
-    /// `x` is in scope finds it kept or moved (`walk`), the body's end and each `continue`
-    /// find it kept (the next turn needs it), and of the `break`s, some keep it and some move
-    /// it (else no flag is needed). A `break` that moved it sets `None` (every jump into the
-    /// state after the loop sets the flag, and one keeps `x`: the state stores it, which
-    /// gives `None` its type); an exit to another state sets only `Some(x)` (see
-    /// `note_exit_ways`).
+    /// A candidate is one of `body_exit_ways`, whose body's end and `continue`s find it kept
+    /// (the next turn needs it), and whose `break`s in part keep it, in part move it (else no
+    /// flag is needed). A `break` that moved it sets `None` (every jump into the state after
+    /// the loop sets the flag, and one keeps `x`: the state stores it, which gives `None` its
+    /// type); an exit to another state sets only `Some(x)` (see `note_exit_ways`).
     pub(super) fn begin_loop(
         &mut self,
         lp: &syn::ExprLoop,
@@ -247,53 +243,14 @@ impl Lowerer {
         let Cont::State(after, _) = k else {
             return (tagged, Vec::new());
         };
-        {
-            let mut loop_tagger = self.tagger(true);
-            loop_tagger.visit_block_mut(&mut tagged.body);
-        }
-        let body = super::block_expr(tagged.body.clone());
-        let exits = tagged_exits(&ExitsIn::Expr(&body));
-        if exits.is_empty() {
-            return (tagged, Vec::new());
-        }
-        let moved_before = self.moved_yet();
-        self.vars.uses_expr(&body);
+        self.tagger(true).visit_block_mut(&mut tagged.body);
+        let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.body.clone())));
         let mut decided = Vec::new();
-        for v in self.vars.moves() {
-            let var = &self.vars.all[v];
-            let Some(name) = var.current.clone() else {
-                continue;
-            };
-            let in_after = self.states[after]
-                .scope
-                .iter()
-                .any(|(id, n)| *id == v && n.is_some());
-            if !in_after
-                || var.copy
-                || var.alias.is_some()
-                || moved_before.contains(&v)
-                || self.declared_outside_innermost_loop(v)
-                || tagged.body.stmts.iter().any(|s| assigns(s, &name))
-            {
+        for (v, ways, end) in self.body_exit_ways(&tagged.body.stmts, after, &exits) {
+            if !matches!(end, So::Leaves | So::Kept) {
                 continue;
             }
-            let needed: Vec<usize> = exits
-                .iter()
-                .filter(|(_, l, c)| self.enters_scope_of(l.as_deref(), *c, v))
-                .map(|(tag, ..)| *tag)
-                .collect();
-            let mut ways = Vec::new();
-            let mut walk = Walk {
-                v,
-                name,
-                needed: &needed,
-                out: &mut ways,
-            };
-            let end = self.walk(&mut walk, &tagged.body.stmts, So::Kept);
-            if !matches!(end, Some(So::Leaves | So::Kept)) || ways.len() != needed.len() {
-                continue;
-            }
-            // Where each exit goes: the state after the loop, this loop's head, or elsewhere.
+            // Where each exit goes: the state after the loop, a loop head, or elsewhere.
             let mut to_after = (false, false);
             let mut set = Vec::new();
             let mut ok = true;
@@ -318,7 +275,9 @@ impl Lowerer {
                     set.push((tag, way));
                 }
             }
-            if !ok || to_after != (true, true) {
+            // Other paths into `after` (it is the join of a site around the loop) would not
+            // set the flag: `after` could not store it, and `None` would have no type.
+            if !ok || to_after != (true, true) || self.shared.contains(&after) {
                 continue;
             }
             if self.vars.all[v].flag.is_some() {
@@ -326,15 +285,177 @@ impl Lowerer {
             }
             decided.push(v);
         }
+        self.by_exits.extend(&decided);
         (tagged, decided)
     }
 
-    /// Ends `begin_loop`: the state after the loop is a state boundary in the scope of the
-    /// variables it decides, which are watched from here on.
-    pub(super) fn end_loop(&mut self, decided: Vec<VarId>) {
+    /// Starts lowering the labelled block `b` that became states, whose `break`s go to `k`.
+    /// Returns the block to lower (its exits tagged), the variables it decides and whether it
+    /// pushed an `Edges` for its end, for `end_exits`.
+    ///
+    /// The block decides `x` (one of `body_exit_ways`) when its end certainly keeps or moves
+    /// it and its `break`s do the other in part: each `break` and the end set the flag, as
+    /// the branches of a site do. Otherwise a `break` that finds `x` kept still sets
+    /// `Some(x)` when `x` has a flag: a site after the `break` in the block decides it (and
+    /// sets it on the paths through it); without this the state after the block, entered
+    /// by the `break` with the flag unset, could not store the flag, and `x` dropped at the
+    /// `break`. (A `break` that finds `x` moved then leaves the flag unset: the state after
+    /// the block does not store it, as before, and `None` alone could have no type in that
+    /// arm.)
+    ///
+    /// Input: `'b: { if c.await { break 'b 1; } drop(x); 2 }` (`x` declared before)
+    /// Output: the `break 'b` sets `__flagN = Some(x);`, the block's end `__flagN = None;`.
+    pub(super) fn begin_block(
+        &mut self,
+        b: &syn::ExprBlock,
+        k: Cont,
+    ) -> (syn::ExprBlock, Vec<VarId>, bool) {
+        let mut tagged = b.clone();
+        let Cont::State(after, _) = k else {
+            return (tagged, Vec::new(), false);
+        };
+        self.tagger(false).visit_block_mut(&mut tagged.block);
+        let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.block.clone())));
+        let mut decided = Vec::new();
+        let mut ends = Vec::new();
+        for (v, ways, end) in self.body_exit_ways(&tagged.block.stmts, after, &exits) {
+            let mut to_after = (false, false);
+            let mut ok = true;
+            for (tag, way) in &ways {
+                let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| t == tag) else {
+                    ok = false;
+                    continue;
+                };
+                let kept = matches!(way, Way::Kept);
+                let target = self.resolve(label.as_deref(), *is_continue);
+                match target.map(|t| t.break_to) {
+                    Some(Cont::State(s, _)) if s == after && !is_continue => {
+                        to_after.0 |= kept;
+                        to_after.1 |= !kept;
+                    }
+                    // Back to a loop head: no flag is set there.
+                    _ if *is_continue => ok &= kept,
+                    _ => {}
+                }
+            }
+            let end_way = match end {
+                So::Kept => Some(Way::Kept),
+                So::Moved => Some(Way::Moved),
+                So::Unknown | So::Leaves => None,
+            };
+            // (Other paths into `after`, a join of a site around the block, would not set it.)
+            let exits_meet = ok
+                && !self.shared.contains(&after)
+                && end_way.as_ref().is_some_and(|w| {
+                    let kept = matches!(w, Way::Kept);
+                    (to_after.0 || kept) && (to_after.1 || !kept)
+                });
+            if !exits_meet {
+                if self.vars.all[v].flag.is_some() {
+                    self.note_exit_ways(v, &ways, false);
+                }
+                continue;
+            }
+            if self.vars.all[v].flag.is_some() {
+                let set: Vec<(usize, Way)> = ways
+                    .into_iter()
+                    .filter(|(tag, _)| !exits.iter().any(|(t, _, c)| t == tag && *c))
+                    .collect();
+                self.note_exit_ways(v, &set, true);
+                ends.extend(end_way.map(|w| (v, vec![w])));
+            }
+            decided.push(v);
+        }
+        self.by_exits.extend(&decided);
+        // The block's end jumps into `after` as a branch of a site would.
+        let edges = !ends.is_empty();
+        if edges {
+            self.edges.push(super::Edges {
+                join: after,
+                vars: ends,
+                branches: 0..1,
+            });
+        }
+        (tagged, decided, edges)
+    }
+
+    /// Ends `begin_loop` or `begin_block`: the state after the construct is a state boundary
+    /// in the scope of the variables it decides, which are watched from here on.
+    pub(super) fn end_exits(&mut self, decided: Vec<VarId>, edges: bool) {
+        if edges {
+            self.edges.pop();
+        }
+        let outer = self.by_exits.len() - decided.len();
+        self.by_exits.truncate(outer);
         for v in decided {
             self.watch_after_join(v);
         }
+    }
+
+    /// For a loop or labelled block whose `break`s go to state `after` (its tagged `exits`
+    /// are those of `body`): the variables a drop flag could follow through its exits, each
+    /// with how each exit into a state where it is in scope leaves it (`walk`), and how the
+    /// body's end leaves it.
+    ///
+    /// A candidate `x` is declared outside the construct, in scope at `after` (and not
+    /// outside an enclosing loop that became states: the next turn could read it), moved
+    /// somewhere in the body, certainly there when the body starts (nothing before it may
+    /// have moved `x`) and never assigned in it, and every exit that needs the flag finds it
+    /// kept or moved.
+    fn body_exit_ways(
+        &mut self,
+        body: &[Stmt],
+        after: StateId,
+        exits: &[(usize, Option<String>, bool)],
+    ) -> Vec<(VarId, ExitWays, So)> {
+        if exits.is_empty() {
+            return Vec::new();
+        }
+        let moved_before = self.moved_yet();
+        let block = super::block_expr(syn::Block {
+            brace_token: syn::token::Brace::default(),
+            stmts: body.to_vec(),
+        });
+        self.vars.uses_expr(&block);
+        let mut out = Vec::new();
+        for v in self.vars.moves() {
+            let var = &self.vars.all[v];
+            let Some(name) = var.current.clone() else {
+                continue;
+            };
+            let in_after = self.states[after]
+                .scope
+                .iter()
+                .any(|(id, n)| *id == v && n.is_some());
+            if !in_after
+                || var.copy
+                || var.alias.is_some()
+                || moved_before.contains(&v)
+                || self.declared_outside_innermost_loop(v)
+                || body.iter().any(|s| assigns(s, &name))
+            {
+                continue;
+            }
+            let needed: Vec<usize> = exits
+                .iter()
+                .filter(|(_, l, c)| self.enters_scope_of(l.as_deref(), *c, v))
+                .map(|(tag, ..)| *tag)
+                .collect();
+            let mut ways = Vec::new();
+            let mut walk = Walk {
+                v,
+                name,
+                needed: &needed,
+                out: &mut ways,
+            };
+            let Some(end) = self.walk(&mut walk, body, So::Kept) else {
+                continue;
+            };
+            if ways.len() == needed.len() {
+                out.push((v, ways, end));
+            }
+        }
+        out
     }
 
     /// Does the exit `break 'label` (or `continue 'label`) enter a state where `v` is in scope?

@@ -261,6 +261,7 @@ impl Lowerer {
             // from what `x` holds then, and `way` rejects an assignment after the move.
             if shared
                 || outside_loop
+                || self.by_exits.contains(&v)
                 || !in_join
                 || var.copy
                 || var.alias.is_some()
@@ -507,6 +508,7 @@ impl Lowerer {
             let moved_outside = self.vars.moves().contains(&v);
             let var = &self.vars.all[v];
             if outside_loop
+                || self.by_exits.contains(&v)
                 || var.copy
                 || var.alias.is_some()
                 || assigns(&outside, &name)

@@ -1,6 +1,8 @@
-//! Drop flags on labelled exits: a `break 'l` / `continue 'l` that leaves an `if`/`match`
-//! deciding a local (a site, see flags.rs) for a state where the local is still in scope sets
-//! the local's flag on that jump, as the site's own end does (ARCHITECTURE.md, "Drop flags").
+//! Drop flags set on exits (ARCHITECTURE.md, "Drop flags", **Exits**): a `break 'l` /
+//! `continue 'l` that leaves an `if`/`match` deciding a local (a site, see flags.rs) for a
+//! state where the local is still in scope sets the local's flag on that jump, as the site's
+//! own end does; and the exits of a loop or labelled block that became states set the flag of
+//! a local that some of them moved and others kept, where they meet.
 //!
 //! Input: `'b: { match c { A => drop(x), B => { if d { break 'b; } } _ => {} } f().await; }`
 //! Output: the `break 'b` becomes a jump that runs `__flagN = Some(x);` first, so the state
@@ -39,7 +41,8 @@ impl Lowerer {
     }
 
     fn tagger(&mut self, unlabelled: bool) -> Tagger<'_> {
-        // (An exit the marker leaves alone, in a guard say, would keep its tag.)
+        // Only exits aimed at a construct made of states, which the marker turns into jumps:
+        // one anywhere else (a `match` guard is not marked) would be printed with its tag.
         let jumps = self
             .targets
             .iter()
@@ -57,12 +60,11 @@ impl Lowerer {
     }
 
     /// How the code before each tagged exit of the site `site` (see `tag_exits`) that enters a
-    /// state where `v` is in scope leaves `v`: kept (no statement of the branch before the
-    /// exit's one, nor that one, may move it) or moved (an earlier statement certainly moved
-    /// it, as `way` decides, and nothing after that names it). `None` when such an exit is
-    /// anywhere else (a condition, a scrutinee, a guard), or follows anything else (a move on
-    /// some paths, a nested decision, a `let` that shadows `v`): the flag would not be known
-    /// there. An exit into a state where `v` is out of scope drops it as rustc does, and one
+    /// state where `v` is in scope leaves `v`: kept (nothing on the way to it may move it) or
+    /// moved (something certainly moved it, and nothing since names it), read by `walk`.
+    /// `None` when such an exit is anywhere else (a condition, a scrutinee, a guard), or
+    /// follows anything else (a move on some paths, a nested decision, a `let` that shadows
+    /// `v`): the flag would not be known there. An exit into a state where `v` is out of scope drops it as rustc does, and one
     /// aimed at a construct that stays one fragment is no jump: neither is listed.
     pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId) -> Option<ExitWays> {
         let needed: Vec<usize> = tagged_exits(&ExitsIn::Expr(site))
@@ -427,7 +429,9 @@ impl Lowerer {
                 .scope
                 .iter()
                 .any(|(id, n)| *id == v && n.is_some());
+            // (A construct around this one that decides `x` sets the flag on its own exits.)
             if !in_after
+                || self.by_exits.contains(&v)
                 || var.copy
                 || var.alias.is_some()
                 || moved_before.contains(&v)
@@ -481,7 +485,10 @@ impl Lowerer {
         for (tag, way) in ways {
             let kept = matches!(way, Way::Kept);
             if kept || with_none {
-                self.exits[*tag].push((v, kept));
+                // (A tag the macro did not write, on the user's own `break`, is no entry.)
+                if let Some(entry) = self.exits.get_mut(*tag) {
+                    entry.push((v, kept));
+                }
             }
         }
     }
@@ -495,7 +502,7 @@ impl Lowerer {
         site: &Visible,
     ) -> (TokenStream, Vec<VarId>, Vec<VarId>) {
         let (mut tokens, mut flags, mut kept) = (TokenStream::new(), Vec::new(), Vec::new());
-        for &(v, keeps) in tags.iter().flat_map(|t| &self.exits[*t]) {
+        for &(v, keeps) in tags.iter().filter_map(|t| self.exits.get(*t)).flatten() {
             let name = site
                 .iter()
                 .find(|(id, _)| *id == v)

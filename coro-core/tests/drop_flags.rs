@@ -1962,3 +1962,44 @@ fn the_flag_after_a_labelled_block_whose_exits_meet() {
         );
     }
 }
+
+// difftest seeds 25811 and 25274 (`--awaiting-moves`): in a branch of an awaiting `if`, a
+// nested `if` decides `x` (and sets the flag itself), and a labelled `break` after it leaves
+// the enclosing block: the jump carries the flag as it is. An earlier `break` out of the block
+// finds `x` kept and sets `Some(x)`, so every path into the state after the block sets it.
+twin! {
+    fn exit_after_a_nested_decision / exit_after_a_nested_decision_ref (x: D, k: u8, c: bool) {
+        'b: {
+            if c {
+                break 'b;
+            }
+            if k > 0 {
+                if k > 1 {
+                    drop(x);
+                }
+                match k {
+                    2 => later(()).await,
+                    _ => log("no await"),
+                }
+                if k > 5 {
+                    break 'b;
+                }
+            }
+            later(()).await;
+        };
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_labelled_break_after_a_nested_decision() {
+    for k in [0, 1, 2, 6] {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || exit_after_a_nested_decision_ref(D("x"), k, c),
+                || exit_after_a_nested_decision(D("x"), k, c),
+            );
+        }
+    }
+}

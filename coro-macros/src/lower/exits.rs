@@ -66,7 +66,7 @@ impl Lowerer {
     /// follows anything else (a move on some paths, a nested decision, a `let` that shadows
     /// `v`): the flag would not be known there. An exit into a state where `v` is out of scope drops it as rustc does, and one
     /// aimed at a construct that stays one fragment is no jump: neither is listed.
-    pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId) -> Option<ExitWays> {
+    pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId, awaiting: bool) -> Option<ExitWays> {
         let needed: Vec<usize> = tagged_exits(&ExitsIn::Expr(site))
             .into_iter()
             .filter(|(_, label, is_continue)| {
@@ -94,30 +94,20 @@ impl Lowerer {
             }
         }
         let mut out = Vec::new();
-        for stmts in branches(site)? {
-            self.branch_exit_ways(&stmts, v, &needed, &mut out)?;
-        }
-        // Every exit found its branch (none hides in an `else` that is not a block).
-        (out.len() == needed.len()).then_some(out)
-    }
-
-    /// `exit_ways` for the statements of one branch, appended to `out`.
-    fn branch_exit_ways(
-        &mut self,
-        stmts: &[Stmt],
-        v: VarId,
-        needed: &[usize],
-        out: &mut Vec<(usize, Way)>,
-    ) -> Option<()> {
         let name = self.vars.all[v].current.clone()?;
         let mut walk = Walk {
             v,
             name,
-            needed,
-            out,
+            needed: &needed,
+            out: &mut out,
+            nested_sets_flag: awaiting,
+            strict: true,
         };
-        self.walk(&mut walk, stmts, So::Kept)?;
-        Some(())
+        for stmts in branches(site)? {
+            self.walk(&mut walk, &stmts, So::Kept)?;
+        }
+        // Every exit found its branch (none hides in an `else` that is not a block).
+        (out.len() == needed.len()).then_some(out)
     }
 
     /// Reads `stmts` in order from `so`, recording the way of each needed exit in `w.out`.
@@ -138,7 +128,7 @@ impl Lowerer {
             let moves = self.vars.moves();
             if lets_bind(std::slice::from_ref(stmt), &w.name) {
                 // From here on the name means another variable.
-                if !here.is_empty() {
+                if !here.is_empty() && w.strict {
                     return None;
                 }
                 so = So::Unknown;
@@ -148,6 +138,8 @@ impl Lowerer {
                 let plain = match so {
                     So::Kept if !moves.contains(&w.v) => Some(Way::Kept),
                     So::Moved if !uses.contains(&w.v) => Some(Way::Moved),
+                    // The flag already holds the decision: the jump carries it.
+                    So::Decided if !uses.contains(&w.v) => Some(Way::Nested(0, 0, Vec::new())),
                     _ => None,
                 };
                 if let Some(way) = plain {
@@ -157,10 +149,14 @@ impl Lowerer {
                     }
                     continue;
                 }
-                so = self.walk_site(w, stmt, so)?;
-                if so == So::Leaves {
-                    return Some(So::Leaves);
-                }
+                so = match self.walk_site(w, stmt, so) {
+                    Some(So::Leaves) => return Some(So::Leaves),
+                    Some(after) => after,
+                    None if w.strict => return None,
+                    // Its exits stay unknown (those read before the failure are right).
+                    None if diverges(stmt) => return Some(So::Leaves),
+                    None => So::Unknown,
+                };
                 continue;
             }
             so = if matches!(so, So::Kept | So::Moved) && self.refills(stmt, &w.name, w.v).is_some()
@@ -171,6 +167,8 @@ impl Lowerer {
             } else if so == So::Kept && (!has_branch(stmt) || self.stmt_certainly_moves(stmt, w.v))
             {
                 So::Moved
+            } else if so == So::Kept && w.nested_sets_flag && self.decides(stmt, w.v) {
+                So::Decided
             } else {
                 So::Unknown
             };
@@ -179,6 +177,15 @@ impl Lowerer {
             }
         }
         Some(so)
+    }
+
+    /// Is `stmt` a nested decision of `v` (see `way`): an `if`/`match` of its own sets the flag?
+    fn decides(&mut self, stmt: &Stmt, v: VarId) -> bool {
+        let mut witness = false;
+        matches!(
+            self.way(std::slice::from_ref(stmt), v, 1, &mut witness),
+            Some(Way::Nested(..))
+        )
     }
 
     /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each
@@ -248,8 +255,9 @@ impl Lowerer {
         self.tagger(true).visit_block_mut(&mut tagged.body);
         let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.body.clone())));
         let mut decided = Vec::new();
-        for (v, ways, end) in self.body_exit_ways(&tagged.body.stmts, after, &exits) {
-            if !matches!(end, So::Leaves | So::Kept) {
+        for found in self.body_exit_ways(&tagged.body.stmts, after, &exits) {
+            let BodyExits { v, ways, end, .. } = found;
+            if !found.complete || !matches!(end, So::Leaves | So::Kept) {
                 continue;
             }
             // Where each exit goes: the state after the loop, a loop head, or elsewhere.
@@ -320,7 +328,13 @@ impl Lowerer {
         let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.block.clone())));
         let mut decided = Vec::new();
         let mut ends = Vec::new();
-        for (v, ways, end) in self.body_exit_ways(&tagged.block.stmts, after, &exits) {
+        for found in self.body_exit_ways(&tagged.block.stmts, after, &exits) {
+            let BodyExits {
+                v,
+                ways,
+                end,
+                complete,
+            } = found;
             let mut to_after = (false, false);
             let mut ok = true;
             for (tag, way) in &ways {
@@ -343,10 +357,11 @@ impl Lowerer {
             let end_way = match end {
                 So::Kept => Some(Way::Kept),
                 So::Moved => Some(Way::Moved),
-                So::Unknown | So::Leaves => None,
+                So::Unknown | So::Leaves | So::Decided => None,
             };
             // (Other paths into `after`, a join of a site around the block, would not set it.)
             let exits_meet = ok
+                && complete
                 && !self.shared.contains(&after)
                 && end_way.as_ref().is_some_and(|w| {
                     let kept = matches!(w, Way::Kept);
@@ -396,20 +411,19 @@ impl Lowerer {
 
     /// For a loop or labelled block whose `break`s go to state `after` (its tagged `exits`
     /// are those of `body`): the variables a drop flag could follow through its exits, each
-    /// with how each exit into a state where it is in scope leaves it (`walk`), and how the
-    /// body's end leaves it.
+    /// with how the exits into a state where it is in scope leave it, those `walk` can tell,
+    /// and how the body's end leaves it.
     ///
     /// A candidate `x` is declared outside the construct, in scope at `after` (and not
-    /// outside an enclosing loop that became states: the next turn could read it), moved
-    /// somewhere in the body, certainly there when the body starts (nothing before it may
-    /// have moved `x`) and never assigned in it, and every exit that needs the flag finds it
-    /// kept or moved.
+    /// outside an enclosing loop that became states: the next turn could read it), not
+    /// decided by a construct around this one, moved somewhere in the body, certainly there
+    /// when the body starts (nothing before it may have moved `x`) and never assigned in it.
     fn body_exit_ways(
         &mut self,
         body: &[Stmt],
         after: StateId,
         exits: &[(usize, Option<String>, bool)],
-    ) -> Vec<(VarId, ExitWays, So)> {
+    ) -> Vec<BodyExits> {
         if exits.is_empty() {
             return Vec::new();
         }
@@ -451,13 +465,18 @@ impl Lowerer {
                 name,
                 needed: &needed,
                 out: &mut ways,
+                nested_sets_flag: false,
+                strict: false,
             };
-            let Some(end) = self.walk(&mut walk, body, So::Kept) else {
-                continue;
-            };
-            if ways.len() == needed.len() {
-                out.push((v, ways, end));
-            }
+            // (Not strict: the walk always ends.)
+            let end = self.walk(&mut walk, body, So::Kept).unwrap_or(So::Unknown);
+            let complete = ways.len() == needed.len();
+            out.push(BodyExits {
+                v,
+                ways,
+                end,
+                complete,
+            });
         }
         out
     }
@@ -484,6 +503,10 @@ impl Lowerer {
     pub(super) fn note_exit_ways(&mut self, v: VarId, ways: &[(usize, Way)], with_none: bool) {
         for (tag, way) in ways {
             let kept = matches!(way, Way::Kept);
+            // (`Nested`: a nested site already set the flag, which the jump carries.)
+            if matches!(way, Way::Nested(..)) {
+                continue;
+            }
             if kept || with_none {
                 // (A tag the macro did not write, on the user's own `break`, is no entry.)
                 if let Some(entry) = self.exits.get_mut(*tag) {
@@ -553,6 +576,9 @@ enum So {
     Kept,
     /// Certainly moved, and not named since.
     Moved,
+    /// Decided by a nested site that set the flag itself (from a branch of an awaiting site
+    /// only), and not named since.
+    Decided,
     Unknown,
     /// Not at all: the code never completes normally (it ends by `break`, `continue` or
     /// `return`).
@@ -566,6 +592,25 @@ struct Walk<'a> {
     name: proc_macro2::Ident,
     needed: &'a [usize],
     out: &'a mut Vec<(usize, Way)>,
+    /// Whether a nested site sets the flag itself (in a branch of an awaiting site, where each
+    /// statement is lowered on its own; in an await-free one, a nested site only hands its
+    /// decision to the outer one, which sets the flag at the statement's end).
+    nested_sets_flag: bool,
+    /// Whether an exit whose way is unknown fails the walk (`None`), or is only left out of
+    /// `out` (the exits of a labelled block that does not decide, see `begin_block`).
+    strict: bool,
+}
+
+/// A variable whose flag the exits of a loop or labelled block could set (see
+/// `Lowerer::body_exit_ways`).
+struct BodyExits {
+    v: VarId,
+    /// How the exits that need the flag leave it: those whose way is known.
+    ways: ExitWays,
+    /// How the body's end leaves it.
+    end: So,
+    /// Whether every exit that needs the flag is in `ways`.
+    complete: bool,
 }
 
 /// Where to look for tagged exits.

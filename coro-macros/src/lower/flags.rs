@@ -269,7 +269,7 @@ impl Lowerer {
             {
                 continue;
             }
-            let Some(exits) = self.exit_ways(site, v) else {
+            let Some(exits) = self.exit_ways(site, v, true) else {
                 continue;
             };
             let mut witness = false;
@@ -519,7 +519,7 @@ impl Lowerer {
             }
             // A labelled `break` out of a branch leaves before the flag is set: it sets the
             // flag itself, or `x` gets none.
-            let Some(exits) = self.exit_ways(&sites[site], v) else {
+            let Some(exits) = self.exit_ways(&sites[site], v, false) else {
                 continue;
             };
             let mut witness = false;
@@ -658,7 +658,13 @@ impl Lowerer {
     /// then filled again by a plain `v = e;` (see `refills`), which counts as kept.
     ///
     /// Sets `witness` when the branch moves `v` before anything assigns it (see `present_at`).
-    fn way(&mut self, stmts: &[Stmt], v: VarId, depth: usize, witness: &mut bool) -> Option<Way> {
+    pub(super) fn way(
+        &mut self,
+        stmts: &[Stmt],
+        v: VarId,
+        depth: usize,
+        witness: &mut bool,
+    ) -> Option<Way> {
         let mut way = Way::Kept;
         let name = self.vars.all[v].current.clone()?;
         // The branch assigned `v` before moving it (or refilled it): a move now takes that

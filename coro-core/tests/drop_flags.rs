@@ -2003,3 +2003,37 @@ fn a_labelled_break_after_a_nested_decision() {
         }
     }
 }
+
+// difftest seed 31495 (default knobs): a `let … else` inside a block statement, whose `else`
+// moves `t` and breaks out of the statement. The move is on that jump's path only, as for a
+// branch that ends by jumping out (it counted for the code after the statement, and `t`
+// dropped at the next suspension).
+twin! {
+    fn let_else_in_a_block_breaks_out / let_else_in_a_block_breaks_out_ref (k: u8) -> u8 {
+        let n = 'b: {
+            let t = D("t");
+            {
+                let Some(m) = k.checked_sub(1) else {
+                    drop(t);
+                    break 'b 0;
+                };
+                log("in");
+            }
+            later(()).await;
+            1
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn moved_by_a_nested_let_else_that_leaves() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || let_else_in_a_block_breaks_out_ref(k),
+            || let_else_in_a_block_breaks_out(k),
+        );
+    }
+}

@@ -568,8 +568,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         if let Some(init) = &l.init {
             self.visit_expr(&init.expr);
+            // The `else` block always leaves: when by a jump out of the statement, what it
+            // moves is moved on that jump's path only, as for a branch (`branch`).
             if let Some((_, e)) = &init.diverge {
-                self.leaving_if(leaves_the_function(e), |c| c.visit_expr(e));
+                self.leaving_if(leaves_the_function(e), |c| match &**e {
+                    Expr::Block(b) if b.label.is_none() => c.branch(&b.block),
+                    e => c.visit_expr(e),
+                });
             }
         }
         self.bind(&l.pat);

@@ -2037,3 +2037,39 @@ fn moved_by_a_nested_let_else_that_leaves() {
         );
     }
 }
+
+// difftest seeds 24658 and 25267 (`--awaiting-moves`): an arm of an awaiting `match` moves
+// `x` in a labelled block, before any `break` to it. The block's statements before its first
+// `break` run whenever it completes, so the move is certain and the arm decides `None`.
+twin! {
+    fn moved_in_a_labelled_block_before_its_break
+        / moved_in_a_labelled_block_before_its_break_ref (k: u8) {
+        let x = D("x");
+        match k {
+            0 => {
+                later(()).await;
+                'b: {
+                    drop(x);
+                    if k == 0 {
+                        later(()).await;
+                        break 'b;
+                    }
+                    log("not here");
+                }
+            }
+            _ => later(()).await,
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_certain_move_in_a_labelled_block() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || moved_in_a_labelled_block_before_its_break_ref(k),
+            || moved_in_a_labelled_block_before_its_break(k),
+        );
+    }
+}

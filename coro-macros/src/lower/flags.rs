@@ -966,10 +966,11 @@ fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr
 
 /// The part of `e` that runs whenever `e` completes normally: the first condition or scrutinee
 /// of an `if`/`match` (or `if let`) without its branches, the left operand of `&&`/`||`, an awaited
-/// expression, the operands of other operators and calls, the statements of a plain block, a
+/// expression, the operands of other operators and calls, the statements of a plain block (of a
+/// labelled one, those before the first that may `break` to it), a
 /// `move` closure or `async move` block (which takes what it names when created, whatever
-/// its body does later). Anything else (a loop, other closure, labelled block, macro, early
-/// exit) becomes `()`. Only read for the uses it holds.
+/// its body does later). Anything else (a loop, other closure, macro, early exit) becomes
+/// `()`. Only read for the uses it holds.
 fn certain(e: &Expr) -> Expr {
     let unit: Expr = syn::parse_quote!(());
     let mut e = e.clone();
@@ -1015,7 +1016,19 @@ fn certain(e: &Expr) -> Expr {
         Expr::Cast(c) => *c.expr = certain(&c.expr),
         Expr::Reference(r) => *r.expr = certain(&r.expr),
         Expr::Assign(a) => *a.right = certain(&a.right),
-        Expr::Block(b) if b.label.is_none() => {
+        Expr::Block(b) => {
+            // A labelled block runs the statements before the first that may `break` to it
+            // whenever it completes (as in `site_walk`); the rest may be skipped.
+            if let Some(label) = b.label.take() {
+                let first_break = b
+                    .block
+                    .stmts
+                    .iter()
+                    .position(|s| stmt_breaks_to(s, &label.name));
+                b.block
+                    .stmts
+                    .truncate(first_break.unwrap_or(b.block.stmts.len()));
+            }
             for stmt in &mut b.block.stmts {
                 match stmt {
                     Stmt::Local(l) => {

@@ -2073,3 +2073,32 @@ fn a_certain_move_in_a_labelled_block() {
         );
     }
 }
+
+// A labelled block whose `break` is in the `else` of a `let … else` that moved `x`, and whose
+// end keeps it: the block's exits meet and decide the flag (the `else` block is read like a
+// branch), so on the path through the end `x` stays to the end of its scope.
+twin! {
+    fn let_else_exit_of_a_labelled_block / let_else_exit_of_a_labelled_block_ref (x: D, k: u8) {
+        let n = 'b: {
+            let Some(m) = later(k).await.checked_sub(1) else {
+                log("else");
+                drop(x);
+                break 'b 0;
+            };
+            later(()).await;
+            m
+        };
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_let_else_exit_of_a_labelled_block() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || let_else_exit_of_a_labelled_block_ref(D("x"), k),
+            || let_else_exit_of_a_labelled_block(D("x"), k),
+        );
+    }
+}

@@ -190,9 +190,13 @@ impl Lowerer {
 
     /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each
     /// branch from `so`, and afterwards how the branches that complete leave `v` (`Unknown`
-    /// when they differ). `None` when `stmt` is anything else, or its conditions, scrutinee,
-    /// guards or patterns move, name or bind `v`, or hold a needed exit.
+    /// when they differ); a `let … else` likewise (`walk_let_else`). `None` when `stmt` is
+    /// anything else, or its conditions, scrutinee, guards or patterns move, name or bind
+    /// `v`, or hold a needed exit.
     fn walk_site(&mut self, w: &mut Walk<'_>, stmt: &Stmt, so: So) -> Option<So> {
+        if let Stmt::Local(l) = stmt {
+            return self.walk_let_else(w, l, so);
+        }
         let Stmt::Expr(site @ (Expr::If(_) | Expr::Match(_)), _) = stmt else {
             return None;
         };
@@ -226,6 +230,25 @@ impl Lowerer {
             }
         }
         Some(after)
+    }
+
+    /// `walk_site` for a `let … else` whose `else` block holds the needed exits: the block
+    /// from `so` (it always leaves), and `so` after the statement. `None` when the
+    /// initialiser names `v` or holds a needed exit (the pattern does not bind `v`'s name:
+    /// `walk` saw to that).
+    fn walk_let_else(&mut self, w: &mut Walk<'_>, l: &syn::Local, so: So) -> Option<So> {
+        let init = l.init.as_ref()?;
+        let (_, els) = init.diverge.as_ref()?;
+        let Expr::Block(els) = &**els else {
+            return None;
+        };
+        let named = self.vars.uses_expr(&init.expr).contains(&w.v);
+        let exits = tagged_exits(&ExitsIn::Expr(&init.expr));
+        if named || exits.iter().any(|(tag, ..)| w.needed.contains(tag)) {
+            return None;
+        }
+        self.walk(w, &els.block.stmts, so)?;
+        Some(so)
     }
 
     /// Starts lowering the loop `lp` that became states, whose `break`s go to `k`: the drop

@@ -358,23 +358,30 @@ impl Lowerer {
                 end,
                 complete,
             } = found;
+            // As in `begin_loop`: `None` only on the jumps into `after`, none on a `continue`.
             let mut to_after = (false, false);
+            let (mut set, mut kept_only) = (Vec::new(), Vec::new());
             let mut ok = true;
-            for (tag, way) in &ways {
-                let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| t == tag) else {
+            for (tag, way) in ways {
+                let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
                     ok = false;
                     continue;
                 };
                 let kept = matches!(way, Way::Kept);
-                let target = self.resolve(label.as_deref(), *is_continue);
-                match target.map(|t| t.break_to) {
-                    Some(Cont::State(s, _)) if s == after && !is_continue => {
-                        to_after.0 |= kept;
-                        to_after.1 |= !kept;
-                    }
-                    // Back to a loop head: no flag is set there.
-                    _ if *is_continue => ok &= kept,
-                    _ => {}
+                if *is_continue {
+                    ok &= kept;
+                    continue;
+                }
+                let target = self.resolve(label.as_deref(), false).map(|t| t.break_to);
+                if matches!(target, Some(Cont::State(s, _)) if s == after) {
+                    to_after.0 |= kept;
+                    to_after.1 |= !kept;
+                    set.push((tag, way.clone()));
+                } else if kept {
+                    set.push((tag, way.clone()));
+                }
+                if kept {
+                    kept_only.push((tag, way));
                 }
             }
             let end_way = match end {
@@ -392,15 +399,11 @@ impl Lowerer {
                 });
             if !exits_meet {
                 if self.vars.all[v].flag.is_some() {
-                    self.note_exit_ways(v, &ways, false);
+                    self.note_exit_ways(v, &kept_only, false);
                 }
                 continue;
             }
             if self.vars.all[v].flag.is_some() {
-                let set: Vec<(usize, Way)> = ways
-                    .into_iter()
-                    .filter(|(tag, _)| !exits.iter().any(|(t, _, c)| t == tag && *c))
-                    .collect();
                 self.note_exit_ways(v, &set, true);
                 ends.extend(end_way.map(|w| (v, vec![w])));
             }

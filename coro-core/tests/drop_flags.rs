@@ -2102,3 +2102,72 @@ fn a_let_else_exit_of_a_labelled_block() {
         );
     }
 }
+
+// difftest seed 24539 (`--awaiting-moves`): in a branch of an awaiting `if`, a labelled block
+// decides `x` on its exits (a `break` that moved it, an end that kept it). The `if` leaves that
+// branch's decision to the block, and sets `Some(x)` on its other branch, so on every path the
+// state after the `if` keeps the flag.
+twin! {
+    fn labelled_block_decides_in_a_branch
+        / labelled_block_decides_in_a_branch_ref (x: D, c: bool, k: u8) {
+        if c {
+            'b: {
+                if later(k).await == 0 {
+                    drop(x);
+                    break 'b;
+                }
+                log("kept");
+            }
+            later(()).await;
+        } else {
+            later(()).await;
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+// The seed's own shape: the block is a call's argument (normalize.rs hoists it into a plain
+// block after a `let` of the callee), its `let … else` initialiser borrows `x`, and its `else`
+// moves `x` and breaks out with a value.
+twin! {
+    fn labelled_block_argument_decides_in_a_branch
+        / labelled_block_argument_decides_in_a_branch_ref (x: D, c: bool, k: u8) -> u8 {
+        if c {
+            log_n('b: {
+                let Some(m) = later(k + u8::from(x.0.is_empty())).await.checked_sub(1) else {
+                    drop(x);
+                    break 'b 0;
+                };
+                later(()).await;
+                m
+            });
+            later(()).await;
+        } else {
+            later(()).await;
+        }
+        later(()).await;
+        log("end");
+        k
+    }
+}
+
+fn log_n(n: u8) {
+    log(format!("n {n}"));
+}
+
+#[test]
+fn a_labelled_block_decides_in_a_branch() {
+    for k in 0..2 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || labelled_block_decides_in_a_branch_ref(D("x"), c, k),
+                || labelled_block_decides_in_a_branch(D("x"), c, k),
+            );
+            assert_same_at_every_cancel(
+                || labelled_block_argument_decides_in_a_branch_ref(D("x"), c, k),
+                || labelled_block_argument_decides_in_a_branch(D("x"), c, k),
+            );
+        }
+    }
+}

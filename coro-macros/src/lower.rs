@@ -239,6 +239,8 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         shared: Vec::new(),
         exits: Vec::new(),
         by_exits: Vec::new(),
+        reading_for: None,
+        by_blocks: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -338,6 +340,14 @@ struct Lowerer {
     /// no site inside it decides them as well (the block's end would name a local the site
     /// already handed to the flag).
     by_exits: Vec<VarId>,
+    /// The join of the awaiting site whose branches `edge_candidates` is reading: a labelled
+    /// block statement of a branch may then be the branch's decision (exits.rs
+    /// `block_decides`).
+    reading_for: Option<StateId>,
+    /// Variables that an awaiting site being lowered leaves to a labelled block in one of its
+    /// branches (`Way::Nested` with `BY_BLOCK`): the block decides them although the site's
+    /// reading of its branches counted them as maybe moved (see `body_exit_ways`).
+    by_blocks: Vec<VarId>,
 }
 
 /// An awaiting `if`/`match` whose jumps into its join set drop flags (see
@@ -358,6 +368,8 @@ struct Site {
     outer: usize,
     /// Whether the site pushed an `Edges`.
     edges: bool,
+    /// `by_blocks`' length before the site.
+    blocks: usize,
 }
 
 impl Lowerer {

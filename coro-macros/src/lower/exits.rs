@@ -158,12 +158,20 @@ impl Lowerer {
 
     /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each
     /// branch from `so`, and afterwards how the branches that complete leave `v` (`Unknown`
-    /// when they differ); a `let … else` likewise (`walk_let_else`). `None` when `stmt` is
+    /// when they differ); a `let … else` likewise (`walk_let_else`), and a plain block. `None` when `stmt` is
     /// anything else, or its conditions, scrutinee, guards or patterns move, name or bind
     /// `v`, or hold a needed exit.
     fn walk_site(&mut self, w: &mut Walk<'_>, stmt: &Stmt, so: So) -> Option<So> {
         if let Stmt::Local(l) = stmt {
             return self.walk_let_else(w, l, so);
+        }
+        // A plain block runs its statements in order (normalize.rs puts an awaited condition
+        // in one with its `if`: `{ let __aw = c.await; if __aw { drop(x); break 'b; } }`). A
+        // `let` in it that shadows `v` makes the rest unknown, also after the block.
+        if let Stmt::Expr(Expr::Block(b), _) = stmt {
+            if b.label.is_none() {
+                return self.walk(w, &b.block.stmts, so);
+            }
         }
         let Stmt::Expr(site @ (Expr::If(_) | Expr::Match(_)), _) = stmt else {
             return None;
@@ -202,7 +210,7 @@ impl Lowerer {
 
     /// `walk_site` for a `let … else` whose `else` block holds the needed exits: the block
     /// from `so` (it always leaves), and `so` after the statement. `None` when the
-    /// initialiser names `v` or holds a needed exit (the pattern does not bind `v`'s name:
+    /// initialiser may move `v`, names it where it is not kept, or holds a needed exit (the pattern does not bind `v`'s name:
     /// `walk` saw to that).
     fn walk_let_else(&mut self, w: &mut Walk<'_>, l: &syn::Local, so: So) -> Option<So> {
         let init = l.init.as_ref()?;
@@ -210,9 +218,14 @@ impl Lowerer {
         let Expr::Block(els) = &**els else {
             return None;
         };
+        // (An initialiser that only borrows a kept `v`, `peek(&x)`, leaves it kept.)
         let named = self.vars.uses_expr(&init.expr).contains(&w.v);
+        let moves = self.vars.moves().contains(&w.v);
         let exits = tagged_exits(&ExitsIn::Expr(&init.expr));
-        if named || exits.iter().any(|(tag, ..)| w.needed.contains(tag)) {
+        if moves
+            || (named && so != So::Kept)
+            || exits.iter().any(|(tag, ..)| w.needed.contains(tag))
+        {
             return None;
         }
         self.walk(w, &els.block.stmts, so)?;
@@ -246,7 +259,7 @@ impl Lowerer {
         self.tag_loop_body(&mut tagged.body);
         let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.body.clone())));
         let mut decided = Vec::new();
-        for found in self.body_exit_ways(&tagged.body.stmts, after, &exits) {
+        for found in self.body_exit_ways(&tagged.body.stmts, Some(after), &exits) {
             let BodyExits { v, ways, end, .. } = found;
             if !found.complete || !matches!(end, So::Leaves | So::Kept) {
                 continue;
@@ -319,61 +332,23 @@ impl Lowerer {
         let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.block.clone())));
         let mut decided = Vec::new();
         let mut ends = Vec::new();
-        for found in self.body_exit_ways(&tagged.block.stmts, after, &exits) {
-            let BodyExits {
-                v,
-                ways,
-                end,
-                complete,
-            } = found;
-            // As in `begin_loop`: `None` only on the jumps into `after`, none on a `continue`.
-            let mut to_after = (false, false);
-            let (mut set, mut kept_only) = (Vec::new(), Vec::new());
-            let mut ok = true;
-            for (tag, way) in ways {
-                let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
-                    ok = false;
-                    continue;
-                };
-                let kept = matches!(way, Way::Kept);
-                if *is_continue {
-                    ok &= kept;
-                    continue;
-                }
-                let target = self.resolve(label.as_deref(), false).map(|t| t.break_to);
-                if matches!(target, Some(Cont::State(s, _)) if s == after) {
-                    to_after.0 |= kept;
-                    to_after.1 |= !kept;
-                    set.push((tag, way.clone()));
-                } else if kept {
-                    set.push((tag, way.clone()));
-                }
-                if kept {
-                    kept_only.push((tag, way));
-                }
-            }
-            let end_way = match end {
-                So::Kept => Some(Way::Kept),
-                So::Moved => Some(Way::Moved),
-                So::Unknown | So::Leaves | So::Decided => None,
+        for found in self.body_exit_ways(&tagged.block.stmts, Some(after), &exits) {
+            let v = found.v;
+            let to_after = |label: Option<&str>| {
+                let target = self.resolve(label, false).map(|t| t.break_to);
+                matches!(target, Some(Cont::State(s, _)) if s == after)
             };
+            let verdict = block_verdict(found, &exits, to_after);
             // (Other paths into `after`, a join of a site around the block, would not set it.)
-            let exits_meet = ok
-                && complete
-                && !self.shared.contains(&after)
-                && end_way.as_ref().is_some_and(|w| {
-                    let kept = matches!(w, Way::Kept);
-                    (to_after.0 || kept) && (to_after.1 || !kept)
-                });
-            if !exits_meet {
+            if !verdict.meets || self.shared.contains(&after) {
                 if self.vars.all[v].flag.is_some() {
-                    self.note_exit_ways(v, &kept_only, false);
+                    self.note_exit_ways(v, &verdict.kept_only, false);
                 }
                 continue;
             }
             if self.vars.all[v].flag.is_some() {
-                self.note_exit_ways(v, &set, true);
-                ends.extend(end_way.map(|w| (v, vec![w])));
+                self.note_exit_ways(v, &verdict.set, true);
+                ends.extend(verdict.end.map(|w| (v, vec![w])));
             }
             decided.push(v);
         }
@@ -403,6 +378,40 @@ impl Lowerer {
         }
     }
 
+    /// Would the labelled block `b`, a statement of a branch of the awaiting site whose join
+    /// is `join` (in `v`'s scope), decide `v` on its exits and its end (`begin_block`) when it
+    /// is lowered? The site then leaves that branch's decision to it (`way`), and the block
+    /// finds `v` there although the site's reading counted it maybe moved (`by_blocks`).
+    ///
+    /// Asked before the state after the block exists: the block is made a target whose
+    /// `break`s go to `join` for the scope test (the state after the block, inside the branch,
+    /// is in `v`'s scope as the join is), and only its own `break`s count as entering the state
+    /// after it. The block is read through a copy tagged as `begin_block` tags it (the tags
+    /// stay unused). It is never shared: the state after it is new (lower.rs `seq`).
+    pub(super) fn block_decides(&mut self, b: &syn::ExprBlock, v: VarId, join: StateId) -> bool {
+        let Some(label) = b.label.as_ref().map(|l| l.name.ident.to_string()) else {
+            return false;
+        };
+        self.targets.push(super::Target {
+            label: Some(label.clone()),
+            is_loop: false,
+            break_to: Cont::State(join, false),
+            continue_to: None,
+        });
+        let mut tagged = b.clone();
+        self.tag_block(&mut tagged.block);
+        let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.block.clone())));
+        let found = self
+            .body_exit_ways(&tagged.block.stmts, None, &exits)
+            .into_iter()
+            .find(|f| f.v == v);
+        self.targets.pop();
+        found.is_some_and(|found| {
+            let own = |l: Option<&str>| l == Some(label.as_str());
+            block_verdict(found, &exits, own).meets
+        })
+    }
+
     /// For a loop or labelled block whose `break`s go to state `after` (its tagged `exits`
     /// are those of `body`): the variables a drop flag could follow through its exits, each
     /// with how the exits into a state where it is in scope leave it, those `walk` can tell,
@@ -412,10 +421,12 @@ impl Lowerer {
     /// outside an enclosing loop that became states: the next turn could read it), not
     /// decided by a construct around this one, moved somewhere in the body, certainly there
     /// when the body starts (nothing before it may have moved `x`) and never assigned in it.
+    /// `after` is `None` when `block_decides` asks before the state exists (it is then in the
+    /// scope of any candidate, and what came before is the asking site's to prove).
     fn body_exit_ways(
         &mut self,
         body: &[Stmt],
-        after: StateId,
+        after: Option<StateId>,
         exits: &[(usize, Option<String>, bool)],
     ) -> Vec<BodyExits> {
         if exits.is_empty() {
@@ -433,16 +444,23 @@ impl Lowerer {
             let Some(name) = var.current.clone() else {
                 continue;
             };
-            let in_after = self.states[after]
-                .scope
-                .iter()
-                .any(|(id, n)| *id == v && n.is_some());
+            let in_after = after.is_none_or(|after| {
+                self.states[after]
+                    .scope
+                    .iter()
+                    .any(|(id, n)| *id == v && n.is_some())
+            });
+            // An awaiting site around the block that leaves `x`'s decision to it read its
+            // branches (so `x` counts as maybe moved) and proved `x` there at its start, and
+            // its branch keeps `x` up to the block (`way`); `block_decides` asks for that site.
+            let moved_before =
+                after.is_some() && moved_before.contains(&v) && !self.by_blocks.contains(&v);
             // (A construct around this one that decides `x` sets the flag on its own exits.)
             if !in_after
                 || self.by_exits.contains(&v)
                 || var.copy
                 || var.alias.is_some()
-                || moved_before.contains(&v)
+                || moved_before
                 || self.declared_outside_innermost_loop(v)
                 || body.iter().any(|s| assigns(s, &name))
             {
@@ -543,6 +561,78 @@ impl Lowerer {
         (tokens, flags, kept)
     }
 }
+/// How a labelled block's exits leave a candidate (see `Lowerer::begin_block`).
+struct BlockVerdict {
+    /// The exits that set the flag: those into the state after the block, and those
+    /// elsewhere that keep `x`.
+    set: ExitWays,
+    /// The exits that keep `x` (set even when the block does not decide).
+    kept_only: ExitWays,
+    /// How the block's end leaves `x`, when known.
+    end: Option<Way>,
+    /// Whether the exits and the end meet: some keep `x` and some move it, every exit's way
+    /// is known, and every `continue` keeps it. (The state after the block must also not be
+    /// shared, which the caller checks.)
+    meets: bool,
+}
+
+/// `begin_block`'s reading of `found`, where `to_after` says whether a `break` with that label
+/// enters the state after the block.
+fn block_verdict(
+    found: BodyExits,
+    exits: &[(usize, Option<String>, bool)],
+    to_after: impl Fn(Option<&str>) -> bool,
+) -> BlockVerdict {
+    let BodyExits {
+        ways,
+        end,
+        complete,
+        ..
+    } = found;
+    // As in `begin_loop`: `None` only on the jumps into `after`, none on a `continue`.
+    let mut into_after = (false, false);
+    let (mut set, mut kept_only) = (Vec::new(), Vec::new());
+    let mut ok = true;
+    for (tag, way) in ways {
+        let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
+            ok = false;
+            continue;
+        };
+        let kept = matches!(way, Way::Kept);
+        if *is_continue {
+            ok &= kept;
+            continue;
+        }
+        if to_after(label.as_deref()) {
+            into_after.0 |= kept;
+            into_after.1 |= !kept;
+            set.push((tag, way.clone()));
+        } else if kept {
+            set.push((tag, way.clone()));
+        }
+        if kept {
+            kept_only.push((tag, way));
+        }
+    }
+    let end = match end {
+        So::Kept => Some(Way::Kept),
+        So::Moved => Some(Way::Moved),
+        So::Unknown | So::Leaves | So::Decided => None,
+    };
+    let meets = ok
+        && complete
+        && end.as_ref().is_some_and(|w| {
+            let kept = matches!(w, Way::Kept);
+            (into_after.0 || kept) && (into_after.1 || !kept)
+        });
+    BlockVerdict {
+        set,
+        kept_only,
+        end,
+        meets,
+    }
+}
+
 /// How `v` is at a point of a branch (see `Lowerer::walk`).
 #[derive(Clone, Copy, PartialEq)]
 enum So {

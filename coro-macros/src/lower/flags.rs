@@ -50,6 +50,13 @@ impl Lowerer {
                 .extend(candidates.iter().map(|(v, ..)| (*v, join)));
             self.shared.push(join);
         }
+        let blocks = self.by_blocks.len();
+        self.by_blocks.extend(
+            candidates
+                .iter()
+                .filter(|(_, ways, _)| ways.iter().any(Way::by_block))
+                .map(|(v, ..)| *v),
+        );
         let mut decided: Vec<(VarId, Vec<Way>)> = Vec::new();
         for (v, ways, exits) in candidates {
             if self.vars.all[v].flag.is_some() {
@@ -69,6 +76,7 @@ impl Lowerer {
             watch,
             outer,
             edges,
+            blocks,
         };
         (site, tagged)
     }
@@ -93,6 +101,7 @@ impl Lowerer {
             self.shared.pop();
         }
         self.deciding.truncate(site.outer);
+        self.by_blocks.truncate(site.blocks);
         for v in site.watch {
             self.watch_after_join(v);
         }
@@ -273,7 +282,11 @@ impl Lowerer {
                 continue;
             };
             let mut witness = false;
-            let Some(ways) = self.ways(site, v, 0, &mut witness) else {
+            // (A labelled block in a branch may be that branch's decision: `way`.)
+            self.reading_for = Some(join);
+            let ways = self.ways(site, v, 0, &mut witness);
+            self.reading_for = None;
+            let Some(ways) = ways else {
                 continue;
             };
             if !self.present_at(v, moved_before.contains(&v), witness) {
@@ -635,7 +648,9 @@ impl Lowerer {
                         i = next;
                         continue;
                     }
-                    if !self.certainly_moves(&next.cond, v) {
+                    // (Not read, a branch after it must not hold a labelled block that
+                    // decides `v`: `by_blocks` would let it read `x` as there.)
+                    if !self.certainly_moves(&next.cond, v) || has_labelled_block(next) {
                         return None;
                     }
                     // It reads the value the site started with, unless a condition assigned.
@@ -736,6 +751,21 @@ impl Lowerer {
             if depth >= 4 {
                 return None;
             }
+            // A labelled block that became states and decides `v` on its exits and its end
+            // (exits.rs `block_decides`): the flag is set on every path out of it, as a
+            // nested awaiting site sets it on its edges.
+            if let Some(join) = self.reading_for {
+                let mut rest = stmt.clone();
+                let tail = i + 1 == stmts.len() && matches!(stmt, Stmt::Expr(_, None));
+                if let Some(b) = take_leading_block(&mut rest, tail, &name) {
+                    // Nothing else in the statement names `v` (after the block it would be a
+                    // use after the decision).
+                    if !self.vars.uses_stmt(&rest).contains(&v) && self.block_decides(&b, v, join) {
+                        way = Way::Nested(i, BY_BLOCK, Vec::new());
+                        continue;
+                    }
+                }
+            }
             let (sites, shadowed) = sites_of(stmt);
             let mut moving = Vec::new();
             for (k, site) in sites.iter().enumerate() {
@@ -822,6 +852,75 @@ pub(crate) enum Way {
     /// Decided by an `if`/`match` of the branch: statement index, site index in it
     /// (`visit_sites`), and one way per branch of that site.
     Nested(usize, usize, Vec<Way>),
+}
+
+/// `Way::Nested`'s site index for a branch whose decision is a labelled block statement (see
+/// `Lowerer::way`): no `if`/`match` site of the statement decides.
+pub(super) const BY_BLOCK: usize = usize::MAX;
+
+impl Way {
+    /// Is this a branch left to a labelled block's exits (`BY_BLOCK`)?
+    fn by_block(&self) -> bool {
+        matches!(self, Way::Nested(_, BY_BLOCK, _))
+    }
+}
+
+/// Takes out of `stmt` (leaving `()`) the labelled block with an await that it runs whenever it
+/// runs, as a statement, an initialiser, or inside plain blocks after no `let` that binds
+/// `name` (how normalize.rs leaves `f('b: { .. })`: `{ let __f = f; let __t = { 'b: { .. } };
+/// __f(__t); }`), where it becomes states with
+/// a join of its own (lower.rs `seq`): not in `tail` position, the last expression of a
+/// branch, where its `break`s go to the site's join, whose paths the site sets.
+fn take_leading_block(stmt: &mut Stmt, tail: bool, name: &Ident) -> Option<syn::ExprBlock> {
+    let e = match stmt {
+        Stmt::Local(l) => match &mut l.init {
+            Some(init) if init.diverge.is_none() => &mut *init.expr,
+            _ => return None,
+        },
+        Stmt::Expr(e, _) => e,
+        _ => return None,
+    };
+    match e {
+        Expr::Block(b) if b.label.is_some() => {
+            if tail || !super::has_await(e) {
+                return None;
+            }
+            let unit: Expr = syn::parse_quote!(());
+            let Expr::Block(b) = std::mem::replace(e, unit) else {
+                return None;
+            };
+            Some(b)
+        }
+        Expr::Block(b) => {
+            let n = b.block.stmts.len();
+            for (j, s) in b.block.stmts.iter_mut().enumerate() {
+                let tail = tail && j + 1 == n && matches!(s, Stmt::Expr(_, None));
+                if let Some(found) = take_leading_block(s, tail, name) {
+                    return Some(found);
+                }
+                // After a `let` that binds `v`'s name, the block would mean another variable.
+                if lets_bind(std::slice::from_ref(s), name) {
+                    return None;
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Does `e` hold a labelled block anywhere?
+fn has_labelled_block(e: &syn::ExprIf) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_block(&mut self, b: &'ast syn::ExprBlock) {
+            self.0 |= b.label.is_some();
+            syn::visit::visit_expr_block(self, b);
+        }
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_expr_if(&mut f, e);
+    f.0
 }
 
 /// A flagged variable's name, and how each branch of a site leaves it.

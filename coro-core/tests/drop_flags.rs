@@ -2171,3 +2171,48 @@ fn a_labelled_block_decides_in_a_branch() {
         }
     }
 }
+
+// difftest seed 35030 (`--awaiting-moves`): a labelled block assigns `x`, and a `match` in it
+// after a `break` decides it. The `break` finds `x` kept and sets `Some(x)`, as for a local
+// the block never assigns, so the state after the block keeps the flag on both paths (the
+// assignment only kept the block from deciding `x` itself, and so its `break` from setting it).
+twin! {
+    fn assigned_in_a_block_decided_after_its_break
+        / assigned_in_a_block_decided_after_its_break_ref (k: u8, c: bool) -> u8 {
+        let mut x = D("x");
+        let n = 'b: {
+            if later(k).await == 0 {
+                break 'b 0;
+            }
+            x = D("x2");
+            match k {
+                1 => {
+                    let m = if later(c).await {
+                        log("kept");
+                        1
+                    } else {
+                        drop(x);
+                        2
+                    };
+                }
+                _ => log("other"),
+            }
+            1
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn a_break_keeps_a_local_the_block_assigns() {
+    for k in 0..3 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || assigned_in_a_block_decided_after_its_break_ref(k, c),
+                || assigned_in_a_block_decided_after_its_break(k, c),
+            );
+        }
+    }
+}

@@ -210,8 +210,8 @@ impl Lowerer {
 
     /// `walk_site` for a `let … else` whose `else` block holds the needed exits: the block
     /// from `so` (it always leaves), and `so` after the statement. `None` when the
-    /// initialiser may move `v`, names it where it is not kept, or holds a needed exit (the pattern does not bind `v`'s name:
-    /// `walk` saw to that).
+    /// initialiser may move `v`, names it where it is not kept, or holds a needed exit (the
+    /// pattern does not bind `v`'s name: `walk` saw to that).
     fn walk_let_else(&mut self, w: &mut Walk<'_>, l: &syn::Local, so: So) -> Option<So> {
         let init = l.init.as_ref()?;
         let (_, els) = init.diverge.as_ref()?;
@@ -261,7 +261,7 @@ impl Lowerer {
         let mut decided = Vec::new();
         for found in self.body_exit_ways(&tagged.body.stmts, Some(after), &exits) {
             let BodyExits { v, ways, end, .. } = found;
-            if !found.complete || !matches!(end, So::Leaves | So::Kept) {
+            if !found.complete || found.assigned || !matches!(end, So::Leaves | So::Kept) {
                 continue;
             }
             // Where each exit goes: the state after the loop, a loop head, or elsewhere.
@@ -334,6 +334,10 @@ impl Lowerer {
         let mut ends = Vec::new();
         for found in self.body_exit_ways(&tagged.block.stmts, Some(after), &exits) {
             let v = found.v;
+            // A `break` that keeps an assigned `x` hands it to the flag only when a site in
+            // the block decides it (the end leaves it unknown): otherwise code after the
+            // block may use `x` again, and a site there set the flag.
+            let keep_only = !found.assigned || found.end == So::Unknown;
             let to_after = |label: Option<&str>| {
                 let target = self.resolve(label, false).map(|t| t.break_to);
                 matches!(target, Some(Cont::State(s, _)) if s == after)
@@ -341,7 +345,7 @@ impl Lowerer {
             let verdict = block_verdict(found, &exits, to_after);
             // (Other paths into `after`, a join of a site around the block, would not set it.)
             if !verdict.meets || self.shared.contains(&after) {
-                if self.vars.all[v].flag.is_some() {
+                if self.vars.all[v].flag.is_some() && keep_only {
                     self.note_exit_ways(v, &verdict.kept_only, false);
                 }
                 continue;
@@ -462,10 +466,10 @@ impl Lowerer {
                 || var.alias.is_some()
                 || moved_before
                 || self.declared_outside_innermost_loop(v)
-                || body.iter().any(|s| assigns(s, &name))
             {
                 continue;
             }
+            let assigned = body.iter().any(|s| assigns(s, &name));
             let needed: Vec<usize> = exits
                 .iter()
                 .filter(|(_, l, c)| self.enters_scope_of(l.as_deref(), *c, v))
@@ -485,6 +489,7 @@ impl Lowerer {
             let complete = ways.len() == needed.len();
             out.push(BodyExits {
                 v,
+                assigned,
                 ways,
                 end,
                 complete,
@@ -587,6 +592,7 @@ fn block_verdict(
         ways,
         end,
         complete,
+        assigned,
         ..
     } = found;
     // As in `begin_loop`: `None` only on the jumps into `after`, none on a `continue`.
@@ -621,6 +627,7 @@ fn block_verdict(
     };
     let meets = ok
         && complete
+        && !assigned
         && end.as_ref().is_some_and(|w| {
             let kept = matches!(w, Way::Kept);
             (into_after.0 || kept) && (into_after.1 || !kept)
@@ -668,6 +675,10 @@ struct Walk<'a> {
 /// `Lowerer::body_exit_ways`).
 struct BodyExits {
     v: VarId,
+    /// Whether the body assigns it: then the exits never decide it, and only a labelled
+    /// block's `break`s that keep it set the flag, when the end leaves it unknown (see
+    /// `begin_block`).
+    assigned: bool,
     /// How the exits that need the flag leave it: those whose way is known.
     ways: ExitWays,
     /// How the body's end leaves it.

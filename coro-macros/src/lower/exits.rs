@@ -18,11 +18,13 @@
 use super::flags::{ExitWays, Way, assigns, has_branch, heads, lets_bind, pattern_binds};
 use super::{Cont, Lowerer, StateId, branches, diverges};
 use crate::vars::{VarId, Visible};
+use blocks::block_verdict;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Expr, Stmt};
 use tags::{ExitsIn, tagged_exits};
 
+mod blocks;
 mod tags;
 pub(super) use tags::take_tags;
 
@@ -382,40 +384,6 @@ impl Lowerer {
         }
     }
 
-    /// Would the labelled block `b`, a statement of a branch of the awaiting site whose join
-    /// is `join` (in `v`'s scope), decide `v` on its exits and its end (`begin_block`) when it
-    /// is lowered? The site then leaves that branch's decision to it (`way`), and the block
-    /// finds `v` there although the site's reading counted it maybe moved (`by_blocks`).
-    ///
-    /// Asked before the state after the block exists: the block is made a target whose
-    /// `break`s go to `join` for the scope test (the state after the block, inside the branch,
-    /// is in `v`'s scope as the join is), and only its own `break`s count as entering the state
-    /// after it. The block is read through a copy tagged as `begin_block` tags it (the tags
-    /// stay unused). It is never shared: the state after it is new (lower.rs `seq`).
-    pub(super) fn block_decides(&mut self, b: &syn::ExprBlock, v: VarId, join: StateId) -> bool {
-        let Some(label) = b.label.as_ref().map(|l| l.name.ident.to_string()) else {
-            return false;
-        };
-        self.targets.push(super::Target {
-            label: Some(label.clone()),
-            is_loop: false,
-            break_to: Cont::State(join, false),
-            continue_to: None,
-        });
-        let mut tagged = b.clone();
-        self.tag_block(&mut tagged.block);
-        let exits = tagged_exits(&ExitsIn::Expr(&super::block_expr(tagged.block.clone())));
-        let found = self
-            .body_exit_ways(&tagged.block.stmts, None, &exits)
-            .into_iter()
-            .find(|f| f.v == v);
-        self.targets.pop();
-        found.is_some_and(|found| {
-            let own = |l: Option<&str>| l == Some(label.as_str());
-            block_verdict(found, &exits, own).meets
-        })
-    }
-
     /// For a loop or labelled block whose `break`s go to state `after` (its tagged `exits`
     /// are those of `body`): the variables a drop flag could follow through its exits, each
     /// with how the exits into a state where it is in scope leave it, those `walk` can tell,
@@ -566,80 +534,6 @@ impl Lowerer {
         (tokens, flags, kept)
     }
 }
-/// How a labelled block's exits leave a candidate (see `Lowerer::begin_block`).
-struct BlockVerdict {
-    /// The exits that set the flag: those into the state after the block, and those
-    /// elsewhere that keep `x`.
-    set: ExitWays,
-    /// The exits that keep `x` (set even when the block does not decide).
-    kept_only: ExitWays,
-    /// How the block's end leaves `x`, when known.
-    end: Option<Way>,
-    /// Whether the exits and the end meet: some keep `x` and some move it, every exit's way
-    /// is known, and every `continue` keeps it. (The state after the block must also not be
-    /// shared, which the caller checks.)
-    meets: bool,
-}
-
-/// `begin_block`'s reading of `found`, where `to_after` says whether a `break` with that label
-/// enters the state after the block.
-fn block_verdict(
-    found: BodyExits,
-    exits: &[(usize, Option<String>, bool)],
-    to_after: impl Fn(Option<&str>) -> bool,
-) -> BlockVerdict {
-    let BodyExits {
-        ways,
-        end,
-        complete,
-        assigned,
-        ..
-    } = found;
-    // As in `begin_loop`: `None` only on the jumps into `after`, none on a `continue`.
-    let mut into_after = (false, false);
-    let (mut set, mut kept_only) = (Vec::new(), Vec::new());
-    let mut ok = true;
-    for (tag, way) in ways {
-        let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
-            ok = false;
-            continue;
-        };
-        let kept = matches!(way, Way::Kept);
-        if *is_continue {
-            ok &= kept;
-            continue;
-        }
-        if to_after(label.as_deref()) {
-            into_after.0 |= kept;
-            into_after.1 |= !kept;
-            set.push((tag, way.clone()));
-        } else if kept {
-            set.push((tag, way.clone()));
-        }
-        if kept {
-            kept_only.push((tag, way));
-        }
-    }
-    let end = match end {
-        So::Kept => Some(Way::Kept),
-        So::Moved => Some(Way::Moved),
-        So::Unknown | So::Leaves | So::Decided => None,
-    };
-    let meets = ok
-        && complete
-        && !assigned
-        && end.as_ref().is_some_and(|w| {
-            let kept = matches!(w, Way::Kept);
-            (into_after.0 || kept) && (into_after.1 || !kept)
-        });
-    BlockVerdict {
-        set,
-        kept_only,
-        end,
-        meets,
-    }
-}
-
 /// How `v` is at a point of a branch (see `Lowerer::walk`).
 #[derive(Clone, Copy, PartialEq)]
 enum So {

@@ -18,7 +18,7 @@
 use super::flags::{ExitWays, Way, assigns, has_branch, heads, lets_bind, pattern_binds};
 use super::{Cont, Lowerer, StateId, branches, diverges};
 use crate::vars::{VarId, Visible};
-use blocks::block_verdict;
+use blocks::{ExitSplit, block_verdict, split_exits};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Expr, Stmt};
@@ -267,33 +267,19 @@ impl Lowerer {
                 continue;
             }
             // Where each exit goes: the state after the loop, a loop head, or elsewhere.
-            let mut to_after = (false, false);
-            let mut set = Vec::new();
-            let mut ok = true;
-            for (tag, way) in ways {
-                let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
-                    ok = false;
-                    continue;
-                };
-                let kept = matches!(way, Way::Kept);
-                if *is_continue {
-                    // Back to a loop head: `x` must be there for the next turn, and no
-                    // flag is set (the head is also entered from before the loop).
-                    ok &= kept;
-                    continue;
-                }
-                let target = self.resolve(label.as_deref(), false).map(|t| t.break_to);
-                if matches!(target, Some(Cont::State(s, _)) if s == after) {
-                    to_after.0 |= kept;
-                    to_after.1 |= !kept;
-                    set.push((tag, way));
-                } else if kept {
-                    set.push((tag, way));
-                }
-            }
+            let to_after = |label: Option<&str>| {
+                let target = self.resolve(label, false).map(|t| t.break_to);
+                matches!(target, Some(Cont::State(s, _)) if s == after)
+            };
+            let ExitSplit {
+                set,
+                into_after,
+                ok,
+                ..
+            } = split_exits(ways, &exits, to_after);
             // Other paths into `after` (it is the join of a site around the loop) would not
             // set the flag: `after` could not store it, and `None` would have no type.
-            if !ok || to_after != (true, true) || self.shared.contains(&after) {
+            if !ok || into_after != (true, true) || self.shared.contains(&after) {
                 continue;
             }
             if self.vars.all[v].flag.is_some() {

@@ -78,30 +78,12 @@ pub(super) fn block_verdict(
         ..
     } = found;
     // As in `begin_loop`: `None` only on the jumps into `after`, none on a `continue`.
-    let mut into_after = (false, false);
-    let (mut set, mut kept_only) = (Vec::new(), Vec::new());
-    let mut ok = true;
-    for (tag, way) in ways {
-        let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
-            ok = false;
-            continue;
-        };
-        let kept = matches!(way, Way::Kept);
-        if *is_continue {
-            ok &= kept;
-            continue;
-        }
-        if to_after(label.as_deref()) {
-            into_after.0 |= kept;
-            into_after.1 |= !kept;
-            set.push((tag, way.clone()));
-        } else if kept {
-            set.push((tag, way.clone()));
-        }
-        if kept {
-            kept_only.push((tag, way));
-        }
-    }
+    let ExitSplit {
+        set,
+        kept_only,
+        into_after,
+        ok,
+    } = split_exits(ways, exits, to_after);
     let end = match end {
         So::Kept => Some(Way::Kept),
         So::Moved => Some(Way::Moved),
@@ -120,4 +102,58 @@ pub(super) fn block_verdict(
         end,
         meets,
     }
+}
+
+/// How each exit of a loop's or labelled block's body leaves a candidate `x`: the first step
+/// of both `Lowerer::begin_loop` and `block_verdict`.
+pub(super) struct ExitSplit {
+    /// The exits that set the flag: the `break`s into the state after the construct, and
+    /// those elsewhere that keep `x`.
+    pub(super) set: ExitWays,
+    /// The `break`s that keep `x`.
+    pub(super) kept_only: ExitWays,
+    /// Whether some `break` into the state after the construct keeps `x`, and whether some
+    /// moves it.
+    pub(super) into_after: (bool, bool),
+    /// Every exit's way is known, and every `continue` keeps `x`.
+    pub(super) ok: bool,
+}
+
+/// Splits `ways` (per exit tag, how the code before it leaves `x`) by where each exit goes;
+/// `to_after` says whether a `break` with that label enters the state after the construct.
+pub(super) fn split_exits(
+    ways: ExitWays,
+    exits: &[(usize, Option<String>, bool)],
+    to_after: impl Fn(Option<&str>) -> bool,
+) -> ExitSplit {
+    let mut split = ExitSplit {
+        set: Vec::new(),
+        kept_only: Vec::new(),
+        into_after: (false, false),
+        ok: true,
+    };
+    for (tag, way) in ways {
+        let Some((_, label, is_continue)) = exits.iter().find(|(t, ..)| *t == tag) else {
+            split.ok = false;
+            continue;
+        };
+        let kept = matches!(way, Way::Kept);
+        if *is_continue {
+            // Back to a loop head: `x` must be there for the next turn, and no flag is set
+            // (the head is also entered from before the loop).
+            split.ok &= kept;
+            continue;
+        }
+        if to_after(label.as_deref()) {
+            split.into_after.0 |= kept;
+            split.into_after.1 |= !kept;
+            split.set.push((tag, way.clone()));
+        } else if kept {
+            split.set.push((tag, way.clone()));
+        }
+        if kept {
+            split.kept_only.push((tag, way));
+        }
+    }
+    split
 }

@@ -14,6 +14,7 @@
 use crate::names;
 use crate::normalize::{has_await, stmt_has_await};
 use crate::signature::Parsed;
+use crate::syntax::{ident_expr, let_pat};
 use crate::vars::{Known, VarId, Vars, Visible};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -276,7 +277,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
             (Some(pat), _) => {
                 let (pat, by_ref) = by_value(pat, i);
                 refs = by_ref;
-                crate::normalize::let_pat(pat, crate::normalize::path_expr(slot))
+                let_pat(pat, ident_expr(slot))
             }
             (None, syn::FnArg::Typed(_)) => unreachable!("typed arguments have patterns"),
         };
@@ -569,10 +570,7 @@ impl Lowerer {
                         let mut body = Vec::new();
                         body.extend(self.declare_flags(&[input]));
                         if shadows {
-                            let bind = crate::normalize::let_pat(
-                                local.pat.clone(),
-                                crate::normalize::path_expr(&input_ident),
-                            );
+                            let bind = let_pat(local.pat.clone(), ident_expr(&input_ident));
                             body.extend(self.plain_then_flags(&bind));
                         }
                         body.extend(self.seq(rest, k)?);
@@ -585,10 +583,7 @@ impl Lowerer {
                     let input = self.vars.declare(names::temp("join", join), false, false);
                     self.states[join].input = Some(input);
                     let value = names::temp("join", join);
-                    let bind = crate::normalize::let_pat(
-                        local.pat.clone(),
-                        crate::normalize::path_expr(&value),
-                    );
+                    let bind = let_pat(local.pat.clone(), ident_expr(&value));
                     let mut body = self.plain_then_flags(&bind);
                     body.extend(self.seq(rest, k)?);
                     self.states[join].body = body;

@@ -25,8 +25,6 @@
 mod scan;
 
 pub(crate) use scan::{EXPRESSION_MACROS, borrowed_variable, has_await, stmt_has_await};
-// `lower` still names these builders through this module.
-pub(crate) use crate::syntax::{ident_expr as path_expr, let_pat};
 
 use crate::names;
 use crate::syntax::{self, block_expr, ident_expr, let_ident, paren, preceded, tail_block};

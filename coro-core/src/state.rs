@@ -124,8 +124,8 @@ macro_rules! __coro_take_state {
         // variant has none.
         let __this: *mut _ = unsafe { $crate::__private::Pin::get_unchecked_mut($state.as_mut()) };
         // SAFETY: `__this` comes from a live `&mut`; the variant is `$Var` (the dispatch
-        // matched it, see `other_variant`); each field is read exactly once and the old value is then overwritten
-        // without being dropped (`OverwriteOnDrop`).
+        // matched it, see `other_variant`); each field is read exactly once and the old value
+        // is then overwritten without being dropped (`OverwriteOnDrop`).
         unsafe {
             match &mut *__this {
                 $Enum::$Var { $($field),* } => {

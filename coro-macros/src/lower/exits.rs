@@ -30,11 +30,11 @@ pub(super) use tags::take_tags;
 
 impl Lowerer {
     /// How the code before each tagged exit of the site `site` (see `tag_exits`) that enters a
-    /// state where `v` is in scope leaves `v`: kept (nothing on the way to it may move it) or
-    /// moved (something certainly moved it, and nothing since names it), read by `walk`.
-    /// `None` when such an exit is anywhere else (a condition, a scrutinee, a guard), or
-    /// follows anything else (a move on some paths, a nested decision, a `let` that shadows
-    /// `v`): the flag would not be known there. An exit into a state where `v` is out of scope drops it as rustc does, and one
+    /// state where `v` is in scope leaves `v`: kept (nothing on the way to it may move it) or moved
+    /// (something certainly moved it, and nothing since names it), read by `walk`. `None` when such
+    /// an exit is anywhere else (a condition, a scrutinee, a guard), or follows anything else (a
+    /// move on some paths, a nested decision, a `let` that shadows `v`): the flag would not be
+    /// known there. An exit into a state where `v` is out of scope drops it as rustc does, and one
     /// aimed at a construct that stays one fragment is no jump: neither is listed.
     pub(super) fn exit_ways(&mut self, site: &Expr, v: VarId, awaiting: bool) -> Option<ExitWays> {
         let needed: Vec<usize> = tagged_exits(&ExitsIn::Expr(site))
@@ -158,11 +158,11 @@ impl Lowerer {
         )
     }
 
-    /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each
-    /// branch from `so`, and afterwards how the branches that complete leave `v` (`Unknown`
-    /// when they differ); a `let … else` likewise (`walk_let_else`), and a plain block. `None` when `stmt` is
-    /// anything else, or its conditions, scrutinee, guards or patterns move, name or bind
-    /// `v`, or hold a needed exit.
+    /// `walk` into the `if`/`match` statement `stmt` (holding needed exits) from `so`: each branch
+    /// from `so`, and afterwards how the branches that complete leave `v` (`Unknown` when they
+    /// differ); a `let … else` likewise (`walk_let_else`), and a plain block. `None` when `stmt` is
+    /// anything else, or its conditions, scrutinee, guards or patterns move, name or bind `v`, or
+    /// hold a needed exit.
     fn walk_site(&mut self, w: &mut Walk<'_>, stmt: &Stmt, so: So) -> Option<So> {
         if let Stmt::Local(l) = stmt {
             return self.walk_let_else(w, l, so);

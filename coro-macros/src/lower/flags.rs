@@ -961,11 +961,11 @@ fn sites_of(stmt: &Stmt) -> (Vec<Expr>, Vec<Vec<Ident>>) {
     (sites, shadowed)
 }
 
-/// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs
-/// to completion (the statement itself, an initialiser (also of a `let … else`), an operand, an argument, a statement of
-/// a plain block or of a labelled one before any `break` to it, the right operand of `&&`/`||`
-/// made an `if`; not one inside a branch, loop or closure), outermost only, in a fixed order
-/// that `Lowerer::flags` and `Lowerer::plain_flagged` share.
+/// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs to
+/// completion (the statement itself, an initialiser (also of a `let … else`), an operand, an
+/// argument, a statement of a plain block or of a labelled one before any `break` to it, the right
+/// operand of `&&`/`||` made an `if`; not one inside a branch, loop or closure), outermost only, in
+/// a fixed order that `Lowerer::flags` and `Lowerer::plain_flagged` share.
 fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
     sites_in(stmt, &mut Vec::new(), f);
 }

@@ -1141,7 +1141,7 @@ fn certain(e: &Expr) -> Expr {
                 }
             }
         }
-        // Created, it has taken every variable it names (vars.rs `Collector::capturing`).
+        // Created, it has taken every variable it names (vars/collector.rs `Collector::capturing`).
         Expr::Closure(c) if c.capture.is_some() => {}
         Expr::Async(a) if a.capture.is_some() => {}
         Expr::Path(_) | Expr::Lit(_) => {}

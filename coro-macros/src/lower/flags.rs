@@ -869,7 +869,7 @@ impl Way {
 /// runs, as a statement, an initialiser, or inside plain blocks after no `let` that binds
 /// `name` (how normalize.rs leaves `f('b: { .. })`: `{ let __f = f; let __t = { 'b: { .. } };
 /// __f(__t); }`), where it becomes states with
-/// a join of its own (lower.rs `seq`): not in `tail` position, the last expression of a
+/// a join of its own (lower/constructs.rs `seq`): not in `tail` position, the last expression of a
 /// branch, where its `break`s go to the site's join, whose paths the site sets.
 fn take_leading_block(stmt: &mut Stmt, tail: bool, name: &Ident) -> Option<syn::ExprBlock> {
     let e = match stmt {

@@ -17,7 +17,7 @@ impl Lowerer {
     /// `break`s go to `join` for the scope test (the state after the block, inside the branch,
     /// is in `v`'s scope as the join is), and only its own `break`s count as entering the state
     /// after it. The block is read through a copy tagged as `begin_block` tags it (the tags
-    /// stay unused). It is never shared: the state after it is new (lower.rs `seq`).
+    /// stay unused). It is never shared: the state after it is new (lower/constructs.rs `seq`).
     pub(in crate::lower) fn block_decides(
         &mut self,
         b: &syn::ExprBlock,

@@ -12,7 +12,6 @@
 //! replaces with the jump's code once payloads are known.
 
 use crate::names;
-use crate::normalize::has_await;
 use crate::signature::Parsed;
 use crate::syntax::{ident_expr, let_pat};
 use crate::vars::{Known, VarId, Vars, Visible};

@@ -341,8 +341,8 @@ struct Lowerer {
     /// already handed to the flag).
     by_exits: Vec<VarId>,
     /// The join of the awaiting site whose branches `edge_candidates` is reading: a labelled
-    /// block statement of a branch may then be the branch's decision (exits.rs
-    /// `block_decides`).
+    /// block statement of a branch may then be the branch's decision
+    /// (lower/exits/blocks.rs `block_decides`).
     reading_for: Option<StateId>,
     /// Variables that an awaiting site being lowered leaves to a labelled block in one of its
     /// branches (`Way::Nested` with `BY_BLOCK`): the block decides them although the site's

@@ -213,8 +213,8 @@ impl Lowerer {
                 return None;
             }
             // A labelled block that became states and decides `v` on its exits and its end
-            // (exits.rs `block_decides`): the flag is set on every path out of it, as a
-            // nested awaiting site sets it on its edges.
+            // (lower/exits/blocks.rs `block_decides`): the flag is set on every path out of
+            // it, as a nested awaiting site sets it on its edges.
             if let Some(join) = self.reading_for {
                 let mut rest = stmt.clone();
                 let tail = i + 1 == stmts.len() && matches!(stmt, Stmt::Expr(_, None));

@@ -12,7 +12,7 @@ use crate::kind::Kind;
 use crate::names;
 use crate::signature::Parsed;
 use crate::syntax;
-use proc_macro2::{Group, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -111,6 +111,8 @@ impl VisitMut for Checker {
                          part of the generator. Move the `yield_!` out of it",
                     ));
                 }
+                // The block keeps its own `return`, `?` and `.await`; its `self` is ours.
+                rename_self_everywhere(expr);
             }
             Expr::Macro(m) if suspend_macro(&m.mac).is_some() => match self.suspend(&m.mac) {
                 Ok(mut new) => {
@@ -144,7 +146,7 @@ impl VisitMut for Checker {
                 *expr = Expr::Path(ExprPath {
                     attrs: p.attrs.clone(),
                     qself: None,
-                    path: names::self_var().into(),
+                    path: self_at(p.path.span()).into(),
                 });
             }
             Expr::Return(r) => {
@@ -446,6 +448,15 @@ impl Checker {
     }
 }
 
+/// The renamed `self`, resolving as the macro's binding does but located at the user's `self`,
+/// so rustc's errors about it (a borrow checker error on a `&mut self` reborrowed across an
+/// await) point at the user's code.
+fn self_at(user: proc_macro2::Span) -> Ident {
+    let mut id = names::self_var();
+    id.set_span(id.span().located_at(user));
+    id
+}
+
 /// Renames `self` inside a closure body (which keeps its own `return` and `?`).
 fn rename_self_everywhere(expr: &mut Expr) {
     struct Rename;
@@ -453,7 +464,7 @@ fn rename_self_everywhere(expr: &mut Expr) {
         fn visit_item_mut(&mut self, _: &mut Item) {}
         fn visit_expr_path_mut(&mut self, p: &mut ExprPath) {
             if p.qself.is_none() && p.path.is_ident("self") {
-                p.path = names::self_var().into();
+                p.path = self_at(p.path.span()).into();
             }
         }
         fn visit_macro_mut(&mut self, mac: &mut Macro) {
@@ -477,9 +488,7 @@ fn rename_self_tokens(tokens: TokenStream) -> TokenStream {
                 if path_next || path_prev {
                     out.push(tt.clone());
                 } else {
-                    let mut id = names::self_var();
-                    id.set_span(id.span().located_at(tt.span()));
-                    out.push(TokenTree::Ident(id));
+                    out.push(TokenTree::Ident(self_at(tt.span())));
                 }
             }
             TokenTree::Group(g) => {

@@ -75,7 +75,7 @@ fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
                      suspends, so it cannot keep a borrow of one of them across a \
                      suspension. Finish with `{name}` before the {suspension}, make it own \
                      its data (`.to_vec()`, `.to_owned()`, `.collect::<Vec<_>>()`, a clone), \
-                     or take `{source}` by reference as a parameter of the coroutine"
+                     or take `{source}` by `&` reference as a parameter of the coroutine"
                 ),
             ));
         }

@@ -55,7 +55,7 @@ impl Lowerer {
                  while the coroutine is suspended at this `.await`: a coroutine's locals move \
                  into its state when it suspends, so they cannot stay borrowed. Pass an owned \
                  value (`{name}.clone()`, or move `{name}` in and return it from the callee), \
-                 or make `{name}` a reference parameter of this coroutine"
+                 or make `{name}` a `&` reference parameter of this coroutine"
             ),
         ))
     }

@@ -4,7 +4,8 @@
 //! The phases, each in its own module, run in this order (see `ARCHITECTURE.md`):
 //! 1. [`signature`]: parse the function, then read the attribute arguments and validate the
 //!    signature; name the arguments.
-//! 2. [`check`]: reject what the lowering cannot express (awaits in closures, recursion, ...).
+//! 2. [`configured`] and [`check`]: reject what the lowering cannot express (`#[cfg]` on code
+//!    it takes apart, awaits in closures, recursion, ...).
 //! 3. [`normalize`]: hoist every `.await` into statement position, in evaluation order.
 //! 4. [`lower`]: cut the normalized body into states at suspensions, loop heads and joins.
 //! 5. [`liveness`]: decide what each state must store.
@@ -15,6 +16,7 @@
 #![allow(clippy::collapsible_if, clippy::too_many_lines)]
 
 mod check;
+mod configured;
 mod emit;
 mod kind;
 mod liveness;
@@ -66,7 +68,16 @@ pub(crate) fn expand(attr: &TokenStream, item: TokenStream) -> TokenStream {
 
 fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
     let mut body = parsed.body.clone();
-    check::check(parsed, &mut body)?;
+    // Independent checks: report both kinds of mistake at once.
+    let configured = configured::check(&parsed.sig, &body);
+    match (configured, check::check(parsed, &mut body)) {
+        (Err(mut err), Err(more)) => {
+            err.combine(more);
+            return Err(err);
+        }
+        (Err(err), _) | (_, Err(err)) => return Err(err),
+        (Ok(()), Ok(())) => {}
+    }
     let body = normalize::normalize(body)?;
     let lowered = lower::lower(parsed, &body)?;
     let payloads = liveness::payloads(&lowered)?;

@@ -44,7 +44,14 @@ mod tokens;
 
 use dispatch::chain;
 
-pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenStream {
+/// `items` are the items taken out of the body (see [`crate::items`]): printed first, so that
+/// every arm sees them.
+pub(crate) fn emit(
+    parsed: &Parsed,
+    items: &[syn::Item],
+    l: &Lowered,
+    payloads: &Payloads,
+) -> TokenStream {
     let kind = Kind::of(parsed).unwrap_or(Kind::Coroutine);
     let order = reverse_post_order(l);
     let variant: HashMap<usize, Ident> = order
@@ -250,6 +257,7 @@ pub(crate) fn emit(parsed: &Parsed, l: &Lowered, payloads: &Payloads) -> TokenSt
         #must_use
         #vis #constness #unsafety fn #ident #generics_decl (#inputs) -> #ret #where_clause {
             use ::coro_core::__private as #private;
+            #(#items)*
             // Pinned; only `__fut` is structurally pinned (see `coro_core::state`).
             #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
             enum __CoroState<#(#generics),*> {

@@ -6,6 +6,7 @@
 //!    signature; name the arguments.
 //! 2. [`configured`] and [`check`]: reject what the lowering cannot express (`#[cfg]` on code
 //!    it takes apart, awaits in closures, recursion, ...).
+//!    [`items`] then takes the body's items out, for `emit` to print first.
 //! 3. [`normalize`]: hoist every `.await` into statement position, in evaluation order.
 //! 4. [`lower`]: cut the normalized body into states at suspensions, loop heads and joins.
 //! 5. [`liveness`]: decide what each state must store.
@@ -18,6 +19,7 @@
 mod check;
 mod configured;
 mod emit;
+mod items;
 mod kind;
 mod liveness;
 mod lower;
@@ -78,10 +80,11 @@ fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
         (Err(err), _) | (_, Err(err)) => return Err(err),
         (Ok(()), Ok(())) => {}
     }
+    let items = items::hoist(&mut body)?;
     let body = normalize::normalize(body)?;
     let lowered = lower::lower(parsed, &body)?;
     let payloads = liveness::payloads(&lowered)?;
-    Ok(emit::emit(parsed, &lowered, &payloads))
+    Ok(emit::emit(parsed, &items, &lowered, &payloads))
 }
 
 #[cfg(test)]

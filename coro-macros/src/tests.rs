@@ -42,6 +42,23 @@ fn snapshot_sequence() {
     );
 }
 
+/// The body's items are printed before the state enum, so every arm sees them.
+#[test]
+fn snapshot_items_in_body() {
+    snapshot(
+        "items_in_body",
+        quote! {
+            fn scaled(a: u32) -> u32 {
+                use core::future::ready;
+                const K: u32 = 10;
+                let x = ready(a).await;
+                fn helper(y: u32) -> u32 { y * K }
+                helper(x)
+            }
+        },
+    );
+}
+
 #[test]
 fn snapshot_loop_with_drop() {
     snapshot(
@@ -305,7 +322,7 @@ fn second_lowering_pass_skipped_only_when_it_changes_nothing() {
                 crate::lower::lower(&parsed, &body)
             }?;
             let payloads = crate::liveness::payloads(&lowered)?;
-            Ok(crate::emit::emit(&parsed, &lowered, &payloads).to_string())
+            Ok(crate::emit::emit(&parsed, &[], &lowered, &payloads).to_string())
         };
         let once = run(false).map_err(|e| e.to_string());
         let twice = run(true).map_err(|e| e.to_string());

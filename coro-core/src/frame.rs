@@ -271,8 +271,9 @@ where
 }
 
 /// A generator that takes no values is an iterator over what it yields (its return value, if
-/// any, is dropped). It must be `Unpin`, which it is unless it holds a `!Unpin` value across a
-/// `yield_!`; pin it (`Box::pin`) and drive it with [`Generator::resume`] otherwise.
+/// any, is dropped). It must be `Unpin`, and every generator `#[coroutine]` makes is: its state
+/// stores no future, only locals that move in and out at each `yield_!`, so the macro declares
+/// the state `Unpin` whatever those locals are (see `coro_core::state`).
 impl<S, F, Y, T> Iterator for GenFrame<S, F>
 where
     S: StateEnum + Unpin,

@@ -21,6 +21,9 @@
 //! - the enum has no `Drop` impl (it is a local type of the generated function, which the
 //!   user cannot name), so dropping it drops the future in place;
 //! - the enum is `Unpin` only when every field is (the auto trait), the future included;
+//!   except a generator's (`yield = ..` without `.await`), which has no future at all: every
+//!   field is a local, moved in at a `yield_!` and out by `take_state!`, so the macro declares
+//!   that enum `Unpin` unconditionally (and the generator is an `Iterator` over any type);
 //! - the locals are not structurally pinned: moving them out of a pinned enum is allowed.
 //!
 //! Replacing `pin-project-lite` with these macros removed the projection types, the

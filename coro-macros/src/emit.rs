@@ -220,6 +220,21 @@ pub(crate) fn emit(
         payloads,
         order.iter().copied().filter(|&s| s != 0 && !e.transient(s)),
     );
+    // A generator that never awaits stores no future: every state it suspends in is a
+    // `yield_!`'s, whose variant holds only locals. Those are moved in by `Pin::set` at each
+    // suspension and out by `take_state!` at each resume (see `coro_core::state`), so nothing
+    // in the enum is ever structurally pinned and no code relies on its address: it can be
+    // `Unpin` whatever the locals are, and so the generator an `Iterator` even when it holds
+    // a `T` of a type parameter (or a `!Unpin` value) across a `yield_!`.
+    let unpin = (matches!(kind, Kind::Generator { .. })
+        && order
+            .iter()
+            .all(|&s| !l.states[s].resume || l.states[s].yields))
+    .then(|| {
+        quote! {
+            impl<#(#generics),*> ::core::marker::Unpin for __CoroState<#(#generics),*> {}
+        }
+    });
     let new_frame = kind.frame();
     let frame = quote! {
         #new_frame(
@@ -267,6 +282,7 @@ pub(crate) fn emit(
                 __Done,
                 __Panicked,
             }
+            #unpin
             #jump_enum
             #held
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.

@@ -305,6 +305,14 @@ pub(crate) fn renamed_inputs(parsed: &Parsed) -> TokenStream {
         .iter()
         .zip(&parsed.args)
         .map(|(input, arg)| match input {
+            // `mut self` (not `&mut self`, whose `mut` is the reference's): the receiver only
+            // moves into the state, and the body's `__self` is the binding declared `mut` (see
+            // `lower`), so a `mut` here would be unused.
+            FnArg::Receiver(r) if r.reference.is_none() => {
+                let mut r = r.clone();
+                r.mutability = None;
+                r.to_token_stream()
+            }
             FnArg::Receiver(r) => r.to_token_stream(),
             FnArg::Typed(t) => {
                 let attrs = &t.attrs;

@@ -37,3 +37,16 @@ pub trait Coroutine: Future {
     /// Where the coroutine is in its life.
     fn state(&self) -> CoroutineState;
 }
+
+/// The output type of a function pointer. The expansion names a coroutine declared `-> !` by
+/// `<fn() -> ! as FnOutput>::Output`: the never type cannot be written as a type argument on
+/// stable Rust (`Poll<!>`), but it can be a function pointer's output.
+#[doc(hidden)]
+pub trait FnOutput {
+    /// What the function returns.
+    type Output;
+}
+
+impl<T> FnOutput for fn() -> T {
+    type Output = T;
+}

@@ -80,6 +80,7 @@ pub use stream::{Fold, ForEach, Next, Stream, fold, for_each, next};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::awaitable::{Awaitable, into_future};
+    pub use crate::coroutine::FnOutput;
     pub use crate::frame::{
         DONE_ARM, Frame, GenFrame, Object, PANICKED_ARM, Phase, RUNNING_ARM, StateEnum,
         StreamFrame, Stub, not_resumable,

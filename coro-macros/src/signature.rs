@@ -92,7 +92,15 @@ pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
         .collect();
     let output = match &sig.output {
         ReturnType::Default => syn::parse_quote!(()),
-        ReturnType::Type(_, ty) => (**ty).clone(),
+        // `-> !`: the output appears as a type argument (`Coroutine<Output = !>`,
+        // `Poll<!>`), where stable Rust does not accept `!`; a fn pointer's output names it.
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Never(never) => {
+                let span = never.bang_token.span;
+                syn::parse_quote_spanned!(span=> <fn() -> ! as ::coro_core::__private::FnOutput>::Output)
+            }
+            ty => ty.clone(),
+        },
     };
     Ok(Parsed {
         attrs,

@@ -176,6 +176,19 @@ pub(crate) fn configure(parsed: &mut Parsed, attr: &TokenStream) -> syn::Result<
         }
         Err(err) => errors.push(err),
     }
+    // A second `#[coro_core::coroutine]` would lower the first one's output again. Taken out
+    // of the attributes, so the stub emitted beside the error is not lowered by it either.
+    let (repeated, attrs): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.attrs)
+        .into_iter()
+        .partition(|a| a.path().segments.last().is_some_and(|s| s.ident == "coroutine"));
+    parsed.attrs = attrs;
+    for attr in repeated {
+        errors.push(syn::Error::new_spanned(
+            attr,
+            "`#[coroutine]` is applied twice to this function: remove one of the two \
+             attributes",
+        ));
+    }
     validate(&parsed.sig, &mut errors);
     errors.finish()
 }

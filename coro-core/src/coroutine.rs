@@ -38,6 +38,26 @@ pub trait Coroutine: Future {
     fn state(&self) -> CoroutineState;
 }
 
+// A `#[coroutine(boxed)]` fn returns `Pin<Box<dyn Coroutine<..>>>` (`+ Send` with `send`):
+// it prints as the unboxed coroutine does, `<coroutine object NAME at 0x..>`, the address being
+// the coroutine's own (inside the box).
+impl<T> fmt::Debug for dyn Coroutine<Output = T> + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<coroutine object {} at {:p}>", self.name(), thin(self))
+    }
+}
+
+impl<T> fmt::Debug for dyn Coroutine<Output = T> + Send + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<coroutine object {} at {:p}>", self.name(), thin(self))
+    }
+}
+
+/// The address alone: `{:p}` of a trait object also prints its vtable.
+fn thin<T: ?Sized>(object: &T) -> *const () {
+    core::ptr::from_ref(object).cast()
+}
+
 /// The output type of a function pointer. The expansion names a coroutine declared `-> !` by
 /// `<fn() -> ! as FnOutput>::Output`: the never type cannot be written as a type argument on
 /// stable Rust (`Poll<!>`), but it can be a function pointer's output.

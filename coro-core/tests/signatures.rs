@@ -75,3 +75,59 @@ fn never_returning_coroutine_panics_with_its_message() {
     let err = std::panic::catch_unwind(|| coro_core::block_on(fail_later())).unwrap_err();
     assert_eq!(err.downcast_ref::<&str>(), Some(&"gave up"));
 }
+
+#[coro_core::coroutine(boxed)]
+fn countdown(n: u32) -> u32 {
+    if n == 0 {
+        0
+    } else {
+        countdown(n - 1).await + 1
+    }
+}
+
+#[coro_core::coroutine(boxed, send)]
+fn countdown_send(n: u32) -> u32 {
+    if n == 0 {
+        0
+    } else {
+        countdown_send(n - 1).await + 1
+    }
+}
+
+#[coro_core::coroutine]
+fn unboxed() -> u32 {
+    core::future::ready(1).await
+}
+
+#[test]
+fn boxed_coroutines_print_like_unboxed_ones() {
+    let plain = unboxed();
+    let boxed = countdown(3);
+    let sent = countdown_send(3);
+    let (plain_text, boxed_text, sent_text) = (
+        format!("{plain:?}"),
+        format!("{boxed:?}"),
+        format!("{sent:?}"),
+    );
+    assert!(
+        plain_text.starts_with("<coroutine object unboxed at 0x"),
+        "{plain_text}"
+    );
+    assert!(
+        boxed_text.starts_with("<coroutine object countdown at 0x"),
+        "{boxed_text}"
+    );
+    assert!(
+        sent_text.starts_with("<coroutine object countdown_send at 0x"),
+        "{sent_text}"
+    );
+    // The address is the coroutine's own, inside the box.
+    let inner: *const dyn coro_core::Coroutine<Output = u32> = &*boxed;
+    let inner = inner.cast::<()>();
+    assert!(
+        boxed_text.ends_with(&format!("at {inner:p}>")),
+        "{boxed_text}"
+    );
+    assert_eq!(coro_core::block_on(boxed), 3);
+    assert_eq!(coro_core::block_on(sent), 3);
+}

@@ -180,7 +180,12 @@ pub(crate) fn configure(parsed: &mut Parsed, attr: &TokenStream) -> syn::Result<
     // of the attributes, so the stub emitted beside the error is not lowered by it either.
     let (repeated, attrs): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.attrs)
         .into_iter()
-        .partition(|a| a.path().segments.last().is_some_and(|s| s.ident == "coroutine"));
+        .partition(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "coroutine")
+        });
     parsed.attrs = attrs;
     for attr in repeated {
         errors.push(syn::Error::new_spanned(

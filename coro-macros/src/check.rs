@@ -335,6 +335,25 @@ fn suspend_macro(mac: &Macro) -> Option<Suspend> {
     }
 }
 
+/// What an import of `yield_!`/`yield_from!` needs beside a failed expansion, whose stub has
+/// no body: one marker invocation (expanding to nothing, in item position) per spelling the
+/// body used, so the error does not come with an "unused import" warning.
+pub(crate) fn suspend_markers(body: &Block) -> TokenStream {
+    struct Find(Vec<syn::Path>);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_macro(&mut self, m: &Macro) {
+            if suspend_macro(m).is_some() && !self.0.contains(&m.path) {
+                self.0.push(m.path.clone());
+            }
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut f = Find(Vec::new());
+    syn::visit::visit_block(&mut f, body);
+    let paths = f.0;
+    quote!(#(#paths!(@__coro_used);)*)
+}
+
 /// The first `yield_!`/`yield_from!` in `expr`, closures and `async` blocks included.
 fn find_yield_macro(expr: &Expr) -> Option<proc_macro2::Span> {
     struct Find(Option<proc_macro2::Span>);

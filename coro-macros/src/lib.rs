@@ -63,6 +63,7 @@ pub(crate) fn expand(attr: &TokenStream, item: TokenStream) -> TokenStream {
         Err(err) => {
             let mut out = err.to_compile_error();
             out.extend(emit::stub(&parsed));
+            out.extend(check::suspend_markers(&parsed.body));
             out
         }
     }

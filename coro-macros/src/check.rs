@@ -78,6 +78,127 @@ impl Checker {
     }
 }
 
+impl Checker {
+    /// `Box::pin(f(..)) as T` (or `Box::new`, or `self.f(..)`) where `T` names a `dyn` type:
+    /// a recursive call whose object is stored as a trait object.
+    fn is_erased_self_call(&self, cast: &syn::ExprCast) -> bool {
+        let ty = &cast.ty;
+        if !mentions_ident(&quote!(#ty), "dyn") {
+            return false;
+        }
+        let Expr::Call(boxing) = &*cast.expr else {
+            return false;
+        };
+        let Expr::Path(func) = &*boxing.func else {
+            return false;
+        };
+        let segs: Vec<_> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let boxes = matches!(
+            segs.iter()
+                .rev()
+                .take(2)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["pin" | "new", "Box"]
+        );
+        if !boxes || boxing.args.len() != 1 {
+            return false;
+        }
+        match &boxing.args[0] {
+            Expr::Call(inner) => self.is_self_call(&inner.func),
+            Expr::MethodCall(m) => {
+                m.method == self.name
+                    && matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"))
+            }
+            _ => false,
+        }
+    }
+
+    /// A call of the function inside itself, where its object would contain itself: the
+    /// fix that compiles for this kind of object.
+    fn recursion_error(&self, span: proc_macro2::Span) -> syn::Error {
+        let name = &self.name;
+        let message = match &self.kind {
+            Kind::Coroutine => format!(
+                "recursive coroutine: `{name}` would contain itself. Use \
+                 `#[coro_core::coroutine(boxed)]`, which returns a boxed coroutine so recursion \
+                 has an indirection"
+            ),
+            kind => format!(
+                "recursive generator: `{name}` would contain itself. Store the recursive call \
+                 as a boxed trait object, whose size is known: `{}`",
+                erased_call(name, kind, &self.output)
+            ),
+        };
+        syn::Error::new(span, message)
+    }
+}
+
+/// How a generator of `kind` boxes a recursive call of `name` so that it compiles (for a
+/// coroutine, which the `boxed` option covers, the same box awaited).
+fn erased_call(name: &str, kind: &Kind, output: &syn::Type) -> String {
+    let tidy_output = tidy(&quote!(#output));
+    let (object, delegate) = match kind {
+        Kind::Generator {
+            yield_ty,
+            resume_ty,
+        } => {
+            let resume = if matches!(resume_ty, syn::Type::Tuple(t) if t.elems.is_empty()) {
+                String::new()
+            } else {
+                format!("{}, ", tidy(&quote!(#resume_ty)))
+            };
+            let yield_ty = tidy(&quote!(#yield_ty));
+            let object =
+                format!("coro_core::Generator<{resume}Yield = {yield_ty}, Return = {tidy_output}>");
+            (object, "yield_from!")
+        }
+        Kind::Stream { yield_ty } => {
+            let object = format!("coro_core::Stream<Item = {}>", tidy(&quote!(#yield_ty)));
+            (object, "yield_from!")
+        }
+        Kind::Coroutine => (format!("coro_core::Coroutine<Output = {tidy_output}>"), ""),
+    };
+    let boxed = format!("Box::pin({name}(..)) as Pin<Box<dyn {object} + '_>>");
+    if delegate.is_empty() {
+        format!("({boxed}).await")
+    } else {
+        format!("{delegate}({boxed})")
+    }
+}
+
+/// A type as a user would write it: `Vec<u32>`, not `Vec < u32 >`.
+fn tidy(tokens: &TokenStream) -> String {
+    let text = tokens.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let prev = out.chars().last();
+        let drop_space = c == ' '
+            && (matches!(next, Some('<' | '>' | ',' | ')' | ':'))
+                || matches!(prev, Some('<' | '(' | '&' | ':')));
+        if !drop_space {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn mentions_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == name,
+        TokenTree::Group(g) => mentions_ident(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// Does `.await` appear in `expr` outside closures and `async` blocks?
 pub(crate) fn has_await_in_closure(expr: &Expr) -> Option<proc_macro2::Span> {
     struct Find(Option<proc_macro2::Span>);
@@ -166,7 +287,7 @@ impl VisitMut for Checker {
                 // Naming the output type, spanned on the `?`, puts a wrong return type's error
                 // on the `?`. `<impl Trait as ..>` is not an expression: infer it then.
                 let output = &self.output;
-                let convert = if mentions_impl(&quote!(#output)) {
+                let convert = if mentions_ident(&quote!(#output), "impl") {
                     quote!(::coro_core::__private::FromResidual::from_residual(#r))
                 } else {
                     let output = respan(quote!(#output), span);
@@ -241,20 +362,34 @@ impl VisitMut for Checker {
                      block to the operation that needs it and `.await` outside it",
                 ));
             }
+            Expr::Cast(c) if self.is_erased_self_call(c) => {
+                // `Box::pin(f(..)) as Pin<Box<dyn ..>>`: the object stores a trait object, not
+                // its own type, so the recursion has an indirection of known size. Only the
+                // call's arguments are checked; rustc still rejects a cast that does not erase.
+                if let Expr::Call(boxing) = &mut *c.expr {
+                    match boxing.args.first_mut() {
+                        Some(Expr::Call(inner)) => {
+                            for arg in &mut inner.args {
+                                self.visit_expr_mut(arg);
+                            }
+                        }
+                        Some(Expr::MethodCall(inner)) => {
+                            self.visit_expr_mut(&mut inner.receiver);
+                            for arg in &mut inner.args {
+                                self.visit_expr_mut(arg);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
             Expr::Call(c) if !self.boxed && self.is_self_call(&c.func) => {
                 visit_mut::visit_expr_call_mut(self, c);
                 if std::mem::replace(&mut self.recursion_reported, true) {
                     return;
                 }
-                let name = &self.name;
-                self.error(syn::Error::new(
-                    c.func.span(),
-                    format!(
-                        "recursive coroutine: `{name}` would contain itself. Use \
-                         `#[coro_core::coroutine(boxed)]`, which returns a boxed coroutine \
-                         so recursion has an indirection"
-                    ),
-                ));
+                let err = self.recursion_error(c.func.span());
+                self.error(err);
             }
             Expr::MethodCall(m)
                 if !self.boxed
@@ -265,15 +400,8 @@ impl VisitMut for Checker {
                     visit_mut::visit_expr_mut(self, expr);
                     return;
                 }
-                let name = &self.name;
-                self.error(syn::Error::new(
-                    m.method.span(),
-                    format!(
-                        "recursive coroutine: `{name}` would contain itself. Use \
-                         `#[coro_core::coroutine(boxed)]`, which returns a boxed coroutine \
-                         so recursion has an indirection"
-                    ),
-                ));
+                let err = self.recursion_error(m.method.span());
+                self.error(err);
                 visit_mut::visit_expr_mut(self, expr);
             }
             _ => visit_mut::visit_expr_mut(self, expr),
@@ -551,12 +679,4 @@ fn replace_ident(tokens: TokenStream, name: &str, with: &TokenStream) -> TokenSt
             other => other.into(),
         })
         .collect()
-}
-
-fn mentions_impl(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|tt| match tt {
-        TokenTree::Ident(i) => i == "impl",
-        TokenTree::Group(g) => mentions_impl(&g.stream()),
-        _ => false,
-    })
 }

@@ -276,8 +276,10 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
     if let (Some(span), Some(_)) = (options.boxed, &options.yield_ty) {
         return Err(syn::Error::new(
             span,
-            "`boxed` is for recursive coroutines; a generator cannot be `boxed` (box it at the \
-             call site with `Box::pin`)",
+            "`boxed` is for recursive coroutines, not generators: a recursive generator stores \
+             its recursive call as a boxed trait object instead, `yield_from!(Box::pin(f(..)) \
+             as Pin<Box<dyn coro_core::Generator<Yield = Y, Return = R> + '_>>)` (for an async \
+             generator, `dyn coro_core::Stream<Item = Y>`)",
         ));
     }
     Ok(options)

@@ -60,6 +60,14 @@ impl<Y, R> GeneratorState<Y, R> {
 /// [`resume(v)`](Self::resume) after that. Dropping a generator is Python's `g.close()`: what it
 /// holds is dropped, in reverse declaration order.
 #[must_use = "generators do nothing unless iterated or resumed"]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `Generator`",
+    label = "not a `Generator`",
+    note = "in `yield_from!(s)` with a `Stream` `s`: a generator whose body has no `.await` is a \
+            sync generator (an `Iterator`) and delegates only to generators; make it an async \
+            generator even without an `.await` of its own: \
+            `#[coro_core::coroutine(yield = Type, async)]`"
+)]
 pub trait Generator<R = ()> {
     /// What `yield_!` hands out.
     type Yield;

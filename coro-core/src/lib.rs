@@ -33,6 +33,9 @@
 //!   multi-threaded executor. Without `send`, a coroutine is `Send` exactly when what it holds
 //!   is (a boxed one never is).
 //! - `yield = Y`, `resume = R`: make a generator, see below.
+//! - `async` (with `yield = Y`): make an async generator (a [`Stream`]) even when the body has
+//!   no `.await` of its own, e.g. one that only re-yields a stream with [`yield_from!`]. Without
+//!   it, a generator whose body has no `.await` is a sync one (an [`Iterator`]).
 //!
 //! ```
 //! #[coro_core::coroutine(boxed, send)]

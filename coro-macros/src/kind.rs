@@ -7,6 +7,7 @@
 //! | `#[coroutine]`      | any              | `Frame`       | `Poll<T>`                    |
 //! | `(yield = Y, ..)`   | no               | `GenFrame`    | `GeneratorState<Y, T>`       |
 //! | `(yield = Y)`       | yes              | `StreamFrame` | `Poll<Option<Y>>`            |
+//! | `(yield = Y, async)`| any              | `StreamFrame` | `Poll<Option<Y>>`            |
 
 use crate::normalize::stmt_has_await;
 use crate::signature::Parsed;
@@ -29,7 +30,7 @@ impl Kind {
         let Some(yield_ty) = parsed.yield_ty.clone() else {
             return Ok(Self::Coroutine);
         };
-        if !parsed.body.stmts.iter().any(stmt_has_await) {
+        if !parsed.async_gen && !parsed.body.stmts.iter().any(stmt_has_await) {
             let resume_ty = parsed
                 .resume_ty
                 .clone()
@@ -42,8 +43,8 @@ impl Kind {
         if let Some(resume) = &parsed.resume_ty {
             return Err(syn::Error::new(
                 resume.span(),
-                "an async generator (one that uses `.await`) is a `Stream`, which cannot be \
-                 sent values: remove `resume = ..`",
+                "an async generator (one that uses `.await`, or declared `async`) is a \
+                 `Stream`, which cannot be sent values: remove `resume = ..`",
             ));
         }
         if !is_unit(&parsed.output) {
@@ -53,8 +54,8 @@ impl Kind {
             };
             return Err(syn::Error::new(
                 span,
-                "an async generator (one that uses `.await`) is a `Stream`, which has no \
-                 return value: remove the return type",
+                "an async generator (one that uses `.await`, or declared `async`) is a \
+                 `Stream`, which has no return value: remove the return type",
             ));
         }
         Ok(Self::Stream { yield_ty })

@@ -40,6 +40,9 @@ pub(crate) struct Parsed {
     pub yield_ty: Option<Type>,
     /// `#[coroutine(yield = Y, resume = R)]`: each resume sends an `R` in; `()` when omitted.
     pub resume_ty: Option<Type>,
+    /// `#[coroutine(yield = Y, async)]`: an async generator (a `Stream`) even if the body has
+    /// no `.await` of its own (it may only `yield_from!` a stream).
+    pub async_gen: bool,
 }
 
 /// The attribute's arguments, with where each was written for later checks.
@@ -49,6 +52,7 @@ struct Options {
     send: Option<Span>,
     yield_ty: Option<(Span, Type)>,
     resume_ty: Option<(Span, Type)>,
+    async_gen: Option<Span>,
 }
 
 /// One argument: how the Start state stores it and the pattern the body binds from it.
@@ -114,6 +118,7 @@ pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
         output,
         yield_ty: None,
         resume_ty: None,
+        async_gen: false,
     })
 }
 
@@ -173,6 +178,7 @@ pub(crate) fn configure(parsed: &mut Parsed, attr: &TokenStream) -> syn::Result<
             }
             parsed.yield_ty = options.yield_ty.map(|(_, ty)| ty);
             parsed.resume_ty = options.resume_ty.map(|(_, ty)| ty);
+            parsed.async_gen = options.async_gen.is_some();
         }
         Err(err) => errors.push(err),
     }
@@ -214,8 +220,8 @@ impl Errors {
     }
 }
 
-// Input: `boxed`, `send`, `yield = u64`, `yield = f64, resume = f64` (comma separated, any
-// order).
+// Input: `boxed`, `send`, `yield = u64`, `yield = f64, resume = f64`, `yield = u64, async`
+// (comma separated, any order).
 fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
     let mut options = Options::default();
     if attr.is_empty() {
@@ -227,17 +233,17 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
         let name = meta.path.to_token_stream().to_string().replace(' ', "");
         let repeated = || syn::Error::new(span, format!("`{name}` is given twice"));
         match name.as_str() {
-            "boxed" | "send" => {
+            "boxed" | "send" | "async" => {
                 if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
                     return Err(syn::Error::new(
                         span,
                         format!("`{name}` takes no value: write `#[coro_core::coroutine({name})]`"),
                     ));
                 }
-                let slot = if name == "boxed" {
-                    &mut options.boxed
-                } else {
-                    &mut options.send
+                let slot = match name.as_str() {
+                    "boxed" => &mut options.boxed,
+                    "send" => &mut options.send,
+                    _ => &mut options.async_gen,
                 };
                 if slot.replace(span).is_some() {
                     return Err(repeated());
@@ -259,7 +265,7 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
                     span,
                     format!(
                         "unknown coroutine option `{name}`: the options are `boxed`, `send`, \
-                         `yield = Type` and `resume = Type`"
+                         `yield = Type`, `resume = Type` and `async`"
                     ),
                 ));
             }
@@ -271,6 +277,13 @@ fn parse_attr(attr: &TokenStream) -> syn::Result<Options> {
         return Err(syn::Error::new(
             *span,
             "`resume = Type` needs `yield = Type`: only a generator can be sent values",
+        ));
+    }
+    if let (Some(span), None) = (options.async_gen, &options.yield_ty) {
+        return Err(syn::Error::new(
+            span,
+            "`async` marks an async generator and needs `yield = Type`: a coroutine is async \
+             already, remove `async`",
         ));
     }
     if let (Some(span), Some(_)) = (options.boxed, &options.yield_ty) {

@@ -10,7 +10,9 @@ use core::ops::ControlFlow;
 #[diagnostic::on_unimplemented(
     message = "the `?` operator can only be applied to values that implement `Try`",
     label = "the `?` operator cannot be applied to type `{Self}`",
-    note = "inside a coroutine, `?` works on `Result`, `Option` and `ControlFlow`"
+    note = "inside a coroutine, `?` works on `Result`, `Option` and `ControlFlow`",
+    note = "if it is a coroutine object or another future, it must be awaited first: \
+            `f(..).await?` applies `?` to its output"
 )]
 pub trait Branch {
     /// What `expr?` evaluates to when it does not return.

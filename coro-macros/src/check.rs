@@ -413,6 +413,14 @@ impl VisitMut for Checker {
         // `normalize` may cut apart at an `.await`: their `return`, `?` and `self` are the
         // coroutine's and get the same rewrites. Other macros only get `self` renamed.
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        if name.as_deref() == Some("vec") {
+            if let Ok((mut elem, mut count)) = mac.parse_body_with(crate::normalize::vec_repeat) {
+                self.visit_expr_mut(&mut elem);
+                self.visit_expr_mut(&mut count);
+                mac.tokens = quote!(#elem; #count);
+                return;
+            }
+        }
         if name.is_some_and(|n| crate::normalize::EXPRESSION_MACROS.contains(&n.as_str())) {
             if let Ok(mut args) = mac.parse_body_with(
                 syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,

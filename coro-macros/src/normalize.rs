@@ -46,6 +46,14 @@ struct Normalizer {
     next: usize,
 }
 
+/// `vec![elem; n]`'s two operands.
+pub(crate) fn vec_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {
+    let elem = input.parse()?;
+    input.parse::<Token![;]>()?;
+    let count = input.parse()?;
+    Ok((elem, count))
+}
+
 /// The one statement of a desugaring's `loop` body: parsed from a small template with an
 /// empty block where the user's loop body goes (printing the body and parsing it again would
 /// cost more than the rest of the phase), which the caller then puts in place.
@@ -552,6 +560,17 @@ impl Normalizer {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        if name == "vec" {
+            if let Ok((mut elem, mut count)) = mac.parse_body_with(vec_repeat) {
+                // `vec![elem; n]`: the element, then the count, both by value (the element is
+                // cloned into place).
+                // Input: `vec![f().await; g().await]`.
+                // Output: `let __aw1 = f().await; let __aw2 = g().await; vec![__aw1; __aw2]`.
+                self.operands(&mut [&mut elem, &mut count], &[false, false], false, pre)?;
+                let tokens = quote!(#elem; #count);
+                return Ok(Macro { tokens, ..mac });
+            }
+        }
         let parsed = if FORMAT_LIKE.contains(&name.as_str()) {
             mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
                 .ok()

@@ -5,6 +5,9 @@
 //! - `return e` becomes `return Poll::Ready(e)` (the closure returns `Poll<T>`);
 //! - `e?` becomes a `match` on `__private::Branch` that returns `Poll::Ready(residual)`.
 //!
+//! It also expands `dbg!` around an `.await` itself, so the text it prints is the user's and
+//! not that of the temporary `normalize` hoists the await into.
+//!
 //! Closures, `async` blocks and nested items keep their own `return`, `?` and `self`, so the
 //! visitor does not rewrite inside them.
 
@@ -235,6 +238,12 @@ impl VisitMut for Checker {
                 // The block keeps its own `return`, `?` and `.await`; its `self` is ours.
                 rename_self_everywhere(expr);
             }
+            Expr::Macro(m) if is_dbg_with_await(&m.mac) => {
+                // Unparsable arguments stay as they are: `normalize` reports them.
+                if let Some(new) = self.dbg(&m.mac) {
+                    *expr = new;
+                }
+            }
             Expr::Macro(m) if suspend_macro(&m.mac).is_some() => match self.suspend(&m.mac) {
                 Ok(mut new) => {
                     self.visit_expr_mut(&mut new);
@@ -437,7 +446,7 @@ impl VisitMut for Checker {
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
         if let Stmt::Macro(m) = stmt {
-            if suspend_macro(&m.mac).is_some() {
+            if suspend_macro(&m.mac).is_some() || is_dbg_with_await(&m.mac) {
                 // `yield_!(v);` as a statement: the same as the expression statement.
                 let mut expr = Expr::Macro(syn::ExprMacro {
                     attrs: m.attrs.clone(),
@@ -450,6 +459,133 @@ impl VisitMut for Checker {
         }
         visit_mut::visit_stmt_mut(self, stmt);
     }
+}
+
+/// `dbg!(..)` whose arguments await.
+fn is_dbg_with_await(mac: &Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| s.ident == "dbg")
+        && crate::normalize::tokens_have_await(mac.tokens.clone())
+}
+
+impl Checker {
+    /// `dbg!` prints its argument's text, which hoisting the await out of it would turn into
+    /// the macro's temporary (`__aw1 = 1`): expand it here, with the text as written.
+    ///
+    /// Input: `dbg!(f().await)`.
+    /// Output: `match f().await { v => { eprintln!("[{}:{}:{}] {} = {:#?}", file!(), line!(),
+    /// column!(), "f().await", &v); v } }` (several arguments: a tuple of those, as `dbg!`).
+    fn dbg(&mut self, mac: &Macro) -> Option<Expr> {
+        let args = mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, Token![,]>::parse_terminated)
+            .ok()?;
+        let texts = dbg_texts(mac, &args);
+        let span = mac.path.segments.last()?.ident.span();
+        let value = names::hidden("__coro_dbg");
+        let mut each: Vec<TokenStream> = Vec::new();
+        for (mut arg, text) in args.into_iter().zip(texts) {
+            self.visit_expr_mut(&mut arg);
+            each.push(quote_spanned! {span=>
+                match #arg {
+                    #value => {
+                        ::std::eprintln!(
+                            "[{}:{}:{}] {} = {:#?}",
+                            ::std::file!(), ::std::line!(), ::std::column!(), #text, &#value
+                        );
+                        #value
+                    }
+                }
+            });
+        }
+        let tokens = match each.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*,)),
+        };
+        syn::parse2(tokens).ok()
+    }
+}
+
+/// The text of each of `dbg!`'s arguments as written (rustc's `dbg!` prints `stringify!` of
+/// it); where the source is not at hand, the tokens printed.
+fn dbg_texts(mac: &Macro, args: &syn::punctuated::Punctuated<Expr, Token![,]>) -> Vec<String> {
+    let source = mac.delimiter.span().join().source_text();
+    if let Some(inner) = source
+        .as_deref()
+        .and_then(|s| s.get(1..s.len().saturating_sub(1)))
+    {
+        let pieces = split_top_level(inner);
+        // The source must spell the arguments (not, in a `macro_rules!`, `$e.await`), on one
+        // line (`stringify!` does not keep line breaks: the tokens printed come closer).
+        let same = |(piece, arg): (&String, &Expr)| {
+            !piece.contains('\n')
+                && syn::parse_str::<TokenStream>(piece)
+                    .is_ok_and(|t| t.to_string() == quote!(#arg).to_string())
+        };
+        if pieces.len() == args.len() && pieces.iter().zip(args).all(same) {
+            return pieces;
+        }
+    }
+    args.iter()
+        .map(|a| {
+            quote!(#a)
+                .to_string()
+                .replace(" :: ", "::")
+                .replace(":: ", "::")
+                .replace("! (", "!(")
+                .replace("! [", "![")
+        })
+        .collect()
+}
+
+/// `a, f(b, c), "x,y",` → `["a", "f(b, c)", "\"x,y\""]`: split at the commas outside brackets
+/// and string literals, leaving comments out (`stringify!` has none). A char literal `','`
+/// splits wrongly; the caller then falls back.
+fn split_top_level(text: &str) -> Vec<String> {
+    let (mut pieces, mut current, mut depth) = (Vec::new(), String::new(), 0i32);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                current.extend(chars.by_ref().find(|&d| d == '\n'));
+                continue;
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut prev = ' ';
+                for d in chars.by_ref() {
+                    if prev == '*' && d == '/' {
+                        break;
+                    }
+                    prev = d;
+                }
+                continue;
+            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '"' => {
+                current.push(c);
+                while let Some(d) = chars.next() {
+                    current.push(d);
+                    if d == '\\' {
+                        current.extend(chars.next());
+                    } else if d == '"' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            ',' if depth == 0 => {
+                pieces.push(std::mem::take(&mut current).trim().to_owned());
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    let last = current.trim();
+    if !last.is_empty() {
+        pieces.push(last.to_owned());
+    }
+    pieces
 }
 
 /// The two suspension macros of generators.

@@ -24,7 +24,9 @@
 
 mod scan;
 
-pub(crate) use scan::{EXPRESSION_MACROS, borrowed_variable, has_await, stmt_has_await};
+pub(crate) use scan::{
+    EXPRESSION_MACROS, borrowed_variable, has_await, stmt_has_await, tokens_have_await,
+};
 
 use crate::names;
 use crate::syntax::{self, block_expr, ident_expr, let_ident, paren, preceded, tail_block};

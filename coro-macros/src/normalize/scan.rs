@@ -62,7 +62,8 @@ pub(crate) fn stmt_has_await(stmt: &Stmt) -> bool {
     }
 }
 
-fn tokens_have_await(tokens: TokenStream) -> bool {
+/// Does `.await` appear in a macro's input?
+pub(crate) fn tokens_have_await(tokens: TokenStream) -> bool {
     let mut prev_dot = false;
     for tt in tokens {
         match &tt {

@@ -1,0 +1,87 @@
+//! `dbg!` with an `.await` in its argument prints the argument as written, as it does in an
+//! `async fn`, not the macro's temporary (`__aw1 = 1`). The test runs itself again in a child
+//! process to read what `dbg!` writes to stderr.
+
+use std::process::Command;
+
+struct Counter {
+    n: u32,
+}
+
+impl Counter {
+    #[coro_core::coroutine]
+    fn lowered(&self) -> u32 {
+        dbg!(core::future::ready(self.n).await);
+        let pair = dbg!(core::future::ready(1).await * 10, "a, b",);
+        let spread = dbg!(
+            core::future::ready(3) // a comment
+                .await
+        );
+        dbg!(pair.0) + dbg!(core::future::ready(2).await) + spread
+    }
+
+    async fn reference(&self) -> u32 {
+        dbg!(core::future::ready(self.n).await);
+        let pair = dbg!(core::future::ready(1).await * 10, "a, b",);
+        let spread = dbg!(
+            core::future::ready(3) // a comment
+                .await
+        );
+        dbg!(pair.0) + dbg!(core::future::ready(2).await) + spread
+    }
+}
+
+const CHILD: &str = "CORO_DBG_TEXT_CHILD";
+
+/// What `dbg!` printed, without the `[file:line:col]` prefixes, which differ between the twins.
+fn texts(stderr: &str, marker: &str) -> Vec<String> {
+    stderr
+        .split(marker)
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| !l.starts_with("---"))
+        .filter_map(|l| l.split_once("] ").map(|(_, text)| text.to_owned()))
+        .collect()
+}
+
+#[test]
+fn dbg_prints_the_awaited_expression_as_written() {
+    if std::env::var_os(CHILD).is_some() {
+        let counter = Counter { n: 5 };
+        eprintln!("--- lowered");
+        assert_eq!(coro_core::block_on(counter.lowered()), 15);
+        eprintln!("--- reference");
+        assert_eq!(coro_core::block_on(counter.reference()), 15);
+        eprintln!("---");
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "dbg_prints_the_awaited_expression_as_written",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    let (lowered, reference) = (
+        texts(&stderr, "--- lowered\n"),
+        texts(&stderr, "--- reference\n"),
+    );
+    assert_eq!(
+        lowered,
+        [
+            "core::future::ready(self.n).await = 5",
+            "core::future::ready(1).await * 10 = 10",
+            "\"a, b\" = \"a, b\"",
+            "core::future::ready(3).await = 3",
+            "pair.0 = 10",
+            "core::future::ready(2).await = 2",
+        ]
+    );
+    assert_eq!(lowered, reference);
+}

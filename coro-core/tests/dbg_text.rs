@@ -85,3 +85,50 @@ fn dbg_prints_the_awaited_expression_as_written() {
     );
     assert_eq!(lowered, reference);
 }
+
+#[coro_core::coroutine]
+fn lowered_assert(n: u32) {
+    assert!(core::future::ready(n).await == 2);
+}
+
+async fn reference_assert(n: u32) {
+    assert!(core::future::ready(n).await == 2);
+}
+
+#[coro_core::coroutine]
+fn lowered_debug_assert(n: u32) {
+    debug_assert!(core::future::ready(n).await > 5);
+}
+
+async fn reference_debug_assert(n: u32) {
+    debug_assert!(core::future::ready(n).await > 5);
+}
+
+/// The panic message of `f`, which must panic.
+fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let payload = std::panic::catch_unwind(f).expect_err("must panic");
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(p) => p.downcast::<&str>().map(|s| s.to_string()).unwrap(),
+    }
+}
+
+/// `assert!(cond)` without a message prints the condition's text: the same with an `.await`
+/// in it as in an `async fn`, not the macro's temporary.
+#[test]
+fn a_failed_assert_prints_the_condition_as_written() {
+    let lowered = panic_message(|| coro_core::block_on(lowered_assert(1)));
+    let reference = panic_message(|| coro_core::block_on(reference_assert(1)));
+    assert_eq!(lowered, reference);
+    assert_eq!(
+        lowered,
+        "assertion failed: core::future::ready(n).await == 2"
+    );
+    coro_core::block_on(lowered_assert(2));
+    if cfg!(debug_assertions) {
+        let lowered = panic_message(|| coro_core::block_on(lowered_debug_assert(1)));
+        let reference = panic_message(|| coro_core::block_on(reference_debug_assert(1)));
+        assert_eq!(lowered, reference);
+    }
+    coro_core::block_on(lowered_debug_assert(9));
+}

@@ -5,8 +5,8 @@
 //! - `return e` becomes `return Poll::Ready(e)` (the closure returns `Poll<T>`);
 //! - `e?` becomes a `match` on `__private::Branch` that returns `Poll::Ready(residual)`.
 //!
-//! It also expands `dbg!` around an `.await` itself, so the text it prints is the user's and
-//! not that of the temporary `normalize` hoists the await into.
+//! It also expands `dbg!` and a message-less `assert!` around an `.await` itself, so the text
+//! they print is the user's and not that of the temporary `normalize` hoists the await into.
 //!
 //! Closures, `async` blocks and nested items keep their own `return`, `?` and `self`, so the
 //! visitor does not rewrite inside them.
@@ -244,6 +244,11 @@ impl VisitMut for Checker {
                     *expr = new;
                 }
             }
+            Expr::Macro(m) if is_bare_assert_with_await(&m.mac) => {
+                if let Some(new) = self.bare_assert(&m.mac) {
+                    *expr = new;
+                }
+            }
             Expr::Macro(m) if suspend_macro(&m.mac).is_some() => match self.suspend(&m.mac) {
                 Ok(mut new) => {
                     self.visit_expr_mut(&mut new);
@@ -446,7 +451,10 @@ impl VisitMut for Checker {
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
         if let Stmt::Macro(m) = stmt {
-            if suspend_macro(&m.mac).is_some() || is_dbg_with_await(&m.mac) {
+            if suspend_macro(&m.mac).is_some()
+                || is_dbg_with_await(&m.mac)
+                || is_bare_assert_with_await(&m.mac)
+            {
                 // `yield_!(v);` as a statement: the same as the expression statement.
                 let mut expr = Expr::Macro(syn::ExprMacro {
                     attrs: m.attrs.clone(),
@@ -467,7 +475,48 @@ fn is_dbg_with_await(mac: &Macro) -> bool {
         && crate::normalize::tokens_have_await(mac.tokens.clone())
 }
 
+/// `assert!(cond)` / `debug_assert!(cond)` without a message, whose condition awaits: its
+/// panic message is the condition's text.
+fn is_bare_assert_with_await(mac: &Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "assert" || s.ident == "debug_assert")
+        && crate::normalize::tokens_have_await(mac.tokens.clone())
+        && mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, Token![,]>::parse_terminated)
+            .is_ok_and(|args| args.len() == 1)
+}
+
 impl Checker {
+    /// `assert!(cond)` panics with "assertion failed: " and the condition's text, which
+    /// hoisting the await out of it would turn into the macro's temporary: expand it here.
+    ///
+    /// Input: `assert!(f().await == 1)`.
+    /// Output: `if !(f().await == 1) { panic!("assertion failed: {}", "f().await == 1") }`
+    /// (`debug_assert!`: under `if cfg!(debug_assertions)`).
+    fn bare_assert(&mut self, mac: &Macro) -> Option<Expr> {
+        let args = mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, Token![,]>::parse_terminated)
+            .ok()?;
+        let text = dbg_texts(mac, &args).pop()?;
+        let mut cond = args.into_iter().next()?;
+        self.visit_expr_mut(&mut cond);
+        let name = &mac.path.segments.last()?.ident;
+        let span = name.span();
+        let check = quote_spanned! {span=>
+            if !(#cond) {
+                ::core::panic!("assertion failed: {}", #text)
+            }
+        };
+        let tokens = if name == "debug_assert" {
+            quote_spanned! {span=> if ::core::cfg!(debug_assertions) { #check } }
+        } else {
+            check
+        };
+        syn::parse2(tokens).ok()
+    }
+
     /// `dbg!` prints its argument's text, which hoisting the await out of it would turn into
     /// the macro's temporary (`__aw1 = 1`): expand it here, with the text as written.
     ///

@@ -315,7 +315,7 @@ impl LoopInner {
         } else {
             self.shared.push_remote(runnable);
         }
-        Task { handle }
+        Task::new(handle)
     }
 
     /// Queues a task step from this loop's thread (a task woken during its own step).
@@ -346,7 +346,7 @@ impl LoopInner {
         loop {
             let tasks = core::mem::take(&mut *self.tasks.borrow_mut());
             for task in tasks.slots.iter().flatten() {
-                task.cancel();
+                task.cancel(true);
             }
             let mut drained = false;
             loop {

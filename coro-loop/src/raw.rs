@@ -9,10 +9,11 @@
 //! Who holds a reference:
 //!
 //! - a [`Runnable`]: the task is scheduled; at most one exists (the `SCHEDULED` bit);
-//! - a [`Waker`] built by this module, and a [`TaskWaker`] (a waker stored in one word);
+//! - a [`Waker`] built by this module, and a [`TaskWaker`] (a waker stored in one word; a task
+//!   also lists the tasks it awaits as these);
 //! - a [`TaskRef`]: the loop's registry, `AnyTask`, `current_task`, the panicked list, a timer
-//!   waiting to wake the task ([`LoopWaker`]), and [`JoinRef`] (inside `Task<T>`, the one
-//!   handle that can take the output).
+//!   waiting to wake the task ([`LoopWaker`]), a handle's link to the task awaiting through it,
+//!   and [`JoinRef`] (inside `Task<T>`, the one handle that can take the output).
 //!
 //! Runnables and wakers may be on any thread, so each counts one in the atomic state word.
 //! Task refs live only on the loop's thread: they are counted in a plain `Cell` (`local`), and
@@ -811,16 +812,18 @@ impl TaskRef {
     }
 
     /// Asks for cancellation: the next time the loop reaches the task, its future is dropped.
-    /// Schedules the task if it is idle. Does nothing if it is done or already cancelled.
-    pub(crate) fn cancel(&self) {
+    /// With `schedule`, an idle task is scheduled so that the loop reaches it soon; without,
+    /// it is left for its next wake-up (the caller knows one is coming). Does nothing if the
+    /// task is done or already cancelled.
+    pub(crate) fn cancel(&self, schedule: bool) {
         let header = self.header();
         let mut state = header.state.load(Ordering::Acquire);
         loop {
             if state & (COMPLETE | CLOSED) != 0 {
                 return;
             }
-            let idle = state & (SCHEDULED | RUNNING) == 0;
-            let next = if idle {
+            let queue = schedule && state & (SCHEDULED | RUNNING) == 0;
+            let next = if queue {
                 (state | CLOSED | SCHEDULED) + REF_ONE
             } else {
                 state | CLOSED
@@ -832,7 +835,7 @@ impl TaskRef {
                 Ordering::Acquire,
             ) {
                 Ok(_) => {
-                    if idle {
+                    if queue {
                         Shared::schedule(Runnable { ptr: self.ptr });
                     }
                     return;
@@ -937,6 +940,33 @@ pub(crate) struct TaskWaker {
 }
 
 impl TaskWaker {
+    /// A counted reference to `task` (a waker for it, kept in one word).
+    pub(crate) fn of(task: &TaskRef) -> Self {
+        inc_ref(task.header());
+        Self { ptr: task.ptr }
+    }
+
+    /// Whether this wakes `task`.
+    pub(crate) fn is(&self, task: &TaskRef) -> bool {
+        self.ptr == task.ptr
+    }
+
+    /// A task ref to the same task. Only on the task's loop thread, as every task ref.
+    pub(crate) fn task_ref(&self) -> TaskRef {
+        add_local(self.header());
+        TaskRef { ptr: self.ptr }
+    }
+
+    /// The task's thread-bound bookkeeping. Only on the task's loop thread, as for a task ref.
+    pub(crate) fn info(&self) -> &TaskInfo {
+        &self.header().info
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: our reference keeps the block alive.
+        unsafe { self.ptr.as_ref() }
+    }
+
     /// A clone of `waker` if it is a coro-loop task's waker.
     pub(crate) fn from_waker(waker: &Waker) -> Option<Self> {
         if !ptr::eq(waker.vtable(), &raw const WAKER_VTABLE) {
@@ -1127,6 +1157,11 @@ impl Drop for CurrentTask {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.0));
     }
+}
+
+/// Whether `task` is the task being polled on this thread.
+pub(crate) fn is_current(task: &TaskRef) -> bool {
+    CURRENT.with(Cell::get) == Some(task.ptr)
 }
 
 /// A handle to the task being polled on this thread, if any.

@@ -102,6 +102,10 @@ pub(crate) struct TaskInfo {
     /// Who awaits the task: one coro-loop task inline (the common case), or everything in the
     /// boxed rarely used part.
     waiters: WaiterSlot<Extra>,
+    /// The tasks this task awaits, for [`cancel`] to cancel too: one inline (a plain
+    /// `task.await`), or a boxed list (a `gather!` of tasks). Kept by [`Awaiter`]. Entries of
+    /// tasks that are done mean nothing; they are dropped when the list is full.
+    awaiting: WaiterSlot<Vec<TaskWaker>>,
 }
 
 /// The rarely used part of a [`TaskInfo`], boxed on demand so the common task stays small.
@@ -130,6 +134,7 @@ impl TaskInfo {
             retrieved: Cell::new(false),
             stop_on_done: Cell::new(false),
             waiters: WaiterSlot::new(),
+            awaiting: WaiterSlot::new(),
         }
     }
 
@@ -218,6 +223,67 @@ impl TaskInfo {
         }
     }
 
+    /// Makes `task` one of the awaiters: it is woken when this task ends.
+    fn register_task(&self, task: &TaskRef) {
+        self.register(&TaskWaker::of(task).into_waker());
+    }
+
+    /// Records that this task awaits `task` (see [`Awaiter`]). Entries of finished tasks
+    /// make room: awaiting tasks one after the other keeps one entry, and a list grows only
+    /// when every entry in it is pending.
+    fn add_awaited(&self, task: &TaskRef) {
+        let awaited = TaskWaker::of(task);
+        let mut gone = None;
+        let list = match self.awaiting.take() {
+            Waiters::Empty => Waiters::Task(awaited),
+            Waiters::Task(first) if first.info().done() => {
+                gone = Some(first);
+                Waiters::Task(awaited)
+            }
+            Waiters::Task(first) => Waiters::Boxed(Box::new(vec![first, awaited])),
+            Waiters::Boxed(mut list) => {
+                if list.len() == list.capacity() {
+                    list.retain(|w| !w.info().done());
+                }
+                list.push(awaited);
+                Waiters::Boxed(list)
+            }
+        };
+        self.awaiting.set(list);
+        drop(gone);
+    }
+
+    /// Forgets that this task awaits `task`, a pending task whose handle lets go of it.
+    fn remove_awaited(&self, task: &TaskRef) {
+        let mut removed = None;
+        let list = match self.awaiting.take() {
+            Waiters::Task(awaited) if awaited.is(task) => {
+                removed = Some(awaited);
+                Waiters::Empty
+            }
+            Waiters::Boxed(mut list) => {
+                if let Some(i) = list.iter().position(|w| w.is(task)) {
+                    removed = Some(list.remove(i));
+                }
+                Waiters::Boxed(list)
+            }
+            other => other,
+        };
+        self.awaiting.set(list);
+        // Dropped once the slot is whole again (a reference only: the handle that linked the
+        // two tasks holds another).
+        drop(removed);
+    }
+
+    /// Takes the tasks this task awaits, in the order it started awaiting them.
+    fn take_awaited(&self) -> Vec<TaskWaker> {
+        match self.awaiting.take() {
+            Waiters::Empty => Vec::new(),
+            Waiters::Task(awaited) => vec![awaited],
+            Waiters::Boxed(list) => *list,
+        }
+    }
+
     /// Takes the stored panic for someone who awaited the task.
     fn take_panic(&self) -> PanicPayload {
         self.retrieved.set(true);
@@ -250,12 +316,89 @@ impl TaskInfo {
 
 /// Asks for cancellation: the coroutine is dropped at its current suspension the next time the
 /// loop gets to it. `false` if the task is done.
+///
+/// As asyncio's `Task.cancel` cancels the future the task waits on, the tasks this one is
+/// suspended awaiting (through a [`Task`] or [`AnyTask`] handle, or their `join()`, directly
+/// or inside `gather!`) are cancelled first, and so on down the chain. This one is then left
+/// to be woken by the first of them to end, so its coroutine is dropped one loop iteration
+/// after theirs, where asyncio's `CancelledError` reaches it. A task cancelled from inside its
+/// own step awaits nothing at that moment, so nothing else is cancelled.
 fn cancel(task: &TaskRef) -> bool {
-    if task.info().done() {
+    let info = task.info();
+    if info.done() {
         return false;
     }
-    task.cancel();
+    let mut woken_later = false;
+    if !raw::is_current(task) {
+        for awaited in info.take_awaited() {
+            let awaited = awaited.task_ref();
+            if cancel(&awaited) {
+                // Usually already an awaiter (a plain `task.await`); inside `gather!` the
+                // awaited task wakes a child's waker, which wakes this task in turn, but this
+                // does not rely on the combinator to pass the wake-up on.
+                awaited.info().register_task(task);
+                woken_later = true;
+            }
+        }
+    }
+    task.cancel(!woken_later);
     true
+}
+
+/// Which task awaits through a handle ([`Task`], [`AnyTask`]), so that cancelling that task
+/// cancels the awaited one too (see [`cancel`]).
+///
+/// Set when the handle is polled while the task it refers to is pending, inside the step of
+/// another task (the awaiter), which then lists the awaited task. Cleared when the handle sees
+/// the task done (the entry stays, meaning nothing, until the list makes room), and removed
+/// from the list when the handle lets go of a pending task: dropped, or polled by another
+/// awaiter.
+#[derive(Default)]
+struct Awaiter(Cell<Option<TaskRef>>);
+
+impl Awaiter {
+    /// `task`, the handle's task, is pending: link it to the task being polled, if any.
+    fn pending(&self, task: &TaskRef) {
+        match self.0.take() {
+            Some(same) if raw::is_current(&same) => {
+                self.0.set(Some(same));
+                return;
+            }
+            // Polled by another task now (or outside any): the old one no longer awaits it.
+            Some(old) => old.info().remove_awaited(task),
+            None => {}
+        }
+        if let Some(awaiter) = raw::current() {
+            awaiter.info().add_awaited(task);
+            self.0.set(Some(awaiter));
+        }
+    }
+
+    /// `task`, the handle's task, is done.
+    fn done(&self) {
+        drop(self.0.take());
+    }
+
+    /// The handle lets go of `task`: unlink it.
+    fn dropped(&self, task: &TaskRef) {
+        if let Some(awaiter) = self.0.take()
+            && !task.info().done()
+        {
+            awaiter.info().remove_awaited(task);
+        }
+    }
+}
+
+/// Polls `task` through a handle whose link is `awaiter`: its outcome, as
+/// [`TaskInfo::poll_outcome`], keeping the link up to date.
+fn poll_task(task: &TaskRef, awaiter: &Awaiter, cx: &Context<'_>) -> Poll<Result<(), TaskError>> {
+    let info = task.info();
+    if info.done() {
+        awaiter.done();
+    } else {
+        awaiter.pending(task);
+    }
+    info.poll_outcome(cx)
 }
 
 fn fmt_task(task: &TaskRef, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -301,6 +444,9 @@ pub(crate) fn finish(task: &TaskRef, lp: &LoopInner, outcome: Outcome) {
         }
     };
     info.state.set(state);
+    // The handles inside the future unlinked themselves as it was dropped; any left (in the
+    // output) are forgotten now.
+    drop(info.take_awaited());
     lp.task_finished(task, state == State::Panicked);
     if info.stop_on_done.get() {
         lp.ready.borrow_mut().push_back(Item::Stop);
@@ -322,7 +468,7 @@ pub(crate) fn coro_name<F>() -> &'static str {
 
 /// The task running right now on this thread, if any.
 pub(crate) fn current() -> Option<AnyTask> {
-    raw::current().map(|task| AnyTask { task })
+    raw::current().map(AnyTask::from_ref)
 }
 
 /// A coroutine scheduled on an event loop: asyncio's `Task`.
@@ -333,6 +479,7 @@ pub(crate) fn current() -> Option<AnyTask> {
 /// does not cancel it: the loop keeps running it (asyncio keeps a reference too).
 pub struct Task<T: 'static> {
     pub(crate) handle: JoinRef<T>,
+    awaiter: Awaiter,
 }
 
 impl<T: 'static> Task<T> {
@@ -346,6 +493,22 @@ impl<T: 'static> Task<T> {
     /// Cancellation is a drop, not an exception: the next time the loop reaches the task, the
     /// coroutine is dropped at the `.await` where it is suspended, so its locals' destructors
     /// (drop guards) run, and anyone awaiting the task is woken.
+    ///
+    /// As in asyncio, the tasks this one is suspended awaiting (through their handles, directly
+    /// or inside `gather!`) are cancelled too, first; this one is dropped one loop iteration
+    /// after them.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let lp = coro_loop::EventLoop::builder().virtual_clock(true).build();
+    /// let inner = lp.create_task(coro_loop::sleep(Duration::from_secs(60)));
+    /// let inner_handle = inner.as_any();
+    /// let outer = lp.create_task(inner);
+    /// lp.run_until_complete(coro_loop::sleep(Duration::ZERO));
+    /// outer.cancel();
+    /// lp.run_until_complete(coro_loop::sleep(Duration::ZERO));
+    /// assert!(inner_handle.cancelled() && outer.cancelled());
+    /// ```
     pub fn cancel(&self) -> bool {
         cancel(self.handle.task())
     }
@@ -372,13 +535,18 @@ impl<T: 'static> Task<T> {
 
     /// A type-erased handle to the same task, as [`all_tasks`](crate::all_tasks) returns.
     pub fn as_any(&self) -> AnyTask {
-        AnyTask {
-            task: self.handle.task().clone(),
+        AnyTask::from_ref(self.handle.task().clone())
+    }
+
+    pub(crate) fn new(handle: JoinRef<T>) -> Self {
+        Self {
+            handle,
+            awaiter: Awaiter::default(),
         }
     }
 
     fn poll_join(&self, cx: &Context<'_>) -> Poll<Result<T, TaskError>> {
-        match self.handle.task().info().poll_outcome(cx) {
+        match poll_task(self.handle.task(), &self.awaiter, cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Ready(Ok(())) => match self.handle.take_output() {
@@ -405,6 +573,12 @@ impl<T: 'static> Future for Task<T> {
                 self.name()
             ),
         }
+    }
+}
+
+impl<T: 'static> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.awaiter.dropped(self.handle.task());
     }
 }
 
@@ -439,14 +613,30 @@ impl<T: 'static> fmt::Debug for Join<T> {
 ///
 /// Awaiting it waits for the task to finish and yields `()` (the output stays for the typed
 /// [`Task`]); a panic is re-raised and a cancellation panics, as with [`Task`].
-#[derive(Clone)]
 pub struct AnyTask {
     task: TaskRef,
+    awaiter: Awaiter,
+}
+
+impl Clone for AnyTask {
+    fn clone(&self) -> Self {
+        // The clone awaits on its own: the link is the original's.
+        Self::from_ref(self.task.clone())
+    }
+}
+
+impl Drop for AnyTask {
+    fn drop(&mut self) {
+        self.awaiter.dropped(&self.task);
+    }
 }
 
 impl AnyTask {
     pub(crate) fn from_ref(task: TaskRef) -> Self {
-        Self { task }
+        Self {
+            task,
+            awaiter: Awaiter::default(),
+        }
     }
 
     /// Whether the task has finished: returned, panicked or been cancelled.
@@ -454,7 +644,7 @@ impl AnyTask {
         self.task.info().done()
     }
 
-    /// Asks the task to stop; see [`Task::cancel`].
+    /// Asks the task to stop, and the tasks it awaits; see [`Task::cancel`].
     pub fn cancel(&self) -> bool {
         cancel(&self.task)
     }
@@ -489,7 +679,7 @@ impl Future for AnyTask {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.task.info().poll_outcome(cx) {
+        match poll_task(&self.task, &self.awaiter, cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(())) => Poll::Ready(()),
             Poll::Ready(Err(TaskError::Panicked(p))) => resume_unwind(p),
@@ -518,7 +708,7 @@ impl Future for AnyJoin {
     type Output = Result<(), TaskError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.task.task.info().poll_outcome(cx)
+        poll_task(&self.task.task, &self.task.awaiter, cx)
     }
 }
 

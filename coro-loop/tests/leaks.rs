@@ -2,6 +2,7 @@
 //! every state (pending, sleeping, cancelled, panicked, finished), returns every byte.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Duration;
 
@@ -50,6 +51,30 @@ fn workload() {
     drop(pending);
     drop(lp);
     drop(cancelled);
+    // Tasks awaiting tasks: cancelled through their awaiter, inside a gather, and a handle that
+    // leaves the loop still linked to the task that polled it.
+    let lp = coro_loop::EventLoop::builder().virtual_clock(true).build();
+    let inner = lp.create_task(sleeper(1000));
+    let outer = lp.create_task(inner);
+    let gathered = lp.create_task(async {
+        let a = coro_loop::create_task(sleeper(1000));
+        let b = coro_loop::create_task(sleeper(1));
+        coro_loop::gather!(a, b).await
+    });
+    lp.run_until_complete(coro_loop::sleep(Duration::from_millis(2)));
+    outer.cancel();
+    gathered.cancel();
+    let kept = lp.run_until_complete(async {
+        let mut t = coro_loop::create_task(sleeper(5));
+        std::future::poll_fn(|cx| {
+            let _ = std::pin::Pin::new(&mut t).poll(cx);
+            std::task::Poll::Ready(())
+        })
+        .await;
+        Some(t)
+    });
+    drop(lp);
+    drop(kept);
     // `run` too, with a task left over.
     coro_loop::run(async {
         drop(coro_loop::create_task(sleeper(100)));

@@ -811,6 +811,11 @@ impl TaskRef {
         self.ptr == other.ptr
     }
 
+    /// The id of the loop that owns the task.
+    pub(crate) fn loop_id(&self) -> u64 {
+        self.header().loop_id
+    }
+
     /// Asks for cancellation: the next time the loop reaches the task, its future is dropped.
     /// With `schedule`, an idle task is scheduled so that the loop reaches it soon; without,
     /// it is left for its next wake-up (the caller knows one is coming). Does nothing if the
@@ -1162,6 +1167,14 @@ impl Drop for CurrentTask {
 /// Whether `task` is the task being polled on this thread.
 pub(crate) fn is_current(task: &TaskRef) -> bool {
     CURRENT.with(Cell::get) == Some(task.ptr)
+}
+
+/// The id of the loop whose task is being polled on this thread, if a task is.
+pub(crate) fn current_loop_id() -> Option<u64> {
+    let ptr = CURRENT.with(Cell::get)?;
+    // SAFETY: as in `current`: the running Runnable keeps the task alive during its poll.
+    let header = unsafe { ptr.as_ref() };
+    Some(header.loop_id)
 }
 
 /// A handle to the task being polled on this thread, if any.

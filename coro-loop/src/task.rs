@@ -352,7 +352,8 @@ fn cancel(task: &TaskRef) -> bool {
 /// another task (the awaiter), which then lists the awaited task. Cleared when the handle sees
 /// the task done (the entry stays, meaning nothing, until the list makes room), and removed
 /// from the list when the handle lets go of a pending task: dropped, or polled by another
-/// awaiter.
+/// awaiter. This is also where a handle polled by a task of another loop is caught: that loop
+/// never runs the awaited task, so waiting would hang.
 #[derive(Default)]
 struct Awaiter(Cell<Option<TaskRef>>);
 
@@ -367,6 +368,18 @@ impl Awaiter {
             // Polled by another task now (or outside any): the old one no longer awaits it.
             Some(old) => old.info().remove_awaited(task),
             None => {}
+        }
+        if let Some(loop_id) = raw::current_loop_id()
+            && loop_id != task.loop_id()
+        {
+            panic!(
+                "task '{}' belongs to another event loop than the one awaiting it (it was passed \
+                 to another loop's run_until_complete, or awaited by one of its tasks); a task \
+                 runs only on the loop that created it, so this would wait forever: await it on \
+                 its own loop (that loop's run_until_complete, or a task of that loop), or \
+                 create it on this loop instead",
+                task.info().name()
+            );
         }
         if let Some(awaiter) = raw::current() {
             awaiter.info().add_awaited(task);

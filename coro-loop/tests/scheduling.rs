@@ -336,6 +336,42 @@ fn a_closed_loop_panics_clearly() {
 }
 
 #[test]
+#[should_panic(expected = "belongs to another event loop than the one awaiting it")]
+fn a_task_of_another_loop_given_to_run_until_complete_panics_clearly() {
+    // asyncio: ValueError: The future belongs to a different loop than the one specified as
+    // the loop argument. Before, this waited forever: `l1` never runs while `l2` does.
+    let l1 = virtual_loop();
+    let l2 = virtual_loop();
+    let t = l1.create_task(async { 3 });
+    l2.run_until_complete(t);
+}
+
+#[test]
+fn awaiting_a_task_of_another_loop_inside_a_task_panics_clearly() {
+    // asyncio: RuntimeError: Task … got Future … attached to a different loop.
+    let l1 = virtual_loop();
+    let l2 = virtual_loop();
+    let t = l1.create_task(async { 3 });
+    let any = t.as_any();
+    let waiter = l2.create_task(any);
+    let err = l2
+        .run_until_complete(waiter.join())
+        .expect_err("the awaiting task panics");
+    let msg = err.panic_message().expect("a message");
+    assert!(
+        msg.contains("task 'Task-") && msg.contains("belongs to another event loop"),
+        "{msg}"
+    );
+    assert!(msg.contains("await it on its own loop"), "{msg}");
+    // Nothing was registered with the other loop's task: it still runs on its own loop.
+    assert_eq!(l1.run_until_complete(t), 3);
+    // A finished task of another loop has nothing left to wait for: its output is there.
+    let done = l1.create_task(async { 4 });
+    l1.run_until_complete(sleep(Duration::ZERO));
+    assert_eq!(l2.run_until_complete(done), 4);
+}
+
+#[test]
 #[should_panic(expected = "no running event loop")]
 fn free_create_task_needs_a_running_loop() {
     drop(coro_loop::create_task(async {}));

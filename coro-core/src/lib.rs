@@ -72,6 +72,10 @@ mod try_op;
 mod type_of;
 
 pub use block_on::block_on;
+/// For event loops: the hook that makes [`block_on`] refuse to run inside one (see
+/// `enter_event_loop`'s docs). Not for programs.
+#[doc(hidden)]
+pub use block_on::{EventLoopGuard, enter_event_loop};
 pub use coro_macros::coroutine;
 pub use coroutine::{Coroutine, CoroutineState};
 pub use gather::{GatherAll, gather_all};

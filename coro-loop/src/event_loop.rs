@@ -505,6 +505,8 @@ impl Default for EventLoop {
 /// Marks a loop running on this thread; restores everything when dropped, even by a panic.
 struct RunGuard {
     inner: Rc<LoopInner>,
+    /// Makes `coro_core::block_on` panic inside the loop instead of deadlocking it.
+    _block_on: coro_core::EventLoopGuard,
 }
 
 impl RunGuard {
@@ -527,6 +529,7 @@ impl RunGuard {
         inner.stopping.set(false);
         Self {
             inner: inner.clone(),
+            _block_on: coro_core::enter_event_loop("coro-loop"),
         }
     }
 }

@@ -372,6 +372,34 @@ fn awaiting_a_task_of_another_loop_inside_a_task_panics_clearly() {
 }
 
 #[test]
+#[should_panic(expected = "coro_core::block_on called inside a running coro-loop event loop")]
+fn block_on_inside_a_running_loop_panics_clearly() {
+    // asyncio: "This event loop is already running"; tokio: "Cannot start a runtime from
+    // within a runtime". Before, `block_on(sleep(..))` here waited forever.
+    let lp = virtual_loop();
+    lp.run_until_complete(async { coro_core::block_on(sleep(MS * 10)) });
+}
+
+#[test]
+fn block_on_refuses_any_future_inside_the_loop_and_works_again_after() {
+    let lp = virtual_loop();
+    let t = lp.create_task(async { coro_core::block_on(async { 1 }) });
+    let err = lp.run_until_complete(t.join()).expect_err("refused");
+    assert!(
+        err.panic_message()
+            .is_some_and(|m| m.contains("`.await` the future instead")),
+        "{err}"
+    );
+    // The guard is gone with the run, also when the run ends in a panic.
+    assert_eq!(coro_core::block_on(async { 2 }), 2);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lp.run_until_complete(async { coro_core::block_on(async { 3 }) })
+    }));
+    assert!(r.is_err());
+    assert_eq!(coro_core::block_on(async { 4 }), 4);
+}
+
+#[test]
 #[should_panic(expected = "no running event loop")]
 fn free_create_task_needs_a_running_loop() {
     drop(coro_loop::create_task(async {}));

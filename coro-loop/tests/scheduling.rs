@@ -467,6 +467,73 @@ fn real_clock_sleeps_for_real() {
 }
 
 #[test]
+fn gather_steps_its_children_in_the_awaiters_turn_and_gathered_tasks_in_asyncios() {
+    // async def w(name, n):
+    //     for i in range(n):
+    //         print(name, i); await asyncio.sleep(0)
+    //     return name
+    // async def main():
+    //     bg = asyncio.create_task(w("bg", 3))
+    //     print("gather start")
+    //     r = await asyncio.gather(w("g1", 2), w("g2", 3))
+    //     print("gather result", r); await bg; print("end")
+    //
+    // asyncio makes each child a task, queued behind `bg`. `gather!` polls its children inside
+    // the awaiting task, so they go before `bg` in each round (README, "Where Rust differs");
+    // gathering tasks instead gives asyncio's order exactly.
+    const ASYNCIO: [&str; 11] = [
+        "gather start",
+        "bg0",
+        "g10",
+        "g20",
+        "bg1",
+        "g11",
+        "g21",
+        "bg2",
+        "g22",
+        "gather result g1 g2",
+        "end",
+    ];
+    let run = |tasks: bool| {
+        let lp = virtual_loop();
+        lp.run_until_complete(async move {
+            let bg = coro_loop::create_task(steps("bg", 3));
+            log("gather start");
+            let ((), ()) = if tasks {
+                coro_loop::gather!(
+                    coro_loop::create_task(steps("g1", 2)),
+                    coro_loop::create_task(steps("g2", 3))
+                )
+                .await
+            } else {
+                coro_loop::gather!(steps("g1", 2), steps("g2", 3)).await
+            };
+            log("gather result g1 g2");
+            bg.await;
+            log("end");
+        });
+        take_log()
+    };
+    assert_eq!(run(true), ASYNCIO);
+    assert_eq!(
+        run(false),
+        [
+            "gather start",
+            "g10",
+            "g20",
+            "bg0",
+            "g11",
+            "g21",
+            "bg1",
+            "g22",
+            "bg2",
+            "gather result g1 g2",
+            "end",
+        ]
+    );
+}
+
+#[test]
 fn gather_outputs_in_argument_order_and_interleaves() {
     async fn after(ms: u32, v: &'static str) -> &'static str {
         sleep(MS * ms).await;

@@ -415,6 +415,11 @@ pub struct Builder {
 impl Builder {
     /// Use the virtual clock: when nothing is ready, time jumps to the next timer instead of
     /// the thread sleeping, so programs that sleep run instantly and deterministically.
+    ///
+    /// Time passes only while every task waits: a task that keeps itself ready, such as a
+    /// `while !done { sleep(Duration::ZERO).await }` loop waiting for a timer, spins forever
+    /// here (under the real clock, time passes as it spins). Await the event itself, or poll
+    /// with a non-zero sleep.
     #[must_use]
     pub fn virtual_clock(mut self, yes: bool) -> Self {
         self.virtual_clock = Some(yes);

@@ -227,6 +227,12 @@ impl LoopInner {
         self.shared.id
     }
 
+    /// The id as a task header stores it: ids are checked to fit 32 bits when a loop is made.
+    #[allow(clippy::cast_possible_truncation)]
+    pub(crate) fn id32(&self) -> u32 {
+        self.shared.id as u32
+    }
+
     pub(crate) fn task_finished(&self, task: &TaskRef, panicked: bool) {
         let removed = self.tasks.borrow_mut().remove(task);
         drop(removed);
@@ -436,8 +442,16 @@ impl Builder {
         } else {
             Clock::Real(std::time::Instant::now())
         };
+        let id = LOOP_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+        // Task headers keep the id in 32 bits; one that wrapped could match another loop's.
+        assert!(
+            u32::try_from(id).is_ok(),
+            "coro-loop: more than {} event loops made in this process; reuse a loop (run many \
+             coroutines on one) instead of making one per call",
+            u32::MAX
+        );
         let shared = Arc::new(Shared {
-            id: LOOP_COUNTER.fetch_add(1, Ordering::Relaxed) + 1,
+            id,
             remote: Mutex::new(VecDeque::new()),
             has_remote: AtomicBool::new(false),
             thread: thread::current(),

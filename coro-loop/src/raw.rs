@@ -93,16 +93,20 @@ pub(crate) struct Header {
     /// Flags (the constants above) and the reference count.
     state: AtomicUsize,
     vtable: &'static VTable,
-    /// The id of the loop that owns the task (unique for the life of the process).
-    loop_id: u64,
+    /// The id of the loop that owns the task (unique for the life of the process; 32 bits,
+    /// since `EventLoop` refuses to number more loops than that).
+    loop_id: u32,
     /// How many [`TaskRef`]s there are (loop thread only); while non-zero they own one
     /// reference in `state` together.
     local: Cell<u32>,
-    /// `HANDLE` and `WOKEN` (loop thread only).
-    flags: Cell<u8>,
-    /// Only ever touched on the loop's thread, except when the last reference drops it.
+    /// Only ever touched on the loop's thread, except when the last reference drops it. Its
+    /// `flags` are this module's `HANDLE` and `WOKEN`: they sit in `TaskInfo`'s padding.
     info: TaskInfo,
 }
+
+// A task of a one-byte future is one 64-byte block (issue #6: ≤ 64 bytes per task beyond the
+// coroutine's state). Every field added here must find room in padding, not grow the header.
+const _: () = assert!(size_of::<Header>() <= 56);
 
 /// Flag: the [`JoinRef`] is alive, so a finished task keeps its output for it.
 const HANDLE: u8 = 1 << 0;
@@ -192,10 +196,9 @@ where
         // The Runnable's reference, and the one the two task refs share.
         (&raw mut (*header).state).write(AtomicUsize::new(SCHEDULED | (2 * REF_ONE)));
         (&raw mut (*header).vtable).write(&VTableOf::<F, A>::VTABLE);
-        (&raw mut (*header).loop_id).write(lp.id());
+        (&raw mut (*header).loop_id).write(lp.id32());
         (&raw mut (*header).local).write(Cell::new(2));
-        (&raw mut (*header).flags).write(Cell::new(HANDLE));
-        (&raw mut (*header).info).write(TaskInfo::new(id));
+        (&raw mut (*header).info).write(TaskInfo::new(id, HANDLE));
         (&raw mut (*cell).stage).write(UnsafeCell::new(Stage::Running(future)));
     }
     let ptr = block.cast::<Header>();
@@ -315,7 +318,7 @@ impl<F: Future> RawCell<F> {
             return;
         }
         // SAFETY: nothing else can reach the block, and its header is alive until the drop.
-        let loop_id = unsafe { (*cell).header.loop_id };
+        let loop_id = u64::from(unsafe { (*cell).header.loop_id });
         // SAFETY: the block holds a `RawCell<F>` written by `spawn`, and this is the last
         // reference. Dropping it drops the header's `TaskInfo` (wakers, strings, a panic
         // payload: all `Send`) and an empty stage, so any thread may do it. Should a destructor
@@ -489,7 +492,7 @@ unsafe fn wake(ptr: NonNull<Header>, owned: bool) {
     if CURRENT.with(Cell::get) == Some(ptr) {
         // The task wakes itself from inside its own poll, so this is the loop's thread and the
         // task is `RUNNING`: a plain flag tells `run` to requeue it.
-        header.flags.set(header.flags.get() | WOKEN);
+        header.info.flags.set(header.info.flags.get() | WOKEN);
         if owned {
             // SAFETY: the caller gave us its reference; the running Runnable holds another.
             unsafe { drop_ref(ptr) };
@@ -598,14 +601,14 @@ impl Runnable {
 
     /// The id of the loop that owns the task.
     pub(crate) fn loop_id(&self) -> u64 {
-        self.header().loop_id
+        u64::from(self.header().loop_id)
     }
 
     /// Turns the Runnable into a task ref, on the task's loop `lp`.
     fn into_task_ref(self, lp: &LoopInner) -> TaskRef {
         let header = self.header();
         assert_eq!(
-            header.loop_id,
+            u64::from(header.loop_id),
             lp.id(),
             "coro-loop: a task was run by a loop that does not own it"
         );
@@ -630,7 +633,7 @@ impl Runnable {
         // until this function returns.
         let header = unsafe { ptr.as_ref() };
         assert_eq!(
-            header.loop_id,
+            u64::from(header.loop_id),
             lp.id(),
             "coro-loop: a task was run by a loop that does not own it"
         );
@@ -672,8 +675,8 @@ impl Runnable {
             // holds the future (`COMPLETE` was not set).
             unsafe { poll(ptr, &mut cx) }
         };
-        let flags = header.flags.get();
-        header.flags.set(flags & !WOKEN);
+        let flags = header.info.flags.get();
+        header.info.flags.set(flags & !WOKEN);
         match polled {
             Polled::Pending => {
                 let now = header.state.load(Ordering::Acquire);
@@ -726,7 +729,7 @@ impl Runnable {
                 }
                 let task = TaskRef { ptr: this.ptr };
                 task::finish(&task, lp, outcome);
-                if task.header().flags.get() & HANDLE == 0 {
+                if task.header().info.flags.get() & HANDLE == 0 {
                     // Nobody can take the output: drop it now, here on the loop's thread.
                     // SAFETY: `COMPLETE` and not `RUNNING`: the stage is ours on this thread.
                     unsafe { (task.header().vtable.drop_stage)(task.ptr) };
@@ -813,7 +816,7 @@ impl TaskRef {
 
     /// The id of the loop that owns the task.
     pub(crate) fn loop_id(&self) -> u64 {
-        self.header().loop_id
+        u64::from(self.header().loop_id)
     }
 
     /// Asks for cancellation: the next time the loop reaches the task, its future is dropped.
@@ -871,7 +874,7 @@ impl TaskRef {
         }
         let header = self.header();
         assert_eq!(
-            header.loop_id,
+            u64::from(header.loop_id),
             lp.id(),
             "coro-loop: a task was dropped by a loop that does not own it"
         );
@@ -929,7 +932,7 @@ impl<T> JoinRef<T> {
 impl<T> Drop for JoinRef<T> {
     fn drop(&mut self) {
         let header = self.task.header();
-        header.flags.set(header.flags.get() & !HANDLE);
+        header.info.flags.set(header.info.flags.get() & !HANDLE);
         if header.state.load(Ordering::Acquire) & (COMPLETE | RUNNING) == COMPLETE {
             // SAFETY: `COMPLETE` and not `RUNNING`, on the loop's thread: the stage is ours.
             // It holds the output or nothing; the future is gone.
@@ -1029,7 +1032,7 @@ impl LoopWaker {
             // SAFETY: a waker with our vtable points at a live task and holds (or borrows) a
             // reference to it.
             let header = unsafe { ptr.as_ref() };
-            if header.loop_id == lp.id() {
+            if u64::from(header.loop_id) == lp.id() {
                 // The task is `lp`'s and this is `lp`'s thread: a task ref may live here.
                 add_local(header);
                 self.task = Some(TaskRef { ptr });
@@ -1174,7 +1177,7 @@ pub(crate) fn current_loop_id() -> Option<u64> {
     let ptr = CURRENT.with(Cell::get)?;
     // SAFETY: as in `current`: the running Runnable keeps the task alive during its poll.
     let header = unsafe { ptr.as_ref() };
-    Some(header.loop_id)
+    Some(u64::from(header.loop_id))
 }
 
 /// A handle to the task being polled on this thread, if any.

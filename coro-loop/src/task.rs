@@ -92,6 +92,8 @@ pub(crate) enum Outcome {
 /// another (wakers, strings, a panic payload), since the last reference may be a waker there.
 pub(crate) struct TaskInfo {
     pub(crate) id: u64,
+    /// The raw task's own flags (raw.rs `HANDLE`, `WOKEN`), kept here where they fill padding.
+    pub(crate) flags: Cell<u8>,
     /// Where the loop's registry keeps the task.
     pub(crate) slot: Cell<u32>,
     pub(crate) state: Cell<State>,
@@ -126,9 +128,10 @@ const _: () = {
 };
 
 impl TaskInfo {
-    pub(crate) fn new(id: u64) -> Self {
+    pub(crate) fn new(id: u64, flags: u8) -> Self {
         Self {
             id,
+            flags: Cell::new(flags),
             slot: Cell::new(u32::MAX),
             state: Cell::new(State::Pending),
             retrieved: Cell::new(false),

@@ -528,3 +528,42 @@ fn a_break_value_names_the_fragment_binding() {
         5
     );
 }
+
+fn push_into(v: &mut Vec<u32>, x: u32) {
+    v.push(x);
+}
+
+struct Tally {
+    n: u32,
+}
+
+fn add_to(t: &mut Tally, by: u32) {
+    t.n += by;
+}
+
+#[coro_core::coroutine]
+fn append_twice(v: &mut Vec<u32>) -> usize {
+    push_into(v, ready_later(1).await);
+    push_into(v, ready_later(2).await);
+    v.len()
+}
+
+impl Tally {
+    #[coro_core::coroutine]
+    fn add_twice(&mut self) -> u32 {
+        add_to(self, ready_later(1).await);
+        add_to(self, ready_later(2).await);
+        self.n
+    }
+}
+
+/// A `&mut` parameter passed to a function before an await in a later argument is
+/// reborrowed, as in rustc, not moved into a temporary: the body uses it again after.
+#[test]
+fn a_mut_ref_parameter_passed_before_an_await_stays_usable() {
+    let mut v = vec![0];
+    assert_eq!(block_on(append_twice(&mut v)), 3);
+    assert_eq!(v, [0, 1, 2]);
+    let mut t = Tally { n: 10 };
+    assert_eq!(block_on(t.add_twice()), 13);
+}

@@ -82,7 +82,8 @@ fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
         (Ok(()), Ok(())) => {}
     }
     let items = items::hoist(&mut body)?;
-    let body = normalize::normalize(body)?;
+    let mut_ref_params = signature::mut_ref_params(&parsed.sig, &body);
+    let body = normalize::normalize(body, mut_ref_params)?;
     let lowered = lower::lower(parsed, &body)?;
     let payloads = liveness::payloads(&lowered)?;
     Ok(emit::emit(parsed, &items, &lowered, &payloads))

@@ -40,12 +40,23 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Local, LocalInit, Macro, Pat, Stmt, Token};
 
-pub(crate) fn normalize(body: Block) -> syn::Result<Block> {
-    Normalizer { next: 0 }.block(body)
+/// `mut_ref_params`: the `&mut` parameters nothing in the body rebinds
+/// (`signature::mut_ref_params`).
+pub(crate) fn normalize(body: Block, mut_ref_params: Vec<String>) -> syn::Result<Block> {
+    Normalizer {
+        next: 0,
+        mut_ref_params,
+    }
+    .block(body)
 }
 
 struct Normalizer {
     next: usize,
+    /// `&mut` parameters whose name nothing in the body rebinds. Passed by value to a
+    /// function (`push(v, x.await)`), such a parameter is reborrowed, not moved, and has no
+    /// drop glue; so it is left in place instead of moved into a temporary before the await,
+    /// which would end `v` there (and a reborrow stored beside `v` would not compile).
+    mut_ref_params: Vec<String>,
 }
 
 /// `vec![elem; n]`'s two operands.
@@ -485,9 +496,12 @@ impl Normalizer {
             // `&x`) stays where it is, so nothing borrows it across the await. One taken by
             // value is moved into a temporary first, as rustc does (it matters for what a
             // cancelled coroutine drops, and in which order); so is anything else.
+            let mut_ref = matches!(&value, Expr::Path(p)
+                if p.path.get_ident().is_some_and(|i| self.mut_ref_params.contains(&i.to_string())));
             let borrowed = by_ref.get(i).copied().unwrap_or(false)
                 || matches!(value, Expr::Reference(_) | Expr::Lit(_))
-                || is_constant_path(&value);
+                || is_constant_path(&value)
+                || mut_ref;
             let keep = i == last
                 || (place_first && i == 0)
                 // `yield_!(yield_!(x))`: the marker must stay the callee `lower` recognises.

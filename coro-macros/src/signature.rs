@@ -443,3 +443,43 @@ fn name_lifetimes(sig: &mut Signature) -> Option<syn::Lifetime> {
     }
     Some(bound)
 }
+
+/// The parameters that are `&mut` references (`&mut self`, as its renamed local, and
+/// `v: &mut T`), leaving out any name a pattern in `body` binds again: normalize leaves such a
+/// parameter in place where it is passed by value (see `normalize::Normalizer`).
+pub(crate) fn mut_ref_params(sig: &Signature, body: &Block) -> Vec<String> {
+    use syn::visit::Visit;
+    fn mut_ref(ty: &Type) -> bool {
+        match ty {
+            Type::Reference(r) => r.mutability.is_some(),
+            Type::Paren(p) => mut_ref(&p.elem),
+            Type::Group(g) => mut_ref(&g.elem),
+            _ => false,
+        }
+    }
+    struct Rebound(Vec<String>);
+    impl Visit<'_> for Rebound {
+        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut names: Vec<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Receiver(r) if mut_ref(&r.ty) => Some(names::self_var().to_string()),
+            FnArg::Typed(t) => match &*t.pat {
+                Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() && mut_ref(&t.ty) => {
+                    Some(p.ident.to_string())
+                }
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let mut rebound = Rebound(Vec::new());
+    rebound.visit_block(body);
+    names.retain(|n| !rebound.0.contains(n));
+    names
+}

@@ -315,7 +315,7 @@ fn second_lowering_pass_skipped_only_when_it_changes_nothing() {
             crate::signature::configure(&mut parsed, &TokenStream::new())?;
             let mut body = parsed.body.clone();
             crate::check::check(&parsed, &mut body)?;
-            let body = crate::normalize::normalize(body)?;
+            let body = crate::normalize::normalize(body, Vec::new())?;
             let lowered = if twice {
                 crate::lower::lower_twice(&parsed, &body)
             } else {

@@ -198,3 +198,63 @@ fn configured_items_keep_their_cfg() {
 fn items_in_a_generator() {
     assert_eq!(generator_with_items(3).collect::<Vec<_>>(), [0, 2, 4]);
 }
+
+/// A `macro_rules!` that names a local resolves it where it is defined: it stays there (used
+/// before the next await, as here, it works as in an `async fn`).
+#[coro_core::coroutine]
+fn macro_naming_a_local(n: u32) -> u32 {
+    let a = core::future::ready(1u32).await;
+    let x = a + n;
+    macro_rules! show {
+        () => {
+            x * 10
+        };
+    }
+    show!()
+}
+
+/// One macro name defined once per configuration: both stay where they are.
+#[coro_core::coroutine]
+fn macro_per_configuration() -> u32 {
+    #[cfg(debug_assertions)]
+    macro_rules! level {
+        () => {
+            1
+        };
+    }
+    #[cfg(not(debug_assertions))]
+    macro_rules! level {
+        () => {
+            1
+        };
+    }
+    let v = level!();
+    core::future::ready(v).await
+}
+
+fn scale(x: u32) -> u32 {
+    x + 1
+}
+
+/// A nested block's item whose name the function also uses outside the block stays in the
+/// block (moved up, it would replace the module-level `scale` everywhere).
+#[coro_core::coroutine]
+fn nested_item_shadowing_a_module_item() -> (u32, u32) {
+    let before = scale(1);
+    let inner = {
+        fn scale(x: u32) -> u32 {
+            x * 10
+        }
+        let v = scale(2);
+        core::future::ready(()).await;
+        v
+    };
+    (before, inner + scale(0) * 0)
+}
+
+#[test]
+fn items_that_would_change_a_name_stay_in_place() {
+    assert_eq!(block_on(macro_naming_a_local(2)), 30);
+    assert_eq!(block_on(macro_per_configuration()), 1);
+    assert_eq!(block_on(nested_item_shadowing_a_module_item()), (2, 20));
+}

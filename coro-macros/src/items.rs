@@ -16,27 +16,51 @@
 //! and spans. Left in place: the items of a block that does not suspend (it stays whole, in one
 //! arm), and anything inside a closure, an `async` block, a `const` block or an item.
 //!
-//! Moving an item out of a nested block widens its scope to the whole function, so two blocks
-//! that each declare a `helper` would collide, and two `macro_rules! m` (textually scoped, a
-//! later one replaces an earlier one) would both be in force everywhere: each is a spanned
-//! error asking for a rename. An item of a nested block that shares its name with an item
-//! outside the function now shadows it in the whole function: ARCHITECTURE.md states this.
+//! Moving an item must not change what any name means, so a block's items move only together
+//! and only when (see `Hoister::movable`):
+//!
+//! - in a nested block, no name they declare is spelled anywhere in the function outside that
+//!   block (an outer local, a second item of that name, a use of a module-level item of that
+//!   name would each resolve differently once the item is visible everywhere);
+//! - a `macro_rules!` (textually scoped, and resolving the locals its body names where it is
+//!   defined) is the only definition of its name, its name is spelled nowhere before it or
+//!   outside its block, and its body names no binding of the function (nor `self`).
+//!
+//! Otherwise the block keeps its items, as it would without the coroutine, and an item is then
+//! visible only up to the block's first `.await`: a nested block whose item's name is used
+//! after that gets a spanned error asking for a rename.
 
 use crate::normalize::stmt_has_await;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
 use std::collections::HashMap;
+use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Item, Stmt, UseTree};
 
-/// Removes the items to move from `body` and returns them, in source order; an error for every
-/// name that moving them would make collide.
-pub(crate) fn hoist(body: &mut Block) -> syn::Result<Vec<Item>> {
+/// Removes the items to move from `body` and returns them, in source order; an error for an
+/// item that cannot move although its block uses it after an `.await`.
+pub(crate) fn hoist(body: &mut Block, sig: &syn::Signature) -> syn::Result<Vec<Item>> {
+    let mut bindings = Bindings(vec![
+        "self".to_owned(),
+        crate::names::self_var().to_string(),
+    ]);
+    for input in &sig.inputs {
+        bindings.visit_fn_arg(input);
+    }
+    bindings.visit_block(body);
+    let mut macros = HashMap::new();
+    for stmt in &body.stmts {
+        count_macro_definitions(stmt, &mut macros);
+    }
     let mut hoister = Hoister {
         items: Vec::new(),
-        blocks: 0,
-        names: HashMap::new(),
+        everywhere: ident_counts(body.to_token_stream()),
+        bindings: bindings.0,
+        macros,
         errors: None,
     };
-    hoister.take_items(body);
+    hoister.take_items(body, true);
     visit_mut::visit_block_mut(&mut hoister, body);
     match hoister.errors {
         Some(err) => Err(err),
@@ -46,66 +70,108 @@ pub(crate) fn hoist(body: &mut Block) -> syn::Result<Vec<Item>> {
 
 struct Hoister {
     items: Vec<Item>,
-    /// How many blocks have given up items so far: each one's number tells them apart.
-    blocks: usize,
-    /// Each name taken so far (and whether it names a `macro_rules!`, which has a namespace of
-    /// its own): the number of its block.
-    names: HashMap<(String, bool), usize>,
+    /// How often each identifier is spelled in the whole body.
+    everywhere: HashMap<String, usize>,
+    /// The names the function binds: its parameters and every pattern of its body.
+    bindings: Vec<String>,
+    /// How many `macro_rules!` define each name, anywhere in the body.
+    macros: HashMap<String, usize>,
     errors: Option<syn::Error>,
 }
 
 impl Hoister {
-    /// Moves `block`'s own items (not those of blocks inside it) to `self.items`.
-    fn take_items(&mut self, block: &mut Block) {
+    /// Moves `block`'s own items (not those of blocks inside it) to `self.items` when all of
+    /// them can move; `top` is the function's own block.
+    fn take_items(&mut self, block: &mut Block, top: bool) {
         if !block.stmts.iter().any(|s| matches!(s, Stmt::Item(_))) {
             return;
         }
-        let this = self.blocks;
-        self.blocks += 1;
+        if let Err((ident, at)) = self.movable(block, top) {
+            self.check_out_of_reach(block, &ident, at);
+            return;
+        }
         for stmt in std::mem::take(&mut block.stmts) {
             match stmt {
-                Stmt::Item(item) => {
-                    self.record_names(&item, this);
-                    self.items.push(item);
-                }
+                Stmt::Item(item) => self.items.push(item),
                 other => block.stmts.push(other),
             }
         }
     }
 
-    /// Notes the names `item` declares, with an error for each one that moving would make
-    /// collide: the same name from another block, or a second `macro_rules!` of one name.
-    fn record_names(&mut self, item: &Item, block: usize) {
-        let is_macro = matches!(item, Item::Macro(_));
-        for ident in declared_names(item) {
-            let name = ident.to_string();
-            if name == "_" {
-                continue;
-            }
-            let clash = match self.names.get(&(name.clone(), is_macro)) {
-                Some(_) if is_macro => Some(format!(
-                    "`macro_rules! {name}` is defined twice in this `#[coroutine]` fn: the \
-                     coroutine moves the items of its body to the top of the generated \
-                     function (so that they stay visible across `.await`), where the second \
-                     definition would replace the first everywhere. Rename one of them"
-                )),
-                Some(&other) if other != block => Some(format!(
-                    "`{name}` is declared in two blocks of this `#[coroutine]` fn: the \
-                     coroutine moves the items of its body to the top of the generated \
-                     function (so that they stay visible across `.await`), where the two \
-                     would collide. Rename one of them, or move it to module level"
-                )),
-                _ => None,
-            };
-            if let Some(message) = clash {
-                let err = syn::Error::new(ident.span(), message);
-                match &mut self.errors {
-                    Some(all) => all.combine(err),
-                    None => self.errors = Some(err),
+    /// `Ok` if moving `block`'s items to the function's top changes no name's meaning (see the
+    /// module docs); otherwise the first name that stops them, with its statement's index.
+    fn movable(&self, block: &Block, top: bool) -> Result<(), (proc_macro2::Ident, usize)> {
+        let inside = ident_counts(block.to_token_stream());
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let Stmt::Item(item) = stmt else { continue };
+            for ident in declared_names(item) {
+                let name = ident.to_string();
+                if name == "_" {
+                    continue;
                 }
-            } else {
-                self.names.insert((name, is_macro), block);
+                let outside = self.everywhere.get(&name) != inside.get(&name);
+                let stays = if let Item::Macro(m) = item {
+                    let before: TokenStream = block.stmts[..i]
+                        .iter()
+                        .map(ToTokens::to_token_stream)
+                        .collect();
+                    outside
+                        || self.macros.get(&name).copied().unwrap_or(0) != 1
+                        || ident_counts(before).contains_key(&name)
+                        || free_idents(m.mac.tokens.clone())
+                            .iter()
+                            .any(|k| self.bindings.contains(k))
+                } else {
+                    !top && outside
+                };
+                if stays {
+                    return Err((ident.clone(), i));
+                }
             }
+        }
+        Ok(())
+    }
+
+    /// A block that keeps its items: an error if `ident` (the name that stopped them, declared
+    /// by statement `at`) is spelled across an `.await` from its declaration, where the lowering
+    /// puts it in another arm, out of the item's reach. Not for a `macro_rules!` defined more
+    /// than once: a later spelling may be the later definition's.
+    fn check_out_of_reach(&mut self, block: &Block, ident: &proc_macro2::Ident, at: usize) {
+        let name = ident.to_string();
+        if self.macros.get(&name).copied().unwrap_or(0) > 1 {
+            return;
+        }
+        let awaits: Vec<usize> = (0..block.stmts.len())
+            .filter(|&j| stmt_has_await(&block.stmts[j]))
+            .collect();
+        let after = awaits
+            .iter()
+            .find(|&&j| j >= at)
+            .map_or(block.stmts.len(), |&j| j + 1);
+        let before = awaits.iter().rev().find(|&&j| j < at).map_or(0, |&j| j + 1);
+        let elsewhere: TokenStream = block.stmts[after..]
+            .iter()
+            .chain(&block.stmts[..before])
+            .map(ToTokens::to_token_stream)
+            .collect();
+        if !ident_counts(elsewhere).contains_key(&name) {
+            return;
+        }
+        let err = syn::Error::new(
+            ident.span(),
+            format!(
+                "`{ident}` is used across an `.await` from where it is declared, so the \
+                 coroutine would have to move this block's items to the top of the generated \
+                 function (each stretch between awaits becomes code of its own); it cannot, \
+                 because that would change what a name means: `{ident}` is also spelled \
+                 elsewhere in the function (an outer local, another item, or a use before its \
+                 `macro_rules!`), or a `macro_rules!` here names a local or `self`. Rename it, \
+                 move the item to module level, or (for a macro) pass the local as an argument"
+            ),
+        );
+        match &mut self.errors {
+            Some(all) => all.combine(err),
+            None => self.errors = Some(err),
         }
     }
 }
@@ -123,10 +189,68 @@ impl VisitMut for Hoister {
         if block.stmts.iter().any(|s| matches!(s, Stmt::Item(_)))
             && block.stmts.iter().any(stmt_has_await)
         {
-            self.take_items(block);
+            self.take_items(block, false);
         }
         visit_mut::visit_block_mut(self, block);
     }
+}
+
+/// The names patterns bind, in the signature and the body (closures' too: conservative).
+struct Bindings(Vec<String>);
+
+impl Visit<'_> for Bindings {
+    fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+        self.0.push(p.ident.to_string());
+        syn::visit::visit_pat_ident(self, p);
+    }
+}
+
+/// Counts the `macro_rules!` definitions in `stmt` by name, at any depth.
+fn count_macro_definitions(stmt: &Stmt, out: &mut HashMap<String, usize>) {
+    struct Count<'a>(&'a mut HashMap<String, usize>);
+    impl Visit<'_> for Count<'_> {
+        fn visit_item_macro(&mut self, m: &syn::ItemMacro) {
+            if let Some(ident) = &m.ident {
+                *self.0.entry(ident.to_string()).or_default() += 1;
+            }
+        }
+    }
+    Count(out).visit_stmt(stmt);
+}
+
+/// The identifiers of a `macro_rules!` body other than its metavariables (`$x`, `$x:ident`):
+/// the names it resolves where it is defined.
+fn free_idents(tokens: TokenStream) -> Vec<String> {
+    fn walk(tokens: TokenStream, out: &mut Vec<String>) {
+        let mut after_dollar = false;
+        for tt in tokens {
+            match &tt {
+                TokenTree::Ident(i) if !after_dollar => out.push(i.to_string()),
+                TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+            after_dollar = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '$');
+        }
+    }
+    let mut out = Vec::new();
+    walk(tokens, &mut out);
+    out
+}
+
+/// How often each identifier is spelled in `tokens`, inside groups too.
+fn ident_counts(tokens: TokenStream) -> HashMap<String, usize> {
+    fn walk(tokens: TokenStream, out: &mut HashMap<String, usize>) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => *out.entry(i.to_string()).or_default() += 1,
+                TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    walk(tokens, &mut out);
+    out
 }
 
 /// The names `item` brings into scope (none for an `impl`, a glob import or a foreign block).

@@ -81,7 +81,7 @@ fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
         (Err(err), _) | (_, Err(err)) => return Err(err),
         (Ok(()), Ok(())) => {}
     }
-    let items = items::hoist(&mut body)?;
+    let items = items::hoist(&mut body, &parsed.sig)?;
     let mut_ref_params = signature::mut_ref_params(&parsed.sig, &body);
     let body = normalize::normalize(body, mut_ref_params)?;
     let lowered = lower::lower(parsed, &body)?;

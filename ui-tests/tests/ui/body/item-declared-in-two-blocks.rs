@@ -1,5 +1,7 @@
 // The items of blocks that await move to the top of the generated function (to stay visible
-// across `.await`): the same name declared in two such blocks would collide there.
+// across `.await`), unless that would change what a name means: the same name declared in two
+// such blocks would collide there, so each stays in its block, and using it after the block's
+// `.await` (out of its reach) is an error asking for a rename.
 #[coro_core::coroutine]
 fn two_helpers(flag: bool) -> u32 {
     if flag {
@@ -18,7 +20,8 @@ fn two_helpers(flag: bool) -> u32 {
 }
 
 // A `macro_rules!` is textually scoped: moved up, a second definition would replace the first
-// everywhere, so one name defined twice is an error even in one block.
+// everywhere, so a name defined twice stays where it is; here each use is within the reach of
+// the definition it means, so this compiles.
 #[coro_core::coroutine]
 fn two_macros() -> u32 {
     macro_rules! m {

@@ -27,8 +27,8 @@
 //!   outside its block, and its body names no binding of the function (nor `self`).
 //!
 //! Otherwise the block keeps its items, as it would without the coroutine, and an item is then
-//! visible only up to the block's first `.await`: a nested block whose item's name is used
-//! after that gets a spanned error asking for a rename.
+//! out of reach across an `.await` from it (another arm): a use there is a spanned error asking
+//! for a rename (`Hoister::check_out_of_reach`).
 
 use crate::normalize::stmt_has_await;
 use proc_macro2::{TokenStream, TokenTree};

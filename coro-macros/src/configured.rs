@@ -13,7 +13,9 @@
 //!   operand): the expression is rebuilt around its awaits;
 //! - every `let`, awaiting or not: its bindings take part in the state analysis (shadowing,
 //!   what each state stores), which has to know whether the binding exists;
-//! - a parameter: the arguments are renamed and stored in the first state.
+//! - a parameter: the arguments are renamed and stored in the first state;
+//! - a `return`, `?`, `break` or `continue`: `check` rewrites the first two and the lowering
+//!   may turn the others into jumps, rebuilding them without their attributes.
 //!
 //! Each of those is a spanned error saying why and what to write instead. Nothing here
 //! changes the body.
@@ -57,6 +59,13 @@ const PART: Reason = (
     "rebuilds the expression around its suspensions",
     "Choose the value with `if cfg!(..)` instead, or compute it in a helper `fn` that has one \
      version per configuration",
+);
+
+const CONTROL: Reason = (
+    "on a `return`, `?`, `break` or `continue` in a `#[coroutine]` fn",
+    "rewrites it (a `return` or `?` completes the coroutine, a `break` or `continue` may become \
+     a jump between states)",
+    "Write `if cfg!(..) { return ..; }` instead",
 );
 
 /// Reports every `#[cfg]`/`#[cfg_attr]` on a parameter or in the body that the lowering would
@@ -144,6 +153,8 @@ impl Visit<'_> for Finder {
                 // A statement's attributes are its expression's: checked as a statement.
                 if suspends(expr) {
                     self.reject(expr_attrs(expr), SUSPENDING);
+                } else if is_control(expr) {
+                    self.reject(expr_attrs(expr), CONTROL);
                 }
                 self.visit_children(expr);
             }
@@ -156,6 +167,8 @@ impl Visit<'_> for Finder {
             self.reject(expr_attrs(expr), PART);
         } else if suspends(expr) {
             self.reject(expr_attrs(expr), SUSPENDING);
+        } else if is_control(expr) {
+            self.reject(expr_attrs(expr), CONTROL);
         }
         self.visit_children(expr);
     }
@@ -185,6 +198,15 @@ impl Finder {
         let suspends = suspends(expr);
         self.within(suspends, |f| visit::visit_expr(f, expr));
     }
+}
+
+/// `return`, `?`, `break`, `continue`: rewritten by `check` or the lowering whether or not
+/// they suspend, and rebuilt without their attributes.
+fn is_control(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Return(_) | Expr::Try(_) | Expr::Break(_) | Expr::Continue(_)
+    )
 }
 
 fn is_cfg(attr: &Attribute) -> bool {

@@ -378,9 +378,10 @@ impl Awaiter {
             panic!(
                 "task '{}' belongs to another event loop than the one awaiting it (it was passed \
                  to another loop's run_until_complete, or awaited by one of its tasks); a task \
-                 runs only on the loop that created it, so this would wait forever: await it on \
-                 its own loop (that loop's run_until_complete, or a task of that loop), or \
-                 create it on this loop instead",
+                 runs only on the loop that created it, so this loop cannot make it progress \
+                 and could wait forever (asyncio raises here too): await it on its own loop \
+                 (that loop's run_until_complete, or a task of that loop), or create it on this \
+                 loop instead",
                 task.info().name()
             );
         }

@@ -2216,3 +2216,101 @@ fn a_break_keeps_a_local_the_block_assigns() {
         }
     }
 }
+
+// difftest seed 39023 (`--awaiting-moves`): in a labelled block that became states, a `match`
+// after a `break` moves `x` in an arm that first assigns it. The block read its whole body
+// before lowering it, which marked `x` as maybe moved before the `match`; without an arm that
+// moves `x` before assigning it (a witness that `x` is there), the `match` got no flag and
+// `x` dropped at its join. The seed's shape too: the `break` assigns `x`, which the value of
+// the block then shadows.
+twin! {
+    fn moved_after_assigning_in_a_block / moved_after_assigning_in_a_block_ref
+        (mut x: D, c: bool, k: u8) -> u8 {
+        let n = 'b: {
+            if c {
+                break 'b 3;
+            }
+            match k {
+                0 => later(()).await,
+                1 => {
+                    x = D("x2");
+                    drop(x);
+                    later(()).await;
+                }
+                _ => log("other"),
+            }
+            1
+        };
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+twin! {
+    fn assigned_on_a_break_then_shadowed / assigned_on_a_break_then_shadowed_ref
+        (mut x: D, c: bool, k: u8) -> u8 {
+        let x = later('b: {
+            if c {
+                x = D("x2");
+                break 'b 3;
+            }
+            match k {
+                0 => later(()).await,
+                1 => {
+                    x = D("x3");
+                    drop(x);
+                    later(()).await;
+                }
+                _ => log("other"),
+            }
+            if later(true).await { 1 } else { 10 }
+        })
+        .await;
+        log("after");
+        later(()).await;
+        x
+    }
+}
+
+// The same reading ahead, by an awaiting `match` of its own scrutinee: the `if` there moves `x`
+// after assigning it.
+twin! {
+    fn moved_after_assigning_in_a_scrutinee / moved_after_assigning_in_a_scrutinee_ref
+        (mut x: D, c: bool) {
+        match if c {
+            x = D("x2");
+            drop(x);
+            1
+        } else {
+            2
+        } {
+            1 => later(()).await,
+            _ => later(()).await,
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_move_read_ahead_is_not_a_move_before_the_site() {
+    for k in 0..3 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || moved_after_assigning_in_a_block_ref(D("x"), c, k),
+                || moved_after_assigning_in_a_block(D("x"), c, k),
+            );
+            assert_same_at_every_cancel(
+                || assigned_on_a_break_then_shadowed_ref(D("x"), c, k),
+                || assigned_on_a_break_then_shadowed(D("x"), c, k),
+            );
+        }
+    }
+    for c in [false, true] {
+        assert_same_at_every_cancel(
+            || moved_after_assigning_in_a_scrutinee_ref(D("x"), c),
+            || moved_after_assigning_in_a_scrutinee(D("x"), c),
+        );
+    }
+}

@@ -390,6 +390,17 @@ impl Lowerer {
         if exits.is_empty() {
             return Vec::new();
         }
+        // The body is lowered after this: its moves are not before a site in it.
+        self.reading_ahead(|l| l.read_body_exits(body, after, exits))
+    }
+
+    /// `body_exit_ways`, reading ahead.
+    fn read_body_exits(
+        &mut self,
+        body: &[Stmt],
+        after: Option<StateId>,
+        exits: &[(usize, Option<String>, bool)],
+    ) -> Vec<BodyExits> {
         let moved_before = self.moved_yet();
         let block = super::block_expr(syn::Block {
             brace_token: syn::token::Brace::default(),

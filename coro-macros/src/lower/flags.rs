@@ -263,6 +263,17 @@ impl Lowerer {
         let Cont::State(join, _) = k else {
             return Vec::new();
         };
+        // The site is lowered after this: its moves are not before a site in it (its
+        // condition or scrutinee, a branch).
+        self.reading_ahead(|l| l.read_edge_candidates(site, join))
+    }
+
+    /// `edge_candidates`, reading ahead.
+    fn read_edge_candidates(
+        &mut self,
+        site: &Expr,
+        join: StateId,
+    ) -> Vec<(VarId, Vec<Way>, ExitWays)> {
         // Before reading the site itself (see `present_at`).
         let moved_before = self.moved_yet();
         let mut out = Vec::new();

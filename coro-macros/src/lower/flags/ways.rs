@@ -36,6 +36,19 @@ impl Lowerer {
             .collect()
     }
 
+    /// Runs `read`, which reads code ahead of the point being lowered (a construct's parts,
+    /// before they are lowered), then forgets which variables those reads may have moved:
+    /// `moved_yet` is about the code before that point (`present_at`), and lowering reads
+    /// that code again, in source order, when it gets there.
+    pub(in crate::lower) fn reading_ahead<R>(&mut self, read: impl FnOnce(&mut Self) -> R) -> R {
+        let before: Vec<bool> = self.vars.all.iter().map(|v| v.moved_yet).collect();
+        let out = read(self);
+        for (var, was) in self.vars.all.iter_mut().zip(before) {
+            var.moved_yet = was;
+        }
+        out
+    }
+
     /// Is `v` certainly there when its site starts, as a branch that keeps it needs
     /// (`Some(x)`)? rustc checks that for the user's code only: when `x` may have been moved
     /// before (`maybe_moved`: some use read earlier may move it) and every branch that moves

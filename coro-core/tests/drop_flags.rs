@@ -2314,3 +2314,86 @@ fn a_move_read_ahead_is_not_a_move_before_the_site() {
         );
     }
 }
+
+fn made(d: D) -> D {
+    log(format!("made {}", d.0));
+    d
+}
+
+// difftest seed 38067 (`--awaiting-moves`): `x = made(match .. { 0 => { drop(x); .. } .. })`,
+// which normalize.rs leaves as `let __t = match ..; x = made(__t);`. rustc drops the old `x`,
+// if no arm took it, at the assignment, after `made` built the new value. The assignment was a
+// use after the decision, so the `match` got no flag and the old `x` dropped at its join. Now
+// the flag holds it, and the assignment drops the flag. The `match` is await-free after its
+// scrutinee's await (the flag set by the expression), awaits in its arms (set on the jumps into
+// its join), or decides `x` in a block before an await and the assignment (the block hands the
+// decision on).
+twin! {
+    fn assigned_from_a_deciding_match / assigned_from_a_deciding_match_ref (k: u8) {
+        let mut x = D("x");
+        x = made(match later(k).await {
+            0 => {
+                drop(x);
+                D("x2")
+            }
+            _ => D("x3"),
+        });
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn assigned_from_an_awaiting_match / assigned_from_an_awaiting_match_ref (k: u8) {
+        let mut x = D("x");
+        x = made(match k {
+            0 => {
+                drop(x);
+                later(D("x2")).await
+            }
+            1 => later(D("x3")).await,
+            _ => D("x4"),
+        });
+        log("between");
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn assigned_after_a_block_that_decides / assigned_after_a_block_that_decides_ref (k: u8) {
+        let mut x = D("x");
+        {
+            let n = match later(k).await {
+                0 => {
+                    drop(x);
+                    1
+                }
+                _ => 2,
+            };
+            later(()).await;
+        }
+        log("between");
+        x = D("x2");
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_assignment_after_the_decision_drops_the_flag() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || assigned_from_a_deciding_match_ref(k),
+            || assigned_from_a_deciding_match(k),
+        );
+        assert_same_at_every_cancel(
+            || assigned_from_an_awaiting_match_ref(k),
+            || assigned_from_an_awaiting_match(k),
+        );
+        assert_same_at_every_cancel(
+            || assigned_after_a_block_that_decides_ref(k),
+            || assigned_after_a_block_that_decides(k),
+        );
+    }
+}

@@ -241,6 +241,10 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         by_exits: Vec::new(),
         reading_for: None,
         by_blocks: Vec::new(),
+        decided: Vec::new(),
+        into_join: Vec::new(),
+        handed_on: Vec::new(),
+        refilled: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -301,7 +305,14 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
     let flaggable = l
         .watch
         .iter()
-        .filter(|(v, suspends)| *suspends && l.vars.watched.get(v) == Some(&false))
+        .filter(|(v, suspends)| {
+            // (A watch that an assignment ended saw no use up to it.)
+            let unused = match l.vars.watched.get(v) {
+                Some(seen) => !seen,
+                None => l.refilled.contains(v),
+            };
+            *suspends && unused
+        })
         .map(|(v, _)| *v)
         .collect();
     Ok(Lowered {
@@ -348,6 +359,17 @@ struct Lowerer {
     /// branches (`Way::Nested` with `BY_BLOCK`): the block decides them although the site's
     /// reading of its branches counted them as maybe moved (see `body_exit_ways`).
     by_blocks: Vec<VarId>,
+    /// The candidates the last `flag_rewrite` found (flags/refills.rs `take_decided`).
+    decided: Vec<VarId>,
+    /// The candidates of sites, and of jump values, that alone enter their join (no other
+    /// path does: the join is not `shared`), with the join (flags/refills.rs).
+    into_join: Vec<(VarId, StateId)>,
+    /// What `seq` hands on to the rest of its block: the locals that the statements so far
+    /// decided and none has named since (flags/refills.rs `refill_of`).
+    handed_on: Vec<VarId>,
+    /// Locals whose watch an assignment after their decision ended (flags/refills.rs
+    /// `refill`): no later use can reject their flag.
+    refilled: Vec<VarId>,
 }
 
 /// An awaiting `if`/`match` whose jumps into its join set drop flags (see

@@ -63,8 +63,11 @@ impl Lowerer {
     /// The statements of one block, then `k`.
     pub(super) fn seq(&mut self, stmts: &[Stmt], k: Cont) -> syn::Result<Vec<Node>> {
         let mut out = Vec::new();
+        // Locals decided by the statements before, for an assignment after (flags/refills.rs).
+        let mut handed = std::mem::take(&mut self.handed_on);
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
+            let refill = self.refill_of(stmt, &mut handed);
             if let Stmt::Expr(tail, None) = stmt {
                 if rest.is_empty() && diverges(stmt) {
                     // `{ ..; return x }`: no value flows on to `k`.
@@ -72,12 +75,17 @@ impl Lowerer {
                     return Ok(out);
                 }
                 if rest.is_empty() {
+                    self.hand_out(handed, k);
                     out.extend(self.compound(tail, k)?);
                     return Ok(out);
                 }
             }
             if !stmt_has_await(stmt) {
-                out.extend(self.plain_flagged(stmt));
+                match refill {
+                    Some(x) => out.extend(self.refill(x, stmt)),
+                    None => out.extend(self.plain_flagged(stmt)),
+                }
+                handed.extend(self.take_decided());
                 if diverges(stmt) {
                     // What follows is dead code. Lowering it would add a jump from a site where
                     // names shadowed on this path are unreachable, which would keep the join
@@ -102,6 +110,7 @@ impl Lowerer {
                         let mut aw = aw.clone();
                         let (flags, uses, mut moves);
                         (*aw.base, flags, uses, moves) = self.flagged_expr(&aw.base);
+                        handed.extend(self.take_decided());
                         let mut aliases = TokenStream::new();
                         let jumps = self.mark_operand(&mut aw.base, &mut moves, &mut aliases);
                         if !aliases.is_empty() {
@@ -150,6 +159,7 @@ impl Lowerer {
                             let bind = let_pat(local.pat.clone(), ident_expr(&input_ident));
                             body.extend(self.plain_then_flags(&bind));
                         }
+                        self.handed_on = handed;
                         body.extend(self.seq(rest, k)?);
                         self.states[target].body = body;
                         return Ok(out);
@@ -162,6 +172,8 @@ impl Lowerer {
                     let value = names::temp("join", join);
                     let bind = let_pat(local.pat.clone(), ident_expr(&value));
                     let mut body = self.plain_then_flags(&bind);
+                    handed.extend(self.decided_into(join));
+                    self.handed_on = handed;
                     body.extend(self.seq(rest, k)?);
                     self.states[join].body = body;
                     return Ok(out);
@@ -169,6 +181,8 @@ impl Lowerer {
                 Stmt::Expr(expr, _) => {
                     let join = self.new_state(None, false);
                     out.extend(self.compound(expr, Cont::State(join, false))?);
+                    handed.extend(self.decided_into(join));
+                    self.handed_on = handed;
                     let body = self.seq(rest, k)?;
                     self.states[join].body = body;
                     return Ok(out);
@@ -176,6 +190,7 @@ impl Lowerer {
                 Stmt::Macro(_) | Stmt::Item(_) => unreachable!("normalized"),
             }
         }
+        self.hand_out(handed, k);
         out.extend(self.end_jump(k, None));
         Ok(out)
     }

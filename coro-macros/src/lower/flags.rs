@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Expr, Stmt};
 
+mod refills;
 mod sites;
 mod statements;
 mod ways;
@@ -52,6 +53,14 @@ impl Lowerer {
         let mut tagged = site.clone();
         self.tag_exits(&mut tagged);
         let candidates = self.edge_candidates(&tagged, k);
+        // No other path enters the join: the statement around decides them, unless a labelled
+        // exit leaves the site with the flag set (refills.rs).
+        if let Cont::State(join, _) = k {
+            if !self.shared.contains(&join) {
+                let alone = candidates.iter().filter(|(.., exits)| exits.is_empty());
+                self.into_join.extend(alone.map(|(v, ..)| (*v, join)));
+            }
+        }
         let outer = self.deciding.len();
         let watch: Vec<VarId> = candidates
             .iter()
@@ -155,6 +164,12 @@ impl Lowerer {
         let decided = match value {
             Some(v) if !sites_of(&Stmt::Expr(v.clone(), None)).0.is_empty() => {
                 let (v, flags, uses, moves) = self.flagged_expr(v);
+                // The only jump into the join: the statement around decides them (refills.rs).
+                let decided = self.take_decided();
+                if !edges && !self.shared.contains(&join) {
+                    self.into_join
+                        .extend(decided.into_iter().map(|v| (v, join)));
+                }
                 if flags.is_empty() && !edges {
                     return vec![self.jump_with(k, Some(&v), uses, moves)];
                 }

@@ -2397,3 +2397,45 @@ fn an_assignment_after_the_decision_drops_the_flag() {
         );
     }
 }
+
+fn some_if_nonzero(v: u8) -> Option<u8> {
+    (v != 0).then_some(v)
+}
+
+// difftest seed 41294 (default knobs): in an await-free labelled block, a `let … else` whose
+// `else` block breaks to the block, its initialiser moving `x` in one arm of a `match`. A
+// labelled block's sites were only those of the statements before the first that may break
+// to it, so the `match` got no flag and `x` dropped at the next await; the initialiser runs
+// before the `else` block can break, so its sites count too.
+twin! {
+    fn decided_before_a_let_else_breaks / decided_before_a_let_else_breaks_ref
+        (x: D, a: u8) -> u8 {
+        let m = 'b: {
+            let Some(n) = some_if_nonzero(match a {
+                0 => {
+                    drop(x);
+                    3
+                }
+                1 => 0,
+                v => v,
+            }) else {
+                break 'b 7;
+            };
+            log("n");
+            n
+        };
+        later(()).await;
+        log("end");
+        m
+    }
+}
+
+#[test]
+fn a_let_else_that_breaks_runs_its_initialiser_first() {
+    for a in 0..3 {
+        assert_same_at_every_cancel(
+            || decided_before_a_let_else_breaks_ref(D("x"), a),
+            || decided_before_a_let_else_breaks(D("x"), a),
+        );
+    }
+}

@@ -41,7 +41,8 @@ pub(super) fn sites_of(stmt: &Stmt) -> (Vec<Expr>, Vec<Vec<Ident>>) {
 
 /// Calls `f` on each *site* of `stmt`: an `if`/`match` that runs whenever the statement runs to
 /// completion (the statement itself, an initialiser (also of a `let … else`), an operand, an
-/// argument, a statement of a plain block or of a labelled one before any `break` to it, the right
+/// argument, a statement of a plain block or of a labelled one before any `break` to it (and the
+/// initialiser of a `let … else` whose `else` block is the first to break), the right
 /// operand of `&&`/`||` made an `if`; not one inside a branch, loop or closure), outermost only, in
 /// a fixed order that `Lowerer::flags` and `Lowerer::plain_flagged` share.
 pub(super) fn visit_sites(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr, &[Ident])) {
@@ -120,12 +121,23 @@ fn site_walk(e: &mut Expr, shadow: &mut Vec<Ident>, f: &mut impl FnMut(&mut Expr
         Expr::Reference(r) => walk(&mut r.expr),
         Expr::Assign(a) => walk(&mut a.right),
         // A block runs its statements in order (an early exit leaves the scope); a labelled
-        // one, those before the first that may `break` to it (the rest may be skipped).
+        // one, those before the first that may `break` to it (the rest may be skipped), and
+        // the initialiser of that one when it is a `let … else` whose `else` block breaks
+        // (the initialiser runs, and sets its flags, before the `else` block can).
         Expr::Block(b) => {
             let outer = shadow.len();
             let label = b.label.as_ref().map(|l| l.name.clone());
             for stmt in &mut b.block.stmts {
-                if label.as_ref().is_some_and(|l| stmt_breaks_to(stmt, l)) {
+                if let Some(l) = label.as_ref().filter(|l| stmt_breaks_to(stmt, l)) {
+                    if let Stmt::Local(syn::Local {
+                        init: Some(init), ..
+                    }) = stmt
+                    {
+                        let first = Stmt::Expr((*init.expr).clone(), None);
+                        if init.diverge.is_some() && !stmt_breaks_to(&first, l) {
+                            site_walk(&mut init.expr, shadow, f);
+                        }
+                    }
                     break;
                 }
                 sites_in(stmt, shadow, f);

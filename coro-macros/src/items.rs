@@ -41,6 +41,11 @@ use syn::{Block, Item, Stmt, UseTree};
 /// Removes the items to move from `body` and returns them, in source order; an error for an
 /// item that cannot move although its block uses it after an `.await`.
 pub(crate) fn hoist(body: &mut Block, sig: &syn::Signature) -> syn::Result<Vec<Item>> {
+    // Most bodies declare no item: spare them the walks below (printing the body to count its
+    // identifiers is, in a debug-built proc macro, most of this phase's cost).
+    if !declares_items(body) {
+        return Ok(Vec::new());
+    }
     let mut bindings = Bindings(vec![
         "self".to_owned(),
         crate::names::self_var().to_string(),
@@ -203,6 +208,23 @@ impl Visit<'_> for Bindings {
         self.0.push(p.ident.to_string());
         syn::visit::visit_pat_ident(self, p);
     }
+}
+
+/// Does any block of `body` (closures' and `async` blocks' included) declare an item?
+fn declares_items(body: &Block) -> bool {
+    struct Find(bool);
+    impl Visit<'_> for Find {
+        fn visit_stmt(&mut self, stmt: &Stmt) {
+            if matches!(stmt, Stmt::Item(_)) {
+                self.0 = true;
+            } else if !self.0 {
+                syn::visit::visit_stmt(self, stmt);
+            }
+        }
+    }
+    let mut find = Find(false);
+    find.visit_block(body);
+    find.0
 }
 
 /// Counts the `macro_rules!` definitions in `stmt` by name, at any depth.

@@ -478,6 +478,9 @@ pub(crate) fn mut_ref_params(sig: &Signature, body: &Block) -> Vec<String> {
             FnArg::Receiver(_) => None,
         })
         .collect();
+    if names.is_empty() {
+        return names;
+    }
     let mut rebound = Rebound(Vec::new());
     rebound.visit_block(body);
     names.retain(|n| !rebound.0.contains(n));

@@ -46,6 +46,10 @@ fn texts(stderr: &str, marker: &str) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs itself again as a child process, which Miri cannot start"
+)]
 fn dbg_prints_the_awaited_expression_as_written() {
     if std::env::var_os(CHILD).is_some() {
         let counter = Counter { n: 5 };

@@ -3,30 +3,14 @@
 //! what `CPython` 3.11 prints for the Python in the comment (where Python's `finally` prints,
 //! these coroutines hold a [`Tracer`], whose drop is their cancellation's `finally`).
 
-use coro_loop::{AnyTask, EventLoop, Task, TaskError, create_task, sleep};
-use std::cell::RefCell;
+use coro_loop::{AnyTask, Task, TaskError, create_task, sleep};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-thread_local! {
-    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn log(s: impl Into<String>) {
-    LOG.with(|l| l.borrow_mut().push(s.into()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-fn virtual_loop() -> EventLoop {
-    EventLoop::builder().virtual_clock(true).build()
-}
-
-const MS: Duration = Duration::from_millis(1);
+mod common;
+use common::{MS, log, take_log, virtual_loop};
 
 /// Logs `NAME finally` when dropped: the coroutine's `finally`.
 struct Tracer(&'static str);

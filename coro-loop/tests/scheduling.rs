@@ -9,23 +9,8 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-thread_local! {
-    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn log(s: impl Into<String>) {
-    LOG.with(|l| l.borrow_mut().push(s.into()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-fn virtual_loop() -> EventLoop {
-    EventLoop::builder().virtual_clock(true).build()
-}
-
-const MS: Duration = Duration::from_millis(1);
+mod common;
+use common::{MS, log, take_log, virtual_loop};
 
 /// Logs `name` when dropped, to see when a coroutine's locals go.
 struct Tracer(&'static str);

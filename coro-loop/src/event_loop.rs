@@ -20,7 +20,7 @@ use core::future::{Future, IntoFuture};
 use core::time::Duration;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::thread::{self, Thread};
 
@@ -37,7 +37,7 @@ pub(crate) enum Item {
 /// The part of a loop that wakers on any thread can reach: the remote half of the ready queue.
 pub(crate) struct Shared {
     /// Which loop this is, to recognise it as the thread's running loop.
-    id: u64,
+    id: u32,
     remote: Mutex<VecDeque<Runnable>>,
     /// Whether `remote` may be non-empty; saves taking the lock on every iteration.
     has_remote: AtomicBool,
@@ -114,9 +114,9 @@ impl Shared {
 /// Counter behind task names (`Task-1`, `Task-2`, …), per process as in asyncio.
 static TASK_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Counter behind loop ids.
-static LOOP_COUNTER: AtomicU64 = AtomicU64::new(0);
+static LOOP_COUNTER: AtomicU32 = AtomicU32::new(0);
 /// Every live loop by id, for wake-ups that do not come from the loop's own running thread.
-static LOOPS: Mutex<BTreeMap<u64, Weak<Shared>>> = Mutex::new(BTreeMap::new());
+static LOOPS: Mutex<BTreeMap<u32, Weak<Shared>>> = Mutex::new(BTreeMap::new());
 
 type ExceptionHandler = Box<dyn FnMut(&str)>;
 
@@ -207,7 +207,7 @@ pub(crate) fn with_running_loop<R>(f: impl FnOnce(&LoopInner) -> R) -> Option<R>
 
 /// Calls `f` with the loop running on this thread if its id is `id`, without cloning the `Rc`.
 /// `None` if that loop is not the one running here (or the thread is shutting down).
-pub(crate) fn with_running<R>(id: u64, f: impl FnOnce(&LoopInner) -> R) -> Option<R> {
+pub(crate) fn with_running<R>(id: u32, f: impl FnOnce(&LoopInner) -> R) -> Option<R> {
     RUNNING
         .try_with(|r| {
             let r = r.try_borrow().ok()?;
@@ -223,14 +223,8 @@ impl LoopInner {
         self.clock.now()
     }
 
-    pub(crate) fn id(&self) -> u64 {
+    pub(crate) fn id(&self) -> u32 {
         self.shared.id
-    }
-
-    /// The id as a task header stores it: ids are checked to fit 32 bits when a loop is made.
-    #[allow(clippy::cast_possible_truncation)]
-    pub(crate) fn id32(&self) -> u32 {
-        self.shared.id as u32
     }
 
     pub(crate) fn task_finished(&self, task: &TaskRef, panicked: bool) {
@@ -442,14 +436,20 @@ impl Builder {
         } else {
             Clock::Real(std::time::Instant::now())
         };
-        let id = LOOP_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-        // Task headers keep the id in 32 bits; one that wrapped could match another loop's.
-        assert!(
-            u32::try_from(id).is_ok(),
-            "coro-loop: more than {} event loops made in this process; reuse a loop (run many \
-             coroutines on one) instead of making one per call",
-            u32::MAX
-        );
+        // Ids are 32 bits, to keep the task header small. A wrapped id could match another
+        // loop's, so the counter stops rather than wraps.
+        let id = LOOP_COUNTER
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .map_or_else(
+                |_| {
+                    panic!(
+                        "coro-loop: more than {} event loops made in this process; reuse a loop \
+                         (run many coroutines on one) instead of making one per call",
+                        u32::MAX
+                    )
+                },
+                |n| n + 1,
+            );
         let shared = Arc::new(Shared {
             id,
             remote: Mutex::new(VecDeque::new()),

@@ -196,7 +196,7 @@ where
         // The Runnable's reference, and the one the two task refs share.
         (&raw mut (*header).state).write(AtomicUsize::new(SCHEDULED | (2 * REF_ONE)));
         (&raw mut (*header).vtable).write(&VTableOf::<F, A>::VTABLE);
-        (&raw mut (*header).loop_id).write(lp.id32());
+        (&raw mut (*header).loop_id).write(lp.id());
         (&raw mut (*header).local).write(Cell::new(2));
         (&raw mut (*header).info).write(TaskInfo::new(id, HANDLE));
         (&raw mut (*cell).stage).write(UnsafeCell::new(Stage::Running(future)));
@@ -318,7 +318,7 @@ impl<F: Future> RawCell<F> {
             return;
         }
         // SAFETY: nothing else can reach the block, and its header is alive until the drop.
-        let loop_id = u64::from(unsafe { (*cell).header.loop_id });
+        let loop_id = unsafe { (*cell).header.loop_id };
         // SAFETY: the block holds a `RawCell<F>` written by `spawn`, and this is the last
         // reference. Dropping it drops the header's `TaskInfo` (wakers, strings, a panic
         // payload: all `Send`) and an empty stage, so any thread may do it. Should a destructor
@@ -600,15 +600,15 @@ impl Runnable {
     }
 
     /// The id of the loop that owns the task.
-    pub(crate) fn loop_id(&self) -> u64 {
-        u64::from(self.header().loop_id)
+    pub(crate) fn loop_id(&self) -> u32 {
+        self.header().loop_id
     }
 
     /// Turns the Runnable into a task ref, on the task's loop `lp`.
     fn into_task_ref(self, lp: &LoopInner) -> TaskRef {
         let header = self.header();
         assert_eq!(
-            u64::from(header.loop_id),
+            header.loop_id,
             lp.id(),
             "coro-loop: a task was run by a loop that does not own it"
         );
@@ -633,7 +633,7 @@ impl Runnable {
         // until this function returns.
         let header = unsafe { ptr.as_ref() };
         assert_eq!(
-            u64::from(header.loop_id),
+            header.loop_id,
             lp.id(),
             "coro-loop: a task was run by a loop that does not own it"
         );
@@ -815,8 +815,8 @@ impl TaskRef {
     }
 
     /// The id of the loop that owns the task.
-    pub(crate) fn loop_id(&self) -> u64 {
-        u64::from(self.header().loop_id)
+    pub(crate) fn loop_id(&self) -> u32 {
+        self.header().loop_id
     }
 
     /// Asks for cancellation: the next time the loop reaches the task, its future is dropped.
@@ -874,7 +874,7 @@ impl TaskRef {
         }
         let header = self.header();
         assert_eq!(
-            u64::from(header.loop_id),
+            header.loop_id,
             lp.id(),
             "coro-loop: a task was dropped by a loop that does not own it"
         );
@@ -1032,7 +1032,7 @@ impl LoopWaker {
             // SAFETY: a waker with our vtable points at a live task and holds (or borrows) a
             // reference to it.
             let header = unsafe { ptr.as_ref() };
-            if u64::from(header.loop_id) == lp.id() {
+            if header.loop_id == lp.id() {
                 // The task is `lp`'s and this is `lp`'s thread: a task ref may live here.
                 add_local(header);
                 self.task = Some(TaskRef { ptr });
@@ -1173,11 +1173,11 @@ pub(crate) fn is_current(task: &TaskRef) -> bool {
 }
 
 /// The id of the loop whose task is being polled on this thread, if a task is.
-pub(crate) fn current_loop_id() -> Option<u64> {
+pub(crate) fn current_loop_id() -> Option<u32> {
     let ptr = CURRENT.with(Cell::get)?;
     // SAFETY: as in `current`: the running Runnable keeps the task alive during its poll.
     let header = unsafe { ptr.as_ref() };
-    Some(u64::from(header.loop_id))
+    Some(header.loop_id)
 }
 
 /// A handle to the task being polled on this thread, if any.

@@ -295,7 +295,7 @@ enum SleepState {
     Yielded,
     /// Registered with the loop `loop_id`, in timer slot `slot` of generation `generation`.
     Waiting {
-        loop_id: u64,
+        loop_id: u32,
         slot: u32,
         generation: u32,
     },

@@ -18,10 +18,12 @@
 //! let n = { let __t0 = a(); let __aw1 = b().await; f(__t0, __aw1) + 1 };
 //! ```
 //!
-//! The questions the rewrite asks about expressions (does it await, may it be read later, what
-//! are its operands) are in [`scan`]; the trees it builds around the user's code in
+//! Control-flow constructs that await (kept, or desugared for the loops) are in [`compound`];
+//! the questions the rewrite asks about expressions (does it await, may it be read later, what
+//! are its operands) in [`scan`]; the trees it builds around the user's code in
 //! [`crate::syntax`].
 
+mod compound;
 mod scan;
 
 pub(crate) use scan::{
@@ -29,7 +31,7 @@ pub(crate) use scan::{
 };
 
 use crate::names;
-use crate::syntax::{self, block_expr, ident_expr, let_ident, paren, preceded, tail_block};
+use crate::syntax::{block_expr, ident_expr, let_ident, paren, tail_block};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use scan::{
@@ -38,7 +40,7 @@ use scan::{
 };
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Block, Expr, Local, LocalInit, Macro, Pat, Stmt, Token};
+use syn::{Block, Expr, Local, LocalInit, Macro, Stmt, Token};
 
 /// `mut_ref_params`: the `&mut` parameters nothing in the body rebinds
 /// (`signature::mut_ref_params`).
@@ -65,19 +67,6 @@ pub(crate) fn vec_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Exp
     input.parse::<Token![;]>()?;
     let count = input.parse()?;
     Ok((elem, count))
-}
-
-/// The one statement of a desugaring's `loop` body: parsed from a small template with an
-/// empty block where the user's loop body goes (printing the body and parsing it again would
-/// cost more than the rest of the phase), which the caller then puts in place.
-fn loop_statement(desugared: &mut Expr) -> &mut Expr {
-    let Expr::Loop(l) = desugared else {
-        unreachable!("the template is a `loop`")
-    };
-    let Some(Stmt::Expr(inner, None)) = l.body.stmts.first_mut() else {
-        unreachable!("the template's loop holds one expression")
-    };
-    inner
 }
 
 impl Normalizer {
@@ -199,188 +188,6 @@ impl Normalizer {
         });
         out.push(Stmt::Local(local));
         Ok(())
-    }
-
-    /// Normalizes inside a control-flow construct, keeping the construct.
-    fn compound(&mut self, expr: Expr) -> syn::Result<Expr> {
-        if !has_await(&expr) {
-            return Ok(expr);
-        }
-        Ok(match expr {
-            Expr::Block(mut b) => {
-                b.block = self.block(b.block)?;
-                Expr::Block(b)
-            }
-            Expr::If(mut i) => {
-                let mut pre = Vec::new();
-                if let Expr::Let(l) = &mut *i.cond {
-                    let scrutinee =
-                        std::mem::replace(&mut *l.expr, Expr::Verbatim(TokenStream::new()));
-                    *l.expr = self.expr(scrutinee, &mut pre)?;
-                } else if has_await(&i.cond) {
-                    let cond = std::mem::replace(&mut *i.cond, Expr::Verbatim(TokenStream::new()));
-                    *i.cond = self.expr(cond, &mut pre)?;
-                }
-                i.then_branch = self.block(i.then_branch)?;
-                if let Some((else_token, els)) = i.else_branch.take() {
-                    i.else_branch = Some((else_token, Box::new(self.compound(*els)?)));
-                }
-                preceded(pre, Expr::If(i))
-            }
-            Expr::Match(mut m) => {
-                let mut pre = Vec::new();
-                let scrutinee = std::mem::replace(&mut *m.expr, Expr::Verbatim(TokenStream::new()));
-                *m.expr = self.expr(scrutinee, &mut pre)?;
-                for arm in &mut m.arms {
-                    if let Some((_, guard)) = &arm.guard {
-                        if has_await(guard) {
-                            let span = crate::check::has_await_in_closure(guard)
-                                .unwrap_or_else(|| guard.span());
-                            return Err(syn::Error::new(
-                                span,
-                                "`.await` in a match guard is not supported: await before the \
-                                 `match` and bind the result",
-                            ));
-                        }
-                    }
-                    let body =
-                        std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
-                    *arm.body = self.arm_body(body)?;
-                }
-                preceded(pre, Expr::Match(m))
-            }
-            Expr::Loop(mut l) => {
-                l.body = self.block(l.body)?;
-                Expr::Loop(l)
-            }
-            Expr::While(w) => {
-                let syn::ExprWhile {
-                    label, cond, body, ..
-                } = w;
-                // Input: `'a: while c { body }` / `'a: while let p = e { body }`.
-                // Output: `'a: loop { if c { body } else { break } }` /
-                // `'a: loop { match e { p => { body }, _ => break } }`.
-                let desugared: Expr = match *cond {
-                    Expr::Let(l) => {
-                        let mut desugared: Expr =
-                            syn::parse_quote! { #label loop { match () { _ => {}, _ => break } } };
-                        let Expr::Match(m) = loop_statement(&mut desugared) else {
-                            unreachable!("the template's loop holds a `match`")
-                        };
-                        m.expr = l.expr;
-                        m.arms[0].pat = *l.pat;
-                        *m.arms[0].body = block_expr(body);
-                        desugared
-                    }
-                    cond => {
-                        let mut desugared: Expr =
-                            syn::parse_quote! { #label loop { if () {} else { break } } };
-                        let Expr::If(i) = loop_statement(&mut desugared) else {
-                            unreachable!("the template's loop holds an `if`")
-                        };
-                        *i.cond = cond;
-                        i.then_branch = body;
-                        desugared
-                    }
-                };
-                self.compound(desugared)?
-            }
-            Expr::ForLoop(f) => {
-                if let Some(var) = borrowed_variable(&f.expr) {
-                    let Expr::Reference(r) = &*f.expr else {
-                        unreachable!("borrowed_variable matched a reference")
-                    };
-                    return Err(syn::Error::new(
-                        r.expr.span(),
-                        format!(
-                            "this loop borrows `{var}` while its body suspends at an `.await`: \
-                             a coroutine's locals move into its state when it suspends, so \
-                             they cannot stay borrowed. Iterate over indices (`for i in \
-                             0..{var}.len()`), over an owned copy (`{var}.clone()`), or move \
-                             `{var}` into the loop (`for x in {var}`)"
-                        ),
-                    ));
-                }
-                let iter = self.fresh("iter");
-                // Input: `'a: for pat in iterable { body }`.
-                // Output: `{ let mut __iterN = IntoIterator::into_iter(iterable);
-                // 'a: loop { match Iterator::next(&mut __iterN) { Some(pat) => { body },
-                // None => break, } } }`, built as a tree (see `syntax`).
-                let at = Span::call_site();
-                let syn::ExprForLoop {
-                    label,
-                    pat,
-                    expr: iterable,
-                    body,
-                    ..
-                } = f;
-                let into_iter = syntax::call(
-                    at,
-                    syntax::path(at, &["core", "iter", "IntoIterator", "into_iter"]),
-                    vec![*iterable],
-                );
-                let next = syntax::call(
-                    at,
-                    syntax::path(at, &["core", "iter", "Iterator", "next"]),
-                    vec![Expr::Reference(syn::ExprReference {
-                        attrs: vec![],
-                        and_token: Token![&](at),
-                        mutability: Some(Token![mut](at)),
-                        expr: Box::new(ident_expr(&iter)),
-                    })],
-                );
-                let option =
-                    |variant: &str| syntax::path(at, &["core", "option", "Option", variant]);
-                let arms = vec![
-                    syntax::arm(
-                        at,
-                        syntax::tuple_struct_pat(at, option("Some"), *pat),
-                        block_expr(body),
-                    ),
-                    syntax::arm(
-                        at,
-                        Pat::Path(syn::ExprPath {
-                            attrs: vec![],
-                            qself: None,
-                            path: option("None"),
-                        }),
-                        Expr::Break(syn::ExprBreak {
-                            attrs: vec![],
-                            break_token: Token![break](at),
-                            label: None,
-                            expr: None,
-                        }),
-                    ),
-                ];
-                let looped = Expr::Loop(syn::ExprLoop {
-                    attrs: vec![],
-                    label,
-                    loop_token: Token![loop](at),
-                    body: tail_block(syntax::match_expr(at, next, arms)),
-                });
-                let desugared = block_expr(Block {
-                    brace_token: syn::token::Brace::default(),
-                    stmts: vec![let_ident(true, &iter, into_iter), Stmt::Expr(looped, None)],
-                });
-                self.compound(desugared)?
-            }
-            other => {
-                return Err(syn::Error::new(
-                    other.span(),
-                    "unsupported construct around `.await`",
-                ));
-            }
-        })
-    }
-
-    fn arm_body(&mut self, body: Expr) -> syn::Result<Expr> {
-        if !has_await(&body) || is_compound(&body) {
-            return self.compound(body);
-        }
-        // Parenthesised: printed bare, a body like `{ a } - b` would re-parse as a block
-        // statement followed by a stray `- b`.
-        let block = tail_block(paren(body));
-        Ok(block_expr(self.block(block)?))
     }
 
     /// Returns the value of `expr` after pushing, onto `pre`, the statements that must run

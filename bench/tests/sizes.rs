@@ -3,15 +3,11 @@
 //! Run with `--nocapture` to see the table. Sizes are for 64-bit targets.
 
 /// Corpus cases where our object is larger than rustc's, with the excess in bytes measured when
-/// the entry was added. The reason is the same for all of them and is written up in
-/// `BENCHMARKS.md` ("Known gaps"): `Frame` keeps a 16-byte `name: &'static str`, a separate
-/// `life` byte and an `Option<S>` tag beside the generated state, where rustc folds everything
-/// into one niche-packed discriminant, so small coroutines pay a fixed 8–48 byte header.
+/// the entry was added (the reason goes in `BENCHMARKS.md` §4).
 ///
 /// The test fails if a listed gap grows, and also if it closes (then delete the entry), so this
-/// list is always the exact set of cases where `ours <= rustc` does not hold.
-// Empty since the frame stopped carrying a name and a life flag beside the state: every case is
-// now at most rustc's size. A case that grows past rustc's must be fixed, or listed here.
+/// list is always the exact set of cases where `ours <= rustc` does not hold. It is empty: every
+/// case is at most rustc's size. A case that grows past rustc's must be fixed, or listed here.
 const KNOWN_GAPS: &[(&str, usize)] = &[];
 
 #[test]

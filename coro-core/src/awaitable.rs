@@ -1,9 +1,8 @@
 //! `Awaitable`: what `.await` accepts inside a coroutine, and the conversion the expansion
 //! applies to every awaited operand.
 //!
-//! The expansion is meant to call [`into_future`] where it now calls
-//! `IntoFuture::into_future` (see "Needs a change in the lowering" in `ui-tests/FINDINGS.md`).
-//! Awaiting a non-future then gives one error, on the awaited expression, instead of three.
+//! The expansion calls [`into_future`] on every awaited operand, so awaiting a non-future gives
+//! one error, on the awaited expression, instead of three.
 
 use core::future::{Future, IntoFuture};
 

@@ -4,8 +4,9 @@
 //! deadlines pointing at slots. A [`Sleep`] holds only the loop's id, its slot index and the
 //! slot's generation, so registering a timer allocates nothing once the slab and heap have grown,
 //! and `Sleep` stays `Send`. Dropping a pending `Sleep` frees its slot at once and leaves a stale
-//! heap entry behind (recognised by its generation); when stale entries are more than half of the
-//! heap, the heap is rebuilt without them, as asyncio does with cancelled timer handles.
+//! heap entry behind (recognised by its generation); when stale entries are more than 64 and
+//! more than half of the heap, the heap is rebuilt without them, as asyncio does with cancelled
+//! timer handles.
 //!
 //! A timer gets its deadline when the poll that registered it returns: the loop then reads the
 //! clock once for every timer registered during that poll ([`Timers::stamp`]) and pushes them

@@ -258,3 +258,28 @@ fn items_that_would_change_a_name_stay_in_place() {
     assert_eq!(block_on(macro_per_configuration()), 1);
     assert_eq!(block_on(nested_item_shadowing_a_module_item()), (2, 20));
 }
+
+#[coro_core::coroutine]
+fn with_thread_local(rounds: u32) -> u32 {
+    thread_local! {
+        static COUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        pub static NAME: &'static str = const { "tl" };
+    }
+    for _ in 0..rounds {
+        ready(()).await;
+        COUNT.with(|c| c.set(c.get() + 1));
+    }
+    if ready(true).await {
+        // A nested block that suspends: its `thread_local!` moves too.
+        std::thread_local!(static STEP: u32 = const { 10 });
+        ready(()).await;
+        COUNT.with(|c| c.set(c.get() + STEP.with(|s| *s)));
+    }
+    NAME.with(|n| assert_eq!(*n, "tl"));
+    COUNT.with(std::cell::Cell::get)
+}
+
+#[test]
+fn thread_local_is_an_item_across_awaits() {
+    assert_eq!(block_on(with_thread_local(3)), 13);
+}

@@ -115,7 +115,9 @@ impl Hoister {
                     continue;
                 }
                 let outside = self.everywhere.get(&name) != inside.get(&name);
-                let stays = if let Item::Macro(m) = item {
+                let stays = if let Item::Macro(m) = item
+                    && m.ident.is_some()
+                {
                     let before: TokenStream = block.stmts[..i]
                         .iter()
                         .map(ToTokens::to_token_stream)
@@ -211,19 +213,43 @@ impl Visit<'_> for Bindings {
 }
 
 /// Does any block of `body` (closures' and `async` blocks' included) declare an item?
-fn declares_items(body: &Block) -> bool {
+///
+/// Also turns each `thread_local! { .. }` statement into the item it is: syn parses a macro
+/// call in statement position as a statement, but this one declares statics (the only
+/// item-declaring macro of std that a body uses), and left in one arm they would be out of
+/// reach after an `.await`.
+fn declares_items(body: &mut Block) -> bool {
     struct Find(bool);
-    impl Visit<'_> for Find {
-        fn visit_stmt(&mut self, stmt: &Stmt) {
+    impl VisitMut for Find {
+        fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+            if let Stmt::Macro(m) = stmt
+                && m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "thread_local")
+            {
+                let Stmt::Macro(m) =
+                    std::mem::replace(stmt, Stmt::Expr(syn::parse_quote!(()), None))
+                else {
+                    unreachable!("matched above")
+                };
+                *stmt = Stmt::Item(Item::Macro(syn::ItemMacro {
+                    attrs: m.attrs,
+                    ident: None,
+                    mac: m.mac,
+                    semi_token: m.semi_token,
+                }));
+            }
             if matches!(stmt, Stmt::Item(_)) {
                 self.0 = true;
-            } else if !self.0 {
-                syn::visit::visit_stmt(self, stmt);
+            } else {
+                visit_mut::visit_stmt_mut(self, stmt);
             }
         }
     }
     let mut find = Find(false);
-    find.visit_block(body);
+    find.visit_block_mut(body);
     find.0
 }
 
@@ -276,7 +302,33 @@ fn ident_counts(tokens: TokenStream) -> HashMap<String, usize> {
 }
 
 /// The names `item` brings into scope (none for an `impl`, a glob import or a foreign block).
-fn declared_names(item: &Item) -> Vec<&proc_macro2::Ident> {
+fn declared_names(item: &Item) -> Vec<proc_macro2::Ident> {
+    if let Item::Macro(m) = item
+        && m.ident.is_none()
+    {
+        return thread_local_names(m.mac.tokens.clone());
+    }
+    borrowed_names(item).into_iter().cloned().collect()
+}
+
+/// The statics a `thread_local!` declares: each identifier after `static`.
+fn thread_local_names(tokens: TokenStream) -> Vec<proc_macro2::Ident> {
+    let mut names = Vec::new();
+    let mut after_static = false;
+    for tt in tokens {
+        if let TokenTree::Ident(i) = &tt {
+            if after_static {
+                names.push(i.clone());
+            }
+            after_static = i == "static";
+        } else {
+            after_static = false;
+        }
+    }
+    names
+}
+
+fn borrowed_names(item: &Item) -> Vec<&proc_macro2::Ident> {
     match item {
         Item::Const(i) => vec![&i.ident],
         Item::Enum(i) => vec![&i.ident],

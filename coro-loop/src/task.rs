@@ -355,8 +355,8 @@ fn cancel(task: &TaskRef) -> bool {
 /// another task (the awaiter), which then lists the awaited task. Cleared when the handle sees
 /// the task done (the entry stays, meaning nothing, until the list makes room), and removed
 /// from the list when the handle lets go of a pending task: dropped, or polled by another
-/// awaiter. This is also where a handle polled by a task of another loop is caught: that loop
-/// never runs the awaited task, so waiting would hang.
+/// awaiter. This is also where two awaits that would hang are caught: a task awaiting its own
+/// handle, and a handle polled by a task of another loop, which never runs the awaited task.
 #[derive(Default)]
 struct Awaiter(Cell<Option<TaskRef>>);
 
@@ -372,6 +372,13 @@ impl Awaiter {
             Some(old) => old.info().remove_awaited(task),
             None => {}
         }
+        assert!(
+            !raw::is_current(task),
+            "task '{}' awaits itself, which would wait forever (it finishes only when this very \
+             await does; asyncio raises RuntimeError \"Task cannot await on itself\"): await \
+             another task, or return the value instead",
+            task.info().name()
+        );
         if let Some(loop_id) = raw::current_loop_id()
             && loop_id != task.loop_id()
         {

@@ -357,6 +357,37 @@ fn awaiting_a_task_of_another_loop_inside_a_task_panics_clearly() {
 }
 
 #[test]
+fn a_task_awaiting_itself_panics_clearly() {
+    // asyncio: RuntimeError: Task cannot await on itself. Before, the loop slept forever.
+    let lp = virtual_loop();
+    let through_current = lp.create_task(async {
+        coro_loop::current_task().expect("inside a task").await;
+    });
+    // The typed handle, handed to the task through a shared slot.
+    let slot: Rc<RefCell<Option<coro_loop::Task<u32>>>> = Rc::default();
+    let inside = Rc::clone(&slot);
+    let through_handle = lp.create_task(async move {
+        sleep(MS).await;
+        let me = inside.borrow_mut().take().expect("handed over");
+        me.await + 1
+    });
+    let watcher = through_handle.as_any();
+    *slot.borrow_mut() = Some(through_handle);
+    let errors = [
+        lp.run_until_complete(through_current.join()),
+        lp.run_until_complete(watcher.join()),
+    ];
+    for err in errors {
+        let err = err.expect_err("the task panics");
+        let msg = err.panic_message().expect("a message");
+        assert!(
+            msg.contains("task 'Task-") && msg.contains("awaits itself"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
 #[should_panic(expected = "coro_core::block_on called inside a running coro-loop event loop")]
 fn block_on_inside_a_running_loop_panics_clearly() {
     // asyncio: "This event loop is already running"; tokio: "Cannot start a runtime from

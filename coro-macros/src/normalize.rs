@@ -276,6 +276,9 @@ impl Normalizer {
                     }
                     self.operands(&mut ops, &by_ref, place_first, pre)?;
                 }
+                if let Expr::Struct(s) = &mut e {
+                    spell_out_shorthands(s);
+                }
                 Ok(e)
             }
         }
@@ -439,5 +442,21 @@ impl Normalizer {
         }
         let tokens = quote!(#(#args),*);
         Ok(Macro { tokens, ..mac })
+    }
+}
+
+/// A shorthand field (`P { a, .. }`) is printed as its name alone, whatever its expression: once
+/// the expression is a hoisted temporary, the field must be written out.
+///
+/// Input: `P { a, b: __aw1 }` whose `a` now holds `__t0`. Output: `P { a: __t0, b: __aw1 }`.
+fn spell_out_shorthands(s: &mut syn::ExprStruct) {
+    for field in &mut s.fields {
+        let named = |e: &Expr| match (&field.member, e) {
+            (syn::Member::Named(m), Expr::Path(p)) => p.path.is_ident(m),
+            _ => false,
+        };
+        if field.colon_token.is_none() && !named(&field.expr) {
+            field.colon_token = Some(Token![:](field.member.span()));
+        }
     }
 }

@@ -1,0 +1,66 @@
+//! What normalization keeps of a statement's meaning when it takes the statement apart at an
+//! `.await`: the value of a shorthand struct field, when a value matched by `_` drops, that a
+//! `debug_assert*!` evaluates nothing without debug assertions, and how long the temporaries of
+//! a `for` loop's iterator and an awaiting `match`'s scrutinee live.
+//! Each body is compiled as an `async fn` (the reference) and as a `#[coro_core::coroutine]
+//! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events.
+#![allow(
+    clippy::let_underscore_future,
+    clippy::let_underscore_untyped,
+    clippy::needless_pass_by_value,
+    clippy::ignored_unit_patterns,
+    clippy::match_single_binding,
+    clippy::redundant_pattern_matching,
+    clippy::unused_async,
+    clippy::eq_op,
+    clippy::bool_assert_comparison
+)]
+
+#[macro_use]
+mod ported_common;
+
+use ported_common::{D, assert_same_at_every_cancel, later, log};
+
+#[derive(Debug, PartialEq)]
+struct P {
+    a: u32,
+    b: u32,
+}
+
+#[derive(Debug, PartialEq)]
+enum E {
+    V { a: u32, b: u32 },
+}
+
+twin! {
+    fn shorthand_first / shorthand_first_ref () -> (P, u32) {
+        let mut a = 1;
+        let p = P { a, b: { a += 10; later(a).await } };
+        (p, a)
+    }
+}
+
+twin! {
+    fn shorthand_unused_after / shorthand_unused_after_ref (a: u32) -> (P, E) {
+        let c = 4;
+        let p = P { a, b: later(5).await };
+        let e = E::V { a: c, b: later(6).await };
+        (p, e)
+    }
+}
+
+twin! {
+    fn shorthand_variant / shorthand_variant_ref (a: u32) -> E {
+        E::V { a, b: later(6).await }
+    }
+}
+
+#[test]
+fn a_shorthand_field_takes_its_value_before_a_later_field_awaits() {
+    assert_same_at_every_cancel(shorthand_first_ref, shorthand_first);
+    assert_same_at_every_cancel(
+        || shorthand_unused_after_ref(3),
+        || shorthand_unused_after(3),
+    );
+    assert_same_at_every_cancel(|| shorthand_variant_ref(3), || shorthand_variant(3));
+}

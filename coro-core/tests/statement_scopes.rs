@@ -9,6 +9,7 @@
     clippy::let_underscore_untyped,
     clippy::needless_pass_by_value,
     clippy::ignored_unit_patterns,
+    clippy::match_bool,
     clippy::match_single_binding,
     clippy::redundant_pattern_matching,
     clippy::unused_async,
@@ -63,4 +64,67 @@ fn a_shorthand_field_takes_its_value_before_a_later_field_awaits() {
         || shorthand_unused_after(3),
     );
     assert_same_at_every_cancel(|| shorthand_variant_ref(3), || shorthand_variant(3));
+}
+
+struct Pair(D, D);
+
+twin! {
+    fn let_wild / let_wild_ref () {
+        let _ = later(D("let_")).await;
+        log("after let _");
+        let _: D = later(D("typed")).await;
+        log("after typed");
+        let (_, k) = (later(D("tup0")).await, D("tup1"));
+        log("after tuple");
+        let Pair(_, m) = later(Pair(D("pair0"), D("pair1"))).await;
+        log("after pair");
+        let Pair(n, ..) = later(Pair(D("rest0"), D("rest1"))).await;
+        log("after rest");
+        {
+            let _ = later(D("inner")).await;
+            log("in block");
+        }
+        later(()).await;
+        log("end");
+        drop((k, m, n));
+    }
+}
+
+twin! {
+    fn let_wild_compound / let_wild_compound_ref (c: bool) {
+        let _ = if c { later(D("then")).await } else { D("else") };
+        log("after if");
+        let (_, x) = match c {
+            true => (later(D("m0")).await, D("m1")),
+            false => (D("m2"), D("m3")),
+        };
+        log("after match");
+        later(()).await;
+        drop(x);
+    }
+}
+
+twin! {
+    fn let_else_wild / let_else_wild_ref (ok: bool) -> u32 {
+        let r: Result<(D, u32), D> = if ok { Ok((D("ok"), 7)) } else { Err(D("err")) };
+        let Ok((_, n)) = later(r).await else {
+            log("else");
+            later(()).await;
+            return 0;
+        };
+        log("after let else");
+        later(()).await;
+        n
+    }
+}
+
+#[test]
+fn a_value_matched_by_a_wildcard_drops_at_the_end_of_its_let() {
+    assert_same_at_every_cancel(let_wild_ref, let_wild);
+    for c in [false, true] {
+        assert_same_at_every_cancel(|| let_wild_compound_ref(c), || let_wild_compound(c));
+    }
+    for ok in [false, true] {
+        assert_same_at_every_cancel(|| let_else_wild_ref(ok), || let_else_wild(ok));
+    }
 }

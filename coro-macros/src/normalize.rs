@@ -31,12 +31,13 @@ pub(crate) use scan::{
 };
 
 use crate::names;
-use crate::syntax::{block_expr, ident_expr, let_ident, paren, tail_block};
+use crate::syntax::{block_expr, ident_expr, ident_pat, let_ident, paren, tail_block};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use scan::{
     binds_tighter_than_postfix, creates_temporary, is_assign_op, is_compound, is_constant_path,
-    is_deferrable, let_in_chain, mentioned_in, operands, operands_by_ref, single_await,
+    is_deferrable, leaves_part_unbound, let_in_chain, mentioned_in, operands, operands_by_ref,
+    single_await,
 };
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -157,28 +158,71 @@ impl Normalizer {
             Some((else_token, els)) => Some((else_token, Box::new(self.compound(*els)?))),
             None => None,
         };
+        // `let _ = f.await;`, `let (_, k) = ..`: rustc drops what the pattern leaves unbound at
+        // the end of the statement. Bound from a hidden local (`let _ = __aw1;`) it would stay
+        // there until the local drops, so the pattern takes the value through a block, whose
+        // value is a temporary of the statement (`let _ = { __aw1 };`).
+        let unbound = leaves_part_unbound(&local.pat);
         let expr = if diverge.is_some() {
             // `let P = e else { .. }` binds into the enclosing scope, so its temporaries do too.
-            self.expr(*expr, out)?
-        } else if is_compound(&expr) {
-            self.compound(*expr)?
-        } else {
             let mut pre = Vec::new();
             let value = self.expr(*expr, &mut pre)?;
-            if single_await(&pre, &value).is_some() {
-                out.extend(pre);
-                value
+            let single = single_await(&pre, &value).is_some();
+            out.extend(pre);
+            if unbound && single {
+                // A block right before `else` is not allowed: `let P = ({ __aw1 }) else { .. }`.
+                paren(block_expr(tail_block(value)))
             } else {
-                pre.push(Stmt::Expr(value, None));
-                let block = Block {
-                    brace_token: syn::token::Brace::default(),
-                    stmts: pre,
+                value
+            }
+        } else {
+            let (value, hidden) = if is_compound(&expr) {
+                (self.compound(*expr)?, false)
+            } else {
+                let mut pre = Vec::new();
+                let value = self.expr(*expr, &mut pre)?;
+                if single_await(&pre, &value).is_some() {
+                    out.extend(pre);
+                    (value, true)
+                } else {
+                    pre.push(Stmt::Expr(value, None));
+                    let block = Block {
+                        brace_token: syn::token::Brace::default(),
+                        stmts: pre,
+                    };
+                    let block = Expr::Block(syn::ExprBlock {
+                        attrs: vec![],
+                        label: None,
+                        block,
+                    });
+                    (block, false)
+                }
+            };
+            if !unbound {
+                value
+            } else if hidden {
+                block_expr(tail_block(value))
+            } else {
+                // An awaiting construct hands its value over through a hidden local too: bind
+                // it to a temporary of ours first, with the user's type if there is one (it
+                // may be what the construct's branches coerce to).
+                // Input: `let (_, k): T = if c { (f.await, 1) } else { g() };`.
+                // Output: `let __t1: T = if c { .. } else { .. }; let (_, k) = { __t1 };`.
+                let t = self.fresh("t");
+                let mut temp = let_ident(false, &t, value);
+                let pat = std::mem::replace(&mut local.pat, syn::Pat::Verbatim(TokenStream::new()));
+                local.pat = match pat {
+                    syn::Pat::Type(mut typed) => {
+                        let user = std::mem::replace(&mut *typed.pat, ident_pat(t.clone()));
+                        if let Stmt::Local(l) = &mut temp {
+                            l.pat = syn::Pat::Type(typed);
+                        }
+                        user
+                    }
+                    pat => pat,
                 };
-                Expr::Block(syn::ExprBlock {
-                    attrs: vec![],
-                    label: None,
-                    block,
-                })
+                out.push(temp);
+                block_expr(tail_block(ident_expr(&t)))
             }
         };
         local.init = Some(LocalInit {

@@ -282,3 +282,42 @@ pub(super) fn creates_temporary(expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// Does a `let` with this pattern leave part of its value unbound (`_`, `..`, a constant) and
+/// bind nothing by reference? rustc drops such a part of a value expression at the end of the
+/// statement, as a temporary; a `ref` binding extends the whole value to the end of the block.
+pub(super) fn leaves_part_unbound(pat: &syn::Pat) -> bool {
+    fn by_ref(pat: &syn::Pat) -> bool {
+        struct Find(bool);
+        impl syn::visit::Visit<'_> for Find {
+            fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+                self.0 |= p.by_ref.is_some();
+                syn::visit::visit_pat_ident(self, p);
+            }
+            fn visit_expr(&mut self, _: &Expr) {}
+        }
+        let mut f = Find(false);
+        syn::visit::visit_pat(&mut f, pat);
+        f.0
+    }
+    fn unbound(pat: &syn::Pat) -> bool {
+        use syn::Pat;
+        match pat {
+            Pat::Wild(_) | Pat::Rest(_) | Pat::Lit(_) | Pat::Range(_) | Pat::Path(_) => true,
+            // A binding takes the whole value; an upper-case name is a constant or unit struct.
+            Pat::Ident(i) => {
+                i.subpat.is_none() && i.ident.to_string().starts_with(|c: char| c.is_uppercase())
+            }
+            Pat::Type(t) => unbound(&t.pat),
+            Pat::Paren(p) => unbound(&p.pat),
+            Pat::Reference(r) => unbound(&r.pat),
+            Pat::Tuple(t) => t.elems.iter().any(unbound),
+            Pat::TupleStruct(t) => t.elems.iter().any(unbound),
+            Pat::Slice(s) => s.elems.iter().any(unbound),
+            Pat::Struct(s) => s.rest.is_some() || s.fields.iter().any(|f| unbound(&f.pat)),
+            Pat::Or(o) => o.cases.iter().any(unbound),
+            _ => false,
+        }
+    }
+    unbound(pat) && !by_ref(pat)
+}

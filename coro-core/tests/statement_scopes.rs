@@ -128,3 +128,29 @@ fn a_value_matched_by_a_wildcard_drops_at_the_end_of_its_let() {
         assert_same_at_every_cancel(|| let_else_wild_ref(ok), || let_else_wild(ok));
     }
 }
+
+async fn effect(tag: &'static str) -> bool {
+    log(tag);
+    later(()).await;
+    true
+}
+
+twin! {
+    fn debug_checks / debug_checks_ref () -> u32 {
+        debug_assert!(effect("debug_assert").await);
+        debug_assert!(effect("debug_assert_msg").await, "with a message {}", 1);
+        debug_assert_eq!(effect("debug_assert_eq").await, true);
+        debug_assert_ne!(effect("debug_assert_ne").await, false, "differ");
+        let v = { debug_assert_eq!(true, effect("in_block").await); 5 };
+        assert_eq!(effect("assert_eq").await, true);
+        v
+    }
+}
+
+#[test]
+fn debug_assertions_evaluate_their_operands_only_when_enabled() {
+    assert_same_at_every_cancel(debug_checks_ref, debug_checks);
+    let (_, events) = ported_common::run(debug_checks());
+    let ran = events.iter().any(|e| e == "debug_assert_eq");
+    assert_eq!(ran, cfg!(debug_assertions), "{events:?}");
+}

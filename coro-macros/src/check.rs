@@ -18,7 +18,7 @@ mod printing;
 
 pub(crate) use generators::suspend_markers;
 use generators::{find_yield_macro, suspend_macro};
-use printing::{is_bare_assert_with_await, is_dbg_with_await};
+use printing::{is_bare_assert_with_await, is_dbg_with_await, is_debug_assert_with_await};
 
 use crate::kind::Kind;
 use crate::names;
@@ -258,6 +258,11 @@ impl VisitMut for Checker {
                     *expr = new;
                 }
             }
+            Expr::Macro(m) if is_debug_assert_with_await(&m.mac).is_some() => {
+                if let Some(new) = self.debug_assert(&m.mac) {
+                    *expr = new;
+                }
+            }
             Expr::Macro(m) if suspend_macro(&m.mac).is_some() => match self.suspend(&m.mac) {
                 Ok(mut new) => {
                     self.visit_expr_mut(&mut new);
@@ -463,6 +468,7 @@ impl VisitMut for Checker {
             if suspend_macro(&m.mac).is_some()
                 || is_dbg_with_await(&m.mac)
                 || is_bare_assert_with_await(&m.mac)
+                || is_debug_assert_with_await(&m.mac).is_some()
             {
                 // `yield_!(v);` as a statement: the same as the expression statement.
                 let mut expr = Expr::Macro(syn::ExprMacro {

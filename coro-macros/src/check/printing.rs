@@ -30,7 +30,51 @@ pub(super) fn is_bare_assert_with_await(mac: &Macro) -> bool {
             .is_ok_and(|args| args.len() == 1)
 }
 
+/// `debug_assert_eq!` / `debug_assert_ne!` / `debug_assert!` with a message, whose checked
+/// operands await: the `assert` it stands for, to run only with debug assertions on. (An
+/// await in the message is left to `normalize`, which rejects it naming the macro written.)
+pub(super) fn is_debug_assert_with_await(mac: &Macro) -> Option<&'static str> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    let (assert, checked) = match name.as_str() {
+        "debug_assert" => ("assert", 1),
+        "debug_assert_eq" => ("assert_eq", 2),
+        "debug_assert_ne" => ("assert_ne", 2),
+        _ => return None,
+    };
+    if !crate::normalize::tokens_have_await(mac.tokens.clone()) {
+        return None;
+    }
+    let args = mac
+        .parse_body_with(syn::punctuated::Punctuated::<Expr, Token![,]>::parse_terminated)
+        .ok()?;
+    let message_awaits = args
+        .iter()
+        .skip(checked)
+        .any(|arg| super::has_await_in_closure(arg).is_some());
+    (!message_awaits).then_some(assert)
+}
+
 impl Checker {
+    /// Without debug assertions a `debug_assert*!` evaluates nothing; `normalize` would hoist
+    /// the awaits out of it and run them in every build, so it is expanded here first, as the
+    /// standard library expands it.
+    ///
+    /// Input: `debug_assert_eq!(f().await, 1)`.
+    /// Output: `if cfg!(debug_assertions) { assert_eq!(f().await, 1) }`.
+    pub(super) fn debug_assert(&mut self, mac: &Macro) -> Option<Expr> {
+        let assert = is_debug_assert_with_await(mac)?;
+        let name = &mac.path.segments.last()?.ident;
+        let span = name.span();
+        let assert = proc_macro2::Ident::new(assert, span);
+        let args = &mac.tokens;
+        let tokens = quote_spanned! {span=>
+            if ::core::cfg!(debug_assertions) { ::core::#assert!(#args) }
+        };
+        let mut expr = syn::parse2(tokens).ok()?;
+        self.visit_expr_mut(&mut expr);
+        Some(expr)
+    }
+
     /// `assert!(cond)` panics with "assertion failed: " and the condition's text, which
     /// hoisting the await out of it would turn into the macro's temporary: expand it here.
     ///

@@ -154,3 +154,68 @@ fn debug_assertions_evaluate_their_operands_only_when_enabled() {
     let ran = events.iter().any(|e| e == "debug_assert_eq");
     assert_eq!(ran, cfg!(debug_assertions), "{events:?}");
 }
+
+fn make(name: &'static str) -> D {
+    log(format!("make {name}"));
+    D(name)
+}
+
+/// The numbers to iterate over, borrowing `d` only for the call.
+fn items(d: &D, n: u32) -> Vec<u32> {
+    log(format!("items of {}", d.0));
+    (1..=n).collect()
+}
+
+twin! {
+    fn for_borrowed_temporary / for_borrowed_temporary_ref () -> u32 {
+        let mut t = 0;
+        for x in items(&make("iter-tmp"), 2) {
+            log(format!("body {x}"));
+            t += later(x).await;
+        }
+        log("after for");
+        t
+    }
+}
+
+twin! {
+    fn for_awaited_iterable / for_awaited_iterable_ref () -> u32 {
+        let mut t = 0;
+        for x in items(&make("before"), later(2).await) {
+            t += later(x).await;
+        }
+        'outer: for x in later(vec![D("v1"), D("v2")]).await {
+            for y in items(&x, 2) {
+                if y == 2 {
+                    continue 'outer;
+                }
+                t += later(y).await;
+            }
+        }
+        t
+    }
+}
+
+#[test]
+fn a_for_loops_borrowed_temporaries_live_until_the_loop_ends() {
+    assert_same_at_every_cancel(for_borrowed_temporary_ref, for_borrowed_temporary);
+    assert_same_at_every_cancel(for_awaited_iterable_ref, for_awaited_iterable);
+}
+
+twin! {
+    fn promoted_borrows / promoted_borrows_ref () -> u32 {
+        let mut t = 0;
+        for x in &[1, 2] {
+            t += later(*x).await;
+        }
+        for x in [1u32, 2].iter().chain(&[3]) {
+            t += later(*x).await;
+        }
+        t
+    }
+}
+
+#[test]
+fn promoted_constants_stay_borrowed_across_awaits() {
+    assert_same_at_every_cancel(promoted_borrows_ref, promoted_borrows);
+}

@@ -384,36 +384,58 @@ impl Normalizer {
     /// statement's end, after the await, as in rustc. Returns whether everything evaluated so
     /// far was free of side effects (hoisting stops at the first thing that is not).
     fn hoist_temporaries(&mut self, e: &mut Expr, pre: &mut Vec<Stmt>) -> bool {
+        self.hoist_borrowed(e, pre, creates_temporary)
+    }
+
+    /// [`Self::hoist_temporaries`] for the borrowed expressions `temporary` accepts.
+    fn hoist_borrowed(
+        &mut self,
+        e: &mut Expr,
+        pre: &mut Vec<Stmt>,
+        temporary: fn(&Expr) -> bool,
+    ) -> bool {
         match e {
-            Expr::Reference(r) if creates_temporary(&r.expr) => {
+            Expr::Reference(r) if temporary(&r.expr) => {
                 let tmp = self.fresh("tmp");
                 let value = std::mem::replace(&mut *r.expr, ident_expr(&tmp));
                 pre.push(let_ident(true, &tmp, value));
                 true
             }
-            Expr::Reference(r) => self.hoist_temporaries(&mut r.expr, pre),
+            Expr::Reference(r) => self.hoist_borrowed(&mut r.expr, pre, temporary),
             Expr::Lit(_) | Expr::Path(_) => true,
-            Expr::Paren(p) => self.hoist_temporaries(&mut p.expr, pre),
-            Expr::Field(f) => self.hoist_temporaries(&mut f.base, pre),
-            Expr::Cast(c) => self.hoist_temporaries(&mut c.expr, pre),
-            Expr::Tuple(t) => t.elems.iter_mut().all(|x| self.hoist_temporaries(x, pre)),
-            Expr::Array(a) => a.elems.iter_mut().all(|x| self.hoist_temporaries(x, pre)),
+            Expr::Paren(p) => self.hoist_borrowed(&mut p.expr, pre, temporary),
+            Expr::Field(f) => self.hoist_borrowed(&mut f.base, pre, temporary),
+            Expr::Cast(c) => self.hoist_borrowed(&mut c.expr, pre, temporary),
+            Expr::Tuple(t) => t
+                .elems
+                .iter_mut()
+                .all(|x| self.hoist_borrowed(x, pre, temporary)),
+            Expr::Array(a) => a
+                .elems
+                .iter_mut()
+                .all(|x| self.hoist_borrowed(x, pre, temporary)),
             // Evaluating the operands may still hoist; the call itself has side effects.
             Expr::Call(c) => {
-                if self.hoist_temporaries(&mut c.func, pre) {
-                    let _ = c.args.iter_mut().all(|x| self.hoist_temporaries(x, pre));
+                if self.hoist_borrowed(&mut c.func, pre, temporary) {
+                    let _ = c
+                        .args
+                        .iter_mut()
+                        .all(|x| self.hoist_borrowed(x, pre, temporary));
                 }
                 false
             }
             Expr::MethodCall(m) => {
-                if self.hoist_temporaries(&mut m.receiver, pre) {
-                    let _ = m.args.iter_mut().all(|x| self.hoist_temporaries(x, pre));
+                if self.hoist_borrowed(&mut m.receiver, pre, temporary) {
+                    let _ = m
+                        .args
+                        .iter_mut()
+                        .all(|x| self.hoist_borrowed(x, pre, temporary));
                 }
                 false
             }
             Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-                if self.hoist_temporaries(&mut b.left, pre) {
-                    self.hoist_temporaries(&mut b.right, pre);
+                if self.hoist_borrowed(&mut b.left, pre, temporary) {
+                    self.hoist_borrowed(&mut b.right, pre, temporary);
                 }
                 false
             }

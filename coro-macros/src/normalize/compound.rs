@@ -3,7 +3,7 @@
 //! desugared to `loop` + `match` the way rustc desugars them.
 
 use super::Normalizer;
-use super::scan::{borrowed_variable, has_await, is_compound};
+use super::scan::{borrowed_variable, has_await, is_compound, surely_runtime_temporary};
 use crate::syntax::{self, block_expr, ident_expr, let_ident, paren, preceded, tail_block};
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
@@ -127,7 +127,11 @@ impl Normalizer {
                 // Input: `'a: for pat in iterable { body }`.
                 // Output: `{ let mut __iterN = IntoIterator::into_iter(iterable);
                 // 'a: loop { match Iterator::next(&mut __iterN) { Some(pat) => { body },
-                // None => break, } } }`, built as a tree (see `syntax`).
+                // None => break, } } }`, built as a tree (see `syntax`). rustc's `for` is a
+                // `match` on the iterator, so the iterable's temporaries last until the loop
+                // ends: its awaits and a temporary it borrows (`f(&D::new())`, hoisted to a
+                // `let __tmpM`) become locals of the block before the iterator, which lives
+                // as long and drops before them.
                 let at = Span::call_site();
                 let syn::ExprForLoop {
                     label,
@@ -136,10 +140,13 @@ impl Normalizer {
                     body,
                     ..
                 } = f;
+                let mut pre = Vec::new();
+                let mut iterable = self.expr(*iterable, &mut pre)?;
+                self.hoist_borrowed(&mut iterable, &mut pre, surely_runtime_temporary);
                 let into_iter = syntax::call(
                     at,
                     syntax::path(at, &["core", "iter", "IntoIterator", "into_iter"]),
-                    vec![*iterable],
+                    vec![iterable],
                 );
                 let next = syntax::call(
                     at,
@@ -180,11 +187,12 @@ impl Normalizer {
                     loop_token: Token![loop](at),
                     body: tail_block(syntax::match_expr(at, next, arms)),
                 });
-                let desugared = block_expr(Block {
+                pre.push(let_ident(true, &iter, into_iter));
+                pre.push(Stmt::Expr(self.compound(looped)?, None));
+                block_expr(Block {
                     brace_token: syn::token::Brace::default(),
-                    stmts: vec![let_ident(true, &iter, into_iter), Stmt::Expr(looped, None)],
-                });
-                self.compound(desugared)?
+                    stmts: pre,
+                })
             }
             other => {
                 return Err(syn::Error::new(

@@ -321,3 +321,34 @@ pub(super) fn leaves_part_unbound(pat: &syn::Pat) -> bool {
     }
     unbound(pat) && !by_ref(pat)
 }
+
+/// A temporary that rustc cannot promote to a `'static` constant when it is borrowed: a
+/// function or method call, `vec!` or `format!`, or a constructor, tuple, array or struct
+/// literal holding one. (`&[1, 2]` and `&Some(3)` are promoted: a local of the macro's in their
+/// place would be borrowed instead, for as long as the borrow is used.)
+pub(super) fn surely_runtime_temporary(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(_) => true,
+        Expr::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "vec" || s.ident == "format"),
+        Expr::Call(c) => {
+            let function =
+                match &*c.func {
+                    Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+                        !s.ident.to_string().starts_with(|c: char| c.is_uppercase())
+                    }),
+                    _ => true,
+                };
+            function || c.args.iter().any(surely_runtime_temporary)
+        }
+        Expr::Tuple(t) => t.elems.iter().any(surely_runtime_temporary),
+        Expr::Array(a) => a.elems.iter().any(surely_runtime_temporary),
+        Expr::Struct(s) => s.fields.iter().any(|f| surely_runtime_temporary(&f.expr)),
+        Expr::Paren(p) => surely_runtime_temporary(&p.expr),
+        _ => false,
+    }
+}

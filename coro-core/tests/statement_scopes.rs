@@ -10,6 +10,7 @@
     clippy::needless_pass_by_value,
     clippy::ignored_unit_patterns,
     clippy::match_bool,
+    clippy::single_match,
     clippy::match_single_binding,
     clippy::redundant_pattern_matching,
     clippy::unused_async,
@@ -166,6 +167,11 @@ fn items(d: &D, n: u32) -> Vec<u32> {
     (1..=n).collect()
 }
 
+fn pick(d: &D, n: u32) -> u32 {
+    log(format!("pick from {}", d.0));
+    n
+}
+
 twin! {
     fn for_borrowed_temporary / for_borrowed_temporary_ref () -> u32 {
         let mut t = 0;
@@ -203,6 +209,50 @@ fn a_for_loops_borrowed_temporaries_live_until_the_loop_ends() {
 }
 
 twin! {
+    fn match_borrowed_temporary / match_borrowed_temporary_ref (k: u32) -> u32 {
+        let r = match pick(&make("scrut"), k) {
+            5 => {
+                log("arm5");
+                later(()).await;
+                log("arm5 after");
+                1
+            }
+            _ => 2,
+        };
+        log("after match");
+        let mut n = 0;
+        while let 1..3 = pick(&make("while"), n) {
+            log("while body");
+            n += later(1).await;
+        }
+        r + n
+    }
+}
+
+twin! {
+    fn match_awaited_scrutinee / match_awaited_scrutinee_ref () -> u32 {
+        match pick(&make("tmp"), later(5).await) {
+            n => {
+                log("arm");
+                later(()).await;
+                n
+            }
+        }
+    }
+}
+
+#[test]
+fn a_matchs_borrowed_temporaries_live_until_the_match_ends() {
+    for k in [5, 6] {
+        assert_same_at_every_cancel(
+            || match_borrowed_temporary_ref(k),
+            || match_borrowed_temporary(k),
+        );
+    }
+    assert_same_at_every_cancel(match_awaited_scrutinee_ref, match_awaited_scrutinee);
+}
+
+twin! {
     fn promoted_borrows / promoted_borrows_ref () -> u32 {
         let mut t = 0;
         for x in &[1, 2] {
@@ -210,6 +260,13 @@ twin! {
         }
         for x in [1u32, 2].iter().chain(&[3]) {
             t += later(*x).await;
+        }
+        match &Some(4) {
+            Some(v) => {
+                later(()).await;
+                t += *v;
+            }
+            None => {}
         }
         t
     }

@@ -53,6 +53,9 @@ impl Normalizer {
                 let mut pre = Vec::new();
                 let scrutinee = std::mem::replace(&mut *m.expr, Expr::Verbatim(TokenStream::new()));
                 *m.expr = self.expr(scrutinee, &mut pre)?;
+                // The scrutinee's temporaries last until the `match` ends: one it borrows
+                // (`f(&D::new())`) becomes a local of the block around the `match`.
+                self.hoist_borrowed(&mut m.expr, &mut pre, surely_runtime_temporary);
                 for arm in &mut m.arms {
                     if let Some((_, guard)) = &arm.guard {
                         if has_await(guard) {

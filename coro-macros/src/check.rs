@@ -230,6 +230,89 @@ impl VisitMut for Checker {
     fn visit_item_mut(&mut self, _: &mut Item) {}
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let user_self = postfix_base(expr).and_then(|base| match base {
+            Expr::Path(p) if p.qself.is_none() && p.path.is_ident("self") => Some(p.path.span()),
+            _ => None,
+        });
+        self.rewrite_expr(expr);
+        if let (Some(span), Some(base)) = (user_self, postfix_base(expr)) {
+            // Input: `self.1`. Output: `(__self).1`, the parentheses on the user's `self`.
+            // The hidden name's hygiene is the macro's, the field's the user's, and rustc
+            // cannot join spans of two contexts into one: `__self.1` would be reported as
+            // `self` alone (and its suggestions edit `self`, as `self.to_string().1`). The
+            // parentheses carry the user's context, so `(__self).1` spans `self.1`.
+            let inner = std::mem::replace(base, Expr::Verbatim(TokenStream::new()));
+            *base = Expr::Paren(syn::ExprParen {
+                attrs: vec![],
+                paren_token: syn::token::Paren(span),
+                expr: Box::new(inner),
+            });
+        }
+        // The lowering reads a field path rooted at a variable (`self.items.len()`,
+        // `self.n + 1`) as a borrow or a copy, not a move, and knows it by that shape only:
+        // there the field keeps the plain `__self`.
+        match expr {
+            Expr::MethodCall(m) => plain_self_field(&mut m.receiver),
+            Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                plain_self_field(&mut b.left);
+                plain_self_field(&mut b.right);
+            }
+            Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => plain_self_field(&mut u.expr),
+            Expr::Cast(c) => plain_self_field(&mut c.expr),
+            _ => {}
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        // The arguments of `vec!` and the formatting family are ordinary expressions, which
+        // `normalize` may cut apart at an `.await`: their `return`, `?` and `self` are the
+        // coroutine's and get the same rewrites. Other macros only get `self` renamed.
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        if name.as_deref() == Some("vec") {
+            if let Ok((mut elem, mut count)) = mac.parse_body_with(crate::normalize::vec_repeat) {
+                self.visit_expr_mut(&mut elem);
+                self.visit_expr_mut(&mut count);
+                mac.tokens = quote!(#elem; #count);
+                return;
+            }
+        }
+        if name.is_some_and(|n| crate::normalize::EXPRESSION_MACROS.contains(&n.as_str())) {
+            if let Ok(mut args) = mac.parse_body_with(
+                syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+            ) {
+                for arg in &mut args {
+                    self.visit_expr_mut(arg);
+                }
+                mac.tokens = quote!(#args);
+                return;
+            }
+        }
+        mac.tokens = rename_self_tokens(std::mem::take(&mut mac.tokens));
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(m) = stmt {
+            if suspend_macro(&m.mac).is_some()
+                || is_dbg_with_await(&m.mac)
+                || is_bare_assert_with_await(&m.mac)
+                || is_debug_assert_with_await(&m.mac).is_some()
+            {
+                // `yield_!(v);` as a statement: the same as the expression statement.
+                let mut expr = Expr::Macro(syn::ExprMacro {
+                    attrs: m.attrs.clone(),
+                    mac: m.mac.clone(),
+                });
+                self.visit_expr_mut(&mut expr);
+                *stmt = Stmt::Expr(expr, Some(m.semi_token.unwrap_or_default()));
+                return;
+            }
+        }
+        visit_mut::visit_stmt_mut(self, stmt);
+    }
+}
+
+impl Checker {
+    fn rewrite_expr(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Async(a) => {
                 let block = Expr::Block(syn::ExprBlock {
@@ -435,52 +518,29 @@ impl VisitMut for Checker {
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
+}
 
-    fn visit_macro_mut(&mut self, mac: &mut Macro) {
-        // The arguments of `vec!` and the formatting family are ordinary expressions, which
-        // `normalize` may cut apart at an `.await`: their `return`, `?` and `self` are the
-        // coroutine's and get the same rewrites. Other macros only get `self` renamed.
-        let name = mac.path.segments.last().map(|s| s.ident.to_string());
-        if name.as_deref() == Some("vec") {
-            if let Ok((mut elem, mut count)) = mac.parse_body_with(crate::normalize::vec_repeat) {
-                self.visit_expr_mut(&mut elem);
-                self.visit_expr_mut(&mut count);
-                mac.tokens = quote!(#elem; #count);
-                return;
-            }
+/// `(__self).a.b` → `__self.a.b` (see `visit_expr_mut`).
+fn plain_self_field(expr: &mut Expr) {
+    let Expr::Field(field) = expr else { return };
+    if let Expr::Paren(p) = &mut *field.base {
+        if matches!(&*p.expr, Expr::Path(path) if path.path.is_ident("__self")) {
+            let inner = std::mem::replace(&mut *p.expr, Expr::Verbatim(TokenStream::new()));
+            *field.base = inner;
         }
-        if name.is_some_and(|n| crate::normalize::EXPRESSION_MACROS.contains(&n.as_str())) {
-            if let Ok(mut args) = mac.parse_body_with(
-                syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
-            ) {
-                for arg in &mut args {
-                    self.visit_expr_mut(arg);
-                }
-                mac.tokens = quote!(#args);
-                return;
-            }
-        }
-        mac.tokens = rename_self_tokens(std::mem::take(&mut mac.tokens));
+        return;
     }
+    plain_self_field(&mut field.base);
+}
 
-    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
-        if let Stmt::Macro(m) = stmt {
-            if suspend_macro(&m.mac).is_some()
-                || is_dbg_with_await(&m.mac)
-                || is_bare_assert_with_await(&m.mac)
-                || is_debug_assert_with_await(&m.mac).is_some()
-            {
-                // `yield_!(v);` as a statement: the same as the expression statement.
-                let mut expr = Expr::Macro(syn::ExprMacro {
-                    attrs: m.attrs.clone(),
-                    mac: m.mac.clone(),
-                });
-                self.visit_expr_mut(&mut expr);
-                *stmt = Stmt::Expr(expr, Some(m.semi_token.unwrap_or_default()));
-                return;
-            }
-        }
-        visit_mut::visit_stmt_mut(self, stmt);
+/// The operand a postfix expression (`e.f`, `e.m()`, `e[i]`, `e.await`) is applied to.
+fn postfix_base(expr: &mut Expr) -> Option<&mut Expr> {
+    match expr {
+        Expr::Field(f) => Some(&mut *f.base),
+        Expr::MethodCall(m) => Some(&mut *m.receiver),
+        Expr::Index(i) => Some(&mut *i.expr),
+        Expr::Await(a) => Some(&mut *a.base),
+        _ => None,
     }
 }
 

@@ -1,8 +1,8 @@
 //! An asyncio-shaped event loop for coro coroutines.
 //!
 //! `coro_loop::run` is `asyncio.run`; [`EventLoop`] is asyncio's loop with `create_task`,
-//! `run_until_complete`, `all_tasks` and `close`; [`sleep`], [`gather!`] and [`gather_all`]
-//! are their asyncio namesakes (the last two re-exported from `coro-core`). Scheduling follows asyncio: a FIFO ready queue in `call_soon`
+//! `run_until_complete`, `all_tasks` and `close`; [`sleep`], [`wait_for`], [`gather!`] and
+//! [`gather_all`] are their asyncio namesakes (the last two re-exported from `coro-core`). Scheduling follows asyncio: a FIFO ready queue in `call_soon`
 //! order, timers by deadline with a FIFO tie-break, and `sleep(Duration::ZERO)` as a plain yield.
 //!
 //! ```
@@ -35,6 +35,7 @@ mod event_loop;
 mod raw;
 mod task;
 mod time;
+mod timeout;
 
 pub use event_loop::{
     Builder, EventLoop, all_tasks, create_task, current_task, get_event_loop, get_running_loop,
@@ -42,6 +43,7 @@ pub use event_loop::{
 };
 pub use task::{AnyJoin, AnyTask, Join, PanicPayload, Task, TaskError};
 pub use time::{Sleep, sleep};
+pub use timeout::{TimeoutError, WaitFor, wait_for};
 
 /// `asyncio.gather` and `inspect`'s questions need no event loop, so they live in `coro-core`;
 /// they are re-exported here so that `coro_loop::gather!` and friends work too.

@@ -105,3 +105,52 @@ fn a_coro_loop_task_can_be_woken_by_tokio() {
     let lp = coro_loop::EventLoop::builder().virtual_clock(false).build();
     assert_eq!(lp.run_until_complete(async { rx.await.unwrap() }), 42);
 }
+
+// asyncio.Queue's producer/consumer, with tokio's channel on coro-loop: tokio's
+// synchronisation types need only wakers, not a tokio runtime.
+#[coro_core::coroutine]
+fn produce(tx: tokio::sync::mpsc::Sender<u32>, n: u32) {
+    let mut tx = tx;
+    for i in 0..n {
+        tx = send(tx, i).await;
+        coro_loop::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// `tx.send(v)` borrows `tx`, which a coroutine cannot keep beside the future (README, "Where
+/// Rust differs"): an `async` fn takes it and hands it back.
+async fn send(tx: tokio::sync::mpsc::Sender<u32>, v: u32) -> tokio::sync::mpsc::Sender<u32> {
+    tx.send(v).await.expect("the consumer is alive");
+    tx
+}
+
+#[coro_core::coroutine]
+fn consume(rx: tokio::sync::mpsc::Receiver<u32>) -> u32 {
+    let mut rx = rx;
+    let mut total = 0;
+    loop {
+        let (item, back) = receive(rx).await;
+        rx = back;
+        match item {
+            Some(v) => total += v,
+            None => break,
+        }
+    }
+    total
+}
+
+/// As `send`, for `rx.recv()`.
+async fn receive(
+    mut rx: tokio::sync::mpsc::Receiver<u32>,
+) -> (Option<u32>, tokio::sync::mpsc::Receiver<u32>) {
+    (rx.recv().await, rx)
+}
+
+#[test]
+fn tokio_channels_work_on_coro_loop() {
+    let lp = coro_loop::EventLoop::builder().virtual_clock(true).build();
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let producer = lp.create_task(produce(tx, 5));
+    assert_eq!(lp.run_until_complete(consume(rx)), 10);
+    assert!(producer.done());
+}

@@ -11,6 +11,7 @@
 
 use crate::coroutine::{Coroutine, CoroutineState};
 use crate::generator::{Generator, GeneratorState};
+use crate::state::{StateEnum, pinned_phase, shared_arm};
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
@@ -32,41 +33,27 @@ pub enum Phase {
     Panicked,
 }
 
-/// What [`StateEnum::arm`] answers for `__Done`, which no arm resumes.
+/// What [`StateEnum::arm_at`](crate::state::StateEnum::arm_at) answers for `__Done`, which no arm resumes.
 #[doc(hidden)]
 pub const DONE_ARM: usize = usize::MAX;
-/// What [`StateEnum::arm`] answers for `__Panicked`, which no arm resumes.
+/// What [`StateEnum::arm_at`](crate::state::StateEnum::arm_at) answers for `__Panicked`, which no arm resumes.
 #[doc(hidden)]
 pub const PANICKED_ARM: usize = usize::MAX - 1;
-/// What [`StateEnum::arm`] answers for `__Running`, which no step ever finds.
+/// What [`StateEnum::arm_at`](crate::state::StateEnum::arm_at) answers for `__Running`, which no step ever finds.
 #[doc(hidden)]
 pub const RUNNING_ARM: usize = usize::MAX - 2;
 
-/// Implemented by each generated state enum.
-#[doc(hidden)]
-pub trait StateEnum: Sized {
-    /// The function's name, for `Debug` and [`Coroutine::name`].
-    const NAME: &'static str;
-    /// The `__Done` variant.
-    const DONE: Self;
-    /// The `__Panicked` variant.
-    const PANICKED: Self;
-    /// The `__Running` variant: what the state holds while a step has moved its fields out.
-    const RUNNING: Self;
-    /// The rank of the step's arm that resumes the current variant (its number; the entry
-    /// `S0` is 0), for the step's dispatch; for the life-cycle variants, which have no arm,
-    /// [`DONE_ARM`], [`PANICKED_ARM`] or [`RUNNING_ARM`].
-    fn arm(&self) -> usize;
-    /// Which phase the current variant stands for: derived from [`arm`](Self::arm), so the
-    /// expansion has one method to generate, not two.
+impl Phase {
+    /// The phase a rank from [`StateEnum::arm_at`] stands for.
     #[inline]
-    fn phase(&self) -> Phase {
-        match self.arm() {
-            0 => Phase::Created,
-            DONE_ARM => Phase::Done,
-            PANICKED_ARM => Phase::Panicked,
+    #[must_use]
+    pub fn of_arm(arm: usize) -> Self {
+        match arm {
+            0 => Self::Created,
+            DONE_ARM => Self::Done,
+            PANICKED_ARM => Self::Panicked,
             // `__Running` too: it is never observed from outside a step.
-            _ => Phase::Suspended,
+            _ => Self::Suspended,
         }
     }
 }
@@ -131,14 +118,16 @@ struct PoisonOnUnwind<'a, S: StateEnum>(Pin<&'a mut S>);
 
 impl<S: StateEnum> Drop for PoisonOnUnwind<'_, S> {
     fn drop(&mut self) {
-        if self.0.phase() != Phase::Done {
+        if pinned_phase(self.0.as_mut()) != Phase::Done {
             self.0.set(S::PANICKED);
         }
     }
 }
 
+/// Asked through `&self` (`Coroutine::state`, `GenFrame::life`): a shared reference to the
+/// state, as taking `&` of any future is; the frame's own polls never make one.
 fn life<S: StateEnum>(state: &S) -> CoroutineState {
-    match state.phase() {
+    match Phase::of_arm(shared_arm(state)) {
         Phase::Created => CoroutineState::Created,
         Phase::Suspended => CoroutineState::Suspended,
         Phase::Done | Phase::Panicked => CoroutineState::Done,
@@ -243,9 +232,9 @@ where
     type Return = T;
 
     fn start(self: Pin<&mut Self>) -> GeneratorState<Y, T> {
-        let this = self.project();
+        let mut this = self.project();
         assert!(
-            this.state.phase() != Phase::Suspended,
+            pinned_phase(this.state.as_mut()) != Phase::Suspended,
             "start() on a generator that has already started: use resume(value)"
         );
         let f = this.step;
@@ -253,8 +242,8 @@ where
     }
 
     fn resume(self: Pin<&mut Self>, arg: R) -> GeneratorState<Y, T> {
-        let this = self.project();
-        let sent = if this.state.phase() == Phase::Created {
+        let mut this = self.project();
+        let sent = if pinned_phase(this.state.as_mut()) == Phase::Created {
             // Nothing is waiting for a value yet. A zero-sized value carries no information, so
             // `resume(())` may start a generator; anything else would be lost: refuse it.
             assert!(
@@ -282,7 +271,7 @@ where
     type Item = Y;
 
     fn next(&mut self) -> Option<Y> {
-        if self.state.phase() == Phase::Done {
+        if Phase::of_arm(shared_arm(&self.state)) == Phase::Done {
             return None;
         }
         match Pin::new(self).resume(()) {
@@ -335,9 +324,9 @@ where
     type Item = Y;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
-        let this = self.project();
+        let mut this = self.project();
         // An ended stream keeps answering `None`, as a fused stream does.
-        if this.state.phase() == Phase::Done {
+        if pinned_phase(this.state.as_mut()) == Phase::Done {
             return Poll::Ready(None);
         }
         let f = this.step;

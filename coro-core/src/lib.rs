@@ -89,15 +89,17 @@ pub mod __private {
     pub use crate::awaitable::{Awaitable, into_future};
     pub use crate::coroutine::FnOutput;
     pub use crate::frame::{
-        DONE_ARM, Frame, GenFrame, Object, PANICKED_ARM, Phase, RUNNING_ARM, StateEnum,
-        StreamFrame, Stub, not_resumable,
+        DONE_ARM, Frame, GenFrame, Object, PANICKED_ARM, Phase, RUNNING_ARM, StreamFrame, Stub,
+        not_resumable,
     };
     pub use crate::gather::{
         Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,
     };
     pub use crate::generator::{Generator, GeneratorState};
     pub use crate::inspect;
-    pub use crate::state::{OverwriteOnDrop, other_variant, unreachable_state};
+    pub use crate::state::{
+        OverwriteOnDrop, StateEnum, other_variant, pinned_arm, pinned_phase, unreachable_state,
+    };
     pub use crate::stream::next_owned;
     pub use crate::try_op::{Branch, FromResidual, operand};
     pub use crate::type_of::{TypeOf, type_of};

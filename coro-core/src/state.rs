@@ -2,10 +2,11 @@
 //!
 //! Each state variant a coroutine can be suspended in holds at most one pinned field, the
 //! awaited future (`__fut`); everything else in it (the stored locals) is never pinned. The
-//! generated step function reads the enum's variant through `&` (safe), and needs two
-//! operations that reach into it, which these macros give it (as `macro_rules!` of this crate,
-//! so that a user crate with `#![forbid(unsafe_code)]` can still use `#[coroutine]`: lints do
-//! not look into another crate's macros):
+//! generated step function reads which variant the enum is through [`pinned_arm`] (in place,
+//! never through `&` to the whole state, which would disturb a self-referential future inside;
+//! see there), and needs two operations that reach into it, which these macros give it (as
+//! `macro_rules!` of this crate, so that a user crate with `#![forbid(unsafe_code)]` can still
+//! use `#[coroutine]`: lints do not look into another crate's macros):
 //!
 //! - [`resume_state!`](crate::__coro_resume_state): poll the variant's future in place
 //!   (returning `Poll::Pending` from the step while it is pending), then, once it is ready,
@@ -31,6 +32,36 @@
 #![allow(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+use crate::frame::Phase;
+use core::pin::Pin;
+
+/// Implemented by each generated state enum (the life cycle and the dispatch read it; the
+/// frames in `frame.rs` use it).
+#[doc(hidden)]
+pub trait StateEnum: Sized {
+    /// The function's name, for `Debug` and [`Coroutine::name`].
+    const NAME: &'static str;
+    /// The `__Done` variant.
+    const DONE: Self;
+    /// The `__Panicked` variant.
+    const PANICKED: Self;
+    /// The `__Running` variant: what the state holds while a step has moved its fields out.
+    const RUNNING: Self;
+    /// The rank of the step's arm that resumes the variant `this` points at (its number; the
+    /// entry `S0` is 0), for the step's dispatch; for the life-cycle variants, which have no
+    /// arm, [`DONE_ARM`](crate::frame::DONE_ARM), [`PANICKED_ARM`](crate::frame::PANICKED_ARM)
+    /// or [`RUNNING_ARM`](crate::frame::RUNNING_ARM). Callers go through [`pinned_arm`] and
+    /// [`shared_arm`].
+    ///
+    /// A raw pointer rather than `&self`, so that a pinned state can be asked without making a
+    /// shared reference to the whole of it (see `pinned_arm` for why that matters).
+    ///
+    /// # Safety
+    /// `this` must point to a live value of `Self`, valid for reads. Implementations read only
+    /// the discriminant (the generated one is a `match *this` whose patterns bind nothing).
+    unsafe fn arm_at(this: *const Self) -> usize;
+}
+
 /// On drop, writes `value` to `target` without dropping what `target` held: the old value's
 /// fields have been moved out or dropped in place already.
 #[doc(hidden)]
@@ -52,7 +83,7 @@ impl<T> OverwriteOnDrop<T> {
     }
 }
 
-impl<S: crate::frame::StateEnum> OverwriteOnDrop<S> {
+impl<S: StateEnum> OverwriteOnDrop<S> {
     /// A guard that leaves `S::RUNNING` in `target`: through the trait, so that the expansion
     /// does not name the generic enum once more (each mention costs rustc inference work).
     ///
@@ -74,6 +105,40 @@ impl<T> Drop for OverwriteOnDrop<T> {
             core::ptr::write(self.target, core::mem::ManuallyDrop::take(&mut self.value));
         }
     }
+}
+
+/// The rank of the arm that resumes the variant of the pinned `state` ([`StateEnum::arm_at`]).
+///
+/// Read through the pinned `&mut`, never through a shared reference to the whole state. The
+/// awaited future may be a rustc `async` block that holds a borrow of its own locals across
+/// its suspension; under Stacked Borrows, making `&` to memory that contains it is a read of
+/// all its bytes, which invalidates that borrow, and the future's next poll would use it (Miri
+/// reports it: `coro-core/tests/self_referential.rs`). A `&mut` to a `!Unpin` value, which a
+/// state holding such a future is, is not retagged, and reading the discriminant through a
+/// raw pointer touches nothing else. rustc's own lowering reads its discriminant in place too.
+#[doc(hidden)]
+#[inline]
+pub fn pinned_arm<S: StateEnum>(state: Pin<&mut S>) -> usize {
+    // SAFETY: nothing is moved out of the state: the `&mut` only becomes a pointer to read
+    // the discriminant through. (`*mut`: coercing the `&mut` straight to `*const` would go
+    // through a shared reborrow of the whole state, the very thing to avoid.)
+    let this: *mut S = unsafe { Pin::get_unchecked_mut(state) };
+    // SAFETY: `this` comes from a live `&mut` to a value of `S`.
+    unsafe { S::arm_at(this) }
+}
+
+/// [`Phase`] of the pinned `state`, read as [`pinned_arm`] reads it.
+#[doc(hidden)]
+#[inline]
+pub fn pinned_phase<S: StateEnum>(state: Pin<&mut S>) -> Phase {
+    Phase::of_arm(pinned_arm(state))
+}
+
+/// The rank of `state`'s arm, for what is asked through `&self` (a frame's `state()`).
+#[inline]
+pub(crate) fn shared_arm<S: StateEnum>(state: &S) -> usize {
+    // SAFETY: `state` is a live reference.
+    unsafe { S::arm_at(state) }
 }
 
 /// Resumes the current variant `$Enum::$Var` of the pinned `$state`: polls its future `$fut`
@@ -143,7 +208,7 @@ macro_rules! __coro_take_state {
 }
 
 /// The fallback arm of `resume_state!` and `take_state!`, which no step reaches: an arm's
-/// variant is the one its dispatch matched by rank (`StateEnum::arm`, one rank per variant),
+/// variant is the one its dispatch matched by rank (`StateEnum::arm_at`, one rank per variant),
 /// or the one an earlier arm has just `set` before jumping forward to it.
 ///
 /// Debug builds (the tests, the differential campaigns, Miri) check that promise with a

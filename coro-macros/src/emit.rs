@@ -9,7 +9,7 @@
 //!     }                                                     //   arm runs
 //!     Frame::new(__CoroState::S0 { __arg0, .. }, move |__state, __cx| -> Poll<T> {
 //!         '__dispatch: loop {
-//!             '__s1: { '__s0: { match StateEnum::arm(&*__state) {   // the rank to start at
+//!             '__s1: { '__s0: { match pinned_arm(state) {   // the rank to start at     
 //!                 0 => break '__s0, 1 => break '__s1, _ => unreachable,
 //!             } }
 //!             { take_state!(..); run to the next jump }             // arm 0
@@ -81,7 +81,7 @@ pub(crate) fn emit(
     let mut variants = Vec::new();
     let mut jump_generics = Vec::new();
     let mut jump_variants = Vec::new();
-    // The rank of each variant's arm, for the dispatch (`StateEnum::arm`, `__CoroJump::arm`).
+    // The rank of each variant's arm, for the dispatch (`StateEnum::arm_at`, `__CoroJump::arm`).
     let (mut variant_ranks, mut jump_ranks) = (Vec::new(), Vec::new());
     let mut var_generic: HashMap<(bool, usize), Ident> = HashMap::new();
     for &s in &order {
@@ -175,7 +175,8 @@ pub(crate) fn emit(
     // arm's rank): a pending jump's, else the pinned state's. An integer, not a pattern per
     // variant: each mention of the generic enums costs rustc a fresh inference variable per
     // type parameter.
-    let resumed = quote!(#private::StateEnum::arm(&*#state));
+    // Read through the pinned `&mut`, not `&*state` (coro_core::state::pinned_arm says why).
+    let resumed = quote!(#private::pinned_arm(#state.as_mut()));
     let (next_decl, scrutinee) = if has_jumps {
         (
             quote!(let mut #next = __CoroJump::__Resume;),
@@ -213,7 +214,8 @@ pub(crate) fn emit(
         })
         .collect();
     let object = kind.object();
-    let finished = quote!(#private::not_resumable(#private::StateEnum::phase(&*#state), #object));
+    let finished =
+        quote!(#private::not_resumable(#private::pinned_phase(#state.as_mut()), #object));
     let chain = chain(arms, &scrutinee, &finished);
     let held = held_newtypes(
         l,
@@ -293,12 +295,16 @@ pub(crate) fn emit(
                 const PANICKED: Self = Self::__Panicked;
                 const RUNNING: Self = Self::__Running;
                 #[inline]
-                fn arm(&self) -> usize {
-                    match self {
-                        #(Self::#variant_names { .. } => #variant_ranks,)*
-                        Self::__Done => #private::DONE_ARM,
-                        Self::__Panicked => #private::PANICKED_ARM,
-                        Self::__Running => #private::RUNNING_ARM,
+                unsafe fn arm_at(this: *const Self) -> usize {
+                    // SAFETY: the caller's contract makes `this` valid for reads; the patterns
+                    // bind nothing, so the match reads only the discriminant.
+                    unsafe {
+                        match *this {
+                            #(Self::#variant_names { .. } => #variant_ranks,)*
+                            Self::__Done => #private::DONE_ARM,
+                            Self::__Panicked => #private::PANICKED_ARM,
+                            Self::__Running => #private::RUNNING_ARM,
+                        }
                     }
                 }
             }

@@ -22,13 +22,15 @@ fn scaled(
         const PANICKED: Self = Self::__Panicked;
         const RUNNING: Self = Self::__Running;
         #[inline]
-        fn arm(&self) -> usize {
-            match self {
-                Self::S0 { .. } => 0,
-                Self::S1 { .. } => 1,
-                Self::__Done => __coro::DONE_ARM,
-                Self::__Panicked => __coro::PANICKED_ARM,
-                Self::__Running => __coro::RUNNING_ARM,
+        unsafe fn arm_at(this: *const Self) -> usize {
+            unsafe {
+                match *this {
+                    Self::S0 { .. } => 0,
+                    Self::S1 { .. } => 1,
+                    Self::__Done => __coro::DONE_ARM,
+                    Self::__Panicked => __coro::PANICKED_ARM,
+                    Self::__Running => __coro::RUNNING_ARM,
+                }
             }
         }
     }
@@ -53,12 +55,12 @@ fn scaled(
             '__dispatch: loop {
                 '__s1: {
                     '__s0: {
-                        match __coro::StateEnum::arm(&*__state) {
+                        match __coro::pinned_arm(__state.as_mut()) {
                             0 => break '__s0,
                             1 => break '__s1,
                             _ => {
                                 __coro::not_resumable(
-                                    __coro::StateEnum::phase(&*__state),
+                                    __coro::pinned_phase(__state.as_mut()),
                                     __coro::Object::Coroutine,
                                 )
                             }

@@ -21,7 +21,8 @@
 //! With `#[coro_core::coroutine(yield = T)]` the same transform makes generators instead:
 //! [`yield_!`] suspends with a value, [`Generator`] resumes (and, with `resume = R`, sends values
 //! back in), [`yield_from!`] delegates, and a body that also uses `.await` becomes a [`Stream`]
-//! (an async generator) that [`for_each`], [`fold`] and [`next`] consume. See [`Generator`].
+//! (an async generator) that [`for_each`], [`fold`], [`next`] and [`next_owned`] consume. See
+//! [`Generator`].
 //!
 //! The attribute's options, comma-separated in any order:
 //!
@@ -80,7 +81,7 @@ pub use coro_macros::coroutine;
 pub use coroutine::{Coroutine, CoroutineState};
 pub use gather::{GatherAll, gather_all};
 pub use generator::{Generator, GeneratorState};
-pub use stream::{Fold, ForEach, Next, Stream, fold, for_each, next};
+pub use stream::{Fold, ForEach, Next, NextOwned, Stream, fold, for_each, next, next_owned};
 
 /// Items the expansion of `#[coroutine]` refers to. Not a public API: names and signatures may
 /// change in any release.

@@ -33,8 +33,18 @@
 //!
 //! Inside a `#[coroutine]` function, `next(&mut s).await` on a *local* stream `s` holds a borrow
 //! of that local across the suspension, which the lowering rejects (see the README's
-//! "Borrows across suspension points"): use [`fold`] or [`for_each`] (whose closure must not
-//! borrow the coroutine's locals either), or take the stream as a `&mut` argument.
+//! "Borrows across suspension"). There:
+//!
+//! - [`next_owned`] moves the stream into the future and hands it back with the item, so the
+//!   body can `.await` between items (`async for x in s: total += await f(x)`). A stream the
+//!   coroutine receives as a `&mut S` argument goes the same way (`&mut S` is a stream when `S` is
+//!   `Unpin`):
+//!   `next(s).await` would reborrow the argument across the suspension, which the lowering
+//!   cannot store either;
+//! - [`fold`] and [`for_each`] own the stream, but their closure is plain (it cannot `.await`)
+//!   and is stored in the awaited future, so it must not borrow a local of the coroutine
+//!   either (`for_each(s, |x| seen.push(x))` is rustc's E0373): collect or count with `fold`,
+//!   whose accumulator is handed back at the end.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -43,6 +53,9 @@ pub use futures_core::Stream;
 use pin_project_lite::pin_project;
 
 /// The next item of `stream`, or `None` once it has ended: `anext(stream)`.
+///
+/// Inside a `#[coroutine]` function, on a stream the coroutine owns, use [`next_owned`]: this
+/// future borrows the stream, and such a borrow cannot be kept across the `.await`.
 pub fn next<S: Stream + Unpin + ?Sized>(stream: &mut S) -> Next<'_, S> {
     Next { stream }
 }
@@ -63,6 +76,9 @@ impl<S: Stream + Unpin + ?Sized> Future for Next<'_, S> {
 
 /// Calls `f` on every item of `stream`, in order, and completes when it ends: `async for x in
 /// stream: f(x)`.
+///
+/// `f` cannot `.await` (for that, loop over [`next_owned`]), and inside a `#[coroutine]`
+/// function it must not borrow the coroutine's locals: it is stored in the awaited future.
 pub fn for_each<S: Stream, F: FnMut(S::Item)>(stream: S, f: F) -> ForEach<S, F> {
     ForEach { stream, f }
 }
@@ -133,17 +149,66 @@ impl<S: Stream, A, F: FnMut(A, S::Item) -> A> Future for Fold<S, A, F> {
     }
 }
 
-/// What `yield_from!(stream)` awaits in an async generator: the next item, and the stream
-/// handed back, so the generator never holds a borrow of its own local across the await.
-#[doc(hidden)]
+/// The next item of `stream`, with `stream` handed back: `anext(s)` for a stream the coroutine
+/// owns, so that its body can `.await` between items (Python's `async for x in s: await f(x)`).
+///
+/// [`next`] borrows the stream, and inside a `#[coroutine]` function a future that borrows a
+/// local of the coroutine cannot be kept across the `.await` beside that local (README, "Borrows
+/// across suspension"). `next_owned` takes the stream by value and gives it back with the item
+/// (`(Some(item), stream)`, or `(None, stream)` once it has ended), so the loop moves the stream
+/// out and back in and never borrows it:
+///
+/// ```
+/// use coro_core::{next_owned, yield_};
+///
+/// #[coro_core::coroutine(yield = u32)]
+/// fn ticks(n: u32) {
+///     for i in 0..n {
+///         core::future::ready(()).await; // an await makes it an async generator
+///         yield_!(i);
+///     }
+/// }
+///
+/// #[coro_core::coroutine]
+/// fn process(x: u32) -> u32 {
+///     core::future::ready(()).await;
+///     x * 10
+/// }
+///
+/// // async def total(n):
+/// //     total = 0
+/// //     async for x in ticks(n):
+/// //         total += await process(x)
+/// //     return total
+/// #[coro_core::coroutine]
+/// fn total(n: u32) -> u32 {
+///     let mut total = 0;
+///     let mut s = Box::pin(ticks(n)); // `next_owned` needs an `Unpin` stream
+///     loop {
+///         let (item, rest) = next_owned(s).await;
+///         s = rest;
+///         let Some(x) = item else { break };
+///         total += process(x).await;
+///     }
+///     total
+/// }
+/// assert_eq!(coro_core::block_on(total(3)), 30);
+/// ```
+///
+/// While the coroutine waits for an item, the stream is inside the [`NextOwned`] future, so
+/// cancelling the coroutine there drops it with that future; at any other `.await` it is one of
+/// the coroutine's locals and drops with them.
+///
+/// The stream must be `Unpin`, as it moves in and out of the future: `Box::pin` an async
+/// generator (or any stream that is not). Polling the future again after it has completed
+/// panics, as the stream has been handed back.
 pub fn next_owned<S: Stream + Unpin>(stream: S) -> NextOwned<S> {
     NextOwned {
         stream: Some(stream),
     }
 }
 
-/// The future [`next_owned`] returns.
-#[doc(hidden)]
+/// The future [`next_owned`] returns. `yield_from!` in an async generator awaits it too.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless awaited"]
 pub struct NextOwned<S> {

@@ -102,7 +102,10 @@ pub mod __private {
         OverwriteOnDrop, StateEnum, other_variant, pinned_arm, pinned_phase, unreachable_state,
     };
     pub use crate::stream::next_owned;
-    pub use crate::try_op::{Branch, FromResidual, operand};
+    pub use crate::try_op::{
+        Branch, ControlFlowResidual, ErrorFrom, FromResidual, OptionResidual, ResultResidual,
+        operand,
+    };
     pub use crate::type_of::{TypeOf, type_of};
     pub use crate::{__coro_resume_state as resume_state, __coro_take_state as take_state};
     pub use core::future::{Future, IntoFuture};

@@ -63,6 +63,9 @@ impl<Y, R> GeneratorState<Y, R> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a `Generator`",
     label = "not a `Generator`",
+    note = "in `yield_from!(it)` with an iterator or a collection `it` (`vec![..]`, `0..n`): \
+            `yield_from!` delegates to a generator only (Python's `yield from` takes any \
+            iterable); to yield every item, write `for x in it {{ yield_!(x); }}`",
     note = "in `yield_from!(s)` with a `Stream` `s`: a generator whose body has no `.await` is a \
             sync generator (an `Iterator`) and delegates only to generators; make it an async \
             generator even without an `.await` of its own: \
@@ -131,7 +134,9 @@ macro_rules! yield_ {
 
 /// Delegates to another generator until it returns (PEP 380's `yield from`): every value it
 /// yields is yielded out, every value sent in is passed on, and the expression's value is its
-/// return value. The inner generator must be `Unpin` (`Box::pin` it if it is not).
+/// return value. The inner generator must be `Unpin` (`Box::pin` it if it is not). Unlike
+/// Python's `yield from`, it takes no other iterable: to yield every item of an iterator or a
+/// collection, write `for x in it { yield_!(x); }`.
 ///
 /// In an async generator (one that also uses `.await`), `yield_from!(stream)` yields every
 /// item of an inner [`Stream`](crate::Stream) (PEP 525 has no `yield from`; this is `async for

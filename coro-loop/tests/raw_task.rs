@@ -477,3 +477,52 @@ fn task_blocks_are_reused_by_tasks_of_other_types() {
     assert_eq!(names.iter().filter(|n| **n == "second").count(), 24);
     assert!(drops.all_here());
 }
+
+/// Holds `&mut v` into its own state across each sleep, as rustc's `async` fns may.
+async fn borrows_itself(mut v: Vec<u32>, rounds: u32) -> usize {
+    let r = &mut v;
+    for i in 0..rounds {
+        sleep(Duration::from_millis(1)).await;
+        r.push(i);
+    }
+    v.len()
+}
+
+#[coro_core::coroutine]
+fn awaits_one_that_borrows_itself(rounds: u32) -> usize {
+    borrows_itself(vec![9], rounds).await
+}
+
+/// The loop keeps a task's future in its block and never makes a reference to the block's
+/// future while it is suspended: asking a task about itself from another task, cancelling it
+/// mid-await and finishing it must leave a future that borrows its own locals intact (Miri's
+/// Stacked Borrows would report the borrow invalidated otherwise).
+#[test]
+fn tasks_whose_futures_borrow_themselves() {
+    let lp = virtual_loop();
+    let done = lp.create_task(borrows_itself(vec![], 3));
+    let through_coroutine = lp.create_task(awaits_one_that_borrows_itself(2));
+    let cancelled = lp.create_task(awaits_one_that_borrows_itself(5));
+    let watcher = {
+        let (a, b, c) = (
+            done.as_any(),
+            through_coroutine.as_any(),
+            cancelled.as_any(),
+        );
+        lp.create_task(async move {
+            sleep(Duration::from_millis(1)).await;
+            assert!(!a.done() && !b.done() && !c.done());
+            let _ = (a.name(), c.cancelled());
+            assert!(c.cancel());
+            sleep(Duration::from_millis(10)).await;
+            a.done() && b.done() && c.cancelled()
+        })
+    };
+    assert!(lp.run_until_complete(watcher));
+    assert_eq!(lp.run_until_complete(done), 3);
+    assert_eq!(lp.run_until_complete(through_coroutine), 3);
+    assert!(matches!(
+        lp.run_until_complete(cancelled.join()),
+        Err(TaskError::Cancelled)
+    ));
+}

@@ -23,6 +23,7 @@
 //! are its operands) in [`scan`]; the trees it builds around the user's code in
 //! [`crate::syntax`].
 
+mod assign;
 mod compound;
 mod scan;
 
@@ -305,9 +306,12 @@ impl Normalizer {
                 Ok(Expr::Macro(m))
             }
             Expr::Closure(_) | Expr::Async(_) => Ok(expr),
+            Expr::Assign(a) => self.assign(a, pre),
+            Expr::Binary(mut b) if is_assign_op(&b.op) => {
+                self.assignment(&mut b.left, &mut b.right, true, pre)?;
+                Ok(Expr::Binary(b))
+            }
             mut e => {
-                let place_first = matches!(e, Expr::Assign(_))
-                    || matches!(&e, Expr::Binary(b) if is_assign_op(&b.op));
                 let by_ref = operands_by_ref(&e);
                 {
                     let mut ops = operands(&mut e);
@@ -318,7 +322,7 @@ impl Normalizer {
                              value to a local first",
                         ));
                     }
-                    self.operands(&mut ops, &by_ref, place_first, pre)?;
+                    self.operands(&mut ops, &by_ref, pre)?;
                 }
                 if let Expr::Struct(s) = &mut e {
                     spell_out_shorthands(s);
@@ -333,7 +337,6 @@ impl Normalizer {
         &mut self,
         ops: &mut [&mut Expr],
         by_ref: &[bool],
-        place_first: bool,
         pre: &mut Vec<Stmt>,
     ) -> syn::Result<()> {
         let Some(last) = ops.iter().rposition(|e| has_await(e)) else {
@@ -357,7 +360,6 @@ impl Normalizer {
                 || is_constant_path(&value)
                 || mut_ref;
             let keep = i == last
-                || (place_first && i == 0)
                 // `yield_!(yield_!(x))`: the marker must stay the callee `lower` recognises.
                 || names::is_yield_marker(&value)
                 || (is_deferrable(&value)
@@ -458,7 +460,7 @@ impl Normalizer {
                 // cloned into place).
                 // Input: `vec![f().await; g().await]`.
                 // Output: `let __aw1 = f().await; let __aw2 = g().await; vec![__aw1; __aw2]`.
-                self.operands(&mut [&mut elem, &mut count], &[false, false], false, pre)?;
+                self.operands(&mut [&mut elem, &mut count], &[false, false], pre)?;
                 let tokens = quote!(#elem; #count);
                 return Ok(Macro { tokens, ..mac });
             }
@@ -504,7 +506,7 @@ impl Normalizer {
             // Formatting and assertions take their arguments by reference; `vec!` by value.
             let by_ref = vec![name != "vec"; args.len()];
             let mut ops: Vec<&mut Expr> = args.iter_mut().collect();
-            self.operands(&mut ops, &by_ref, false, pre)?;
+            self.operands(&mut ops, &by_ref, pre)?;
         }
         let tokens = quote!(#(#args),*);
         Ok(Macro { tokens, ..mac })

@@ -1,7 +1,8 @@
 //! What normalization keeps of a statement's meaning when it takes the statement apart at an
 //! `.await`: the value of a shorthand struct field, when a value matched by `_` drops, that a
 //! `debug_assert*!` evaluates nothing without debug assertions, and how long the temporaries of
-//! a `for` loop's iterator and an awaiting `match`'s scrutinee live.
+//! a `for` loop's iterator and an awaiting `match`'s scrutinee live, and that an awaiting `if` or
+//! `while` condition drops its temporaries before the branch runs.
 //! Each body is compiled as an `async fn` (the reference) and as a `#[coro_core::coroutine]
 //! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events.
 #![allow(
@@ -21,7 +22,7 @@
 #[macro_use]
 mod ported_common;
 
-use ported_common::{D, assert_same_at_every_cancel, later, log};
+use ported_common::{D, Later, assert_same_at_every_cancel, later, log};
 
 #[derive(Debug, PartialEq)]
 struct P {
@@ -275,4 +276,49 @@ twin! {
 #[test]
 fn promoted_constants_stay_borrowed_across_awaits() {
     assert_same_at_every_cancel(promoted_borrows_ref, promoted_borrows);
+}
+
+#[allow(dead_code)] // the `D` is there to be dropped
+struct Flag(D, bool);
+
+impl Flag {
+    fn flag(&self) -> bool {
+        self.1
+    }
+}
+
+fn flagged(name: &'static str, on: bool) -> Later<Flag> {
+    log(format!("make {name}"));
+    later(Flag(D(name), on))
+}
+
+twin! {
+    fn condition_temporaries / condition_temporaries_ref (on: bool) -> u32 {
+        let mut n = 0;
+        if flagged("if", on).await.flag() {
+            log("then");
+            later(()).await;
+        } else {
+            log("else");
+        }
+        while flagged("while", n < 2).await.flag() {
+            log("while body");
+            n += 1;
+        }
+        while flagged("while awaiting", n < 4).await.flag() && later(true).await {
+            log("body");
+            n += later(1).await;
+        }
+        n
+    }
+}
+
+#[test]
+fn an_awaiting_conditions_temporaries_drop_before_its_branch_runs() {
+    for on in [false, true] {
+        assert_same_at_every_cancel(
+            || condition_temporaries_ref(on),
+            || condition_temporaries(on),
+        );
+    }
 }

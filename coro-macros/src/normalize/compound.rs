@@ -40,8 +40,17 @@ impl Normalizer {
                         std::mem::replace(&mut *l.expr, Expr::Verbatim(TokenStream::new()));
                     *l.expr = self.expr(scrutinee, &mut pre)?;
                 } else if has_await(&i.cond) {
+                    // rustc drops the condition's temporaries before the branch runs (each
+                    // time round, for a `while`), so the awaited values live in a block of
+                    // their own that ends with the condition.
+                    // Input: `if f().await.ok() { .. }`.
+                    // Output: `{ let __t2 = { let __aw1 = f().await; __aw1.ok() }; if __t2 { .. } }`.
                     let cond = std::mem::replace(&mut *i.cond, Expr::Verbatim(TokenStream::new()));
-                    *i.cond = self.expr(cond, &mut pre)?;
+                    let mut scoped = Vec::new();
+                    let value = self.expr(cond, &mut scoped)?;
+                    let t = self.fresh("t");
+                    pre.push(let_ident(false, &t, preceded(scoped, value)));
+                    *i.cond = ident_expr(&t);
                 }
                 i.then_branch = self.block(i.then_branch)?;
                 if let Some((else_token, els)) = i.else_branch.take() {

@@ -22,6 +22,26 @@ fn loop_statement(desugared: &mut Expr) -> &mut Expr {
     inner
 }
 
+/// Is the first suspension in `expr` a `yield_!` (which `check` wrote as
+/// `__coro_yield(v).await`) rather than an `.await`?
+fn yields_first(expr: &Expr) -> bool {
+    struct Find(Option<bool>);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_expr_await(&mut self, e: &syn::ExprAwait) {
+            syn::visit::visit_expr(self, &e.base);
+            let yields =
+                matches!(&*e.base, Expr::Call(c) if crate::names::is_yield_marker(&c.func));
+            self.0.get_or_insert(yields);
+        }
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &syn::Item) {}
+    }
+    let mut f = Find(None);
+    syn::visit::visit_expr(&mut f, expr);
+    f.0.unwrap_or(false)
+}
+
 impl Normalizer {
     /// Normalizes inside a control-flow construct, keeping the construct.
     pub(super) fn compound(&mut self, expr: Expr) -> syn::Result<Expr> {
@@ -70,11 +90,14 @@ impl Normalizer {
                         if has_await(guard) {
                             let span = crate::check::has_await_in_closure(guard)
                                 .unwrap_or_else(|| guard.span());
-                            return Err(syn::Error::new(
-                                span,
+                            let message = if yields_first(guard) {
+                                "`yield_!` in a match guard is not supported: yield before the \
+                                 `match` and bind the value sent in"
+                            } else {
                                 "`.await` in a match guard is not supported: await before the \
-                                 `match` and bind the result",
-                            ));
+                                 `match` and bind the result"
+                            };
+                            return Err(syn::Error::new(span, message));
                         }
                     }
                     let body =

@@ -307,6 +307,17 @@ impl Normalizer {
             }
             Expr::Closure(_) | Expr::Async(_) => Ok(expr),
             Expr::Assign(a) => self.assign(a, pre),
+            Expr::Repeat(r) if has_await(&r.len) => Err(compile_time_await(
+                &r.len,
+                "the length of `[x; N]` is a constant, evaluated at compile time, where nothing \
+                 can be awaited. For a length known only at run time, build a `Vec` with \
+                 `vec![x; n]`",
+            )),
+            Expr::Const(c) => Err(compile_time_await(
+                &Expr::Const(c),
+                "a `const { .. }` block is evaluated at compile time, where nothing can be \
+                 awaited. Await outside the block",
+            )),
             Expr::Binary(mut b) if is_assign_op(&b.op) => {
                 self.assignment(&mut b.left, &mut b.right, true, pre)?;
                 Ok(Expr::Binary(b))
@@ -527,4 +538,10 @@ fn spell_out_shorthands(s: &mut syn::ExprStruct) {
             field.colon_token = Some(Token![:](field.member.span()));
         }
     }
+}
+
+/// The error for an `.await` in a constant (`why` says which), on that `.await`.
+fn compile_time_await(constant: &Expr, why: &str) -> syn::Error {
+    let span = crate::check::has_await_in_closure(constant).unwrap_or_else(|| constant.span());
+    syn::Error::new(span, format!("`.await` cannot be used here: {why}"))
 }

@@ -483,11 +483,12 @@ impl Normalizer {
             None
         };
         let Some(args) = parsed else {
+            let shape = argument_shape(&mac.tokens);
             return Err(syn::Error::new(
                 mac.path.span(),
                 format!(
                     "`.await` inside `{name}!(..)` is not supported: bind the awaited value to \
-                     a local before the macro (`let v = fut.await; {name}!(.., v)`)"
+                     a local before the macro (`let v = fut.await; {name}!({shape})`)"
                 ),
             ));
         };
@@ -544,4 +545,29 @@ fn spell_out_shorthands(s: &mut syn::ExprStruct) {
 fn compile_time_await(constant: &Expr, why: &str) -> syn::Error {
     let span = crate::check::has_await_in_closure(constant).unwrap_or_else(|| constant.span());
     syn::Error::new(span, format!("`.await` cannot be used here: {why}"))
+}
+
+/// The arguments of a macro call as a hint writes them: `v` for the first one that awaits,
+/// `..` for the others (`matches!(v, ..)`, `my_macro!(.., v)`).
+fn argument_shape(tokens: &TokenStream) -> String {
+    let mut args: Vec<TokenStream> = vec![TokenStream::new()];
+    for tt in tokens.clone() {
+        match &tt {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => {
+                args.push(TokenStream::new());
+            }
+            _ => args.last_mut().expect("starts with one").extend([tt]),
+        }
+    }
+    if args.len() > 1 && args.last().is_some_and(TokenStream::is_empty) {
+        args.pop();
+    }
+    let awaiting = args
+        .iter()
+        .position(|a| tokens_have_await(a.clone()))
+        .unwrap_or(0);
+    let mut shape: Vec<&str> = vec![".."; args.len()];
+    shape[awaiting] = "v";
+    shape.dedup_by(|a, b| *a == ".." && *b == "..");
+    shape.join(", ")
 }

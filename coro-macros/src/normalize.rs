@@ -101,8 +101,9 @@ impl Normalizer {
             }
             Stmt::Expr(expr, None) => {
                 // A block tail: its temporaries may live to the end of the block, as rustc's do.
+                let spans = await_spans(&expr);
                 let tail = self.expr(expr, out)?;
-                out.push(Stmt::Expr(tail, None));
+                out.push(Stmt::Expr(on_user_spans(tail, spans), None));
                 Ok(())
             }
             Stmt::Expr(expr, Some(semi)) => {
@@ -181,10 +182,11 @@ impl Normalizer {
                 (self.compound(*expr)?, false)
             } else {
                 let mut pre = Vec::new();
+                let spans = await_spans(&expr);
                 let value = self.expr(*expr, &mut pre)?;
                 if single_await(&pre, &value).is_some() {
                     out.extend(pre);
-                    (value, true)
+                    (on_user_spans(value, spans), true)
                 } else {
                     pre.push(Stmt::Expr(value, None));
                     let block = Block {
@@ -570,4 +572,24 @@ fn argument_shape(tokens: &TokenStream) -> String {
     shape[awaiting] = "v";
     shape.dedup_by(|a, b| *a == ".." && *b == "..");
     shape.join(", ")
+}
+
+/// For `FUT.await`, the span of `await`: the hidden result (`__aw1`) located there makes rustc
+/// report a type error in using it on the user's `.await`, not on the attribute.
+fn await_spans(e: &Expr) -> Option<Span> {
+    let Expr::Await(a) = e else { return None };
+    Some(a.await_token.span)
+}
+
+/// `value`, a hidden result, located at `span` (see [`await_spans`]); it still resolves as
+/// the macro's name.
+fn on_user_spans(value: Expr, span: Option<Span>) -> Expr {
+    let (Some(span), Expr::Path(mut p)) = (span, value.clone()) else {
+        return value;
+    };
+    let Some(ident) = p.path.segments.first_mut().map(|s| &mut s.ident) else {
+        return value;
+    };
+    ident.set_span(span.resolved_at(ident.span()));
+    Expr::Path(p)
 }

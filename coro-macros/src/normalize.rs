@@ -186,7 +186,12 @@ impl Normalizer {
                 let value = self.expr(*expr, &mut pre)?;
                 if single_await(&pre, &value).is_some() {
                     out.extend(pre);
-                    (on_user_spans(value, spans), true)
+                    let mut value = on_user_spans(value, spans);
+                    if compound::binds_by_mut_ref(&local.pat) {
+                        // `let (ref mut a, _) = f.await;` borrows the value mutably in place.
+                        self.mutable_place(&mut value, out);
+                    }
+                    (value, true)
                 } else {
                     pre.push(Stmt::Expr(value, None));
                     let block = Block {
@@ -340,6 +345,18 @@ impl Normalizer {
                 if let Expr::Struct(s) = &mut e {
                     spell_out_shorthands(s);
                 }
+                // An awaited value used in place (`m.lock().await.push(1)`, `&mut f.await`) is
+                // a temporary to rustc, and temporaries are mutable places.
+                let place = match &mut e {
+                    Expr::MethodCall(m) => Some(&mut *m.receiver),
+                    Expr::Reference(r) if r.mutability.is_some() => Some(&mut *r.expr),
+                    Expr::Field(f) => Some(&mut *f.base),
+                    Expr::Index(i) => Some(&mut *i.expr),
+                    _ => None,
+                };
+                if let Some(place) = place {
+                    self.mutable_place(place, pre);
+                }
                 Ok(e)
             }
         }
@@ -389,6 +406,23 @@ impl Normalizer {
             }
         }
         Ok(())
+    }
+
+    /// If `place` is the hidden result of an await in `pre` (`__aw1`), moves it into a
+    /// `let mut` local first, which can be borrowed mutably as rustc's temporary of `f.await`
+    /// can, and lives where the hidden local would have.
+    ///
+    /// Input: `__aw1` in `__aw1.push(2)`. Output: `let mut __t2 = __aw1;`, `__t2.push(2)`.
+    pub(super) fn mutable_place(&mut self, place: &mut Expr, pre: &mut Vec<Stmt>) {
+        let result = pre
+            .iter()
+            .rev()
+            .any(|stmt| single_await(std::slice::from_ref(stmt), place).is_some());
+        if result {
+            let t = self.fresh("t");
+            let value = std::mem::replace(place, ident_expr(&t));
+            pre.push(let_ident(true, &t, value));
+        }
     }
 
     /// In an operand about to be hoisted in front of an await (`let __tN = f(&D::new(), 1);`),

@@ -262,7 +262,11 @@ impl Normalizer {
                 op: syn::UnOp::Deref(_),
                 ..
             }) => self.place(e, settle, pre),
-            value => self.settled(value, settle, pre),
+            value => {
+                let mut value = self.settled(value, settle, pre)?;
+                self.mutable_place(&mut value, pre);
+                Ok(value)
+            }
         }
     }
 

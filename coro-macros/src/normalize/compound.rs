@@ -22,6 +22,21 @@ fn loop_statement(desugared: &mut Expr) -> &mut Expr {
     inner
 }
 
+/// Does `pat` bind something by `ref mut` (which needs its scrutinee to be a mutable place)?
+pub(super) fn binds_by_mut_ref(pat: &Pat) -> bool {
+    struct Find(bool);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+            self.0 |= p.by_ref.is_some() && p.mutability.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    let mut f = Find(false);
+    syn::visit::visit_pat(&mut f, pat);
+    f.0
+}
+
 /// Is the first suspension in `expr` a `yield_!` (which `check` wrote as
 /// `__coro_yield(v).await`) rather than an `.await`?
 fn yields_first(expr: &Expr) -> bool {
@@ -59,6 +74,9 @@ impl Normalizer {
                     let scrutinee =
                         std::mem::replace(&mut *l.expr, Expr::Verbatim(TokenStream::new()));
                     *l.expr = self.expr(scrutinee, &mut pre)?;
+                    if binds_by_mut_ref(&l.pat) {
+                        self.mutable_place(&mut l.expr, &mut pre);
+                    }
                 } else if has_await(&i.cond) {
                     // rustc drops the condition's temporaries before the branch runs (each
                     // time round, for a `while`), so the awaited values live in a block of
@@ -82,6 +100,9 @@ impl Normalizer {
                 let mut pre = Vec::new();
                 let scrutinee = std::mem::replace(&mut *m.expr, Expr::Verbatim(TokenStream::new()));
                 *m.expr = self.expr(scrutinee, &mut pre)?;
+                if m.arms.iter().any(|arm| binds_by_mut_ref(&arm.pat)) {
+                    self.mutable_place(&mut m.expr, &mut pre);
+                }
                 // The scrutinee's temporaries last until the `match` ends: one it borrows
                 // (`f(&D::new())`) becomes a local of the block around the `match`.
                 self.hoist_borrowed(&mut m.expr, &mut pre, surely_runtime_temporary);

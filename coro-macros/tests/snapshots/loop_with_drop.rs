@@ -195,7 +195,8 @@ fn count(
                             __state, __cx, __CoroState::S3 { __fut; __v1, __v2, __v3 }
                         );
                         let __aw2 = __out;
-                        total += __aw2.len();
+                        let mut __t3 = __aw2;
+                        total += __t3.len();
                         {
                             __next = __CoroJump::S4 {
                                 __v1: guard,

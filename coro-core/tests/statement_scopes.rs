@@ -2,7 +2,8 @@
 //! `.await`: the value of a shorthand struct field, when a value matched by `_` drops, that a
 //! `debug_assert*!` evaluates nothing without debug assertions, and how long the temporaries of
 //! a `for` loop's iterator and an awaiting `match`'s scrutinee live, and that an awaiting `if` or
-//! `while` condition drops its temporaries before the branch runs.
+//! `while` condition drops its temporaries before the branch runs, and that a field read by
+//! arithmetic before an await does not end its variable there.
 //! Each body is compiled as an `async fn` (the reference) and as a `#[coro_core::coroutine]
 //! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events.
 #![allow(
@@ -321,4 +322,43 @@ fn an_awaiting_conditions_temporaries_drop_before_its_branch_runs() {
             || condition_temporaries(on),
         );
     }
+}
+
+struct Counter {
+    n: u32,
+    _d: D,
+}
+
+impl Counter {
+    async fn sum_ref(self) -> u32 {
+        let v = self.n + later(1).await;
+        later(()).await;
+        log("end");
+        v
+    }
+
+    #[coro_core::coroutine]
+    fn sum(self) -> u32 {
+        let v = self.n + later(1).await;
+        later(()).await;
+        log("end");
+        v
+    }
+}
+
+twin! {
+    fn field_operand / field_operand_ref () -> u32 {
+        let c = Counter { n: 2, _d: D("local") };
+        let v = c.n * later(3).await + (c.n);
+        later(()).await;
+        log("end");
+        v
+    }
+}
+
+#[test]
+fn a_field_read_by_arithmetic_before_an_await_does_not_move_its_variable() {
+    let counter = |name| Counter { n: 1, _d: D(name) };
+    assert_same_at_every_cancel(|| counter("self").sum_ref(), || counter("self").sum());
+    assert_same_at_every_cancel(field_operand_ref, field_operand);
 }

@@ -10,7 +10,8 @@
 //! awaiting operand is hoisted into a temporary (`let __tN = operand;`) before the await. A
 //! plain place (`v`, `v.field`, `&v`, `&mut v`, a literal or a path) is left in place instead:
 //! reading it after the await is indistinguishable, and it keeps a method receiver like the
-//! `v` of `v.push(x.await)` from being borrowed across the suspension.
+//! `v` of `v.push(x.await)` from being borrowed across the suspension. So is a field read by
+//! arithmetic (`self.n + x.await`): hoisted into a `let`, it would count as a move of `self`.
 //!
 //! ```text
 //! let n = f(a(), b().await) + 1;

@@ -201,11 +201,31 @@ pub(super) fn operands_by_ref(expr: &Expr) -> Vec<bool> {
             .chain(m.args.iter().map(|_| false))
             .collect(),
         Expr::Binary(b) if is_comparison(&b.op) => vec![true, true],
+        // A field read by arithmetic (`self.n + f().await`) is nearly always a `Copy` number:
+        // read in place after the await, it is not a move of the variable, which a hoisted
+        // `let __t = self.n;` would be (vars/collector.rs reads a field operand of arithmetic
+        // as a read, a `let` initialiser as a move).
+        Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+            vec![is_field_read(&b.left), is_field_read(&b.right)]
+        }
         Expr::Index(_) => vec![true, false],
         Expr::Field(_) | Expr::Paren(_) | Expr::Group(_) | Expr::Reference(_) => vec![true],
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => vec![true],
         _ => Vec::new(),
     }
+}
+
+/// `x.f`, `(x).f.g`: a field of a variable.
+fn is_field_read(expr: &Expr) -> bool {
+    fn rooted(expr: &Expr) -> bool {
+        match expr {
+            Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
+            Expr::Field(f) => rooted(&f.base),
+            Expr::Paren(p) => rooted(&p.expr),
+            _ => false,
+        }
+    }
+    matches!(expr, Expr::Field(f) if rooted(&f.base))
 }
 
 fn is_comparison(op: &syn::BinOp) -> bool {

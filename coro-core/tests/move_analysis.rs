@@ -1,14 +1,22 @@
 //! What the macro's syntactic move and borrow analysis reads from a use it cannot type:
 //! a method whose result may be owned (`Cell::get`, `BufRead::lines`, a user type's `get`) is
-//! not taken for a borrow of its receiver.
+//! not taken for a borrow of its receiver, and a `let` whose pattern binds nothing by value
+//! (`let _ = g;`, `let P(ref n, _) = g;`) is not a move of the local it reads, so that local
+//! still drops at the end of its scope.
 //! Each body is compiled as an `async fn` (the reference) and as a `#[coro_core::coroutine]
 //! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events.
-#![allow(clippy::unused_self)]
+#![allow(
+    unused_parens,
+    clippy::many_single_char_names,
+    clippy::unused_self,
+    // The shape under test: a `let` whose whole pattern is a `ref` binding.
+    clippy::toplevel_ref_arg
+)]
 
 #[macro_use]
 mod ported_common;
 
-use ported_common::{assert_same_at_every_cancel, later, log};
+use ported_common::{D, assert_same_at_every_cancel, later, log};
 use std::cell::Cell;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::rc::Rc;
@@ -89,4 +97,68 @@ fn a_shared_cell_counter_counts() {
     let counter = Rc::new(Cell::new(1));
     let (out, _) = ported_common::run(cell_counter(counter.clone()));
     assert_eq!((out, counter.get()), (12, 2));
+}
+
+// --- A `let` that binds nothing by value does not move what it reads ---
+
+struct Guard(u32, D);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        log(format!("guard {}", self.0));
+    }
+}
+
+twin! {
+    fn let_wildcard / let_wildcard_ref () -> u32 {
+        let g = Guard(1, D("wild"));
+        let _ = g;
+        let t = Guard(2, D("typed"));
+        let _: Guard = t;
+        let f = Guard(3, D("field"));
+        let _ = f.1;
+        let p = (Guard(4, D("paren")), 1);
+        let _ = (p);
+        later(()).await;
+        log("end");
+        1
+    }
+}
+
+twin! {
+    fn let_ref_pattern / let_ref_pattern_ref () -> u32 {
+        let g = Guard(5, D("inner"));
+        let Guard(ref n, _) = g;
+        let n = *n;
+        let h = Guard(6, D("ref"));
+        let ref r = h;
+        let m = r.0;
+        let k = (Guard(7, D("tuple")), 8);
+        let (ref a, 8) = k else { return 0 };
+        let a = a.0;
+        later(()).await;
+        log("end");
+        n + m + a
+    }
+}
+
+twin! {
+    fn let_named_still_moves / let_named_still_moves_ref () -> u32 {
+        let g = Guard(9, D("named"));
+        let _x = g;
+        let h = Guard(10, D("moved"));
+        let Guard(ref n, _) = h;
+        let n = *n;
+        drop(h);
+        later(()).await;
+        log("end");
+        n
+    }
+}
+
+#[test]
+fn a_let_that_binds_nothing_by_value_does_not_move() {
+    assert_same_at_every_cancel(let_wildcard_ref, let_wildcard);
+    assert_same_at_every_cancel(let_ref_pattern_ref, let_ref_pattern);
+    assert_same_at_every_cancel(let_named_still_moves_ref, let_named_still_moves);
 }

@@ -240,6 +240,30 @@ impl Collector<'_> {
     }
 }
 
+/// Does `pat` bind nothing by value: only `_`, `..`, literals, ranges, paths (unit structs,
+/// constants) and `ref`/`ref mut` bindings, in any tuple, struct, slice or `|` around them?
+/// Matching a place against such a pattern moves nothing out of it. A plain binding (`_x`,
+/// `a` in `(a, _)`) moves, wholly or in part; a `&` pattern or a macro is not looked into.
+fn binds_nothing_by_value(pat: &Pat) -> bool {
+    match pat {
+        Pat::Wild(_) | Pat::Rest(_) | Pat::Lit(_) | Pat::Range(_) | Pat::Path(_) => true,
+        Pat::Ident(i) => {
+            i.by_ref.is_some()
+                && i.subpat
+                    .as_ref()
+                    .is_none_or(|(_, sub)| binds_nothing_by_value(sub))
+        }
+        Pat::Type(t) => binds_nothing_by_value(&t.pat),
+        Pat::Paren(p) => binds_nothing_by_value(&p.pat),
+        Pat::Tuple(t) => t.elems.iter().all(binds_nothing_by_value),
+        Pat::TupleStruct(t) => t.elems.iter().all(binds_nothing_by_value),
+        Pat::Slice(s) => s.elems.iter().all(binds_nothing_by_value),
+        Pat::Struct(s) => s.fields.iter().all(|f| binds_nothing_by_value(&f.pat)),
+        Pat::Or(o) => o.cases.iter().all(binds_nothing_by_value),
+        _ => false,
+    }
+}
+
 /// `x`, `t.f`, `(x)`: a variable or a field path rooted at one.
 fn is_place_read(expr: &Expr) -> bool {
     match expr {
@@ -274,7 +298,15 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
         if let Some(init) = &l.init {
-            self.visit_expr(&init.expr);
+            // `let _ = g;`, `let P(ref n, _) = g;`: a pattern that binds nothing by value
+            // matches the place `g` in place, as `match g { .. }` does; `g` stays whole and
+            // drops at the end of its scope. A value that is not a place (`let _ = f(g);`)
+            // is still read as usual.
+            if binds_nothing_by_value(&l.pat) {
+                self.field_read(&init.expr);
+            } else {
+                self.visit_expr(&init.expr);
+            }
             // The `else` block always leaves: when by a jump out of the statement, what it
             // moves is moved on that jump's path only, as for a branch (`branch`).
             if let Some((_, e)) = &init.diverge {

@@ -19,7 +19,9 @@
     clippy::match_single_binding,
     // The shapes under test: a jump out of a condition or scrutinee.
     clippy::blocks_in_conditions,
-    clippy::while_immutable_condition
+    clippy::while_immutable_condition,
+    // A `match` on a `bool` whose arms assign the local.
+    clippy::match_bool
 )]
 
 #[macro_use]
@@ -2437,5 +2439,506 @@ fn a_let_else_that_breaks_runs_its_initialiser_first() {
             || decided_before_a_let_else_breaks_ref(D("x"), a),
             || decided_before_a_let_else_breaks(D("x"), a),
         );
+    }
+}
+
+// Finding 12 (FINDINGS.md): after a decision, a statement that assigns the local on some paths
+// only (an `if` without `else`, an `else` branch, a nested block, a loop body after the
+// decision, a branch that awaits first). The assignment made `x` live at the join after the
+// decision, so the join stored `x` although an arm had moved it (E0382); after an await-free
+// decision, `x` dropped at the next await. The assignment now fills the flag
+// (`flag = Some(e)`), which drops the old value after `e` is built, as rustc's does.
+twin! {
+    fn filled_after_an_awaiting_scrutinee / filled_after_an_awaiting_scrutinee_ref
+        (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_in_an_else_branch / filled_in_an_else_branch_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        if c {
+            log("then");
+        } else {
+            x = D("x2");
+            log("assigned");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_in_a_nested_block / filled_in_a_nested_block_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        {
+            log("block");
+            if c {
+                x = D("x2");
+            }
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_in_a_loop_that_awaits / filled_in_a_loop_that_awaits_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        for i in 0..3u8 {
+            if c && i == 1 {
+                x = D("x2");
+            }
+            later(()).await;
+            log("turn");
+        }
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_in_an_await_free_loop / filled_in_an_await_free_loop_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        for i in 0..3u8 {
+            if c || i == 1 {
+                x = D("x2");
+            }
+            log("turn");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_an_awaiting_if / filled_after_an_awaiting_if_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = if later(k == 0).await {
+            drop(x);
+            1
+        } else {
+            2
+        };
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_awaiting_arms / filled_after_awaiting_arms_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        match k {
+            0 => {
+                later(()).await;
+                drop(x);
+            }
+            1 => later(()).await,
+            _ => {}
+        }
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_an_await_free_decision / filled_after_an_await_free_decision_ref
+        (k: u8, c: bool) {
+        let mut x = D("x");
+        later(()).await;
+        match k {
+            0 => drop(x),
+            _ => log("kept"),
+        }
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_an_await / filled_after_an_await_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        match k {
+            0 => drop(x),
+            _ => log("kept"),
+        }
+        later(()).await;
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_in_a_branch_that_awaits / filled_in_a_branch_that_awaits_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        if c {
+            later(()).await;
+            x = D("x2");
+            log("assigned");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_assignment_on_some_paths_fills_the_flag() {
+    for k in 0..3 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || filled_after_an_awaiting_scrutinee_ref(k, c),
+                || filled_after_an_awaiting_scrutinee(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_in_an_else_branch_ref(k, c),
+                || filled_in_an_else_branch(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_in_a_nested_block_ref(k, c),
+                || filled_in_a_nested_block(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_in_a_loop_that_awaits_ref(k, c),
+                || filled_in_a_loop_that_awaits(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_in_an_await_free_loop_ref(k, c),
+                || filled_in_an_await_free_loop(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_an_awaiting_if_ref(k, c),
+                || filled_after_an_awaiting_if(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_awaiting_arms_ref(k, c),
+                || filled_after_awaiting_arms(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_an_await_free_decision_ref(k, c),
+                || filled_after_an_await_free_decision(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_an_await_ref(k, c),
+                || filled_after_an_await(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_in_a_branch_that_awaits_ref(k, c),
+                || filled_in_a_branch_that_awaits(k, c),
+            );
+        }
+    }
+}
+
+// Finding 12's shapes where every path that completes the statement assigns the local once
+// (an `if` with both branches, a `match`, a nested block): the flag takes the new value, and
+// `x` takes it back from the flag after the statement, an ordinary local again that later
+// code may use (before, E0382 as above).
+twin! {
+    fn filled_on_both_branches / filled_on_both_branches_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        if c {
+            x = D("x2");
+        } else {
+            x = D("x3");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn taken_back_after_a_match / taken_back_after_a_match_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        match c {
+            true => x = D("x2"),
+            false => {
+                log("false");
+                x = D("x3");
+            }
+        }
+        later(()).await;
+        peek(&x);
+        drop(x);
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn taken_back_after_a_block / taken_back_after_a_block_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        {
+            log("block");
+            x = D("x2");
+            log("assigned");
+        }
+        later(()).await;
+        peek(&x);
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn taken_back_after_a_branch_that_awaits / taken_back_after_a_branch_that_awaits_ref
+        (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        if c {
+            later(()).await;
+            x = D("x2");
+        } else {
+            x = D("x3");
+            log("else");
+        }
+        later(()).await;
+        peek(&x);
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_then_assigned / filled_then_assigned_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        if !c {
+            x = D("x3");
+        }
+        later(()).await;
+        x = D("x4");
+        peek(&x);
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_assignment_on_every_path_takes_the_local_back() {
+    for k in 0..3 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || filled_on_both_branches_ref(k, c),
+                || filled_on_both_branches(k, c),
+            );
+            assert_same_at_every_cancel(
+                || taken_back_after_a_match_ref(k, c),
+                || taken_back_after_a_match(k, c),
+            );
+            assert_same_at_every_cancel(
+                || taken_back_after_a_block_ref(k, c),
+                || taken_back_after_a_block(k, c),
+            );
+            assert_same_at_every_cancel(
+                || taken_back_after_a_branch_that_awaits_ref(k, c),
+                || taken_back_after_a_branch_that_awaits(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_then_assigned_ref(k, c),
+                || filled_then_assigned(k, c),
+            );
+        }
+    }
+}
+
+// An assignment after a decision in another block: in a branch of an awaiting `if` that
+// decides the local with a nested `match`, in a block statement (awaiting or not), or after
+// a block that awaits again. The construct around the decision hands it on to the statements
+// after it (before, E0382).
+twin! {
+    fn filled_after_a_nested_decision / filled_after_a_nested_decision_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        if k > 0 {
+            match k {
+                1 => drop(x),
+                _ => log("kept"),
+            }
+            later(()).await;
+        }
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_a_deciding_block / filled_after_a_deciding_block_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        {
+            let t = match later(k).await {
+                0 => {
+                    drop(x);
+                    1
+                }
+                _ => 2,
+            };
+            log("in");
+        }
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_an_await_free_block / filled_after_an_await_free_block_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        {
+            match k {
+                0 => drop(x),
+                _ => log("kept"),
+            }
+        }
+        later(()).await;
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_in_a_block_that_awaits / filled_in_a_block_that_awaits_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        let t = match later(k).await {
+            0 => {
+                drop(x);
+                1
+            }
+            _ => 2,
+        };
+        {
+            later(()).await;
+            if c {
+                x = D("x2");
+            }
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_assignment_after_a_decision_in_another_block() {
+    for k in 0..3 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || filled_after_a_nested_decision_ref(k, c),
+                || filled_after_a_nested_decision(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_a_deciding_block_ref(k, c),
+                || filled_after_a_deciding_block(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_an_await_free_block_ref(k, c),
+                || filled_after_an_await_free_block(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_in_a_block_that_awaits_ref(k, c),
+                || filled_in_a_block_that_awaits(k, c),
+            );
+        }
     }
 }

@@ -106,6 +106,11 @@ impl Vars {
         self.last_moves.clone()
     }
 
+    /// Is this the first lowering pass (nothing known from a previous one)?
+    pub fn first_pass(&self) -> bool {
+        self.known.is_empty()
+    }
+
     /// Was user variable `id` assigned by `x = e;` anywhere, according to the previous pass?
     pub fn known_assigned(&self, id: VarId) -> bool {
         self.all[id]

@@ -67,6 +67,16 @@ impl Lowerer {
         let mut handed = std::mem::take(&mut self.handed_on);
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
+            // An assignment of a local the flag holds fills the flag (flags/fills.rs).
+            if let Some(filled) = self.fill_flags(stmt, &mut handed) {
+                out.extend(filled.before);
+                let mut again = vec![filled.stmt];
+                again.extend(filled.take_back);
+                again.extend(rest.iter().cloned());
+                self.handed_on = handed;
+                out.extend(self.seq(&again, k)?);
+                return Ok(out);
+            }
             let refill = self.refill_of(stmt, &mut handed);
             if let Stmt::Expr(tail, None) = stmt {
                 if rest.is_empty() && diverges(stmt) {

@@ -6,7 +6,8 @@
 //! This file holds what an awaiting `if`/`match` does (`begin_site` .. `end_site`,
 //! `edge_candidates`, the flags set by `end_jump` / `exit_flags`), the flag declarations and
 //! `Way`. An await-free statement's flags are statements.rs, the reading of one branch is
-//! ways.rs, and the tree walks both ask of the syntax are sites.rs.
+//! ways.rs, and the tree walks both ask of the syntax are sites.rs. An assignment after the
+//! decision drops the flag (refills.rs) or fills it (fills.rs).
 
 use super::{Cont, Edges, Lowerer, Node, Site, StateId};
 use crate::names;
@@ -15,6 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Expr, Stmt};
 
+mod fills;
 mod refills;
 mod sites;
 mod statements;

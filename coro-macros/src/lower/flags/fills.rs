@@ -1,0 +1,246 @@
+//! An assignment, on some paths or nested, after a decision (ARCHITECTURE.md, "Drop flags",
+//! **Filled after the decision**; difftest finding 12). Once a statement of a block has
+//! decided `x` on every path (the locals `seq` hands on, refills.rs), the flag holds whatever
+//! `x` holds, and `x` itself is moved. A later statement of the block that names `x` only as
+//! the target of plain assignments (`if c { x = e; }`, an `else` branch, a nested block, a
+//! loop body) puts the new value in the flag instead. `flag = Some(e)` runs in rustc's order:
+//! `e` first, then the old value (if the flag held one) drops, then the new one is stored.
+//!
+//! Input: `let t = <match that decides x>; if c { x = D::new(); } f().await;`
+//! Output: `let t = <the match, setting __flagN>; if c { __flagN = Some(D::new()); }
+//! f().await;` (stores `__flagN`)
+//!
+//! When every path that completes the statement assigns `x` exactly once, and none leaves it
+//! (no `break`, `continue`, `return` or `?`), `x` is certainly there again afterwards: it takes
+//! its value back from the flag (`x = Option::unwrap(__flagN);`, never `None` there) and is an
+//! ordinary local from there on, which later statements may use.
+//!
+//! The first pass has no flag yet: it reads such an assignment as `drop(e)` (the same uses,
+//! and not a use of `x`, so the watch goes on), and a node that claims to assign `x` makes the
+//! second pass run whatever the first found. The second pass rewrites the statement only for
+//! an `x` the first confirmed; otherwise it lowers the statement as written.
+
+use crate::lower::{Lowerer, Node};
+use crate::normalize::has_await;
+use crate::vars::VarId;
+use proc_macro2::{Ident, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Stmt};
+
+/// What `fill_flags` made of a statement.
+pub(in crate::lower) struct Filled {
+    /// The statement, its assignments to the flagged locals rewritten.
+    pub stmt: Stmt,
+    /// The statements that give each local assigned on every path its value back.
+    pub take_back: Vec<Stmt>,
+    /// (First pass) nodes to lower before the statement.
+    pub before: Vec<Node>,
+}
+
+impl Lowerer {
+    /// Reads `stmt`, the next statement of a block after statements that decided `handed`:
+    /// for each of them that `stmt` names only as the target of plain `x = e;` assignments,
+    /// the rewrite described above. `None` when there is none. A local that takes its value
+    /// back leaves `handed` (it is an ordinary local again) and its watch ends there.
+    pub(in crate::lower) fn fill_flags(
+        &mut self,
+        stmt: &Stmt,
+        handed: &mut Vec<VarId>,
+    ) -> Option<Filled> {
+        let mut filled: Option<Filled> = None;
+        for v in handed.clone() {
+            let var = &self.vars.all[v];
+            let name = var.ident.clone();
+            if var.current.as_ref() != Some(&name) || self.vars.lookup(&name.to_string()) != Some(v)
+            {
+                continue;
+            }
+            // The first pass watches `x` (no use seen yet); the second rewrites only what the
+            // first confirmed, and no longer watches it.
+            let first_pass = self.vars.first_pass();
+            let flag = self.vars.all[v].flag;
+            let watched = self.vars.watched.get(&v) == Some(&false);
+            if (first_pass && !watched) || (!first_pass && flag.is_none()) {
+                continue;
+            }
+            let current = filled.as_ref().map_or(stmt, |f| &f.stmt);
+            if !only_assigns(current, &name) {
+                continue;
+            }
+            let once = assigns_once(current, &name) && !leaves(&current.to_token_stream());
+            let mut next = current.clone();
+            let target = flag.map(|f| self.vars.all[f].ident.clone());
+            Fill {
+                name: &name,
+                flag: target.as_ref(),
+            }
+            .visit_stmt_mut(&mut next);
+            let out = filled.get_or_insert_with(|| Filled {
+                stmt: next.clone(),
+                take_back: Vec::new(),
+                before: Vec::new(),
+            });
+            out.stmt = next;
+            if first_pass {
+                // Makes the second pass run: the statement written here is not the program's.
+                out.before.push(Node::Code {
+                    tokens: TokenStream::new(),
+                    uses: Vec::new(),
+                    moves: Vec::new(),
+                    defs: vec![v],
+                    assigns: true,
+                    uninit: false,
+                    jumps: Vec::new(),
+                });
+            }
+            if once {
+                // (The first pass's value only has to name nothing.)
+                let value = target.as_ref().map_or_else(
+                    || quote!(::core::unreachable!()),
+                    |f| quote!(::core::option::Option::unwrap(#f)),
+                );
+                out.take_back.push(syn::parse_quote!(#name = #value;));
+                handed.retain(|&h| h != v);
+                self.vars.watched.remove(&v);
+                self.refilled.push(v);
+            }
+        }
+        filled
+    }
+}
+
+/// Does `stmt` name `name`, and only as the target of `name = e` (outside closures and async
+/// blocks, `e` naming neither `name` nor an `.await`)?
+fn only_assigns(stmt: &Stmt, name: &Ident) -> bool {
+    struct Targets<'a> {
+        name: &'a Ident,
+        found: usize,
+        bad: bool,
+    }
+    impl<'ast> Visit<'ast> for Targets<'_> {
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            if is_name(&a.left, self.name) {
+                self.found += 1;
+                self.bad |= has_await(&a.right);
+                self.visit_expr(&a.right);
+            } else {
+                visit::visit_expr_assign(self, a);
+            }
+        }
+        // An assignment in a closure or async block runs when that does: not followed.
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    }
+    let mut t = Targets {
+        name,
+        found: 0,
+        bad: false,
+    };
+    t.visit_stmt(stmt);
+    // Every other mention (a read, a binding, a macro's tokens, a closure) is a use.
+    !t.bad && t.found > 0 && t.found == mentions(&stmt.to_token_stream(), name)
+}
+
+/// `expr` is the path `name`.
+fn is_name(expr: &Expr, name: &Ident) -> bool {
+    matches!(expr, Expr::Path(p) if p.qself.is_none() && p.path.is_ident(name))
+}
+
+/// How many times the identifier `name` occurs in `tokens`.
+fn mentions(tokens: &TokenStream, name: &Ident) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|t| match t {
+            TokenTree::Ident(i) => usize::from(i == *name),
+            TokenTree::Group(g) => mentions(&g.stream(), name),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => 0,
+        })
+        .sum()
+}
+
+/// Could the code leave before it completes, other than by a panic (`break`, `continue`,
+/// `return`, `?`)?
+fn leaves(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        TokenTree::Ident(i) => i == "break" || i == "continue" || i == "return",
+        TokenTree::Punct(p) => p.as_char() == '?',
+        TokenTree::Group(g) => leaves(&g.stream()),
+        TokenTree::Literal(_) => false,
+    })
+}
+
+/// Does every path that completes `stmt` assign `name` exactly once (`stmt` names it only as
+/// an assignment's target, `only_assigns`)?
+fn assigns_once(stmt: &Stmt, name: &Ident) -> bool {
+    fn expr(e: &Expr, name: &Ident) -> bool {
+        match e {
+            Expr::Assign(a) => is_name(&a.left, name),
+            Expr::Paren(p) => expr(&p.expr, name),
+            Expr::Block(b) if b.label.is_none() => block(&b.block, name),
+            Expr::If(i) => {
+                let Some((_, els)) = &i.else_branch else {
+                    return false;
+                };
+                mentions(&i.cond.to_token_stream(), name) == 0
+                    && block(&i.then_branch, name)
+                    && expr(els, name)
+            }
+            Expr::Match(m) => {
+                mentions(&m.expr.to_token_stream(), name) == 0
+                    && !m.arms.is_empty()
+                    && m.arms.iter().all(|arm| {
+                        let guard = arm.guard.as_ref().map(|(_, g)| g.to_token_stream());
+                        guard.is_none_or(|g| mentions(&g, name) == 0) && expr(&arm.body, name)
+                    })
+            }
+            _ => false,
+        }
+    }
+    fn block(b: &syn::Block, name: &Ident) -> bool {
+        let mut naming = b
+            .stmts
+            .iter()
+            .filter(|s| mentions(&s.to_token_stream(), name) > 0);
+        match (naming.next(), naming.next()) {
+            (Some(Stmt::Expr(e, _)), None) => expr(e, name),
+            _ => false,
+        }
+    }
+    match stmt {
+        Stmt::Expr(e, _) => expr(e, name),
+        _ => false,
+    }
+}
+
+/// Rewrites each `name = e` into `flag = Some(e)`, or, without a flag (the first pass),
+/// `drop(e)`.
+struct Fill<'a> {
+    name: &'a Ident,
+    flag: Option<&'a Ident>,
+}
+
+impl VisitMut for Fill<'_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Assign(a) = e {
+            if is_name(&a.left, self.name) {
+                // (`x = { x = a; b }` assigns twice.)
+                self.visit_expr_mut(&mut a.right);
+                let (right, span) = (&a.right, a.span());
+                *e = match self.flag {
+                    Some(flag) => syn::parse_quote_spanned!(span=>
+                        #flag = ::core::option::Option::Some(#right)
+                    ),
+                    None => syn::parse_quote_spanned!(span=> ::core::mem::drop(#right)),
+                };
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+}

@@ -20,8 +20,9 @@
     // The shapes under test: a jump out of a condition or scrutinee.
     clippy::blocks_in_conditions,
     clippy::while_immutable_condition,
-    // A `match` on a `bool` whose arms assign the local.
-    clippy::match_bool
+    // Branches and loops whose exits decide a local, in their plainest form.
+    clippy::match_bool,
+    clippy::never_loop
 )]
 
 #[macro_use]
@@ -2938,6 +2939,174 @@ fn an_assignment_after_a_decision_in_another_block() {
             assert_same_at_every_cancel(
                 || filled_in_a_block_that_awaits_ref(k, c),
                 || filled_in_a_block_that_awaits(k, c),
+            );
+        }
+    }
+}
+
+// A site with a labelled `break` that sets the flag, then an assignment: the `break`'s path
+// bypasses it with `x` in the flag, so the assignment fills the flag and `x` stays there, also
+// when every path assigns (before, E0382). (A plain `x = e;` there, with `x` used after it, is
+// still not followed: `x` drops at the next await; ARCHITECTURE.md, "Drop flags".)
+twin! {
+    fn filled_after_a_site_with_an_exit / filled_after_a_site_with_an_exit_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        'b: {
+            let t = match later(k).await {
+                0 => {
+                    drop(x);
+                    1
+                }
+                1 => break 'b,
+                _ => 2,
+            };
+            later(()).await;
+            if c {
+                x = D("x2");
+            }
+            later(()).await;
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_a_loop_with_an_exit / filled_after_a_loop_with_an_exit_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        'o: {
+            loop {
+                if k == 0 {
+                    drop(x);
+                    break;
+                }
+                if k == 1 {
+                    break 'o;
+                }
+                later(()).await;
+                break;
+            }
+            if c {
+                x = D("x2");
+            } else {
+                x = D("x3");
+            }
+            later(()).await;
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+// A loop or labelled block whose exits decide the local, then an assignment: every exit sets
+// the flag, so the statement decides it as a site would (before: E0382 after an assignment on
+// some paths, and an early drop after a plain `x = e;` with `x` used after it).
+twin! {
+    fn filled_after_a_deciding_loop / filled_after_a_deciding_loop_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        loop {
+            if k == 0 {
+                drop(x);
+                break;
+            }
+            later(()).await;
+            break;
+        }
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn assigned_after_a_deciding_loop / assigned_after_a_deciding_loop_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        loop {
+            if k == 0 {
+                drop(x);
+                break;
+            }
+            later(()).await;
+            break;
+        }
+        later(()).await;
+        x = D("x2");
+        peek(&x);
+        later(()).await;
+        log("end");
+    }
+}
+
+twin! {
+    fn taken_back_after_a_loop_with_a_value / taken_back_after_a_loop_with_a_value_ref
+        (k: u8, c: bool) {
+        let mut x = D("x");
+        let n = loop {
+            if k == 0 {
+                drop(x);
+                break 1;
+            }
+            later(()).await;
+            break 2;
+        };
+        if c {
+            x = D("x2");
+        } else {
+            x = D("x3");
+        }
+        later(()).await;
+        peek(&x);
+        log("end");
+    }
+}
+
+twin! {
+    fn filled_after_a_deciding_block_with_a_break /
+        filled_after_a_deciding_block_with_a_break_ref (k: u8, c: bool) {
+        let mut x = D("x");
+        'b: {
+            if later(k == 0).await {
+                break 'b;
+            }
+            drop(x);
+        }
+        if c {
+            x = D("x2");
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_assignment_after_labelled_exits_that_set_the_flag() {
+    for k in 0..3 {
+        for c in [false, true] {
+            assert_same_at_every_cancel(
+                || filled_after_a_site_with_an_exit_ref(k, c),
+                || filled_after_a_site_with_an_exit(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_a_loop_with_an_exit_ref(k, c),
+                || filled_after_a_loop_with_an_exit(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_a_deciding_loop_ref(k, c),
+                || filled_after_a_deciding_loop(k, c),
+            );
+            assert_same_at_every_cancel(
+                || assigned_after_a_deciding_loop_ref(k, c),
+                || assigned_after_a_deciding_loop(k, c),
+            );
+            assert_same_at_every_cancel(
+                || taken_back_after_a_loop_with_a_value_ref(k, c),
+                || taken_back_after_a_loop_with_a_value(k, c),
+            );
+            assert_same_at_every_cancel(
+                || filled_after_a_deciding_block_with_a_break_ref(k, c),
+                || filled_after_a_deciding_block_with_a_break(k, c),
             );
         }
     }

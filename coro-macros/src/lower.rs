@@ -245,6 +245,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         into_join: Vec::new(),
         handed_on: Vec::new(),
         refilled: Vec::new(),
+        bypassed: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -370,6 +371,10 @@ struct Lowerer {
     /// Locals whose watch an assignment after their decision ended (flags/refills.rs
     /// `refill`): no later use can reject their flag.
     refilled: Vec<VarId>,
+    /// Locals decided by a site with a labelled exit that sets the flag (flags/fills.rs): a
+    /// later assignment may fill the flag, but not make `x` an ordinary local again (the
+    /// exit's path, which bypasses it, has `x` in the flag).
+    bypassed: Vec<VarId>,
 }
 
 /// An awaiting `if`/`match` whose jumps into its join set drop flags (see

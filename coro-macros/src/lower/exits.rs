@@ -277,6 +277,7 @@ impl Lowerer {
                 ok,
                 ..
             } = split_exits(ways, &exits, to_after);
+            let bypassed = elsewhere(&set, &exits, to_after);
             // Other paths into `after` (it is the join of a site around the loop) would not
             // set the flag: `after` could not store it, and `None` would have no type.
             if !ok || into_after != (true, true) || self.shared.contains(&after) {
@@ -285,9 +286,14 @@ impl Lowerer {
             if self.vars.all[v].flag.is_some() {
                 self.note_exit_ways(v, &set, true);
             }
+            if bypassed {
+                self.bypassed.push(v);
+            }
             decided.push(v);
         }
         self.by_exits.extend(&decided);
+        // Every `break` sets the flag: the statement around decides them (flags/refills.rs).
+        self.into_join.extend(decided.iter().map(|&v| (v, after)));
         (tagged, decided)
     }
 
@@ -331,6 +337,7 @@ impl Lowerer {
                 matches!(target, Some(Cont::State(s, _)) if s == after)
             };
             let verdict = block_verdict(found, &exits, to_after);
+            let bypassed = elsewhere(&verdict.set, &exits, to_after);
             // (Other paths into `after`, a join of a site around the block, would not set it.)
             if !verdict.meets || self.shared.contains(&after) {
                 if self.vars.all[v].flag.is_some() && keep_only {
@@ -342,9 +349,15 @@ impl Lowerer {
                 self.note_exit_ways(v, &verdict.set, true);
                 ends.extend(verdict.end.map(|w| (v, vec![w])));
             }
+            if bypassed {
+                self.bypassed.push(v);
+            }
             decided.push(v);
         }
         self.by_exits.extend(&decided);
+        // Its end and every `break` set the flag: the statement around decides them
+        // (flags/refills.rs).
+        self.into_join.extend(decided.iter().map(|&v| (v, after)));
         // The block's end jumps into `after` as a branch of a site would.
         let edges = !ends.is_empty();
         if edges {
@@ -576,4 +589,20 @@ struct BodyExits {
     end: So,
     /// Whether every exit that needs the flag is in `ways`.
     complete: bool,
+}
+
+/// Does one of the exits `set` (tags of `exits`) set the flag on its way to a state other than
+/// the one after the construct (`to_after`)? Its path bypasses the code after the construct,
+/// so that code may fill the flag but not take `x` back from it (flags/fills.rs).
+fn elsewhere(
+    set: &ExitWays,
+    exits: &[(usize, Option<String>, bool)],
+    to_after: impl Fn(Option<&str>) -> bool,
+) -> bool {
+    set.iter().any(|(tag, _)| {
+        exits
+            .iter()
+            .find(|(t, ..)| t == tag)
+            .is_some_and(|(_, label, _)| !to_after(label.as_deref()))
+    })
 }

@@ -55,14 +55,16 @@ impl Lowerer {
         let mut tagged = site.clone();
         self.tag_exits(&mut tagged);
         let candidates = self.edge_candidates(&tagged, k);
-        // No other path enters the join: the statement around decides them, unless a labelled
-        // exit leaves the site with the flag set (refills.rs).
+        // No other path enters the join: the statement around decides them (refills.rs); those
+        // a labelled exit leaves with the flag set are bypassed (fills.rs).
         if let Cont::State(join, _) = k {
             if !self.shared.contains(&join) {
-                let alone = candidates.iter().filter(|(.., exits)| exits.is_empty());
-                self.into_join.extend(alone.map(|(v, ..)| (*v, join)));
+                self.into_join
+                    .extend(candidates.iter().map(|(v, ..)| (*v, join)));
             }
         }
+        let bypassed = candidates.iter().filter(|(.., exits)| !exits.is_empty());
+        self.bypassed.extend(bypassed.map(|(v, ..)| *v));
         let outer = self.deciding.len();
         let watch: Vec<VarId> = candidates
             .iter()

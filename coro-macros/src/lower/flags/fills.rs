@@ -70,7 +70,9 @@ impl Lowerer {
             if !only_assigns(current, &name) {
                 continue;
             }
-            let once = assigns_once(current, &name) && !leaves(&current.to_token_stream());
+            let once = assigns_once(current, &name)
+                && !leaves(&current.to_token_stream())
+                && !self.bypassed.contains(&v);
             let mut next = current.clone();
             let target = flag.map(|f| self.vars.all[f].ident.clone());
             Fill {

@@ -9,11 +9,13 @@
 //!
 //! The statement that decides `x` sets the flag on every path that completes it: an
 //! await-free statement whose site decides it (`flags`), a `let`/statement whose construct
-//! sends its value to a join that only the deciding site (or the jump whose value decides)
-//! enters (`into_join`), or one whose plain block ends with `x` so decided (`hand_out`). A
-//! site with a labelled exit that sets the flag decides nothing here: that exit's path
-//! bypasses the assignment. The assignment is the first statement after it, in the same
-//! block, that names `x`. In the first pass it is not a use that rejects the flag
+//! sends its value to a join that only the deciding site (or the jump whose value decides),
+//! or the exits of a loop or labelled block that decides it (exits.rs), enters
+//! (`into_join`), or one whose plain block ends with `x` so decided (`hand_out`). When a
+//! labelled exit of the deciding site (or of that loop or block, to another state) sets the
+//! flag, `x` is `bypassed`: that exit's path skips the assignment with `x` in the flag, so
+//! the assignment is a use here (fills.rs may still fill the flag). The assignment is the
+//! first statement after it, in the same block, that names `x`. In the first pass it is not a use that rejects the flag
 //! (when a state boundary came between, which is what needs the flag), and the watch ends
 //! there: from the assignment on, `x` is a new value.
 
@@ -78,7 +80,9 @@ impl Lowerer {
                 };
                 let assigned = target
                     .is_some_and(|t| t == name && self.vars.lookup(&t.to_string()) == Some(v));
-                if assigned && !names(&a.right.to_token_stream(), name) {
+                // (A labelled exit's path has `x` in the flag: fills.rs.)
+                let bypassed = self.bypassed.contains(&v);
+                if assigned && !bypassed && !names(&a.right.to_token_stream(), name) {
                     refill = Some(v);
                 }
             }

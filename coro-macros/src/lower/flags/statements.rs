@@ -98,12 +98,10 @@ impl Lowerer {
         let mut tagged = stmt.clone();
         self.tag_exits_stmt(&mut tagged);
         let candidates = self.flags(&tagged);
-        // (Not those a labelled exit leaves with the flag set: see refills.rs.)
-        self.decided = candidates
-            .iter()
-            .filter(|(.., exits)| exits.is_empty())
-            .map(|(v, ..)| *v)
-            .collect();
+        // (Those a labelled exit leaves with the flag set are bypassed: see fills.rs.)
+        self.decided = candidates.iter().map(|(v, ..)| *v).collect();
+        let bypassed = candidates.iter().filter(|(.., exits)| !exits.is_empty());
+        self.bypassed.extend(bypassed.map(|(v, ..)| *v));
         // Per site: the flag variables it sets and how its branches leave their variables.
         let mut per_site: Vec<(usize, Vec<Ident>, Vec<FlagWays>)> = Vec::new();
         let mut flag_vars = Vec::new();

@@ -72,6 +72,14 @@ pub fn set_awaiting_moves() {
     AWAITING_MOVES.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+static ASSIGN_MOVED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns [`Config::assign_moved`] on for every later [`Config::for_seed`] (the command line's
+/// `--assign-moved`).
+pub fn set_assign_moved() {
+    ASSIGN_MOVED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Which lowering the "ours" side of a rendered program uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lowering {
@@ -114,6 +122,11 @@ pub struct Config {
     /// awaits later (moves in the branches of an awaiting `if`/`match`, FINDINGS.md #1). Off by
     /// default (the committed seeds); `--awaiting-moves` turns it on.
     pub awaiting_moves: bool,
+    /// Allow `t = Tracer::new(..)` for a tracer that may have been moved (on some paths or
+    /// all), in any scope (the drop flag filled by an assignment, FINDINGS.md #12). The tracer
+    /// is still never read after it. Off by default (the committed seeds); `--assign-moved`
+    /// turns it on.
+    pub assign_moved: bool,
 }
 
 impl Config {
@@ -131,6 +144,7 @@ impl Config {
         shadow_params: true,
         flagged_moves: true,
         awaiting_moves: false,
+        assign_moved: false,
     };
 
     /// The same shape with everything switched on, including what the macro is known to get
@@ -149,13 +163,14 @@ impl Config {
         }
     }
 
-    /// [`Config::sized`], with [`Config::everything`] if `all`, and `awaiting_moves` if
-    /// [`set_awaiting_moves`] turned it on.
+    /// [`Config::sized`], with [`Config::everything`] if `all`, `awaiting_moves` if
+    /// [`set_awaiting_moves`] turned it on, and `assign_moved` if [`set_assign_moved`] did.
     pub fn for_seed(seed: u64, all: bool) -> Self {
         let c = Self::sized(seed);
         let c = if all { c.everything() } else { c };
         Self {
             awaiting_moves: AWAITING_MOVES.load(std::sync::atomic::Ordering::Relaxed),
+            assign_moved: ASSIGN_MOVED.load(std::sync::atomic::Ordering::Relaxed),
             ..c
         }
     }

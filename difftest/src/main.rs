@@ -22,6 +22,7 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: difftest show SEED [--async]\n       difftest gen DIR FIRST COUNT [--skip S,S,..] [--async]\n       \
          difftest many COUNT [--start S] [--batch B] [--dir D] [--async] [--all] [--awaiting-moves]\n       \
+             [--assign-moved]\n       \
          difftest reduce SEED [--dir D] [--all]"
     );
     ExitCode::from(2)
@@ -38,6 +39,10 @@ fn main() -> ExitCode {
     if let Some(i) = args.iter().position(|a| a == "--awaiting-moves") {
         args.remove(i);
         difftest::generate::set_awaiting_moves();
+    }
+    if let Some(i) = args.iter().position(|a| a == "--assign-moved") {
+        args.remove(i);
+        difftest::generate::set_assign_moved();
     }
     let all = if let Some(i) = args.iter().position(|a| a == "--all") {
         args.remove(i);

@@ -358,8 +358,11 @@ impl Gen<'_> {
         let deep = depth > 0 && !self.small();
         let movable = self.pick_movable().is_some();
         let has_mut_int = self.pick(|v| v.kind == Kind::Int && v.mutable).is_some();
+        let assign_moved = self.cfg.assign_moved;
         let has_mut_tracer = self
-            .pick(|v| v.kind == Kind::Tracer && v.mutable && !v.moved && !v.borrowed)
+            .pick(|v| {
+                v.kind == Kind::Tracer && v.mutable && (!v.moved || assign_moved) && !v.borrowed
+            })
             .is_some();
         let has_live_tracer = self.pick(|v| v.kind == Kind::Tracer && !v.moved).is_some();
         let d = usize::from(deep);
@@ -539,10 +542,14 @@ impl Gen<'_> {
     }
 
     fn reassign_tracer(&mut self, depth: u32) -> String {
+        let assign_moved = self.cfg.assign_moved;
         let i = self
-            .pick(|v| v.kind == Kind::Tracer && v.mutable && !v.moved && !v.borrowed)
+            .pick(|v| {
+                v.kind == Kind::Tracer && v.mutable && (!v.moved || assign_moved) && !v.borrowed
+            })
             .expect("checked by the caller");
-        // Keep the right-hand side from moving `t` unless asked to.
+        // Keep the right-hand side from moving `t` unless asked to. (A moved `t` stays moved:
+        // nothing reads it again.)
         let pinned = !self.cfg.reassign_moved;
         self.vars[i].borrowed |= pinned;
         let e = self.expr(depth);

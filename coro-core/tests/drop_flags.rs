@@ -3111,3 +3111,52 @@ fn an_assignment_after_labelled_exits_that_set_the_flag() {
         }
     }
 }
+
+// difftest seed 47197 (`--awaiting-moves --assign-moved`): a local moved into an awaited
+// future, then given a new value inside a block. Only a plain `x = e;` statement counted as
+// initialising `x`; the block's assignment was a use, which made `x` live, and stored, at the
+// await that had moved it (E0382). A statement that assigns `x` on every path that completes
+// it, and names it nowhere else, now initialises it as `x = e;` does.
+twin! {
+    fn assigned_in_a_block_after_a_move / assigned_in_a_block_after_a_move_ref (k: u8) {
+        let mut x = D("x");
+        let t = later(x).await;
+        {
+            x = D("x2");
+        }
+        later(()).await;
+        peek(&x);
+        log("end");
+    }
+}
+
+twin! {
+    fn assigned_by_both_branches_after_a_move / assigned_by_both_branches_after_a_move_ref
+        (k: u8) {
+        let mut x = D("x");
+        let t = later(x).await;
+        match k {
+            0 => x = D("x2"),
+            _ => {
+                log("other");
+                x = D("x3");
+            }
+        }
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn a_block_that_assigns_a_moved_local_initialises_it() {
+    for k in 0..2 {
+        assert_same_at_every_cancel(
+            || assigned_in_a_block_after_a_move_ref(k),
+            || assigned_in_a_block_after_a_move(k),
+        );
+        assert_same_at_every_cancel(
+            || assigned_by_both_branches_after_a_move_ref(k),
+            || assigned_by_both_branches_after_a_move(k),
+        );
+    }
+}

@@ -122,7 +122,7 @@ impl Lowerer {
         }
         let Stmt::Local(local) = &stmt else {
             // `x = e;` (re)initialises `x`: it is dead just before, whatever it held then.
-            let defs = match &stmt {
+            let mut defs: Vec<VarId> = match &stmt {
                 Stmt::Expr(Expr::Assign(a), _) => match &*a.left {
                     Expr::Path(p) if p.qself.is_none() => p
                         .path
@@ -135,7 +135,18 @@ impl Lowerer {
                 },
                 _ => Vec::new(),
             };
-            if !defs.is_empty() {
+            if defs.is_empty() {
+                // A statement that names `x` only as the target of `x = e` and assigns it on
+                // every path that completes it (`{ x = e; }`, an `if`/`match` whose branches
+                // all do) initialises it as `x = e;` does, whatever it held before: not a read
+                // (which would make a moved `x` live, and stored, before it).
+                defs = uses
+                    .iter()
+                    .copied()
+                    .filter(|&v| self.definitely_assigns(original, v))
+                    .collect();
+                uses.retain(|u| !defs.contains(u));
+            } else {
                 let Stmt::Expr(Expr::Assign(a), _) = &stmt else {
                     unreachable!("defs come from an assignment")
                 };

@@ -41,6 +41,19 @@ pub(in crate::lower) struct Filled {
 }
 
 impl Lowerer {
+    /// Does `stmt` assign `v` on every path that completes it, naming it only as the target of
+    /// `v = e` (see `only_assigns` and `assigns_once`)? Then, like `v = e;`, it initialises `v`
+    /// and does not read it (lower/plain.rs).
+    pub(in crate::lower) fn definitely_assigns(&self, stmt: &Stmt, v: VarId) -> bool {
+        let var = &self.vars.all[v];
+        let name = &var.ident;
+        var.current.as_ref() == Some(name)
+            && self.vars.lookup(&name.to_string()) == Some(v)
+            && matches!(stmt, Stmt::Expr(..))
+            && only_assigns(stmt, name)
+            && assigns_once(stmt, name)
+    }
+
     /// Reads `stmt`, the next statement of a block after statements that decided `handed`:
     /// for each of them that `stmt` names only as the target of plain `x = e;` assignments,
     /// the rewrite described above. `None` when there is none. A local that takes its value

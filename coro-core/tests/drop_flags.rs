@@ -3160,3 +3160,79 @@ fn a_block_that_assigns_a_moved_local_initialises_it() {
         );
     }
 }
+
+// difftest seed 47142 (`--awaiting-moves --assign-moved`): a local moved, then given a new
+// value on some paths only (in one arm of an awaiting `match`, under a nested `match`). The
+// assignment counted as a read, which made the moved local live, and stored, at the await
+// before it (E0382). A statement that names `x` only as an assignment's target now may assign
+// it without reading it: what is live or maybe moved after it is so before it. (A local read
+// after such a statement stays live before it: the other paths keep the old value. A state
+// boundary after the assignment, before the end of the local's scope, still drops the new
+// value there: finding 1. The `match` below ends the local's scope.)
+twin! {
+    fn assigned_on_some_paths_after_a_move / assigned_on_some_paths_after_a_move_ref (k: u8) {
+        let mut x = D("x");
+        let t = later(x).await;
+        if k == 0 {
+            x = D("x2");
+        }
+        log("end");
+    }
+}
+
+twin! {
+    fn assigned_in_an_arm_after_a_move / assigned_in_an_arm_after_a_move_ref (k: u8) {
+        {
+            let mut x = D("x");
+            let t = later(x).await;
+            drop(t);
+            match later(k).await {
+                0 => {
+                    if k == 0 {
+                        x = D("x2");
+                    }
+                    log("zero");
+                }
+                1 => {
+                    x = D("x3");
+                    later(()).await;
+                }
+                _ => {}
+            }
+        }
+        log("end");
+    }
+}
+
+twin! {
+    fn assigned_on_some_paths_then_read / assigned_on_some_paths_then_read_ref (k: u8) {
+        let mut x = D("x");
+        later(()).await;
+        if k == 0 {
+            x = D("x2");
+        }
+        later(()).await;
+        peek(&x);
+        drop(x);
+        later(()).await;
+        log("end");
+    }
+}
+
+#[test]
+fn an_assignment_on_some_paths_is_not_a_read() {
+    for k in 0..3 {
+        assert_same_at_every_cancel(
+            || assigned_on_some_paths_after_a_move_ref(k),
+            || assigned_on_some_paths_after_a_move(k),
+        );
+        assert_same_at_every_cancel(
+            || assigned_in_an_arm_after_a_move_ref(k),
+            || assigned_in_an_arm_after_a_move(k),
+        );
+        assert_same_at_every_cancel(
+            || assigned_on_some_paths_then_read_ref(k),
+            || assigned_on_some_paths_then_read(k),
+        );
+    }
+}

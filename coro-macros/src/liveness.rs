@@ -245,9 +245,18 @@ fn nodes(l: &Lowered, live_in: &[Set], nodes_: &[Node]) -> Set {
     let mut live = Set::new();
     for node in nodes_.iter().rev() {
         match node {
-            Node::Code { uses, defs, .. } => {
-                for d in defs {
-                    live.remove(d);
+            Node::Code {
+                uses,
+                defs,
+                assigns,
+                uninit,
+                ..
+            } => {
+                // (A statement that only may assign `defs` kills nothing.)
+                if !(*assigns && *uninit) {
+                    for d in defs {
+                        live.remove(d);
+                    }
                 }
                 with_aliases(l, &mut live, uses);
             }
@@ -323,6 +332,7 @@ pub(crate) fn redeclared(l: &Lowered, payloads: &Payloads) -> Vec<Vec<VarId>> {
             let mut assigned = Set::new();
             assigns(&l.states[s].body, &mut assigned);
             jump_defs(l, &l.states[s].body, &mut assigned);
+            jump_fills(l, &l.states[s].body, &mut assigned);
             l.states[s]
                 .scope
                 .iter()
@@ -353,6 +363,24 @@ pub(crate) fn jump_defs(l: &Lowered, nodes: &[Node], out: &mut Set) {
             jump(l, *j, out);
         }
         node.for_each_child(|b| jump_defs(l, b, out));
+    }
+}
+
+/// The variables that the values of the jumps in `nodes` may assign (`lower::Jump::fills`).
+pub(crate) fn jump_fills(l: &Lowered, nodes: &[Node], out: &mut Set) {
+    fn jump(l: &Lowered, j: usize, out: &mut Set) {
+        let j = &l.jumps[j];
+        out.extend(j.fills.iter().copied());
+        for &inner in &j.inner {
+            jump(l, inner, out);
+        }
+    }
+    for node in nodes {
+        node.jumps().iter().for_each(|&j| jump(l, j, out));
+        if let Node::Jump(j) = node {
+            jump(l, *j, out);
+        }
+        node.for_each_child(|b| jump_fills(l, b, out));
     }
 }
 
@@ -432,6 +460,7 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
             Node::Code {
                 moves,
                 defs,
+                assigns,
                 uninit,
                 jumps,
                 ..
@@ -443,9 +472,10 @@ fn forward(l: &Lowered, nodes: &[Node], mut cur: Set, exits: &mut Vec<(usize, Se
                 for &j in jumps {
                     jump(l, j, &cur, exits);
                 }
-                if *uninit {
+                // (A statement that only may assign `defs` leaves them as they were.)
+                if *uninit && !*assigns {
                     cur.extend(defs.iter().copied());
-                } else {
+                } else if !*uninit {
                     for d in defs {
                         cur.remove(d);
                     }

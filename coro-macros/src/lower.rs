@@ -62,7 +62,10 @@ pub(crate) enum Node {
         /// `defs` come from `x = e;` (an existing variable) rather than from a `let`.
         assigns: bool,
         /// A `let x;` without a value: `emit` leaves it out of states that never mention `x`
-        /// (there, nothing would tell rustc its type).
+        /// (there, nothing would tell rustc its type). With `assigns`: a statement that may
+        /// assign `defs`, on some paths only (`if c { x = e; }`), and does not read them: not
+        /// a definition (liveness keeps what is live after it, and what may be moved), but
+        /// the arm must have a binding to assign (`liveness::redeclared`).
         uninit: bool,
         jumps: Vec<usize>,
     },
@@ -163,6 +166,10 @@ pub(crate) struct Jump {
     /// the code that sets them.
     pub defs: Vec<VarId>,
     pub pre: TokenStream,
+    /// Variables that `value` names only as the target of `x = e`, on some paths or all: not
+    /// read (not in `uses`), but the arm must have a binding to assign
+    /// (`liveness::redeclared`).
+    pub fills: Vec<VarId>,
 }
 
 #[derive(Clone, Copy)]
@@ -207,6 +214,7 @@ fn lower_passes(parsed: &Parsed, body: &Block, always_twice: bool) -> syn::Resul
     let mut assigned = std::collections::BTreeSet::new();
     for state in &first.states {
         crate::liveness::assigns(&state.body, &mut assigned);
+        crate::liveness::jump_fills(&first, &state.body, &mut assigned);
     }
     let known: Vec<Known> = first
         .vars
@@ -431,6 +439,7 @@ impl Lowerer {
         moves: Vec<VarId>,
     ) -> Node {
         let mut inner = Vec::new();
+        let original = value;
         let value = value.map(|v| {
             let mut v = v.clone();
             let aliases;
@@ -442,6 +451,18 @@ impl Lowerer {
             }
         });
         let site = self.vars.visible();
+        let mut uses = uses;
+        let fills: Vec<VarId> = match original {
+            Some(v) => {
+                let stmt = Stmt::Expr(v.clone(), None);
+                uses.iter()
+                    .copied()
+                    .filter(|&u| self.only_assigns(&stmt, u))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        uses.retain(|u| !fills.contains(u));
         Node::Jump(self.push_jump(Jump {
             cont,
             value,
@@ -451,6 +472,7 @@ impl Lowerer {
             site,
             defs: Vec::new(),
             pre: TokenStream::new(),
+            fills,
         }))
     }
 

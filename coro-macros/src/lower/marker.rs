@@ -132,6 +132,7 @@ impl Marker<'_> {
             site,
             defs,
             pre,
+            fills: Vec::new(),
         });
         self.found.push(n);
         *expr = crate::syntax::ident_expr(&names::jump_marker(n));

@@ -146,6 +146,25 @@ impl Lowerer {
                     .filter(|&v| self.definitely_assigns(original, v))
                     .collect();
                 uses.retain(|u| !defs.contains(u));
+                // One that assigns it on some paths only does not read it either, but leaves
+                // it as it was on the others: it may assign `x` (`assigns` with `uninit`).
+                let maybe: Vec<VarId> = uses
+                    .iter()
+                    .copied()
+                    .filter(|&v| self.only_assigns(original, v))
+                    .collect();
+                if defs.is_empty() && !maybe.is_empty() {
+                    uses.retain(|u| !maybe.contains(u));
+                    return Node::Code {
+                        tokens: quote!(#jump_aliases #stmt),
+                        uses,
+                        moves,
+                        assigns: true,
+                        uninit: true,
+                        defs: maybe,
+                        jumps,
+                    };
+                }
             } else {
                 let Stmt::Expr(Expr::Assign(a), _) = &stmt else {
                     unreachable!("defs come from an assignment")

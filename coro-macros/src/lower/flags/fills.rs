@@ -54,6 +54,17 @@ impl Lowerer {
             && assigns_once(stmt, name)
     }
 
+    /// Does `stmt` name `v` only as the target of `v = e` (`only_assigns`)? It does not read
+    /// `v` then (lower/plain.rs).
+    pub(in crate::lower) fn only_assigns(&self, stmt: &Stmt, v: VarId) -> bool {
+        let var = &self.vars.all[v];
+        let name = &var.ident;
+        var.current.as_ref() == Some(name)
+            && self.vars.lookup(&name.to_string()) == Some(v)
+            && matches!(stmt, Stmt::Expr(..))
+            && only_assigns(stmt, name)
+    }
+
     /// Reads `stmt`, the next statement of a block after statements that decided `handed`:
     /// for each of them that `stmt` names only as the target of plain `x = e;` assignments,
     /// the rewrite described above. `None` when there is none. A local that takes its value

@@ -364,3 +364,45 @@ fn yield_from_in_an_async_generator_delegates_to_a_stream() {
     ));
     assert_eq!(got, ["header", "a", "b", "c", "footer"]);
 }
+
+// A value sent in that is not `Copy`, with `yield_!` in a loop: the loop re-enters the step's
+// dispatch, which must not move the value sent in twice (it was E0382 before).
+#[coro_core::coroutine(yield = usize, resume = String)]
+fn word_lengths() -> usize {
+    let mut total = 0;
+    loop {
+        let word = yield_!(total);
+        if word.is_empty() {
+            break;
+        }
+        total += word.len();
+    }
+    total
+}
+
+#[coro_core::coroutine(yield = u32, resume = Option<String>)]
+fn ignores_what_is_sent() {
+    for i in 0..3 {
+        yield_!(i);
+    }
+}
+
+#[test]
+fn values_sent_in_need_not_be_copy() {
+    let mut g = pin!(word_lengths());
+    assert_eq!(g.as_mut().start(), GeneratorState::Yielded(0));
+    assert_eq!(g.as_mut().resume("ab".into()), GeneratorState::Yielded(2));
+    assert_eq!(g.as_mut().resume("cde".into()), GeneratorState::Yielded(5));
+    assert_eq!(
+        g.as_mut().resume(String::new()),
+        GeneratorState::Complete(5)
+    );
+    let mut g = pin!(ignores_what_is_sent());
+    assert_eq!(g.as_mut().start(), GeneratorState::Yielded(0));
+    assert_eq!(
+        g.as_mut().resume(Some("x".into())),
+        GeneratorState::Yielded(1)
+    );
+    assert_eq!(g.as_mut().resume(None), GeneratorState::Yielded(2));
+    assert_eq!(g.as_mut().resume(None), GeneratorState::Complete(()));
+}

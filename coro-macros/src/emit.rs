@@ -162,7 +162,9 @@ pub(crate) fn emit(
     let private = names::private();
     let input = match &kind {
         Kind::Generator { resume_ty, .. } => {
-            quote!(#resume: ::core::option::Option<#resume_ty>)
+            // `mut`: an arm takes the value out (`take`), so a `yield_!` in a loop, which
+            // re-enters the dispatch, does not move the parameter a second time.
+            quote!(mut #resume: ::core::option::Option<#resume_ty>)
         }
         Kind::Coroutine | Kind::Stream { .. } => {
             quote!(#cx: &mut #private::Context<'_>)

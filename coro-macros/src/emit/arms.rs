@@ -104,7 +104,7 @@ impl Emitter<'_> {
             let resume = names::hidden("__resume");
             let sent = match self.kind {
                 Kind::Generator { .. } => quote! {
-                    match #resume {
+                    match #resume.take() {
                         ::core::option::Option::Some(v) => v,
                         ::core::option::Option::None => ::core::unreachable!("a started generator is resumed with a value"),
                     }

@@ -283,3 +283,26 @@ fn with_thread_local(rounds: u32) -> u32 {
 fn thread_local_is_an_item_across_awaits() {
     assert_eq!(block_on(with_thread_local(3)), 13);
 }
+
+// A `'static` lifetime in a `thread_local!`'s type is not a declared static named `str`, which
+// would stop two such blocks (or one, with `str` spelled elsewhere) from moving.
+#[coro_core::coroutine]
+fn thread_locals_with_static_lifetimes() -> usize {
+    {
+        thread_local! { static A: std::cell::Cell<&'static str> = const { std::cell::Cell::new("a") }; }
+        A.with(|a| a.set("a1"));
+    }
+    let n;
+    {
+        thread_local! { static B: std::cell::Cell<&'static str> = const { std::cell::Cell::new("b") }; }
+        ready(()).await;
+        n = B.with(std::cell::Cell::get).len();
+    }
+    let s: &str = "xy";
+    n + s.len()
+}
+
+#[test]
+fn a_static_lifetime_in_a_thread_local_is_no_name() {
+    assert_eq!(block_on(thread_locals_with_static_lifetimes()), 3);
+}

@@ -311,19 +311,22 @@ fn declared_names(item: &Item) -> Vec<proc_macro2::Ident> {
     borrowed_names(item).into_iter().cloned().collect()
 }
 
-/// The statics a `thread_local!` declares: each identifier after `static`.
+/// The statics a `thread_local!` declares: each identifier after the keyword `static` (not
+/// after the lifetime `'static`, as in `Cell<&'static str>`, which is a `'` then `static`).
 fn thread_local_names(tokens: TokenStream) -> Vec<proc_macro2::Ident> {
     let mut names = Vec::new();
     let mut after_static = false;
+    let mut after_quote = false;
     for tt in tokens {
         if let TokenTree::Ident(i) = &tt {
             if after_static {
                 names.push(i.clone());
             }
-            after_static = i == "static";
+            after_static = i == "static" && !after_quote;
         } else {
             after_static = false;
         }
+        after_quote = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '\'');
     }
     names
 }

@@ -1,5 +1,6 @@
 //! `wait_for`: asyncio's `asyncio.wait_for(aw, timeout)`, an awaitable with a deadline.
 
+use crate::event_loop::with_running_loop;
 use crate::time::{Sleep, sleep};
 use core::fmt;
 use core::future::{Future, IntoFuture};
@@ -17,7 +18,8 @@ use core::time::Duration;
 ///
 /// The awaitable is polled before the clock is looked at, so one that is ready at once wins
 /// even with a zero timeout (asyncio's `wait_for(coro, 0)` never starts the coroutine and
-/// always times out). Needs a running coro-loop, like [`sleep`].
+/// always times out). Needs a running coro-loop, like [`sleep`], and panics on any other
+/// executor, ready or not (on tokio, use `tokio::time::timeout`).
 ///
 /// ```
 /// use std::time::Duration;
@@ -57,6 +59,15 @@ impl<F: Future> Future for WaitFor<F> {
     type Output = Result<F::Output, TimeoutError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Checked first, so that the answer does not depend on whether the awaitable happens
+        // to be ready at once.
+        assert!(
+            with_running_loop(|_| ()).is_some(),
+            "coro_loop::wait_for was polled outside a running coro-loop event loop (on another \
+             executor, or after the loop stopped); run the coroutine with coro_loop::run or \
+             EventLoop::run_until_complete, or use that executor's own timeout (e.g. \
+             tokio::time::timeout)"
+        );
         let this = self.project();
         if let Poll::Ready(out) = this.inner.poll(cx) {
             return Poll::Ready(Ok(out));

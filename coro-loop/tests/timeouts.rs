@@ -93,3 +93,9 @@ fn a_timed_out_task_handle_leaves_the_task_running() {
     lp.run_until_complete(any.join()).expect("it finishes");
     assert_eq!(take_log(), ["task start", "task done", "task cleanup"]);
 }
+
+#[test]
+#[should_panic(expected = "coro_loop::wait_for was polled outside a running coro-loop event loop")]
+fn wait_for_on_another_executor_panics_even_when_ready() {
+    let _ = coro_core::block_on(wait_for(async { 1 }, MS));
+}

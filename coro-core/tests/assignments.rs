@@ -138,3 +138,19 @@ fn fields_derefs_and_parameters_stay_places() {
         },
     );
 }
+
+// What `_` leaves of an awaited value drops when the destructuring `let` ends, before the
+// place's index is awaited (rustc's `let (_, lhs) = value;`).
+twin! {
+    fn destructure_wild / destructure_wild_ref () -> Vec<i32> {
+        let mut v = vec![0; 3];
+        (_, v[step("i", 1).await]) = step("pair", (D("unbound"), 5)).await;
+        log("after");
+        v
+    }
+}
+
+#[test]
+fn what_a_destructuring_assignment_leaves_unbound_drops_at_once() {
+    assert_same_at_every_cancel(destructure_wild_ref, destructure_wild);
+}

@@ -11,8 +11,8 @@
 //! string literal (no primitive operator takes either), the primitive order otherwise.
 
 use super::Normalizer;
-use super::scan::{has_await, is_constant_path, is_deferrable, mentioned_in};
-use crate::syntax::{ident_expr, ident_pat, let_ident, let_pat};
+use super::scan::{has_await, is_constant_path, is_deferrable, leaves_part_unbound, mentioned_in};
+use crate::syntax::{block_expr, ident_expr, ident_pat, let_ident, let_pat, tail_block};
 use proc_macro2::{Ident, Span, TokenStream};
 use syn::{Expr, Pat, Stmt, Token};
 
@@ -38,6 +38,12 @@ fn calls_operator_trait(value: &Expr) -> bool {
         Expr::Paren(p) => calls_operator_trait(&p.expr),
         _ => false,
     }
+}
+
+/// Does `stmt` bind the name `path` is (a `let` the rewrite pushed for a hidden local)?
+fn binds(stmt: &Stmt, path: &syn::ExprPath) -> bool {
+    matches!(stmt, Stmt::Local(l)
+        if matches!(&l.pat, Pat::Ident(i) if path.path.get_ident() == Some(&i.ident)))
 }
 
 /// A value that reads the same after an await as before it.
@@ -107,9 +113,17 @@ impl Normalizer {
     /// Input: `(a, v[i.await], _) = t;`.
     /// Output: `let (__t1, __t2, _) = t; a = __t1; let __aw3 = i.await; v[__aw3] = __t2; ()`.
     fn destructure(&mut self, left: Expr, right: Expr, pre: &mut Vec<Stmt>) -> syn::Result<Expr> {
-        let value = self.expr(right, pre)?;
+        let mut before = Vec::new();
+        let mut value = self.expr(right, &mut before)?;
+        let ours = matches!(&value, Expr::Path(p) if before.iter().any(|s| binds(s, p)));
+        pre.extend(before);
         let mut leaves = Vec::new();
         let pat = self.pattern(left, &mut leaves)?;
+        if ours && leaves_part_unbound(&pat) {
+            // As for `let`: what `_` leaves of a value drops at the end of the statement, so
+            // the pattern takes our hidden local's value through a block (a temporary).
+            value = block_expr(tail_block(value));
+        }
         pre.push(let_pat(pat, value));
         for (t, place) in leaves {
             let mut place = place;

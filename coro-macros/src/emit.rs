@@ -142,7 +142,7 @@ pub(crate) fn emit(
             // The receiver's own `self` token: from a `macro_rules!` expansion, a `self`
             // spanned anywhere else would not resolve to it.
             syn::FnArg::Receiver(r) => Ident::new("self", r.self_token.span),
-            syn::FnArg::Typed(_) => arg.slot.clone(),
+            syn::FnArg::Typed(_) => arg.param.clone(),
         });
     let output = &parsed.output;
     let closure_ret = if mentions_impl(quote!(#output)) {

@@ -57,8 +57,12 @@ struct Options {
 
 /// One argument: how the Start state stores it and the pattern the body binds from it.
 pub(crate) struct Arg {
-    /// Field of the Start variant (`__arg0`, ...), also the argument's name in the new signature.
+    /// Field of the Start variant (`__arg0`, ...).
     pub slot: Ident,
+    /// The argument's name in the new signature: the user's own for a plain `x: T` or
+    /// `mut x: T` (what rustdoc and an IDE show), else `slot`. The body never reads it: the
+    /// start state takes it, and the entry arm binds the pattern again from the slot.
+    pub param: Ident,
     /// `None` for `self` receivers; the body sees those as the renamed `self` ident.
     pub pat: Option<Pat>,
 }
@@ -86,12 +90,23 @@ pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
         .inputs
         .iter()
         .enumerate()
-        .map(|(i, arg)| Arg {
-            slot: names::arg_slot(i),
-            pat: match arg {
-                FnArg::Receiver(_) => None,
-                FnArg::Typed(t) => Some((*t.pat).clone()),
-            },
+        .map(|(i, arg)| {
+            let slot = names::arg_slot(i);
+            let param = match arg {
+                FnArg::Typed(t) => match &*t.pat {
+                    Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
+                    _ => slot.clone(),
+                },
+                FnArg::Receiver(_) => slot.clone(),
+            };
+            Arg {
+                slot,
+                param,
+                pat: match arg {
+                    FnArg::Receiver(_) => None,
+                    FnArg::Typed(t) => Some((*t.pat).clone()),
+                },
+            }
         })
         .collect();
     let output = match &sig.output {
@@ -357,9 +372,9 @@ pub(crate) fn renamed_inputs(parsed: &Parsed) -> TokenStream {
             FnArg::Receiver(r) => r.to_token_stream(),
             FnArg::Typed(t) => {
                 let attrs = &t.attrs;
-                let slot = &arg.slot;
+                let param = &arg.param;
                 let ty = &t.ty;
-                quote!(#(#attrs)* #slot: #ty)
+                quote!(#(#attrs)* #param: #ty)
             }
         });
     quote!(#(#inputs),*)

@@ -1,6 +1,6 @@
 fn send_or_keep(
-    __arg0: Job,
-    __arg1: bool,
+    job: Job,
+    urgent: bool,
 ) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
@@ -37,8 +37,8 @@ fn send_or_keep(
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 {
-            __arg0: __arg0,
-            __arg1: __arg1,
+            __arg0: job,
+            __arg1: urgent,
         },
         #[allow(
             unused_mut,

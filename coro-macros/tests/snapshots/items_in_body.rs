@@ -1,6 +1,4 @@
-fn scaled(
-    __arg0: u32,
-) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
+fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
     use core::future::ready;
     const K: u32 = 10;
@@ -35,7 +33,7 @@ fn scaled(
         }
     }
     ::coro_core::__private::Frame::new(
-        __CoroState::S0 { __arg0: __arg0 },
+        __CoroState::S0 { __arg0: a },
         #[allow(
             unused_mut,
             unused_variables,

@@ -1,5 +1,5 @@
 fn count(
-    __arg0: Vec<String>,
+    names: Vec<String>,
 ) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
@@ -55,7 +55,7 @@ fn count(
         }
     }
     ::coro_core::__private::Frame::new(
-        __CoroState::S0 { __arg0: __arg0 },
+        __CoroState::S0 { __arg0: names },
         #[allow(
             unused_mut,
             unused_variables,

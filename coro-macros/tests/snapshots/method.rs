@@ -1,6 +1,6 @@
 fn load(
     &mut self,
-    __arg1: &str,
+    key: &str,
 ) -> impl ::coro_core::Coroutine<Output = Result<u32, Error>> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
@@ -52,7 +52,7 @@ fn load(
     ::coro_core::__private::Frame::new(
         __CoroState::S0 {
             __arg0: self,
-            __arg1: __arg1,
+            __arg1: key,
         },
         #[allow(
             unused_mut,

@@ -1,6 +1,6 @@
 fn add(
-    __arg0: u32,
-    __arg1: u32,
+    a: u32,
+    b: u32,
 ) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
     #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
@@ -40,8 +40,8 @@ fn add(
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 {
-            __arg0: __arg0,
-            __arg1: __arg1,
+            __arg0: a,
+            __arg1: b,
         },
         #[allow(
             unused_mut,

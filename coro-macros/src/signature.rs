@@ -60,7 +60,7 @@ pub(crate) struct Arg {
     /// Field of the Start variant (`__arg0`, ...).
     pub slot: Ident,
     /// The argument's name in the new signature: the user's own for a plain `x: T` or
-    /// `mut x: T` (what rustdoc and an IDE show), else `slot`. The body never reads it: the
+    /// `mut x: T` (what rustdoc and an IDE show), else (patterns, `_x`) `slot`. The body never reads it: the
     /// start state takes it, and the entry arm binds the pattern again from the slot.
     pub param: Ident,
     /// `None` for `self` receivers; the body sees those as the renamed `self` ident.
@@ -94,7 +94,15 @@ pub(crate) fn parse_fn(item: TokenStream) -> syn::Result<Parsed> {
             let slot = names::arg_slot(i);
             let param = match arg {
                 FnArg::Typed(t) => match &*t.pat {
-                    Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
+                    // Not `_x`: the start state reads it, which is a use of a binding the
+                    // user marked unused (`clippy::used_underscore_binding`).
+                    Pat::Ident(p)
+                        if p.by_ref.is_none()
+                            && p.subpat.is_none()
+                            && !p.ident.to_string().starts_with('_') =>
+                    {
+                        p.ident.clone()
+                    }
                     _ => slot.clone(),
                 },
                 FnArg::Receiver(_) => slot.clone(),

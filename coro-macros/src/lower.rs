@@ -21,10 +21,12 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Pat, Stmt, Token};
 
 mod constructs;
+mod diverge;
 mod exits;
 mod flags;
 mod marker;
 mod plain;
+use diverge::never_completes;
 use flags::Way;
 
 pub(crate) type StateId = usize;

@@ -5,7 +5,7 @@
 //! which holds the types and the passes, and from plain.rs, which lowers await-free code.
 
 use super::flags::{breaks_to, if_conditions};
-use super::{ArmNode, Cont, Lowerer, Node, Site, Target, diverges};
+use super::{ArmNode, Cont, Lowerer, Node, Site, Target, diverges, never_completes};
 use crate::names;
 use crate::normalize::{has_await, stmt_has_await};
 use crate::syntax::{ident_expr, let_pat};
@@ -193,12 +193,25 @@ impl Lowerer {
                     out.extend(self.compound(expr, Cont::State(join, false))?);
                     handed.extend(self.decided_into(join));
                     self.handed_on = handed;
+                    // The body's last statement, returning on every path: nothing enters
+                    // the join, which must not return the body's `()` either.
+                    let k = if rest.is_empty() && matches!(k, Cont::Return) && never_completes(stmt)
+                    {
+                        Cont::Unreachable
+                    } else {
+                        k
+                    };
                     let body = self.seq(rest, k)?;
                     self.states[join].body = body;
                     return Ok(out);
                 }
                 Stmt::Macro(_) | Stmt::Item(_) => unreachable!("normalized"),
             }
+        }
+        // `..; panic!(..);` at the end of the body: no `()` follows a statement that never
+        // completes (rustc would check it against the return type although it is dead).
+        if matches!(k, Cont::Return) && stmts.last().is_some_and(never_completes) {
+            return Ok(out);
         }
         self.hand_out(handed, k);
         out.extend(self.end_jump(k, None));

@@ -67,8 +67,19 @@ fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
             } else {
                 "`.await`"
             };
-            return Err(syn::Error::new(
-                at,
+            // A hidden local (`__t1`, an operand kept across the await of the same
+            // expression) is named by the code whose value it holds.
+            let message = if name.to_string().starts_with("__") {
+                format!(
+                    "the value of `{how}` borrows `{source}` and is still needed after this \
+                     {suspension}, in the same expression: a coroutine moves its locals into its \
+                     own state when it suspends, so it cannot keep a borrow of one of them \
+                     across a suspension. Bind the awaited value to a local before this \
+                     statement (`let out = fut.await;`) and use `out` in its place, make the value \
+                     own its data (`.cloned()`, `.to_owned()`, a clone), or take `{source}` by \
+                     `&` reference as a parameter of the coroutine"
+                )
+            } else {
                 format!(
                     "`{name}` borrows `{source}` (`{how}`) and is still used after this \
                      {suspension}: a coroutine moves its locals into its own state when it \
@@ -76,8 +87,9 @@ fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
                      suspension. Finish with `{name}` before the {suspension}, make it own \
                      its data (`.to_vec()`, `.to_owned()`, `.collect::<Vec<_>>()`, a clone), \
                      or take `{source}` by `&` reference as a parameter of the coroutine"
-                ),
-            ));
+                )
+            };
+            return Err(syn::Error::new(at, message));
         }
     }
     Ok(())

@@ -415,12 +415,14 @@ impl Lowerer {
         let uses = self.vars.uses_expr(init);
         let mut moves = self.vars.moves();
         let mut prelude = TokenStream::new();
+        let written = init;
         let mut init = init.clone();
         let jumps = self.mark_operand(&mut init, &mut moves, &mut prelude);
         let els = self.compound(els, Cont::Unreachable)?;
         // Variables the bindings shadow keep a macro alias, as for a plain `let`.
         self.shadowing_pattern(pat, &mut prelude);
         let defs = self.vars.declare_pattern(pat);
+        self.mark_let_borrows(written, pat, &defs);
         Ok(vec![
             Self::prelude(prelude),
             Node::LetElse {

@@ -61,6 +61,26 @@ impl Lowerer {
     /// Bindings of an arm (or `if let`) pattern that borrow the scrutinee's variable: all of
     /// them when the scrutinee is `&v..`/`&mut v..`, the `ref` ones when it is a place of `v`.
     pub(super) fn mark_pattern_borrows(&mut self, scrutinee: &Expr, pat: &Pat, defs: &[VarId]) {
+        let text = format!(
+            "{}` in a match on `{}",
+            crate::vars::code_text(&quote!(#pat)),
+            crate::vars::code_text(&quote!(#scrutinee))
+        );
+        self.mark_borrows_by(scrutinee, pat, defs, &text);
+    }
+
+    /// The same for a `let` pattern (`let P(_, ref s) = p;`, with or without `else`): its
+    /// `ref` bindings borrow `p` as an arm's would.
+    pub(super) fn mark_let_borrows(&mut self, init: &Expr, pat: &Pat, defs: &[VarId]) {
+        let text = format!(
+            "let {} = {}",
+            crate::vars::code_text(&quote!(#pat)),
+            crate::vars::code_text(&quote!(#init))
+        );
+        self.mark_borrows_by(init, pat, defs, &text);
+    }
+
+    fn mark_borrows_by(&mut self, scrutinee: &Expr, pat: &Pat, defs: &[VarId], text: &str) {
         let (root, all) = match scrutinee {
             Expr::Reference(r) => (crate::vars::place_root(&r.expr), true),
             place => (crate::vars::place_root(place), false),
@@ -72,12 +92,7 @@ impl Lowerer {
                 continue;
             }
             if let Some(src) = self.source_of(&root, d) {
-                let text = format!(
-                    "{}` in a match on `{}",
-                    crate::vars::code_text(&quote!(#pat)),
-                    crate::vars::code_text(&quote!(#scrutinee))
-                );
-                self.vars.all[d].borrows = Some((src, text));
+                self.vars.all[d].borrows = Some((src, text.to_owned()));
             }
         }
     }
@@ -211,6 +226,9 @@ impl Lowerer {
         let mut defs = self.vars.declare_pattern(&local.pat);
         if let ([d], true) = (defs.as_slice(), crate::vars::surely_copy_let(local)) {
             self.vars.all[*d].copy = true;
+        }
+        if let Some(init) = &local.init {
+            self.mark_let_borrows(&init.expr, &local.pat, &defs);
         }
         if let ([d], Pat::Ident(p), Some(init)) = (defs.as_slice(), &local.pat, &local.init) {
             if p.by_ref.is_none() {

@@ -160,6 +160,23 @@ impl Lowerer {
     /// an await-free `else if` rest of a chain, or as the tail of a block that awaited
     /// earlier) sets the flag itself (`flagged_expr`).
     pub(super) fn end_jump(&mut self, k: Cont, value: Option<&Expr>) -> Vec<Node> {
+        // A value nobody takes that assigns a local (`if c { x = 1 } else { x = 2 }` ending
+        // a block, `0 => x = f.await,`) runs as the statement it is: `x = e;` initialises
+        // `x` (lower/plain.rs), where a jump's value would read it.
+        //
+        // Input: `let x; if f().await { x = 1 } else { x = 2 }` (the `if`, after the resume)
+        // Output: `if __t1 { x = 1 } else { x = 2 }; <jump>`, with `x` not stored before it
+        if let (Cont::State(_, false), Some(v)) = (k, value) {
+            let stmt = Stmt::Expr(v.clone(), Some(syn::token::Semi::default()));
+            if self.assigns_a_local(&stmt) {
+                let mut out = self.plain_flagged(&stmt);
+                // What it decides goes on to `k`, as a value's decisions would (refills.rs).
+                let decided = self.take_decided();
+                self.hand_out(decided, k);
+                out.extend(self.end_jump(k, None));
+                return out;
+            }
+        }
         let Cont::State(join, _) = k else {
             return vec![self.jump(k, value)];
         };

@@ -137,17 +137,15 @@ impl Lowerer {
         }
         let Stmt::Local(local) = &stmt else {
             // `x = e;` (re)initialises `x`: it is dead just before, whatever it held then.
+            // So does `(a, b) = e;` each of `a` and `b`, when every place it assigns is a
+            // local (or `_`).
             let mut defs: Vec<VarId> = match &stmt {
-                Stmt::Expr(Expr::Assign(a), _) => match &*a.left {
-                    Expr::Path(p) if p.qself.is_none() => p
-                        .path
-                        .get_ident()
-                        .and_then(|i| self.vars.lookup(&i.to_string()))
-                        .filter(|v| self.vars.all[*v].current.is_some())
-                        .into_iter()
-                        .collect(),
-                    _ => Vec::new(),
-                },
+                Stmt::Expr(Expr::Assign(a), _) => assigned_locals(&a.left)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|i| self.vars.lookup(&i.to_string()))
+                    .filter(|v| self.vars.all[*v].current.is_some())
+                    .collect(),
                 _ => Vec::new(),
             };
             if defs.is_empty() {
@@ -358,5 +356,23 @@ impl Lowerer {
             prelude.extend(quote!(macro_rules! #alias { () => { #current } }));
         }
         prelude
+    }
+}
+
+/// The locals an assignee names, when it is a local or a tuple of locals and `_`
+/// (`x`, `(a, (b, _))`); `None` when some place in it is not a local (`v[i]`, `s.f`).
+fn assigned_locals(left: &Expr) -> Option<Vec<proc_macro2::Ident>> {
+    match left {
+        Expr::Path(p) if p.qself.is_none() => Some(vec![p.path.get_ident()?.clone()]),
+        Expr::Infer(_) => Some(Vec::new()),
+        Expr::Paren(p) => assigned_locals(&p.expr),
+        Expr::Tuple(t) => {
+            let mut out = Vec::new();
+            for e in &t.elems {
+                out.extend(assigned_locals(e)?);
+            }
+            Some(out)
+        }
+        _ => None,
     }
 }

@@ -65,6 +65,29 @@ impl Lowerer {
             && only_assigns(stmt, name)
     }
 
+    /// Does `stmt` name some local only as the target of `x = e` (`only_assigns`)?
+    pub(in crate::lower) fn assigns_a_local(&self, stmt: &Stmt) -> bool {
+        struct Targets(Vec<Ident>);
+        impl<'ast> syn::visit::Visit<'ast> for Targets {
+            fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+                if let Expr::Path(p) = &*a.left {
+                    self.0.extend(p.path.get_ident().cloned());
+                }
+                syn::visit::visit_expr_assign(self, a);
+            }
+            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+            fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let mut targets = Targets(Vec::new());
+        syn::visit::Visit::visit_stmt(&mut targets, stmt);
+        targets.0.iter().any(|name| {
+            self.vars
+                .lookup(&name.to_string())
+                .is_some_and(|v| self.only_assigns(stmt, v))
+        })
+    }
+
     /// Reads `stmt`, the next statement of a block after statements that decided `handed`:
     /// for each of them that `stmt` names only as the target of plain `x = e;` assignments,
     /// the rewrite described above. `None` when there is none. A local that takes its value

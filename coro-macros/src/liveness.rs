@@ -10,7 +10,7 @@
 //! Aliases (`let r = &x;`) are never stored: a use of `r` counts as a use of `x`, and the
 //! emitter rebuilds `r` from `x` after the resume.
 
-use crate::lower::{Cont, Jump, Lowered, Node};
+use crate::lower::{Cont, Jump, Lowered, Node, StateId};
 use crate::vars::VarId;
 use std::collections::BTreeSet;
 
@@ -49,6 +49,7 @@ pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
 /// type; say it on the user's `.await`, naming both variables. Only shapes where rustc
 /// certainly fails are recognised, so this never rejects a program rustc accepts.
 fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
+    pinned_across(l, payloads)?;
     for s in reverse_post_order(l) {
         let Some(at) = l.states[s].suspends_at else {
             continue;
@@ -93,6 +94,70 @@ fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `let a = pin!(fut);` with `a` kept across a suspension, or used by the future awaited
+/// there (`select(a, b).await`): `pin!` pins `fut` as a temporary of its statement, which
+/// ends with the step that runs it, so `a` cannot outlive that step. rustc would say E0716
+/// about the generated state type; say it on the `pin!`, with the way out.
+fn pinned_across(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
+    fn in_futures(l: &Lowered, nodes: &[Node], found: &mut Option<(VarId, StateId)>) {
+        for node in nodes {
+            if found.is_some() {
+                return;
+            }
+            if let Node::Suspend { uses, target, .. } = node {
+                if let Some(&v) = uses.iter().find(|&&v| l.vars.all[v].pinned.is_some()) {
+                    *found = Some((v, *target));
+                }
+            }
+            node.for_each_child(|child| in_futures(l, child, found));
+        }
+    }
+    let mut found = None;
+    for s in reverse_post_order(l) {
+        in_futures(l, &l.states[s].body, &mut found);
+        if found.is_some() {
+            break;
+        }
+        if l.states[s].suspends_at.is_none() {
+            continue;
+        }
+        if let Some(&v) = payloads[s]
+            .iter()
+            .find(|&&v| l.vars.all[v].pinned.is_some())
+        {
+            found = Some((v, s));
+            break;
+        }
+    }
+    let Some((v, s)) = found else { return Ok(()) };
+    let var = &l.vars.all[v];
+    let (name, at) = (&var.ident, var.pinned.expect("found by its `pinned`"));
+    let suspension = if l.states[s].yields {
+        "yield"
+    } else {
+        "`.await`"
+    };
+    let mut error = syn::Error::new(
+        at,
+        format!(
+            "`{name}` is pinned with `pin!`, which pins the value in a temporary of this step of \
+             the coroutine, but the coroutine keeps `{name}` across a later {suspension} (it is \
+             used after it, by the awaited future, or is still in scope there): a coroutine's \
+             locals move into its own state when it suspends, and the temporary does not. Pin \
+             it on the heap instead, `let {name} = Box::pin(fut);` (a `Pin<Box<_>>`, usable as \
+             the `Pin<&mut _>` through `{name}.as_mut()`), or end its use before the \
+             {suspension} with `drop({name})`"
+        ),
+    );
+    if let Some(suspends) = l.states[s].suspends_at {
+        error.combine(syn::Error::new(
+            suspends,
+            format!("`{name}`, pinned by `pin!`, is kept across this {suspension}"),
+        ));
+    }
+    Err(error)
 }
 
 fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {

@@ -52,6 +52,9 @@ pub(crate) struct Var {
     /// The variable this one certainly borrows from (`let it = v.iter();`, `let h = &v[0];`,
     /// a `ref` binding of a match on `v`), with the code that borrows it, for errors.
     pub borrows: Option<(VarId, String)>,
+    /// `let a = pin!(fut);`: where the `pin!` is. `a` borrows a temporary of the statement,
+    /// which cannot be kept across a suspension (liveness.rs `held_borrows`).
+    pub pinned: Option<proc_macro2::Span>,
     /// A use that may move it has been read already, in this pass (lowering reads the body in
     /// source order): where this is still `false`, nothing before can have moved it.
     pub moved_yet: bool,
@@ -152,6 +155,7 @@ impl Vars {
             copy: false,
             owned: false,
             borrows: None,
+            pinned: None,
             moved_yet: false,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
@@ -221,6 +225,7 @@ impl Vars {
             copy: false,
             owned: false,
             borrows: None,
+            pinned: None,
             moved_yet: false,
         });
         self.stack.last_mut().expect("a scope is open").push(id);
@@ -318,4 +323,20 @@ pub(crate) fn bindings(pat: &Pat, out: &mut Vec<(Ident, bool)>) {
         fn visit_expr(&mut self, _: &Expr) {}
     }
     B(out).visit_pat(pat);
+}
+
+/// `pin!`, `std::pin::pin!` or `core::pin::pin!`: the macro that pins a value in place, as a
+/// temporary of the statement it is in.
+pub(crate) fn is_pin_macro(mac: &syn::Macro) -> bool {
+    let segments: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments.as_slice() {
+        [pin] => pin == "pin",
+        [root, module, pin] => (root == "std" || root == "core") && module == "pin" && pin == "pin",
+        _ => false,
+    }
 }

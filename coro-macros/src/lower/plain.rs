@@ -228,6 +228,13 @@ impl Lowerer {
         if let Some(init) = &local.init {
             self.mark_let_borrows(&init.expr, &local.pat, &defs);
         }
+        if let ([d], Some(init)) = (defs.as_slice(), &local.init) {
+            if let Expr::Macro(m) = &*init.expr {
+                if crate::vars::is_pin_macro(&m.mac) {
+                    self.vars.all[*d].pinned = Some(syn::spanned::Spanned::span(&m.mac.path));
+                }
+            }
+        }
         if let ([d], Pat::Ident(p), Some(init)) = (defs.as_slice(), &local.pat, &local.init) {
             if p.by_ref.is_none() {
                 self.vars.all[*d].owned = crate::vars::fresh_value(&init.expr);

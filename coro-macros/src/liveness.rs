@@ -47,7 +47,11 @@ pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
 /// A variable kept across a suspension that certainly borrows a local the coroutine owns
 /// (`vars::Var::borrows`): rustc would reject the generated code with errors about the state
 /// type; say it on the user's `.await`, naming both variables. Only shapes where rustc
-/// certainly fails are recognised, so this never rejects a program rustc accepts.
+/// fails are recognised: `&x`-like borrows, `ref` bindings, and methods by name whose std
+/// versions all return a borrow (`vars/values.rs` `borrowed_root`). A user type's own method
+/// of such a name (`iter`, `keys`, `first`, `trim`, …) that returns owned data is the one way
+/// this rejects a program rustc accepts: the message says to make the value own its data,
+/// which a rename or a binding of the method's result through a helper `fn` also does.
 fn held_borrows(l: &Lowered, payloads: &Payloads) -> syn::Result<()> {
     pinned_across(l, payloads)?;
     for s in reverse_post_order(l) {

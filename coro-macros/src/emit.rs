@@ -40,6 +40,8 @@ use std::collections::HashMap;
 
 mod arms;
 mod dispatch;
+#[cfg(test)]
+mod tests;
 mod tokens;
 
 use dispatch::chain;
@@ -240,10 +242,12 @@ pub(crate) fn emit(
         }
     });
     let new_frame = kind.frame();
+    let clippy = clippy_allow();
     let frame = quote! {
         #new_frame(
             __CoroState::S0 { #(#start_slots: #start_values,)* },
-            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unused_labels, unreachable_code, clippy::all, clippy::pedantic)]
+            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unused_labels, unreachable_code)]
+            #clippy
             // The state's type comes from the frame's `FnMut` bound.
             move |mut #state, #input| #closure_ret {
                 #next_decl
@@ -278,7 +282,8 @@ pub(crate) fn emit(
             use ::coro_core::__private as #private;
             #(#items)*
             // Pinned; only `__fut` is structurally pinned (see `coro_core::state`).
-            #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+            #[allow(non_camel_case_types)]
+            #clippy
             enum __CoroState<#(#generics),*> {
                 #(#variant_names { #(#variant_fields: #variant_types),* },)*
                 // While an arm runs, its variant's fields live on the stack.
@@ -290,7 +295,8 @@ pub(crate) fn emit(
             #jump_enum
             #held
             // The life cycle is the enum's own: no flag beside it, so no extra bytes.
-            #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+            #[allow(unreachable_patterns)]
+            #clippy
             impl<#(#generics),*> #private::StateEnum for __CoroState<#(#generics),*> {
                 const NAME: &'static str = #name;
                 const DONE: Self = Self::__Done;
@@ -313,6 +319,14 @@ pub(crate) fn emit(
             #body
         }
     }
+}
+
+/// `#[allow(clippy::all, clippy::pedantic)]`, for clippy only: outside clippy, rustc still
+/// checks each tool lint's name in an `allow`, which cost about 0.6 M instructions per
+/// coroutine of every `cargo check` (BENCHMARKS.md, compile time); a `cfg_attr` on the
+/// `clippy` cfg, which only `cargo clippy` sets, is dropped before that.
+fn clippy_allow() -> TokenStream {
+    quote!(#[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))])
 }
 
 /// A variant list's names, field names and field types, for a nested `quote!` repetition.
@@ -427,8 +441,10 @@ fn held_newtypes(
     if newtypes.is_empty() {
         return TokenStream::new();
     }
+    let clippy = clippy_allow();
     quote! {
-        #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+        #[allow(non_camel_case_types, dead_code)]
+        #clippy
         mod __coro_held {
             #(#newtypes)*
         }

@@ -3,7 +3,8 @@ fn send_or_wait(
     urgent: bool,
 ) -> impl ::coro_core::Coroutine<Output = ()> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
-    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     enum __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
         S0 { __arg0: G0, __arg1: G1 },
         S1 { __fut: G2, __v3: G3, __v0: G4 },
@@ -28,12 +29,14 @@ fn send_or_wait(
             }
         }
     }
-    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types, dead_code)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     mod __coro_held {
         pub(super) struct job<__CoroValue>(pub(super) __CoroValue);
         pub(super) struct log<__CoroValue>(pub(super) __CoroValue);
     }
-    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    #[allow(unreachable_patterns)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1, G2, G3, G4, G5, G6, G7> __coro::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5, G6, G7> {
         const NAME: &'static str = "send_or_wait";
@@ -68,10 +71,9 @@ fn send_or_wait(
             unused_assignments,
             unused_macros,
             unused_labels,
-            unreachable_code,
-            clippy::all,
-            clippy::pedantic
+            unreachable_code
         )]
+        #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
             __cx: &mut __coro::Context<'_>,

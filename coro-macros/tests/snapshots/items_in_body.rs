@@ -5,7 +5,8 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
     fn helper(y: u32) -> u32 {
         y * K
     }
-    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     enum __CoroState<G0, G1> {
         S0 { __arg0: G0 },
         S1 { __fut: G1 },
@@ -13,7 +14,8 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
         __Done,
         __Panicked,
     }
-    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    #[allow(unreachable_patterns)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1> __coro::StateEnum for __CoroState<G0, G1> {
         const NAME: &'static str = "scaled";
         const DONE: Self = Self::__Done;
@@ -42,10 +44,9 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
             unused_assignments,
             unused_macros,
             unused_labels,
-            unreachable_code,
-            clippy::all,
-            clippy::pedantic
+            unreachable_code
         )]
+        #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
             __cx: &mut __coro::Context<'_>,

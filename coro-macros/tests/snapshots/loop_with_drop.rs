@@ -2,7 +2,8 @@ fn count(
     names: Vec<String>,
 ) -> impl ::coro_core::Coroutine<Output = usize> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
-    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     enum __CoroState<G0, G1, G2, G3, G4> {
         S0 { __arg0: G0 },
         S3 { __fut: G1, __v3: G2, __v2: G3, __v1: G4 },
@@ -29,13 +30,15 @@ fn count(
             }
         }
     }
-    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types, dead_code)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     mod __coro_held {
         pub(super) struct guard<__CoroValue>(pub(super) __CoroValue);
         pub(super) struct total<__CoroValue>(pub(super) __CoroValue);
         pub(super) struct for_loop_iterator<__CoroValue>(pub(super) __CoroValue);
     }
-    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    #[allow(unreachable_patterns)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1, G2, G3, G4> __coro::StateEnum for __CoroState<G0, G1, G2, G3, G4> {
         const NAME: &'static str = "count";
         const DONE: Self = Self::__Done;
@@ -64,10 +67,9 @@ fn count(
             unused_assignments,
             unused_macros,
             unused_labels,
-            unreachable_code,
-            clippy::all,
-            clippy::pedantic
+            unreachable_code
         )]
+        #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
             __cx: &mut __coro::Context<'_>,

@@ -3,7 +3,8 @@ fn load(
     key: &str,
 ) -> impl ::coro_core::Coroutine<Output = Result<u32, Error>> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
-    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     enum __CoroState<G0, G1, G2, G3> {
         S0 { __arg0: G0, __arg1: G1 },
         S1 { __fut: G2, __v0: G3 },
@@ -26,11 +27,13 @@ fn load(
             }
         }
     }
-    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types, dead_code)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     mod __coro_held {
         pub(super) struct self_<__CoroValue>(pub(super) __CoroValue);
     }
-    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    #[allow(unreachable_patterns)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1, G2, G3> __coro::StateEnum for __CoroState<G0, G1, G2, G3> {
         const NAME: &'static str = "load";
         const DONE: Self = Self::__Done;
@@ -62,10 +65,9 @@ fn load(
             unused_assignments,
             unused_macros,
             unused_labels,
-            unreachable_code,
-            clippy::all,
-            clippy::pedantic
+            unreachable_code
         )]
+        #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
             __cx: &mut __coro::Context<'_>,

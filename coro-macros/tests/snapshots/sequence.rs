@@ -3,7 +3,8 @@ fn add(
     b: u32,
 ) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::Debug {
     use ::coro_core::__private as __coro;
-    #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     enum __CoroState<G0, G1, G2, G3, G4, G5> {
         S0 { __arg0: G0, __arg1: G1 },
         S1 { __fut: G2, __v1: G3 },
@@ -12,12 +13,14 @@ fn add(
         __Done,
         __Panicked,
     }
-    #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
+    #[allow(non_camel_case_types, dead_code)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     mod __coro_held {
         pub(super) struct b<__CoroValue>(pub(super) __CoroValue);
         pub(super) struct temporary<__CoroValue>(pub(super) __CoroValue);
     }
-    #[allow(unreachable_patterns, clippy::all, clippy::pedantic)]
+    #[allow(unreachable_patterns)]
+    #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1, G2, G3, G4, G5> __coro::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5> {
         const NAME: &'static str = "add";
@@ -51,10 +54,9 @@ fn add(
             unused_assignments,
             unused_macros,
             unused_labels,
-            unreachable_code,
-            clippy::all,
-            clippy::pedantic
+            unreachable_code
         )]
+        #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
             __cx: &mut __coro::Context<'_>,

@@ -43,6 +43,21 @@ pub const PANICKED_ARM: usize = usize::MAX - 1;
 #[doc(hidden)]
 pub const RUNNING_ARM: usize = usize::MAX - 2;
 
+/// What a state enum gives the frame besides its dispatch (see
+/// [`StateEnum::LIFE`](crate::state::StateEnum::LIFE)): the function's name and the enum's
+/// three unit variants.
+#[doc(hidden)]
+pub struct Life<S> {
+    /// The function's name, for `Debug` and [`Coroutine::name`].
+    pub name: &'static str,
+    /// The `__Running` variant: what the state holds while a step has moved its fields out.
+    pub running: S,
+    /// The `__Done` variant.
+    pub done: S,
+    /// The `__Panicked` variant.
+    pub panicked: S,
+}
+
 impl Phase {
     /// The phase a rank from [`StateEnum::arm_at`] stands for.
     #[inline]
@@ -106,7 +121,7 @@ fn step<S: StateEnum, O>(
     let out = run(guard.0.as_mut());
     core::mem::forget(guard);
     if finished(&out) {
-        state.set(S::DONE);
+        state.set(S::LIFE.done);
     }
     out
 }
@@ -119,7 +134,7 @@ struct PoisonOnUnwind<'a, S: StateEnum>(Pin<&'a mut S>);
 impl<S: StateEnum> Drop for PoisonOnUnwind<'_, S> {
     fn drop(&mut self) {
         if pinned_phase(self.0.as_mut()) != Phase::Done {
-            self.0.set(S::PANICKED);
+            self.0.set(S::LIFE.panicked);
         }
     }
 }
@@ -177,7 +192,7 @@ where
     F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
 {
     fn name(&self) -> &'static str {
-        S::NAME
+        S::LIFE.name
     }
 
     fn state(&self) -> CoroutineState {
@@ -187,7 +202,7 @@ where
 
 impl<S: StateEnum, F> fmt::Debug for Frame<S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<coroutine object {} at {:p}>", S::NAME, self)
+        write!(f, "<coroutine object {} at {:p}>", S::LIFE.name, self)
     }
 }
 
@@ -290,7 +305,7 @@ where
 
 impl<S: StateEnum, F> fmt::Debug for GenFrame<S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<generator object {} at {:p}>", S::NAME, self)
+        write!(f, "<generator object {} at {:p}>", S::LIFE.name, self)
     }
 }
 
@@ -340,7 +355,7 @@ where
 
 impl<S: StateEnum, F> fmt::Debug for StreamFrame<S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<async_generator object {} at {:p}>", S::NAME, self)
+        write!(f, "<async_generator object {} at {:p}>", S::LIFE.name, self)
     }
 }
 

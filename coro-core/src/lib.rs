@@ -90,8 +90,8 @@ pub mod __private {
     pub use crate::awaitable::{Awaitable, into_future};
     pub use crate::coroutine::FnOutput;
     pub use crate::frame::{
-        DONE_ARM, Frame, GenFrame, Object, PANICKED_ARM, Phase, RUNNING_ARM, StreamFrame, Stub,
-        not_resumable,
+        DONE_ARM, Frame, GenFrame, Life, Object, PANICKED_ARM, Phase, RUNNING_ARM, StreamFrame,
+        Stub, not_resumable,
     };
     pub use crate::gather::{
         Gather1, Gather2, Gather3, Gather4, Gather5, Gather6, Gather7, Gather8,

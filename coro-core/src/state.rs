@@ -32,21 +32,17 @@
 #![allow(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
-use crate::frame::Phase;
+use crate::frame::{Life, Phase};
 use core::pin::Pin;
 
 /// Implemented by each generated state enum (the life cycle and the dispatch read it; the
 /// frames in `frame.rs` use it).
 #[doc(hidden)]
 pub trait StateEnum: Sized {
-    /// The function's name, for `Debug` and [`Coroutine::name`].
-    const NAME: &'static str;
-    /// The `__Done` variant.
-    const DONE: Self;
-    /// The `__Panicked` variant.
-    const PANICKED: Self;
-    /// The `__Running` variant: what the state holds while a step has moved its fields out.
-    const RUNNING: Self;
+    /// The name and the life-cycle variants, in one constant rather than four: each associated
+    /// item of the generated impl is an item of its own to rustc, with its own queries and
+    /// dependency-graph entries on every check (BENCHMARKS.md, compile time).
+    const LIFE: Life<Self>;
     /// The rank of the step's arm that resumes the variant `this` points at (its number; the
     /// entry `S0` is 0), for the step's dispatch; for the life-cycle variants, which have no
     /// arm, [`DONE_ARM`](crate::frame::DONE_ARM), [`PANICKED_ARM`](crate::frame::PANICKED_ARM)
@@ -84,15 +80,16 @@ impl<T> OverwriteOnDrop<T> {
 }
 
 impl<S: StateEnum> OverwriteOnDrop<S> {
-    /// A guard that leaves `S::RUNNING` in `target`: through the trait, so that the expansion
-    /// does not name the generic enum once more (each mention costs rustc inference work).
+    /// A guard that leaves `__Running` (`S::LIFE.running`) in `target`: through the trait, so
+    /// that the expansion does not name the generic enum once more (each mention costs rustc
+    /// inference work).
     ///
     /// # Safety
     /// As for [`OverwriteOnDrop::new`].
     #[inline]
     pub unsafe fn running(target: *mut S) -> Self {
         // SAFETY: the caller's contract is `new`'s.
-        unsafe { Self::new(target, S::RUNNING) }
+        unsafe { Self::new(target, S::LIFE.running) }
     }
 }
 

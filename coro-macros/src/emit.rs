@@ -298,10 +298,12 @@ pub(crate) fn emit(
             #[allow(unreachable_patterns)]
             #clippy
             impl<#(#generics),*> #private::StateEnum for __CoroState<#(#generics),*> {
-                const NAME: &'static str = #name;
-                const DONE: Self = Self::__Done;
-                const PANICKED: Self = Self::__Panicked;
-                const RUNNING: Self = Self::__Running;
+                const LIFE: #private::Life<Self> = #private::Life {
+                    name: #name,
+                    running: Self::__Running,
+                    done: Self::__Done,
+                    panicked: Self::__Panicked,
+                };
                 #[inline]
                 unsafe fn arm_at(this: *const Self) -> usize {
                     // SAFETY: the caller's contract makes `this` valid for reads; the patterns

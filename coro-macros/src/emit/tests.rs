@@ -53,3 +53,27 @@ fn clippy_lints_are_allowed_only_under_clippy() {
     }
     assert!(text.contains("cfg_attr (clippy"), "{text}");
 }
+
+/// The `StateEnum` impl declares two associated items: each one is an item of its own to
+/// rustc, with its own queries on every check.
+#[test]
+fn state_enum_impl_has_two_items() {
+    let out = expand(
+        &TokenStream::new(),
+        quote! {
+            fn f(a: u32) -> u32 { ready(a).await }
+        },
+    )
+    .to_string();
+    let start = out.find("StateEnum for").expect("the impl");
+    let impl_text = &out[start..];
+    assert!(impl_text.contains("const LIFE"), "{out}");
+    for gone in [
+        "const NAME",
+        "const DONE",
+        "const PANICKED",
+        "const RUNNING",
+    ] {
+        assert!(!out.contains(gone), "{gone} in {out}");
+    }
+}

@@ -17,10 +17,12 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
     #[allow(unreachable_patterns)]
     #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1> __coro::StateEnum for __CoroState<G0, G1> {
-        const NAME: &'static str = "scaled";
-        const DONE: Self = Self::__Done;
-        const PANICKED: Self = Self::__Panicked;
-        const RUNNING: Self = Self::__Running;
+        const LIFE: __coro::Life<Self> = __coro::Life {
+            name: "scaled",
+            running: Self::__Running,
+            done: Self::__Done,
+            panicked: Self::__Panicked,
+        };
         #[inline]
         unsafe fn arm_at(this: *const Self) -> usize {
             unsafe {

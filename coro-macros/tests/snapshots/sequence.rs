@@ -23,10 +23,12 @@ fn add(
     #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
     impl<G0, G1, G2, G3, G4, G5> __coro::StateEnum
     for __CoroState<G0, G1, G2, G3, G4, G5> {
-        const NAME: &'static str = "add";
-        const DONE: Self = Self::__Done;
-        const PANICKED: Self = Self::__Panicked;
-        const RUNNING: Self = Self::__Running;
+        const LIFE: __coro::Life<Self> = __coro::Life {
+            name: "add",
+            running: Self::__Running,
+            done: Self::__Done,
+            panicked: Self::__Panicked,
+        };
         #[inline]
         unsafe fn arm_at(this: *const Self) -> usize {
             unsafe {

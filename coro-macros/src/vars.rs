@@ -53,7 +53,7 @@ pub(crate) struct Var {
     /// a `ref` binding of a match on `v`), with the code that borrows it, for errors.
     pub borrows: Option<(VarId, String)>,
     /// `let a = pin!(fut);`: where the `pin!` is. `a` borrows a temporary of the statement,
-    /// which cannot be kept across a suspension (liveness.rs `held_borrows`).
+    /// which cannot be kept across a suspension (liveness/borrows.rs `held_borrows`).
     pub pinned: Option<proc_macro2::Span>,
     /// A use that may move it has been read already, in this pass (lowering reads the body in
     /// source order): where this is still `false`, nothing before can have moved it.

@@ -111,7 +111,7 @@ pub(crate) fn fresh_value(init: &Expr) -> bool {
 /// iterator adapters, or `v.as_slice()` and the like as the last call.
 ///
 /// Without types a method is known by its name only, and the held-borrow error this feeds
-/// (liveness.rs `held_borrows`) must never reject a program rustc accepts. So a name is listed
+/// (liveness/borrows.rs `held_borrows`) must never reject a program rustc accepts. So a name is listed
 /// only if every common method of that name returns a borrow of its receiver. Left out on
 /// purpose, because std or common user types return an owned value under them: `get`
 /// (`Cell::get`, a user type's getter), `last` (`Iterator::last` consumes its receiver),

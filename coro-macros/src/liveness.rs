@@ -314,37 +314,29 @@ pub(crate) fn redeclared(l: &Lowered, payloads: &Payloads) -> Vec<Vec<VarId>> {
 
 /// The drop flags that the jumps in `nodes` set (`lower::Jump::defs`).
 pub(crate) fn jump_defs(l: &Lowered, nodes: &[Node], out: &mut Set) {
-    fn jump(l: &Lowered, j: usize, out: &mut Set) {
-        let j = &l.jumps[j];
-        out.extend(j.defs.iter().copied());
-        for &inner in &j.inner {
-            jump(l, inner, out);
-        }
-    }
-    for node in nodes {
-        node.jumps().iter().for_each(|&j| jump(l, j, out));
-        if let Node::Jump(j) = node {
-            jump(l, *j, out);
-        }
-        node.for_each_child(|b| jump_defs(l, b, out));
-    }
+    from_jumps(l, nodes, |j| &j.defs, out);
 }
 
 /// The variables that the values of the jumps in `nodes` may assign (`lower::Jump::fills`).
 pub(crate) fn jump_fills(l: &Lowered, nodes: &[Node], out: &mut Set) {
-    fn jump(l: &Lowered, j: usize, out: &mut Set) {
+    from_jumps(l, nodes, |j| &j.fills, out);
+}
+
+/// What `list` gives for every jump in `nodes`, the jumps nested in them included.
+fn from_jumps(l: &Lowered, nodes: &[Node], list: fn(&Jump) -> &Vec<VarId>, out: &mut Set) {
+    fn jump(l: &Lowered, j: usize, list: fn(&Jump) -> &Vec<VarId>, out: &mut Set) {
         let j = &l.jumps[j];
-        out.extend(j.fills.iter().copied());
+        out.extend(list(j).iter().copied());
         for &inner in &j.inner {
-            jump(l, inner, out);
+            jump(l, inner, list, out);
         }
     }
     for node in nodes {
-        node.jumps().iter().for_each(|&j| jump(l, j, out));
+        node.jumps().iter().for_each(|&j| jump(l, j, list, out));
         if let Node::Jump(j) = node {
-            jump(l, *j, out);
+            jump(l, *j, list, out);
         }
-        node.for_each_child(|b| jump_fills(l, b, out));
+        node.for_each_child(|b| from_jumps(l, b, list, out));
     }
 }
 

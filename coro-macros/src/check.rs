@@ -104,12 +104,7 @@ impl Checker {
         let Expr::Path(func) = &*boxing.func else {
             return false;
         };
-        let segs: Vec<_> = func
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segs = crate::syntax::segment_names(&func.path);
         let boxes = matches!(
             segs.iter()
                 .rev()

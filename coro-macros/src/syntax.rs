@@ -24,6 +24,12 @@ pub(crate) fn path(span: Span, segments: &[&str]) -> syn::Path {
 }
 
 /// `path` as an expression.
+/// The names of `path`'s segments, `["std", "pin", "pin"]` for `std::pin::pin`: what the
+/// phases match well-known paths (`Box::pin`, `panic!`, `pin!`) against.
+pub(crate) fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 pub(crate) fn path_expr(path: syn::Path) -> Expr {
     Expr::Path(syn::ExprPath {
         attrs: vec![],

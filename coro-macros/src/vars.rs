@@ -328,12 +328,7 @@ pub(crate) fn bindings(pat: &Pat, out: &mut Vec<(Ident, bool)>) {
 /// `pin!`, `std::pin::pin!` or `core::pin::pin!`: the macro that pins a value in place, as a
 /// temporary of the statement it is in.
 pub(crate) fn is_pin_macro(mac: &syn::Macro) -> bool {
-    let segments: Vec<String> = mac
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments = crate::syntax::segment_names(&mac.path);
     match segments.as_slice() {
         [pin] => pin == "pin",
         [root, module, pin] => (root == "std" || root == "core") && module == "pin" && pin == "pin",

@@ -39,12 +39,7 @@ fn expr_never_completes(e: &Expr) -> bool {
 
 /// `panic!`, `unreachable!`, `todo!`, `unimplemented!`, bare or by a `std`/`core` path.
 fn diverging_macro(mac: &syn::Macro) -> bool {
-    let segments: Vec<String> = mac
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments = crate::syntax::segment_names(&mac.path);
     let Some((last, prefix)) = segments.split_last() else {
         return false;
     };

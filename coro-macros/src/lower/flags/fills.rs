@@ -45,13 +45,7 @@ impl Lowerer {
     /// `v = e` (see `only_assigns` and `assigns_once`)? Then, like `v = e;`, it initialises `v`
     /// and does not read it (lower/plain.rs).
     pub(in crate::lower) fn definitely_assigns(&self, stmt: &Stmt, v: VarId) -> bool {
-        let var = &self.vars.all[v];
-        let name = &var.ident;
-        var.current.as_ref() == Some(name)
-            && self.vars.lookup(&name.to_string()) == Some(v)
-            && matches!(stmt, Stmt::Expr(..))
-            && only_assigns(stmt, name)
-            && assigns_once(stmt, name)
+        self.only_assigns(stmt, v) && assigns_once(stmt, &self.vars.all[v].ident)
     }
 
     /// Does `stmt` name `v` only as the target of `v = e` (`only_assigns`)? It does not read

@@ -126,6 +126,7 @@ twin! {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "leaks a slice per run on purpose, which Miri reports")]
 fn fields_derefs_and_parameters_stay_places() {
     assert_same_at_every_cancel(
         || {

@@ -165,7 +165,8 @@ pub(crate) struct Jump {
     pub inner: Vec<usize>,
     pub site: Visible,
     /// Drop flags set just before the jump, after its value (see `Lowerer::exit_flags`), and
-    /// the code that sets them.
+    /// the code that sets them; and the locals that `value` assigns on every path
+    /// (`Lowerer::value_fills`).
     pub defs: Vec<VarId>,
     pub pre: TokenStream,
     /// Variables that `value` names only as the target of `x = e`, on some paths or all: not
@@ -256,6 +257,7 @@ fn lower_once(parsed: &Parsed, body: &Block, known: Vec<Known>) -> syn::Result<L
         handed_on: Vec::new(),
         refilled: Vec::new(),
         bypassed: Vec::new(),
+        assigned_ahead: Vec::new(),
     };
     l.vars.push();
     let generics: Vec<proc_macro2::Ident> = parsed
@@ -385,6 +387,11 @@ struct Lowerer {
     /// later assignment may fill the flag, but not make `x` an ordinary local again (the
     /// exit's path, which bypasses it, has `x` in the flag).
     bypassed: Vec<VarId>,
+    /// Locals that the expression just read for a construct (or the `let` just lowered) names
+    /// only as the target of `x = e`, each with whether it assigns them on every path: it
+    /// does not read them (flags/fills.rs `take_assigned`). A node next to the construct's
+    /// says so (`assigned_ahead`).
+    assigned_ahead: Vec<(VarId, bool)>,
 }
 
 /// An awaiting `if`/`match` whose jumps into its join set drop flags (see
@@ -454,17 +461,7 @@ impl Lowerer {
         });
         let site = self.vars.visible();
         let mut uses = uses;
-        let fills: Vec<VarId> = match original {
-            Some(v) => {
-                let stmt = Stmt::Expr(v.clone(), None);
-                uses.iter()
-                    .copied()
-                    .filter(|&u| self.only_assigns(&stmt, u))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        uses.retain(|u| !fills.contains(u));
+        let (fills, defs) = self.value_fills(original, &mut uses);
         Node::Jump(self.push_jump(Jump {
             cont,
             value,
@@ -472,7 +469,7 @@ impl Lowerer {
             moves,
             inner,
             site,
-            defs: Vec::new(),
+            defs,
             pre: TokenStream::new(),
             fills,
         }))

@@ -120,6 +120,7 @@ impl Lowerer {
                         let mut aw = aw.clone();
                         let (flags, uses, mut moves);
                         (*aw.base, flags, uses, moves) = self.flagged_expr(&aw.base);
+                        out.extend(self.assigned_ahead());
                         handed.extend(self.take_decided());
                         let mut aliases = TokenStream::new();
                         let jumps = self.mark_operand(&mut aw.base, &mut moves, &mut aliases);
@@ -273,6 +274,7 @@ impl Lowerer {
                     unreachable!("tagging keeps the expression's kind")
                 };
                 let (mut scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
+                let ahead = self.assigned_ahead();
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
                 let jumps = self.mark_operand(&mut scrutinee, &mut moves, &mut prelude);
@@ -303,17 +305,20 @@ impl Lowerer {
                     });
                 }
                 self.end_site(site, k);
-                Ok(vec![
-                    Self::prelude(prelude),
-                    Node::Match {
-                        scrutinee: quote!(#scrutinee),
-                        uses,
-                        moves,
-                        flags,
-                        jumps,
-                        arms,
-                    },
-                ])
+                Ok(ahead
+                    .into_iter()
+                    .chain([
+                        Self::prelude(prelude),
+                        Node::Match {
+                            scrutinee: quote!(#scrutinee),
+                            uses,
+                            moves,
+                            flags,
+                            jumps,
+                            arms,
+                        },
+                    ])
+                    .collect())
             }
             Expr::Loop(lp) => {
                 let head = self.new_state(None, false);
@@ -356,10 +361,12 @@ impl Lowerer {
         let flags;
         self.at_branches(site, first..first + 1);
         let jumps;
+        let ahead;
         let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
             let mut l = l.clone();
             let uses;
             (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
+            ahead = self.assigned_ahead();
             jumps = self.mark_operand(&mut l.expr, &mut moves, &mut prelude);
             self.vars.push();
             self.shadowing_pattern(&l.pat, &mut prelude);
@@ -370,6 +377,7 @@ impl Lowerer {
             (quote!(#l), uses, then?)
         } else {
             let (mut cond, cond_flags, uses, cond_moves) = self.flagged_expr(&i.cond);
+            ahead = self.assigned_ahead();
             (flags, moves) = (cond_flags, cond_moves);
             jumps = self.mark_operand(&mut cond, &mut moves, &mut prelude);
             (quote!(#cond), uses, self.block(&i.then_branch, k)?)
@@ -390,18 +398,21 @@ impl Lowerer {
                 self.end_jump(k, None)
             }
         };
-        Ok(vec![
-            Self::prelude(prelude),
-            Node::If {
-                cond,
-                uses,
-                moves,
-                flags,
-                jumps,
-                then,
-                els,
-            },
-        ])
+        Ok(ahead
+            .into_iter()
+            .chain([
+                Self::prelude(prelude),
+                Node::If {
+                    cond,
+                    uses,
+                    moves,
+                    flags,
+                    jumps,
+                    then,
+                    els,
+                },
+            ])
+            .collect())
     }
 
     fn block(&mut self, block: &Block, k: Cont) -> syn::Result<Vec<Node>> {
@@ -412,8 +423,10 @@ impl Lowerer {
     }
 
     fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Vec<Node>> {
-        let uses = self.vars.uses_expr(init);
+        let mut uses = self.vars.uses_expr(init);
         let mut moves = self.vars.moves();
+        self.take_assigned(&Stmt::Expr(init.clone(), None), &mut uses);
+        let ahead = self.assigned_ahead();
         let mut prelude = TokenStream::new();
         let written = init;
         let mut init = init.clone();
@@ -423,17 +436,20 @@ impl Lowerer {
         self.shadowing_pattern(pat, &mut prelude);
         let defs = self.vars.declare_pattern(pat);
         self.mark_let_borrows(written, pat, &defs);
-        Ok(vec![
-            Self::prelude(prelude),
-            Node::LetElse {
-                pat: quote!(#pat),
-                init: quote!(#init),
-                uses,
-                moves,
-                defs,
-                jumps,
-                els,
-            },
-        ])
+        Ok(ahead
+            .into_iter()
+            .chain([
+                Self::prelude(prelude),
+                Node::LetElse {
+                    pat: quote!(#pat),
+                    init: quote!(#init),
+                    uses,
+                    moves,
+                    defs,
+                    jumps,
+                    els,
+                },
+            ])
+            .collect())
     }
 }

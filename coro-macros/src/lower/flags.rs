@@ -181,10 +181,12 @@ impl Lowerer {
             return vec![self.jump(k, value)];
         };
         let edges = self.edges.iter().any(|e| e.join == join);
+        let mut out = Vec::new();
         // A value with an `if`/`match` of its own may decide flags too (`flagged_expr`).
         let decided = match value {
             Some(v) if !sites_of(&Stmt::Expr(v.clone(), None)).0.is_empty() => {
                 let (v, flags, uses, moves) = self.flagged_expr(v);
+                out.extend(self.assigned_ahead());
                 // The only jump into the join: the statement around decides them (refills.rs).
                 let decided = self.take_decided();
                 if !edges && !self.shared.contains(&join) {
@@ -192,15 +194,19 @@ impl Lowerer {
                         .extend(decided.into_iter().map(|v| (v, join)));
                 }
                 if flags.is_empty() && !edges {
-                    return vec![self.jump_with(k, Some(&v), uses, moves)];
+                    out.push(self.jump_with(k, Some(&v), uses, moves));
+                    return out;
                 }
                 Some((v, flags, uses, moves))
             }
             _ if !edges => return vec![self.jump(k, value)],
-            Some(v) => Some(self.flagged_expr(v)),
+            Some(v) => {
+                let flagged = self.flagged_expr(v);
+                out.extend(self.assigned_ahead());
+                Some(flagged)
+            }
             None => None,
         };
-        let mut out = Vec::new();
         let edge = names::hidden("__edge");
         let value = decided.map(|(mut v, flags, uses, moves)| {
             let (jumps, aliases) = self.mark_jumps_expr(&mut v);

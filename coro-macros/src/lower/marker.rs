@@ -92,6 +92,9 @@ impl Marker<'_> {
         };
         uses.retain(|id| !own(id));
         moves.retain(|id| !own(id));
+        // A value that names a local only as an assignment's target does not read it
+        // (lower.rs `jump_with`).
+        let (fills, assigned) = self.l.value_fills(value, &mut uses);
         let mut site = self.l.vars.visible();
         // A name the fragment itself binds means its own variable here: reach the outer one
         // through an alias defined before the fragment.
@@ -111,10 +114,11 @@ impl Marker<'_> {
         // A `break` of a loop or labelled block that ends a branch of an awaiting site goes to
         // its join: it sets the drop flags as the branch's normal end would. A labelled exit
         // of a site sets those its tags say (exits.rs).
-        let (pre, defs, kept) = match cont {
+        let (pre, mut defs, kept) = match cont {
             Cont::State(t, _) => self.l.exit_flags(t, &site, tags),
             _ => (TokenStream::new(), Vec::new(), Vec::new()),
         };
+        defs.extend(assigned);
         for v in kept {
             if !uses.contains(&v) {
                 uses.push(v);
@@ -132,7 +136,7 @@ impl Marker<'_> {
             site,
             defs,
             pre,
-            fills: Vec::new(),
+            fills,
         });
         self.found.push(n);
         *expr = crate::syntax::ident_expr(&names::jump_marker(n));

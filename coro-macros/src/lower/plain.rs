@@ -184,6 +184,9 @@ impl Lowerer {
                 };
                 uses = self.vars.uses_expr(&a.right);
                 moves = self.vars.moves();
+                // `x = f({ x = a; b })`: the inner assignment does not read `x` either.
+                let right = Stmt::Expr((*a.right).clone(), None);
+                uses.retain(|&u| !(defs.contains(&u) && self.only_assigns(&right, u)));
             }
             return Node::Code {
                 tokens: quote!(#jump_aliases #stmt),
@@ -195,6 +198,9 @@ impl Lowerer {
                 jumps,
             };
         };
+        // An initialiser (or `else` block) that names a local only as an assignment's target
+        // does not read it (`plain_then_flags` puts the node that says so after the `let`).
+        self.take_assigned(original, &mut uses);
         let mut bound = Vec::new();
         crate::vars::bindings(&local.pat, &mut bound);
         // A `let` that shadows a variable leaves it where it is (it still drops at the end of

@@ -49,14 +49,87 @@ impl Lowerer {
     }
 
     /// Does `stmt` name `v` only as the target of `v = e` (`only_assigns`)? It does not read
-    /// `v` then (lower/plain.rs).
+    /// `v` then (lower/plain.rs). (In a `let`, a pattern that binds the name is a mention.)
     pub(in crate::lower) fn only_assigns(&self, stmt: &Stmt, v: VarId) -> bool {
         let var = &self.vars.all[v];
         let name = &var.ident;
         var.current.as_ref() == Some(name)
             && self.vars.lookup(&name.to_string()) == Some(v)
-            && matches!(stmt, Stmt::Expr(..))
+            && matches!(stmt, Stmt::Expr(..) | Stmt::Local(_))
             && only_assigns(stmt, name)
+    }
+
+    /// Takes out of `uses` (what `stmt` names) the locals that `stmt` names only as the
+    /// target of `x = e` (`only_assigns`), and notes them for `assigned_ahead`, with whether
+    /// every path that completes `stmt` assigns them (`definitely_assigns`): the code assigns
+    /// them, or may, and reads none of them (difftest finding 13). Counted as a read, such an
+    /// assignment made a moved `x` live, and stored, at the suspensions before it (E0382):
+    /// `let y = { if c { x = e; } 1 };`, or the same in a condition, a scrutinee, an awaited
+    /// future's expression or a `let … else`. A statement does the same itself
+    /// (lower/plain.rs), and so does a jump's value (`Jump::fills`).
+    pub(in crate::lower) fn take_assigned(&mut self, stmt: &Stmt, uses: &mut Vec<VarId>) {
+        let assigned: Vec<(VarId, bool)> = uses
+            .iter()
+            .copied()
+            .filter(|&u| self.only_assigns(stmt, u))
+            .map(|u| (u, self.definitely_assigns(stmt, u)))
+            .collect();
+        uses.retain(|u| !assigned.iter().any(|(a, _)| a == u));
+        self.assigned_ahead.extend(assigned);
+    }
+
+    /// For a jump's value: the locals it names only as the target of `x = e`, taken out of
+    /// `uses` (`Jump::fills`), and those of them it assigns on every path that completes it,
+    /// which the jump defines (`Jump::defs`: dead before it, whatever they held).
+    pub(in crate::lower) fn value_fills(
+        &self,
+        value: Option<&Expr>,
+        uses: &mut Vec<VarId>,
+    ) -> (Vec<VarId>, Vec<VarId>) {
+        let Some(value) = value else {
+            return (Vec::new(), Vec::new());
+        };
+        let stmt = Stmt::Expr(value.clone(), None);
+        let fills: Vec<VarId> = uses
+            .iter()
+            .copied()
+            .filter(|&u| self.only_assigns(&stmt, u))
+            .collect();
+        uses.retain(|u| !fills.contains(u));
+        let surely = fills
+            .iter()
+            .copied()
+            .filter(|&u| self.definitely_assigns(&stmt, u))
+            .collect();
+        (fills, surely)
+    }
+
+    /// The nodes that go next to the construct (or `let`) whose code `take_assigned` read
+    /// last, if that assigns locals: they say so, and print nothing. One that assigns on
+    /// every path is a definition, as `x = e;` is (its old value is dead before the
+    /// construct); one that may assign kills nothing. The arm declares such a local again if
+    /// it does not store it (`liveness::redeclared`).
+    pub(in crate::lower) fn assigned_ahead(&mut self) -> Vec<Node> {
+        let assigned = std::mem::take(&mut self.assigned_ahead);
+        [true, false]
+            .into_iter()
+            .filter_map(|surely| {
+                let defs: Vec<VarId> = assigned
+                    .iter()
+                    .filter(|(_, s)| *s == surely)
+                    .map(|(v, _)| *v)
+                    .collect();
+                (!defs.is_empty()).then(|| Node::Code {
+                    tokens: TokenStream::new(),
+                    uses: Vec::new(),
+                    moves: Vec::new(),
+                    defs,
+                    assigns: true,
+                    uninit: !surely,
+                    jumps: Vec::new(),
+                })
+            })
+            .collect()
     }
 
     /// Does `stmt` name some local only as the target of `x = e` (`only_assigns`)?
@@ -107,15 +180,15 @@ impl Lowerer {
             if (first_pass && !watched) || (!first_pass && flag.is_none()) {
                 continue;
             }
-            let current = filled.as_ref().map_or(stmt, |f| &f.stmt);
-            if !only_assigns(current, &name) {
+            let target = flag.map(|f| self.vars.all[f].ident.clone());
+            let current = filled.as_ref().map_or(stmt, |f| &f.stmt).clone();
+            if !only_assigns(&current, &name) {
                 continue;
             }
-            let once = assigns_once(current, &name)
+            let once = assigns_once(&current, &name)
                 && !leaves(&current.to_token_stream())
                 && !self.bypassed.contains(&v);
-            let mut next = current.clone();
-            let target = flag.map(|f| self.vars.all[f].ident.clone());
+            let mut next = current;
             Fill {
                 name: &name,
                 flag: target.as_ref(),
@@ -182,9 +255,43 @@ fn only_assigns(stmt: &Stmt, name: &Ident) -> bool {
         found: 0,
         bad: false,
     };
+    let stmt = &in_scope(stmt, name);
     t.visit_stmt(stmt);
     // Every other mention (a read, a binding, a macro's tokens, a closure) is a use.
     !t.bad && t.found > 0 && t.found == mentions(&stmt.to_token_stream(), name)
+}
+
+/// `stmt` where `name` still means the local: in each block, what follows a `let` that
+/// binds `name` is cut, and that `let`'s pattern (or `stmt`'s own, for a `let`) becomes `_`
+/// (its initialiser and `else` block still see the local). (`{ x = e; let x = 1; f(x) }`
+/// and `let x = { x = e; 1 };` name the local once.)
+pub(super) fn in_scope(stmt: &Stmt, name: &Ident) -> Stmt {
+    struct Cut<'a>(&'a Ident);
+    impl VisitMut for Cut<'_> {
+        fn visit_block_mut(&mut self, b: &mut syn::Block) {
+            if let Some(at) = b.stmts.iter().position(|s| binds_name(s, self.0)) {
+                b.stmts.truncate(at + 1);
+                if let Some(Stmt::Local(l)) = b.stmts.last_mut() {
+                    l.pat = syn::parse_quote!(_);
+                }
+            }
+            visit_mut::visit_block_mut(self, b);
+        }
+    }
+    let mut stmt = stmt.clone();
+    // (So does a `let` statement's own initialiser.)
+    if let Stmt::Local(l) = &mut stmt {
+        if binds_name(&Stmt::Local(l.clone()), name) {
+            l.pat = syn::parse_quote!(_);
+        }
+    }
+    Cut(name).visit_stmt_mut(&mut stmt);
+    stmt
+}
+
+/// Is `stmt` a `let` whose pattern binds `name`?
+pub(super) fn binds_name(stmt: &Stmt, name: &Ident) -> bool {
+    super::lets_bind(std::slice::from_ref(stmt), name)
 }
 
 /// `expr` is the path `name`.
@@ -240,6 +347,27 @@ fn assigns_once(stmt: &Stmt, name: &Ident) -> bool {
                         guard.is_none_or(|g| mentions(&g, name) == 0) && expr(&arm.body, name)
                     })
             }
+            // Operands that always run, in order: the one that names `name` must assign it.
+            Expr::Call(c) => one_of(std::iter::once(&*c.func).chain(&c.args), name),
+            Expr::MethodCall(m) => one_of(std::iter::once(&*m.receiver).chain(&m.args), name),
+            Expr::Tuple(t) => one_of(&t.elems, name),
+            Expr::Array(a) => one_of(&a.elems, name),
+            Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                one_of([&*b.left, &*b.right], name)
+            }
+            Expr::Await(a) => expr(&a.base, name),
+            Expr::Unary(u) => expr(&u.expr, name),
+            Expr::Reference(r) => expr(&r.expr, name),
+            Expr::Cast(c) => expr(&c.expr, name),
+            _ => false,
+        }
+    }
+    fn one_of<'a>(operands: impl IntoIterator<Item = &'a Expr>, name: &Ident) -> bool {
+        let mut naming = operands
+            .into_iter()
+            .filter(|e| mentions(&e.to_token_stream(), name) > 0);
+        match (naming.next(), naming.next()) {
+            (Some(e), None) => expr(e, name),
             _ => false,
         }
     }
@@ -253,8 +381,11 @@ fn assigns_once(stmt: &Stmt, name: &Ident) -> bool {
             _ => false,
         }
     }
-    match stmt {
+    match &in_scope(stmt, name) {
         Stmt::Expr(e, _) => expr(e, name),
+        Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }) if init.diverge.is_none() => expr(&init.expr, name),
         _ => false,
     }
 }
@@ -283,6 +414,15 @@ impl VisitMut for Fill<'_> {
             }
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+    // After a `let` that binds the name, it means that binding.
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        for stmt in &mut b.stmts {
+            self.visit_stmt_mut(stmt);
+            if binds_name(stmt, self.name) {
+                break;
+            }
+        }
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}

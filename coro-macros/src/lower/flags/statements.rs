@@ -27,6 +27,8 @@ impl Lowerer {
         };
         let mut out = vec![node];
         out.extend(self.declare_flags(&defs));
+        // A `let` whose initialiser may assign a local (lower/plain.rs).
+        out.extend(self.assigned_ahead());
         out
     }
 
@@ -71,6 +73,8 @@ impl Lowerer {
         let mut uses = self.vars.uses_expr(&e);
         uses.retain(|u| !flags.contains(u));
         let moves = self.vars.moves();
+        // (The caller puts `assigned_ahead` next to the construct.)
+        self.take_assigned(&Stmt::Expr(e.clone(), None), &mut uses);
         self.watch_candidates(watch);
         (e, flags, uses, moves)
     }

@@ -181,8 +181,12 @@ impl Lowerer {
                 continue;
             }
             let target = flag.map(|f| self.vars.all[f].ident.clone());
+            // A new value that the statement moves again goes through the flag
+            // (moved_again.rs); what is left names `x` only as an assignment's target.
             let current = filled.as_ref().map_or(stmt, |f| &f.stmt).clone();
-            if !only_assigns(&current, &name) {
+            let (current, runs) = self.moved_again(&current, v, &name, target.as_ref());
+            let named = mentions(&in_scope(&current, &name).to_token_stream(), &name) > 0;
+            if named && !only_assigns(&current, &name) || !named && runs == 0 {
                 continue;
             }
             let once = assigns_once(&current, &name)
@@ -295,12 +299,12 @@ pub(super) fn binds_name(stmt: &Stmt, name: &Ident) -> bool {
 }
 
 /// `expr` is the path `name`.
-fn is_name(expr: &Expr, name: &Ident) -> bool {
+pub(super) fn is_name(expr: &Expr, name: &Ident) -> bool {
     matches!(expr, Expr::Path(p) if p.qself.is_none() && p.path.is_ident(name))
 }
 
 /// How many times the identifier `name` occurs in `tokens`.
-fn mentions(tokens: &TokenStream, name: &Ident) -> usize {
+pub(super) fn mentions(tokens: &TokenStream, name: &Ident) -> usize {
     tokens
         .clone()
         .into_iter()
@@ -314,7 +318,7 @@ fn mentions(tokens: &TokenStream, name: &Ident) -> usize {
 
 /// Could the code leave before it completes, other than by a panic (`break`, `continue`,
 /// `return`, `?`)?
-fn leaves(tokens: &TokenStream) -> bool {
+pub(super) fn leaves(tokens: &TokenStream) -> bool {
     tokens.clone().into_iter().any(|t| match t {
         TokenTree::Ident(i) => i == "break" || i == "continue" || i == "return",
         TokenTree::Punct(p) => p.as_char() == '?',

@@ -22,6 +22,7 @@ mod refills;
 mod sites;
 mod statements;
 mod ways;
+pub(super) use fills::assign_targets;
 use sites::sites_of;
 pub(super) use sites::{
     assigns, breaks_to, has_branch, heads, if_conditions, lets_bind, pattern_binds,

@@ -22,6 +22,9 @@ pub(super) struct Marker<'a> {
     bound: Vec<Vec<String>>,
     /// Variables a jump stores while the fragment shadows them, with their name outside it.
     pub(super) aliased: Vec<(VarId, proc_macro2::Ident)>,
+    /// Names assigned by a plain `x = e;` statement earlier in a block around this point:
+    /// every path to a jump here has assigned them.
+    assigned: Vec<proc_macro2::Ident>,
 }
 
 impl<'a> Marker<'a> {
@@ -33,6 +36,7 @@ impl<'a> Marker<'a> {
             found: Vec::new(),
             bound: vec![Vec::new()],
             aliased: Vec::new(),
+            assigned: Vec::new(),
         }
     }
 
@@ -51,6 +55,26 @@ impl<'a> Marker<'a> {
 }
 
 impl Marker<'_> {
+    /// The locals that `stmt` assigns on every path that completes it: `x = e;`, or a
+    /// statement that names `x` only as such a target (`if c { x = 1 } else { x = 2 }`,
+    /// flags/fills.rs `definitely_assigns`).
+    fn assigned_by(&self, stmt: &syn::Stmt) -> Vec<proc_macro2::Ident> {
+        if let syn::Stmt::Expr(Expr::Assign(a), _) = stmt {
+            if let Expr::Path(p) = &*a.left {
+                return p.path.get_ident().cloned().into_iter().collect();
+            }
+        }
+        let mut targets = Vec::new();
+        super::flags::assign_targets(stmt, &mut targets);
+        targets.retain(|name| {
+            self.l
+                .vars
+                .lookup(&name.to_string())
+                .is_some_and(|v| self.l.definitely_assigns(stmt, v))
+        });
+        targets
+    }
+
     fn mark(
         &mut self,
         expr: &mut Expr,
@@ -127,6 +151,23 @@ impl Marker<'_> {
                 moves.push(v);
             }
         }
+        // A local the code before the jump certainly assigned is dead before the statement
+        // on the jump's path, whatever it held (`let x; loop { if f().await { x = 1; break; } }`:
+        // `x` is not stored at the loop's head, where it is not initialised yet).
+        for name in &self.assigned {
+            let shadowed = self.bound.iter().flatten().any(|b| name == b.as_str());
+            let v = self.l.vars.lookup(&name.to_string());
+            if let (false, Some(v)) = (shadowed, v) {
+                let current = self.l.vars.all[v].current.as_ref() == Some(name);
+                if current {
+                    if !defs.contains(&v) {
+                        defs.push(v);
+                    }
+                    // (A value that reads it reads the new value.)
+                    uses.retain(|&u| u != v);
+                }
+            }
+        }
         let n = self.l.push_jump(Jump {
             cont,
             value: value.map(ToTokens::to_token_stream),
@@ -161,7 +202,15 @@ impl VisitMut for Marker<'_> {
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
 
     fn visit_block_mut(&mut self, b: &mut Block) {
-        self.scoped(|m| visit_mut::visit_block_mut(m, b));
+        let outer = self.assigned.len();
+        self.scoped(|m| {
+            for stmt in &mut b.stmts {
+                m.visit_stmt_mut(stmt);
+                let assigned = m.assigned_by(stmt);
+                m.assigned.extend(assigned);
+            }
+        });
+        self.assigned.truncate(outer);
     }
 
     fn visit_local_mut(&mut self, l: &mut syn::Local) {

@@ -134,21 +134,9 @@ impl Lowerer {
 
     /// Does `stmt` name some local only as the target of `x = e` (`only_assigns`)?
     pub(in crate::lower) fn assigns_a_local(&self, stmt: &Stmt) -> bool {
-        struct Targets(Vec<Ident>);
-        impl<'ast> syn::visit::Visit<'ast> for Targets {
-            fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-                if let Expr::Path(p) = &*a.left {
-                    self.0.extend(p.path.get_ident().cloned());
-                }
-                syn::visit::visit_expr_assign(self, a);
-            }
-            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-            fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-            fn visit_item(&mut self, _: &'ast syn::Item) {}
-        }
-        let mut targets = Targets(Vec::new());
-        syn::visit::Visit::visit_stmt(&mut targets, stmt);
-        targets.0.iter().any(|name| {
+        let mut targets = Vec::new();
+        assign_targets(stmt, &mut targets);
+        targets.iter().any(|name| {
             self.vars
                 .lookup(&name.to_string())
                 .is_some_and(|v| self.only_assigns(stmt, v))
@@ -230,6 +218,23 @@ impl Lowerer {
         }
         filled
     }
+}
+
+/// The names that `stmt` assigns by `name = e` (outside closures, async blocks and items).
+pub(in crate::lower) fn assign_targets(stmt: &Stmt, out: &mut Vec<Ident>) {
+    struct Targets<'a>(&'a mut Vec<Ident>);
+    impl<'ast> Visit<'ast> for Targets<'_> {
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            if let Expr::Path(p) = &*a.left {
+                self.0.extend(p.path.get_ident().cloned());
+            }
+            visit::visit_expr_assign(self, a);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    Targets(out).visit_stmt(stmt);
 }
 
 /// Does `stmt` name `name`, and only as the target of `name = e` (outside closures and async

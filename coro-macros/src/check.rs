@@ -36,6 +36,7 @@ pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
         boxed: parsed.boxed,
         kind: Kind::of(parsed)?,
         output: parsed.output.clone(),
+        output_tokens: None,
         recursion_reported: false,
         suspend_paths: Vec::new(),
         errors: None,
@@ -59,6 +60,8 @@ struct Checker {
     kind: Kind,
     /// The declared return type, which `?` converts its residual into.
     output: syn::Type,
+    /// `output` as tokens, and whether they name `impl` (see `output_tokens`).
+    output_tokens: Option<(TokenStream, bool)>,
     /// One recursion error per function: `f(n - 1).await + f(n - 2).await` is one mistake.
     recursion_reported: bool,
     /// The paths `yield_!`/`yield_from!` were spelled with, one of each spelling.
@@ -72,6 +75,18 @@ impl Checker {
             Some(all) => all.combine(err),
             None => self.errors = Some(err),
         }
+    }
+
+    /// The declared output type as tokens, and whether they name `impl` (an `impl Trait` is
+    /// no type a `?` can name in `<T as FromResidual<_>>`): printed on the first `?` and kept
+    /// for the others.
+    fn output_tokens(&mut self) -> &(TokenStream, bool) {
+        let output = &self.output;
+        self.output_tokens.get_or_insert_with(|| {
+            let tokens = quote!(#output);
+            let names_impl = mentions_ident(&tokens, "impl");
+            (tokens, names_impl)
+        })
     }
 
     fn is_self_call(&self, func: &Expr) -> bool {
@@ -382,8 +397,7 @@ impl Checker {
                 let value = r.expr.take().map_or_else(|| quote!(()), |e| quote!(#e));
                 // The wrapper's tokens take the `return`'s span, so a type mismatch is reported
                 // on the user's `return`, not on the attribute.
-                let complete = respan(self.kind.complete(&quote!(__coro_value)), span);
-                let complete = replace_ident(complete, "__coro_value", &value);
+                let complete = self.kind.complete_at(wrapper_span(span), &value);
                 *expr = syn::parse_quote_spanned! {span=> return #complete };
             }
             Expr::Try(t) => {
@@ -392,15 +406,14 @@ impl Checker {
                 let (v, r) = (names::hidden("__ok"), names::hidden("__residual"));
                 // Naming the output type, spanned on the `?`, puts a wrong return type's error
                 // on the `?`. `<impl Trait as ..>` is not an expression: infer it then.
-                let output = &self.output;
-                let convert = if mentions_ident(&quote!(#output), "impl") {
+                let (output, names_impl) = self.output_tokens();
+                let convert = if *names_impl {
                     quote!(::coro_core::__private::FromResidual::from_residual(#r))
                 } else {
-                    let output = respan(quote!(#output), span);
+                    let output = respan(output.clone(), span);
                     quote_spanned!(span=> <#output as ::coro_core::__private::FromResidual<_>>::from_residual(#r))
                 };
-                let complete = respan(self.kind.complete(&quote!(__coro_value)), span);
-                let complete = replace_ident(complete, "__coro_value", &convert);
+                let complete = self.kind.complete_at(wrapper_span(span), &convert);
                 // Input: `inner?`.
                 // Output: `match Branch::branch(operand(inner)) { Continue(__ok) => __ok,
                 // Break(__residual) => return <complete>, }`, built as a tree around `inner`
@@ -593,6 +606,12 @@ fn rename_self_tokens(tokens: TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// Where the tokens the macro wraps around a user's `return` or `?` go: at that token, with
+/// the hygiene of the macro's own (`quote!`'s) tokens, as [`respan`] would move them.
+fn wrapper_span(user: proc_macro2::Span) -> proc_macro2::Span {
+    proc_macro2::Span::call_site().located_at(user)
+}
+
 /// `tokens` with every span moved to `span` (keeping each token's hygiene).
 fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
     tokens
@@ -605,22 +624,6 @@ fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
             }
             tt.set_span(tt.span().located_at(span));
             tt
-        })
-        .collect()
-}
-
-/// `tokens` with the identifier `name` replaced by `with` (which keeps its own spans).
-fn replace_ident(tokens: TokenStream, name: &str, with: &TokenStream) -> TokenStream {
-    tokens
-        .into_iter()
-        .flat_map(|tt| match tt {
-            TokenTree::Ident(i) if i == name => with.clone(),
-            TokenTree::Group(g) => {
-                let mut ng = Group::new(g.delimiter(), replace_ident(g.stream(), name, with));
-                ng.set_span(g.span());
-                TokenTree::Group(ng).into()
-            }
-            other => other.into(),
         })
         .collect()
 }

@@ -11,8 +11,8 @@
 
 use crate::normalize::stmt_has_await;
 use crate::signature::Parsed;
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::Type;
 use syn::spanned::Spanned;
 
@@ -74,13 +74,18 @@ impl Kind {
 
     /// The step closure's value when the body finishes with `value`.
     pub fn complete(&self, value: &TokenStream) -> TokenStream {
+        self.complete_at(Span::call_site(), value)
+    }
+
+    /// [`Self::complete`] with the wrapper's tokens on `span` (`value` keeps its own spans).
+    pub fn complete_at(&self, span: Span, value: &TokenStream) -> TokenStream {
         match self {
-            Self::Coroutine => quote!(::coro_core::__private::Poll::Ready(#value)),
+            Self::Coroutine => quote_spanned!(span=> ::coro_core::__private::Poll::Ready(#value)),
             Self::Generator { .. } => {
-                quote!(::coro_core::__private::GeneratorState::Complete(#value))
+                quote_spanned!(span=> ::coro_core::__private::GeneratorState::Complete(#value))
             }
             Self::Stream { .. } => {
-                quote!({ let () = #value; ::coro_core::__private::Poll::Ready(::core::option::Option::None) })
+                quote_spanned!(span=> { let () = #value; ::coro_core::__private::Poll::Ready(::core::option::Option::None) })
             }
         }
     }

@@ -15,10 +15,15 @@ fn pretty(tokens: &TokenStream) -> String {
 /// Compares with `tests/snapshots/NAME.rs`; `UPDATE_SNAPSHOTS=1` rewrites it.
 fn snapshot(name: &str, item: TokenStream) {
     let got = pretty(&expand(&TokenStream::new(), item));
+    assert_snapshot(name, &got);
+}
+
+/// Compares `got` with `tests/snapshots/NAME.rs`; `UPDATE_SNAPSHOTS=1` rewrites it.
+fn assert_snapshot(name: &str, got: &str) {
     let path = format!("{}/tests/snapshots/{name}.rs", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        std::fs::write(&path, &got).unwrap();
+        std::fs::write(&path, got).unwrap();
         return;
     }
     let want = std::fs::read_to_string(&path)
@@ -135,6 +140,42 @@ fn snapshot_error_keeps_a_stub() {
             async fn already_async() -> u32 { 1 }
         },
     );
+}
+
+/// `return` and `?` in each kind of object: the wrapper `check` puts around the value (built
+/// with the `return`'s or `?`'s span, not printed and moved there token by token) is the same.
+#[test]
+fn snapshot_return_and_question_mark_in_each_kind() {
+    snapshot(
+        "returns_coroutine",
+        quote! {
+            fn early(a: Option<u32>) -> Option<u32> {
+                let x = ready(a).await?;
+                if x > 3 { return Some(x); }
+                Some(ready(x).await + 1)
+            }
+        },
+    );
+    let generator = quote! {
+        fn counted(n: u32) -> Result<u32, String> {
+            let m = checked(n)?;
+            coro_core::yield_!(m);
+            if m > 1 { return Ok(m); }
+            Ok(0)
+        }
+    };
+    let got = pretty(&expand(&quote!(yield = u32), generator));
+    assert_snapshot("returns_generator", &got);
+    let stream = quote! {
+        fn numbers(n: u32) {
+            let m = ready(n).await;
+            coro_core::yield_!(m);
+            if m > 1 { return; }
+            coro_core::yield_!(m + 1);
+        }
+    };
+    let got = pretty(&expand(&quote!(yield = u32), stream));
+    assert_snapshot("returns_stream", &got);
 }
 
 /// A tiny deterministic generator of function bodies (splitmix64).

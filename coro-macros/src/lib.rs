@@ -30,6 +30,7 @@ mod syntax;
 mod vars;
 
 use proc_macro2::TokenStream;
+use syn::Block;
 
 /// Lowers a function whose body uses `.await` into a coroutine object.
 ///
@@ -58,19 +59,35 @@ pub(crate) fn expand(attr: &TokenStream, item: TokenStream) -> TokenStream {
             return out;
         }
     };
-    match signature::configure(&mut parsed, attr).and_then(|()| transform(&parsed)) {
+    match signature::configure(&mut parsed, attr).and_then(|()| transform(&mut parsed)) {
         Ok(tokens) => tokens,
         Err(err) => {
             let mut out = err.to_compile_error();
             out.extend(emit::stub(&parsed));
-            out.extend(check::suspend_markers(&parsed.body));
+            // `transform` may have taken the body out of `parsed`: the markers are those of the
+            // body as written, parsed again (only on this path).
+            if let Ok(written) = signature::parse_fn(item) {
+                out.extend(check::suspend_markers(&written.body));
+            }
             out
         }
     }
 }
 
-fn transform(parsed: &signature::Parsed) -> syn::Result<TokenStream> {
-    let mut body = parsed.body.clone();
+/// The phases after the signature. The body is moved out of `parsed` rather than copied (a
+/// copy of every syn node costs as much as a phase in the macro's debug build), except for a
+/// generator's, which `Kind::of` reads again in `emit` to tell a generator from a `Stream`.
+fn transform(parsed: &mut signature::Parsed) -> syn::Result<TokenStream> {
+    let mut body = if parsed.yield_ty.is_some() {
+        parsed.body.clone()
+    } else {
+        let empty = Block {
+            brace_token: parsed.body.brace_token,
+            stmts: Vec::new(),
+        };
+        std::mem::replace(&mut parsed.body, empty)
+    };
+    let parsed = &*parsed;
     // Independent checks: report both kinds of mistake at once.
     let configured = configured::check(&parsed.sig, &body);
     match (configured, check::check(parsed, &mut body)) {

@@ -178,6 +178,27 @@ fn snapshot_return_and_question_mark_in_each_kind() {
     assert_snapshot("returns_stream", &got);
 }
 
+/// A failed expansion still invokes `yield_!` once per spelling the body used, although the
+/// phases after `check` may have moved the body out of the parsed function by then.
+#[test]
+fn failed_coroutine_keeps_the_suspend_markers() {
+    let out = expand(
+        &TokenStream::new(),
+        quote! {
+            fn numbers() -> u32 {
+                coro_core::yield_!(1);
+                core::future::ready(2).await
+            }
+        },
+    )
+    .to_string();
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("coro_core :: yield_ ! (@ __coro_used) ;"),
+        "{out}"
+    );
+}
+
 /// A tiny deterministic generator of function bodies (splitmix64).
 struct Rng(u64);
 

@@ -90,7 +90,10 @@ impl Normalizer {
     }
 
     fn stmt(&mut self, stmt: Stmt, out: &mut Vec<Stmt>) -> syn::Result<()> {
-        if !stmt_has_await(&stmt) {
+        // `compound` hands a construct that does not await back as it is: asked here too, the
+        // question would walk the whole construct twice.
+        let asks_itself = matches!(&stmt, Stmt::Expr(e, _) if is_compound(e));
+        if !asks_itself && !stmt_has_await(&stmt) {
             out.push(stmt);
             return Ok(());
         }
@@ -618,13 +621,12 @@ fn await_spans(e: &Expr) -> Option<Span> {
 
 /// `value`, a hidden result, located at `span` (see [`await_spans`]); it still resolves as
 /// the macro's name.
-fn on_user_spans(value: Expr, span: Option<Span>) -> Expr {
-    let (Some(span), Expr::Path(mut p)) = (span, value.clone()) else {
-        return value;
-    };
-    let Some(ident) = p.path.segments.first_mut().map(|s| &mut s.ident) else {
-        return value;
-    };
-    ident.set_span(span.resolved_at(ident.span()));
-    Expr::Path(p)
+fn on_user_spans(mut value: Expr, span: Option<Span>) -> Expr {
+    if let (Some(span), Expr::Path(p)) = (span, &mut value) {
+        if let Some(segment) = p.path.segments.first_mut() {
+            let ident = &mut segment.ident;
+            ident.set_span(span.resolved_at(ident.span()));
+        }
+    }
+    value
 }

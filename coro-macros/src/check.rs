@@ -1,34 +1,40 @@
 //! Phase 2: reject what the lowering cannot express, and rewrite the three things whose meaning
 //! changes once the body runs inside the step closure:
 //!
-//! - `self` becomes a hidden local (a closure cannot bind `self`);
+//! - `self` becomes a hidden local (a closure cannot bind `self`; check/self_local.rs);
 //! - `return e` becomes `return Poll::Ready(e)` (the closure returns `Poll<T>`);
-//! - `e?` becomes a `match` on `__private::Branch` that returns `Poll::Ready(residual)`.
+//! - `e?` becomes a `match` on `__private::Branch` that returns `Poll::Ready(residual)`
+//!   (these two in check/returns.rs).
 //!
-//! It also rewrites the generators' `yield_!`/`yield_from!` (check/generators.rs), and expands
-//! `dbg!` and a message-less `assert!` around an `.await` itself, so the text they print is
-//! the user's and not that of the temporary `normalize` hoists the await into
-//! (check/printing.rs).
+//! A call of the function inside itself is rejected with the indirection that fixes it
+//! (check/recursion.rs). It also rewrites the generators' `yield_!`/`yield_from!`
+//! (check/generators.rs), and expands `dbg!` and a message-less `assert!` around an `.await`
+//! itself, so the text they print is the user's and not that of the temporary `normalize`
+//! hoists the await into (check/printing.rs).
 //!
 //! Closures, `async` blocks and nested items keep their own `return`, `?` and `self`, so the
 //! visitor does not rewrite inside them.
 
 mod generators;
 mod printing;
+mod recursion;
+mod returns;
+mod self_local;
 
 pub(crate) use generators::suspend_markers;
 use generators::{find_yield_macro, suspend_macro};
 use printing::{is_bare_assert_with_await, is_dbg_with_await, is_debug_assert_with_await};
+use self_local::{
+    plain_self_field, postfix_base, rename_self_everywhere, rename_self_tokens, self_at,
+};
 
 use crate::kind::Kind;
-use crate::names;
 use crate::signature::Parsed;
-use crate::syntax;
-use proc_macro2::{Group, Ident, TokenStream, TokenTree};
-use quote::{quote, quote_spanned};
+use proc_macro2::{TokenStream, TokenTree};
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, ExprPath, Item, Macro, Stmt, Token};
+use syn::{Block, Expr, ExprPath, Item, Macro, Stmt};
 
 pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
     let mut checker = Checker {
@@ -76,141 +82,6 @@ impl Checker {
             None => self.errors = Some(err),
         }
     }
-
-    /// The declared output type as tokens, and whether they name `impl` (an `impl Trait` is
-    /// no type a `?` can name in `<T as FromResidual<_>>`): printed on the first `?` and kept
-    /// for the others.
-    fn output_tokens(&mut self) -> &(TokenStream, bool) {
-        let output = &self.output;
-        self.output_tokens.get_or_insert_with(|| {
-            let tokens = quote!(#output);
-            let names_impl = mentions_ident(&tokens, "impl");
-            (tokens, names_impl)
-        })
-    }
-
-    fn is_self_call(&self, func: &Expr) -> bool {
-        let Expr::Path(ExprPath {
-            qself: None, path, ..
-        }) = func
-        else {
-            return false;
-        };
-        let segs: Vec<_> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        match segs.as_slice() {
-            [one] => *one == self.name,
-            [ty, one] => ty == "Self" && *one == self.name,
-            _ => false,
-        }
-    }
-}
-
-impl Checker {
-    /// `Box::pin(f(..)) as T` (or `Box::new`, or `self.f(..)`) where `T` names a `dyn` type:
-    /// a recursive call whose object is stored as a trait object.
-    fn is_erased_self_call(&self, cast: &syn::ExprCast) -> bool {
-        let ty = &cast.ty;
-        if !mentions_ident(&quote!(#ty), "dyn") {
-            return false;
-        }
-        let Expr::Call(boxing) = &*cast.expr else {
-            return false;
-        };
-        let Expr::Path(func) = &*boxing.func else {
-            return false;
-        };
-        let segs = crate::syntax::segment_names(&func.path);
-        let boxes = matches!(
-            segs.iter()
-                .rev()
-                .take(2)
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .as_slice(),
-            ["pin" | "new", "Box"]
-        );
-        if !boxes || boxing.args.len() != 1 {
-            return false;
-        }
-        match &boxing.args[0] {
-            Expr::Call(inner) => self.is_self_call(&inner.func),
-            Expr::MethodCall(m) => {
-                m.method == self.name
-                    && matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"))
-            }
-            _ => false,
-        }
-    }
-
-    /// A call of the function inside itself, where its object would contain itself: the
-    /// fix that compiles for this kind of object.
-    fn recursion_error(&self, span: proc_macro2::Span) -> syn::Error {
-        let name = &self.name;
-        let message = match &self.kind {
-            Kind::Coroutine => format!(
-                "recursive coroutine: `{name}` would contain itself. Use \
-                 `#[coro_core::coroutine(boxed)]`, which returns a boxed coroutine so recursion \
-                 has an indirection"
-            ),
-            kind => format!(
-                "recursive generator: `{name}` would contain itself. Store the recursive call \
-                 as a boxed trait object, whose size is known: `{}`",
-                erased_call(name, kind, &self.output)
-            ),
-        };
-        syn::Error::new(span, message)
-    }
-}
-
-/// How a generator of `kind` boxes a recursive call of `name` so that it compiles (for a
-/// coroutine, which the `boxed` option covers, the same box awaited).
-fn erased_call(name: &str, kind: &Kind, output: &syn::Type) -> String {
-    let tidy_output = tidy(&quote!(#output));
-    let (object, delegate) = match kind {
-        Kind::Generator {
-            yield_ty,
-            resume_ty,
-        } => {
-            let resume = if matches!(resume_ty, syn::Type::Tuple(t) if t.elems.is_empty()) {
-                String::new()
-            } else {
-                format!("{}, ", tidy(&quote!(#resume_ty)))
-            };
-            let yield_ty = tidy(&quote!(#yield_ty));
-            let object =
-                format!("coro_core::Generator<{resume}Yield = {yield_ty}, Return = {tidy_output}>");
-            (object, "yield_from!")
-        }
-        Kind::Stream { yield_ty } => {
-            let object = format!("coro_core::Stream<Item = {}>", tidy(&quote!(#yield_ty)));
-            (object, "yield_from!")
-        }
-        Kind::Coroutine => (format!("coro_core::Coroutine<Output = {tidy_output}>"), ""),
-    };
-    let boxed = format!("Box::pin({name}(..)) as Pin<Box<dyn {object} + '_>>");
-    if delegate.is_empty() {
-        format!("({boxed}).await")
-    } else {
-        format!("{delegate}({boxed})")
-    }
-}
-
-/// A type as a user would write it: `Vec<u32>`, not `Vec < u32 >`.
-fn tidy(tokens: &TokenStream) -> String {
-    let text = tokens.to_string();
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let prev = out.chars().last();
-        let drop_space = c == ' '
-            && (matches!(next, Some('<' | '>' | ',' | ')' | ':'))
-                || matches!(prev, Some('<' | '(' | '&' | ':')));
-        if !drop_space {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn mentions_ident(tokens: &TokenStream, name: &str) -> bool {
@@ -391,76 +262,8 @@ impl Checker {
                     path: self_at(p.path.span()).into(),
                 });
             }
-            Expr::Return(r) => {
-                visit_mut::visit_expr_return_mut(self, r);
-                let span = r.return_token.span;
-                let value = r.expr.take().map_or_else(|| quote!(()), |e| quote!(#e));
-                // The wrapper's tokens take the `return`'s span, so a type mismatch is reported
-                // on the user's `return`, not on the attribute.
-                let complete = self.kind.complete_at(wrapper_span(span), &value);
-                *expr = syn::parse_quote_spanned! {span=> return #complete };
-            }
-            Expr::Try(t) => {
-                visit_mut::visit_expr_try_mut(self, t);
-                let span = t.question_token.span;
-                let (v, r) = (names::hidden("__ok"), names::hidden("__residual"));
-                // Naming the output type, spanned on the `?`, puts a wrong return type's error
-                // on the `?`. `<impl Trait as ..>` is not an expression: infer it then.
-                let (output, names_impl) = self.output_tokens();
-                let convert = if *names_impl {
-                    quote!(::coro_core::__private::FromResidual::from_residual(#r))
-                } else {
-                    let output = respan(output.clone(), span);
-                    quote_spanned!(span=> <#output as ::coro_core::__private::FromResidual<_>>::from_residual(#r))
-                };
-                let complete = self.kind.complete_at(wrapper_span(span), &convert);
-                // Input: `inner?`.
-                // Output: `match Branch::branch(operand(inner)) { Continue(__ok) => __ok,
-                // Break(__residual) => return <complete>, }`, built as a tree around `inner`
-                // (see `syntax`). The `return`'s value holds no user code, so later phases
-                // need not look inside it: it stays tokens.
-                let private = |name: &str, item: &str| {
-                    syntax::path(span, &["coro_core", "__private", name, item])
-                };
-                let scrutinee = syntax::call(
-                    span,
-                    private("Branch", "branch"),
-                    vec![syntax::call(
-                        span,
-                        syntax::path(span, &["coro_core", "__private", "operand"]),
-                        vec![std::mem::replace(
-                            &mut *t.expr,
-                            Expr::Verbatim(TokenStream::new()),
-                        )],
-                    )],
-                );
-                let ret = Expr::Return(syn::ExprReturn {
-                    attrs: vec![],
-                    return_token: Token![return](span),
-                    expr: Some(Box::new(Expr::Verbatim(complete))),
-                });
-                let arms = vec![
-                    syntax::arm(
-                        span,
-                        syntax::tuple_struct_pat(
-                            span,
-                            private("ControlFlow", "Continue"),
-                            syntax::ident_pat(v.clone()),
-                        ),
-                        syntax::ident_expr(&v),
-                    ),
-                    syntax::arm(
-                        span,
-                        syntax::tuple_struct_pat(
-                            span,
-                            private("ControlFlow", "Break"),
-                            syntax::ident_pat(r),
-                        ),
-                        ret,
-                    ),
-                ];
-                *expr = syntax::match_expr(span, scrutinee, arms);
-            }
+            Expr::Return(r) => *expr = self.rewrite_return(r),
+            Expr::Try(t) => *expr = self.rewrite_try(t),
             Expr::Yield(y) => self.error(syn::Error::new(
                 y.yield_token.span,
                 "`yield` cannot be used in a `#[coroutine]` fn (rustc rejects it before the \
@@ -526,104 +329,4 @@ impl Checker {
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
-}
-
-/// `(__self).a.b` → `__self.a.b` (see `visit_expr_mut`).
-fn plain_self_field(expr: &mut Expr) {
-    let Expr::Field(field) = expr else { return };
-    if let Expr::Paren(p) = &mut *field.base {
-        if matches!(&*p.expr, Expr::Path(path) if path.path.is_ident("__self")) {
-            let inner = std::mem::replace(&mut *p.expr, Expr::Verbatim(TokenStream::new()));
-            *field.base = inner;
-        }
-        return;
-    }
-    plain_self_field(&mut field.base);
-}
-
-/// The operand a postfix expression (`e.f`, `e.m()`, `e[i]`, `e.await`) is applied to.
-fn postfix_base(expr: &mut Expr) -> Option<&mut Expr> {
-    match expr {
-        Expr::Field(f) => Some(&mut *f.base),
-        Expr::MethodCall(m) => Some(&mut *m.receiver),
-        Expr::Index(i) => Some(&mut *i.expr),
-        Expr::Await(a) => Some(&mut *a.base),
-        _ => None,
-    }
-}
-
-/// The renamed `self`, resolving as the macro's binding does but located at the user's `self`,
-/// so rustc's errors about it (a borrow checker error on a `&mut self` reborrowed across an
-/// await) point at the user's code.
-fn self_at(user: proc_macro2::Span) -> Ident {
-    let mut id = names::self_var();
-    id.set_span(id.span().located_at(user));
-    id
-}
-
-/// Renames `self` inside a closure body (which keeps its own `return` and `?`).
-fn rename_self_everywhere(expr: &mut Expr) {
-    struct Rename;
-    impl VisitMut for Rename {
-        fn visit_item_mut(&mut self, _: &mut Item) {}
-        fn visit_expr_path_mut(&mut self, p: &mut ExprPath) {
-            if p.qself.is_none() && p.path.is_ident("self") {
-                p.path = self_at(p.path.span()).into();
-            }
-        }
-        fn visit_macro_mut(&mut self, mac: &mut Macro) {
-            mac.tokens = rename_self_tokens(std::mem::take(&mut mac.tokens));
-        }
-    }
-    Rename.visit_expr_mut(expr);
-}
-
-/// Renames `self` tokens inside a macro's input, except `self::path` and `self` after `::`.
-fn rename_self_tokens(tokens: TokenStream) -> TokenStream {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut out = Vec::with_capacity(trees.len());
-    for (i, tt) in trees.iter().enumerate() {
-        match tt {
-            TokenTree::Ident(id) if id == "self" => {
-                let path_next =
-                    matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
-                let path_prev =
-                    i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
-                if path_next || path_prev {
-                    out.push(tt.clone());
-                } else {
-                    out.push(TokenTree::Ident(self_at(tt.span())));
-                }
-            }
-            TokenTree::Group(g) => {
-                let mut ng = Group::new(g.delimiter(), rename_self_tokens(g.stream()));
-                ng.set_span(g.span());
-                out.push(TokenTree::Group(ng));
-            }
-            other => out.push(other.clone()),
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// Where the tokens the macro wraps around a user's `return` or `?` go: at that token, with
-/// the hygiene of the macro's own (`quote!`'s) tokens, as [`respan`] would move them.
-fn wrapper_span(user: proc_macro2::Span) -> proc_macro2::Span {
-    proc_macro2::Span::call_site().located_at(user)
-}
-
-/// `tokens` with every span moved to `span` (keeping each token's hygiene).
-fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tt| {
-            if let TokenTree::Group(g) = &tt {
-                let mut ng = Group::new(g.delimiter(), respan(g.stream(), span));
-                ng.set_span(g.span().located_at(span));
-                return TokenTree::Group(ng);
-            }
-            tt.set_span(tt.span().located_at(span));
-            tt
-        })
-        .collect()
 }

@@ -1,13 +1,13 @@
 //! Phase 2: reject what the lowering cannot express, and rewrite the three things whose meaning
 //! changes once the body runs inside the step closure:
 //!
-//! - `self` becomes a hidden local (a closure cannot bind `self`; check/self_local.rs);
+//! - `self` becomes a hidden local (a closure cannot bind `self`; [`self_local`]);
 //! - `return e` becomes `return Poll::Ready(e)` (the closure returns `Poll<T>`);
 //! - `e?` becomes a `match` on `__private::Branch` that returns `Poll::Ready(residual)`
-//!   (these two in check/returns.rs).
+//!   (these two in [`returns`]).
 //!
 //! A call of the function inside itself is rejected with the indirection that fixes it
-//! (check/recursion.rs). It also rewrites the generators' `yield_!`/`yield_from!`
+//! ([`recursion`]). It also rewrites the generators' `yield_!`/`yield_from!`
 //! (check/generators.rs), and expands `dbg!` and a message-less `assert!` around an `.await`
 //! itself, so the text they print is the user's and not that of the temporary `normalize`
 //! hoists the await into (check/printing.rs).

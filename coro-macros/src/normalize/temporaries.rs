@@ -1,0 +1,95 @@
+//! Values the rewrite moves in front of an await that must keep rustc's lifetime and
+//! mutability: an awaited value used in place becomes a mutable local, as rustc's temporary is a
+//! mutable place, and the temporaries an operand borrows get locals of their own that last to the
+//! end of the statement, as rustc's do, instead of ending with the operand's hoisted `let`.
+
+use super::Normalizer;
+use super::scan::{creates_temporary, single_await};
+use crate::syntax::{ident_expr, let_ident};
+use syn::{Expr, Stmt};
+
+impl Normalizer {
+    /// If `place` is the hidden result of an await in `pre` (`__aw1`), moves it into a
+    /// `let mut` local first, which can be borrowed mutably as rustc's temporary of `f.await`
+    /// can, and lives where the hidden local would have.
+    ///
+    /// Input: `__aw1` in `__aw1.push(2)`. Output: `let mut __t2 = __aw1;`, `__t2.push(2)`.
+    pub(super) fn mutable_place(&mut self, place: &mut Expr, pre: &mut Vec<Stmt>) {
+        let result = pre
+            .iter()
+            .rev()
+            .any(|stmt| single_await(std::slice::from_ref(stmt), place).is_some());
+        if result {
+            let t = self.fresh("t");
+            let value = std::mem::replace(place, ident_expr(&t));
+            pre.push(let_ident(true, &t, value));
+        }
+    }
+
+    /// In an operand about to be hoisted in front of an await (`let __tN = f(&D::new(), 1);`),
+    /// the temporaries it borrows (`&D::new()`) would now end with that `let`, before the
+    /// await; rustc keeps them to the end of the whole statement. Each one evaluated before
+    /// anything else with side effects is hoisted into a local of its own first
+    /// (`let __tmpM = D::new();`), which lives in the statement's block, so it drops at the
+    /// statement's end, after the await, as in rustc. Returns whether everything evaluated so
+    /// far was free of side effects (hoisting stops at the first thing that is not).
+    pub(super) fn hoist_temporaries(&mut self, e: &mut Expr, pre: &mut Vec<Stmt>) -> bool {
+        self.hoist_borrowed(e, pre, creates_temporary)
+    }
+
+    /// [`Self::hoist_temporaries`] for the borrowed expressions `temporary` accepts.
+    pub(super) fn hoist_borrowed(
+        &mut self,
+        e: &mut Expr,
+        pre: &mut Vec<Stmt>,
+        temporary: fn(&Expr) -> bool,
+    ) -> bool {
+        match e {
+            Expr::Reference(r) if temporary(&r.expr) => {
+                let tmp = self.fresh("tmp");
+                let value = std::mem::replace(&mut *r.expr, ident_expr(&tmp));
+                pre.push(let_ident(true, &tmp, value));
+                true
+            }
+            Expr::Reference(r) => self.hoist_borrowed(&mut r.expr, pre, temporary),
+            Expr::Lit(_) | Expr::Path(_) => true,
+            Expr::Paren(p) => self.hoist_borrowed(&mut p.expr, pre, temporary),
+            Expr::Field(f) => self.hoist_borrowed(&mut f.base, pre, temporary),
+            Expr::Cast(c) => self.hoist_borrowed(&mut c.expr, pre, temporary),
+            Expr::Tuple(t) => t
+                .elems
+                .iter_mut()
+                .all(|x| self.hoist_borrowed(x, pre, temporary)),
+            Expr::Array(a) => a
+                .elems
+                .iter_mut()
+                .all(|x| self.hoist_borrowed(x, pre, temporary)),
+            // Evaluating the operands may still hoist; the call itself has side effects.
+            Expr::Call(c) => {
+                if self.hoist_borrowed(&mut c.func, pre, temporary) {
+                    let _ = c
+                        .args
+                        .iter_mut()
+                        .all(|x| self.hoist_borrowed(x, pre, temporary));
+                }
+                false
+            }
+            Expr::MethodCall(m) => {
+                if self.hoist_borrowed(&mut m.receiver, pre, temporary) {
+                    let _ = m
+                        .args
+                        .iter_mut()
+                        .all(|x| self.hoist_borrowed(x, pre, temporary));
+                }
+                false
+            }
+            Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                if self.hoist_borrowed(&mut b.left, pre, temporary) {
+                    self.hoist_borrowed(&mut b.right, pre, temporary);
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+}

@@ -89,9 +89,14 @@ pub enum Object {
 /// check before every step kept always-ready coroutines from being inlined into their caller.
 /// It takes the phase, not the state: a reference would let the state's address escape into
 /// this call, and the optimiser would then keep a pinned-on-the-stack coroutine in memory.
+///
+/// `#[track_caller]`: the dispatch that calls it is spanned on the `#[coroutine]` attribute, so
+/// the panic reports the user's coroutine, not this file. It costs the cold call one constant
+/// argument, and the expansion no tokens.
 #[doc(hidden)]
 #[cold]
 #[inline(never)]
+#[track_caller]
 pub fn not_resumable(phase: Phase, object: Object) -> ! {
     // Literal messages, so the panic payload is a `&'static str` callers can downcast.
     match (phase, object) {

@@ -313,6 +313,8 @@ fn values_dropped_on_every_path_before_a_yield_are_not_held() {
     );
 }
 
+// The value assigned in the loop is only ever dropped, which is what the test watches.
+#[allow(unused_assignments)]
 #[coro_core::coroutine(yield = u32)]
 fn reinitialised_in_a_loop() {
     let mut arr = [D("first")];

@@ -61,12 +61,14 @@ pub(crate) fn emit(
         .enumerate()
         .map(|(i, &s)| (s, format_ident!("S{}", i)))
         .collect();
+    let redeclared = redeclared(l, payloads);
     let e = Emitter {
         mentioned: std::cell::RefCell::default(),
+        touched: touched(l, payloads, &redeclared),
         kind: &kind,
         l,
         payloads,
-        redeclared: redeclared(l, payloads),
+        redeclared,
         variant: &variant,
         rank: order.iter().enumerate().map(|(i, &s)| (s, i)).collect(),
         current: std::cell::Cell::new(0),
@@ -241,12 +243,25 @@ pub(crate) fn emit(
             impl<#(#generics),*> ::core::marker::Unpin for __CoroState<#(#generics),*> {}
         }
     });
+    // Where a `mut` variable is moved into a drop flag, or moved and given a new value after
+    // a suspension, the assignment that needs the `mut` is to the flag or to a later arm's
+    // copy, and no store of the variable stands for it (see `touched`): such a coroutine
+    // leaves `unused_mut` out.
+    let unused_mut = l
+        .vars
+        .all
+        .iter()
+        .enumerate()
+        .any(|(v, var)| {
+            var.mutable && (var.flag.is_some() || e.redeclared.iter().any(|r| r.contains(&v)))
+        })
+        .then(|| quote!(unused_mut,));
     let new_frame = kind.frame();
     let clippy = clippy_allow();
     let frame = quote! {
         #new_frame(
             __CoroState::S0 { #(#start_slots: #start_values,)* },
-            #[allow(unused_mut, unused_variables, unused_braces, unused_parens, unused_assignments, unused_macros, unused_labels, unreachable_code)]
+            #[allow(#unused_mut unused_braces, unused_parens, unused_macros, unreachable_code)]
             #clippy
             // The state's type comes from the frame's `FnMut` bound.
             move |mut #state, #input| #closure_ret {
@@ -453,6 +468,39 @@ fn held_newtypes(
     }
 }
 
+/// The user's `mut` variables that some arm taking them back from the state (or declaring them
+/// again) names in its code, so may mutate. rustc decides `unused_mut` on the user's own `let`,
+/// which sees only its own arm (the later arms' copies are the macro's and leave the lint
+/// out, see `emit::arms`), so each store of such a variable into a state borrows it `&mut` as
+/// it moves it (`Emitter::store`), standing for what the later arms may do. A `mut` variable
+/// no later arm names is left alone: rustc still reports a `mut` nothing needs, as in an
+/// `async fn`.
+fn touched(
+    l: &Lowered,
+    payloads: &Payloads,
+    redeclared: &[Vec<usize>],
+) -> std::collections::BTreeSet<usize> {
+    let none: Payloads = vec![Vec::new(); l.states.len()];
+    let mut out = std::collections::BTreeSet::new();
+    for (s, state) in l.states.iter().enumerate() {
+        let rebound: Vec<usize> = payloads[s]
+            .iter()
+            .chain(&redeclared[s])
+            .copied()
+            .filter(|&v| {
+                let var = &l.vars.all[v];
+                var.mutable && !var.ident.to_string().starts_with("__")
+            })
+            .collect();
+        if rebound.is_empty() {
+            continue;
+        }
+        let named = arms::mentioned(l, &none, &state.body);
+        out.extend(rebound.into_iter().filter(|v| named.contains(v)));
+    }
+    out
+}
+
 fn mentions_impl(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|tt| match tt {
         TokenTree::Ident(i) => i == "impl",
@@ -464,6 +512,8 @@ fn mentions_impl(tokens: TokenStream) -> bool {
 struct Emitter<'a> {
     /// The variables the arm being printed reads, assigns or stores (see `Node::Code::uninit`).
     mentioned: std::cell::RefCell<std::collections::BTreeSet<usize>>,
+    /// The user's `mut` variables that the code of a later arm names (see `touched`).
+    touched: std::collections::BTreeSet<usize>,
     kind: &'a Kind,
     l: &'a Lowered,
     payloads: &'a Payloads,

@@ -13,6 +13,7 @@ const TOPICS: &[&str] = &[
     "borrow",
     "generators",
     "known-bugs",
+    "lints",
     "recursion",
     "signature",
     "types",

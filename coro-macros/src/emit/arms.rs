@@ -24,6 +24,11 @@ impl Emitter<'_> {
         let cx = names::hidden("__cx");
         let private = names::private();
         let body = self.nodes(&state.body);
+        // The arm's copies of the stored variables (and the ones it declares again) are the
+        // macro's, not the user's bindings: whether the user's variable is used, or needs its
+        // `mut`, is rustc's to say on the user's own `let` (see `Emitter::store`), so the
+        // copies are left out of those two lints.
+        let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments)]);
         if s == 0 {
             let slots = self.l_args();
             return arm_of(
@@ -66,7 +71,7 @@ impl Emitter<'_> {
                 ));
             } else if self.redeclared[s].contains(id) {
                 let m = var.mutable.then(|| quote!(mut));
-                aliases.push(quote!(let #m #ident;));
+                aliases.push(quote!(#allow let #m #ident;));
                 // Pin the type with an assignment that never runs (see `Var::type_of`).
                 let companion = var.type_of.and_then(|c| {
                     state
@@ -77,7 +82,7 @@ impl Emitter<'_> {
                 });
                 if let (Some(companion), true) = (companion, var.mutable) {
                     let companion = names::expr_name(&companion);
-                    aliases.push(quote!(if false { #ident = #companion.never(); }));
+                    aliases.push(quote!(#allow if false { #ident = #companion.never(); }));
                 }
             } else if let Some((src, mutable)) = var.alias {
                 if self.payloads[s].contains(&src) {
@@ -89,13 +94,14 @@ impl Emitter<'_> {
                     if let Some(src_name) = src_name {
                         let m = mutable.then(|| quote!(mut));
                         let src_name = names::expr_name(&src_name);
-                        aliases.push(quote!(let #ident = &#m #src_name;));
+                        aliases.push(quote!(#allow let #ident = &#m #src_name;));
                     }
                 }
             }
         }
         let fields: Vec<&Ident> = taken.iter().map(|(f, _)| f).collect();
         let binders: Vec<&Binding> = taken.iter().map(|(_, b)| b).collect();
+        let allow_taken = (!binders.is_empty()).then(|| allow.clone());
         let fut = names::hidden("__fut");
         let out = names::hidden("__out");
         let input = state.input.map(|v| &self.l.vars.all[v].ident);
@@ -113,6 +119,7 @@ impl Emitter<'_> {
             };
             arm_of(
                 quote! {
+                    #allow_taken
                     let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #sent;
@@ -123,6 +130,7 @@ impl Emitter<'_> {
             let input = input.expect("resume states take the output");
             arm_of(
                 quote! {
+                    #allow_taken
                     let (#out, (#(#binders,)*)) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     let #input = #out;
@@ -141,14 +149,27 @@ impl Emitter<'_> {
             }
             // A transient state: its payload arrives in `__next`, the pinned state is
             // `__Running` meanwhile.
+            // The payload is moved out into a `let` of its own, so that the `allow` on the
+            // copies covers only them, not the user's code after it.
             let next = names::hidden("__next");
-            let arm = arm_of(quote!(#(#macros)* #(#aliases)*), body);
-            quote! {
-                match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
-                    __CoroJump::#name { #(#pattern),* } => { #arm }
-                    _ => #private::unreachable_state(),
-                }
-            }
+            let slots: Vec<&Ident> = pattern.iter().filter_map(|b| b.field.as_ref()).collect();
+            let binders = pattern.iter().map(|b| Binding {
+                field: None,
+                held: None,
+                mutable: b.mutable,
+                ident: b.ident.clone(),
+            });
+            arm_of(
+                quote! {
+                    #allow
+                    let (#(#binders,)*) = match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
+                        __CoroJump::#name { #(#slots),* } => (#(#slots,)*),
+                        _ => #private::unreachable_state(),
+                    };
+                    #(#macros)* #(#aliases)*
+                },
+                body,
+            )
         }
     }
 
@@ -265,6 +286,14 @@ impl Emitter<'_> {
     /// hold them directly: no block nested in a block).
     fn jump_stmts(&self, j: usize) -> TokenStream {
         let jump = &self.l.jumps[j];
+        // A value that is itself a jump (`None => break,` ending a loop's body, whose value
+        // goes on to the loop head) leaves from there: what would follow it is unreachable,
+        // and rustc reports unreachable code even in a macro's expansion.
+        if let Some(inner) = jump.value.as_ref().and_then(lone_marker) {
+            if jump.pre.is_empty() {
+                return self.jump_stmts(inner);
+            }
+        }
         let value = jump.value.clone().map(|v| {
             if jump.inner.is_empty() {
                 v
@@ -342,18 +371,52 @@ impl Emitter<'_> {
         let transient = self.transient(target);
         let payload = &self.payloads[target];
         let fields = payload.iter().map(|&v| names::var_field(v));
+        // A stored `mut` variable in `super::touched` is borrowed `&mut` as it is moved in:
+        // the user's `mut` is needed by a later arm (see there). In its own field, so after
+        // everything the jump evaluates before.
         let values = payload.iter().map(|v| {
-            site.iter()
+            let name = site
+                .iter()
                 .find(|(id, _)| id == v)
                 .and_then(|(_, n)| n.clone())
-                .map(VarName)
+                .map(VarName);
+            match name {
+                Some(name) if self.touched.contains(v) => {
+                    Some(quote!({ let _ = &mut #name; #name }))
+                }
+                name => name.map(ToTokens::into_token_stream),
+            }
         });
         if transient {
             let next = names::hidden("__next");
-            return quote!(#next = __CoroJump::#name { #first #(#fields: #values),* };);
+            let aliases = self.alias_reads(target, site);
+            return quote!(#aliases #next = __CoroJump::#name { #first #(#fields: #values),* };);
         }
         let helds = payload.iter().map(|&v| self.held(v));
-        quote!(#st.set(__CoroState::#name { #first #(#fields: #helds(#values)),* });)
+        let aliases = self.alias_reads(target, site);
+        quote!(#aliases #st.set(__CoroState::#name { #first #(#fields: #helds(#values)),* });)
+    }
+
+    /// `let _ = &r;` for each `let r = &x;` alias visible at a jump into `target` whose arm
+    /// builds it again (see `arm`): the user's `r` may be read only there, by the macro's
+    /// copy, and rustc decides `unused_variables` on the user's own `let`.
+    fn alias_reads(&self, target: usize, site: &crate::vars::Visible) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (v, name) in site {
+            let Some(name) = name else { continue };
+            if self.l.vars.all[*v].alias.is_none() || name.to_string().starts_with("__") {
+                continue;
+            }
+            if self.l.states[target]
+                .scope
+                .iter()
+                .any(|(t, n)| t == v && n.is_some())
+            {
+                let name = VarName(name.clone());
+                out.extend(quote!(let _ = &#name;));
+            }
+        }
+        out
     }
 
     /// User code with its markers `jumps` replaced by the jumps' code; without any, copied as
@@ -386,8 +449,17 @@ impl Emitter<'_> {
     }
 }
 
+/// The jump that `value` consists of, when it is one jump marker and nothing else.
+fn lone_marker(value: &TokenStream) -> Option<usize> {
+    let mut trees = value.clone().into_iter();
+    match (trees.next(), trees.next()) {
+        (Some(TokenTree::Ident(i)), None) => names::parse_jump_marker(&i),
+        _ => None,
+    }
+}
+
 /// Variables that `nodes` (one arm) reads, assigns, or stores when it leaves for another state.
-fn mentioned(
+pub(super) fn mentioned(
     l: &Lowered,
     payloads: &Payloads,
     nodes: &[Node],

@@ -45,16 +45,7 @@ fn send_or_keep(
             __arg0: job,
             __arg1: urgent,
         },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
+        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -107,6 +98,7 @@ fn send_or_keep(
                     }
                 }
                 {
+                    #[allow(unused_mut, unused_variables, unused_assignments)]
                     let (
                         __out,
                         (__coro_held::job(mut __flag0), __coro_held::log(log)),

@@ -67,12 +67,9 @@ fn send_or_wait(
         },
         #[allow(
             unused_mut,
-            unused_variables,
             unused_braces,
             unused_parens,
-            unused_assignments,
             unused_macros,
-            unused_labels,
             unreachable_code
         )]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
@@ -135,12 +132,14 @@ fn send_or_wait(
                                 }
                             }
                             {
+                                #[allow(unused_mut, unused_variables, unused_assignments)]
                                 let (
                                     __out,
                                     (__coro_held::job(job), __coro_held::log(log)),
                                 ) = __coro::resume_state!(
                                     __state, __cx, __CoroState::S1 { __fut; __v0, __v3 }
                                 );
+                                #[allow(unused_mut, unused_variables, unused_assignments)]
                                 let mut __flag0;
                                 let __aw2 = __out;
                                 ::core::mem::drop(__aw2);
@@ -155,9 +154,11 @@ fn send_or_wait(
                             }
                         }
                         {
+                            #[allow(unused_mut, unused_variables, unused_assignments)]
                             let (__out, (__coro_held::log(log),)) = __coro::resume_state!(
                                 __state, __cx, __CoroState::S2 { __fut; __v3 }
                             );
+                            #[allow(unused_mut, unused_variables, unused_assignments)]
                             let mut __flag0;
                             let __aw1 = __out;
                             ::core::mem::drop(__aw1);
@@ -172,21 +173,27 @@ fn send_or_wait(
                         }
                     }
                     {
-                        match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
-                            __CoroJump::S3 { __v1: mut __flag0, __v3: log } => {
-                                __state
-                                    .set(__CoroState::S4 {
-                                        __fut: ::coro_core::__private::into_future(flush()),
-                                        __v1: __coro_held::job(__flag0),
-                                        __v3: __coro_held::log(log),
-                                    });
-                                break '__s4;
-                            }
+                        #[allow(unused_mut, unused_variables, unused_assignments)]
+                        let (mut __flag0, log) = match ::core::mem::replace(
+                            &mut __next,
+                            __CoroJump::__Resume,
+                        ) {
+                            __CoroJump::S3 { __v1, __v3 } => (__v1, __v3),
                             _ => __coro::unreachable_state(),
+                        };
+                        {
+                            __state
+                                .set(__CoroState::S4 {
+                                    __fut: ::coro_core::__private::into_future(flush()),
+                                    __v1: __coro_held::job(__flag0),
+                                    __v3: __coro_held::log(log),
+                                });
+                            break '__s4;
                         }
                     }
                 }
                 {
+                    #[allow(unused_mut, unused_variables, unused_assignments)]
                     let (
                         __out,
                         (__coro_held::job(mut __flag0), __coro_held::log(log)),

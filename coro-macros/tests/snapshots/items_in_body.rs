@@ -38,16 +38,7 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 { __arg0: a },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
+        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,

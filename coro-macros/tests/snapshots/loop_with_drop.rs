@@ -61,16 +61,7 @@ fn count(
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 { __arg0: names },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
+        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -111,7 +102,10 @@ fn count(
                                         {
                                             __next = __CoroJump::S1 {
                                                 __v1: guard,
-                                                __v2: total,
+                                                __v2: {
+                                                    let _ = &mut total;
+                                                    total
+                                                },
                                                 __v3: __iter1,
                                             };
                                             break '__s1;
@@ -120,74 +114,76 @@ fn count(
                                 }
                             }
                             {
-                                match ::core::mem::replace(
+                                #[allow(unused_mut, unused_variables, unused_assignments)]
+                                let (guard, mut total, mut __iter1) = match ::core::mem::replace(
                                     &mut __next,
                                     __CoroJump::__Resume,
                                 ) {
-                                    __CoroJump::S1 {
-                                        __v1: guard,
-                                        __v2: mut total,
-                                        __v3: mut __iter1,
-                                    } => {
-                                        match ::core::iter::Iterator::next(&mut __iter1) {
-                                            ::core::option::Option::Some(name) => {
-                                                if name.is_empty() {
-                                                    {
-                                                        __next = __CoroJump::S1 {
-                                                            __v1: guard,
-                                                            __v2: total,
-                                                            __v3: __iter1,
-                                                        };
-                                                        continue '__dispatch;
-                                                    };
-                                                }
+                                    __CoroJump::S1 { __v1, __v2, __v3 } => (__v1, __v2, __v3),
+                                    _ => __coro::unreachable_state(),
+                                };
+                                {
+                                    match ::core::iter::Iterator::next(&mut __iter1) {
+                                        ::core::option::Option::Some(name) => {
+                                            if name.is_empty() {
                                                 {
-                                                    {
-                                                        __state
-                                                            .set(__CoroState::S3 {
-                                                                __fut: ::coro_core::__private::into_future(fetch(name)),
-                                                                __v1: __coro_held::guard(guard),
-                                                                __v2: __coro_held::total(total),
-                                                                __v3: __coro_held::for_loop_iterator(__iter1),
-                                                            });
-                                                        break '__s3;
-                                                    }
-                                                }
-                                            }
-                                            ::core::option::Option::None => {
-                                                ::core::mem::drop({
-                                                    __next = __CoroJump::S2 {
+                                                    __next = __CoroJump::S1 {
                                                         __v1: guard,
-                                                        __v2: total,
+                                                        __v2: {
+                                                            let _ = &mut total;
+                                                            total
+                                                        },
+                                                        __v3: __iter1,
                                                     };
-                                                    break '__s2;
-                                                });
-                                                __next = __CoroJump::S1 {
-                                                    __v1: guard,
-                                                    __v2: total,
-                                                    __v3: __iter1,
+                                                    continue '__dispatch;
                                                 };
-                                                continue '__dispatch;
+                                            }
+                                            {
+                                                {
+                                                    __state
+                                                        .set(__CoroState::S3 {
+                                                            __fut: ::coro_core::__private::into_future(fetch(name)),
+                                                            __v1: __coro_held::guard(guard),
+                                                            __v2: __coro_held::total({
+                                                                let _ = &mut total;
+                                                                total
+                                                            }),
+                                                            __v3: __coro_held::for_loop_iterator(__iter1),
+                                                        });
+                                                    break '__s3;
+                                                }
                                             }
                                         }
+                                        ::core::option::Option::None => {
+                                            __next = __CoroJump::S2 {
+                                                __v1: guard,
+                                                __v2: {
+                                                    let _ = &mut total;
+                                                    total
+                                                },
+                                            };
+                                            break '__s2;
+                                        }
                                     }
-                                    _ => __coro::unreachable_state(),
                                 }
                             }
                         }
                         {
-                            match ::core::mem::replace(
+                            #[allow(unused_mut, unused_variables, unused_assignments)]
+                            let (guard, mut total) = match ::core::mem::replace(
                                 &mut __next,
                                 __CoroJump::__Resume,
                             ) {
-                                __CoroJump::S2 { __v1: guard, __v2: mut total } => {
-                                    return ::coro_core::__private::Poll::Ready(total);
-                                }
+                                __CoroJump::S2 { __v1, __v2 } => (__v1, __v2),
                                 _ => __coro::unreachable_state(),
+                            };
+                            {
+                                return ::coro_core::__private::Poll::Ready(total);
                             }
                         }
                     }
                     {
+                        #[allow(unused_mut, unused_variables, unused_assignments)]
                         let (
                             __out,
                             (
@@ -204,7 +200,10 @@ fn count(
                         {
                             __next = __CoroJump::S4 {
                                 __v1: guard,
-                                __v2: total,
+                                __v2: {
+                                    let _ = &mut total;
+                                    total
+                                },
                                 __v3: __iter1,
                             };
                             break '__s4;
@@ -212,20 +211,24 @@ fn count(
                     }
                 }
                 {
-                    match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
-                        __CoroJump::S4 {
-                            __v1: guard,
-                            __v2: mut total,
-                            __v3: mut __iter1,
-                        } => {
-                            __next = __CoroJump::S1 {
-                                __v1: guard,
-                                __v2: total,
-                                __v3: __iter1,
-                            };
-                            continue '__dispatch;
-                        }
+                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    let (guard, mut total, mut __iter1) = match ::core::mem::replace(
+                        &mut __next,
+                        __CoroJump::__Resume,
+                    ) {
+                        __CoroJump::S4 { __v1, __v2, __v3 } => (__v1, __v2, __v3),
                         _ => __coro::unreachable_state(),
+                    };
+                    {
+                        __next = __CoroJump::S1 {
+                            __v1: guard,
+                            __v2: {
+                                let _ = &mut total;
+                                total
+                            },
+                            __v3: __iter1,
+                        };
+                        continue '__dispatch;
                     }
                 }
             }

@@ -59,16 +59,7 @@ fn load(
             __arg0: self,
             __arg1: key,
         },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
+        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -112,6 +103,7 @@ fn load(
                         }
                     }
                     {
+                        #[allow(unused_mut, unused_variables, unused_assignments)]
                         let (__out, (__coro_held::self_(mut __self),)) = __coro::resume_state!(
                             __state, __cx, __CoroState::S1 { __fut; __v0 }
                         );
@@ -140,15 +132,18 @@ fn load(
                     }
                 }
                 {
-                    match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
-                        __CoroJump::S2 { __v0: mut __self, __in: __join1 } => {
-                            let v = __join1;
-                            __self.hits += 1;
-                            {
-                                return ::coro_core::__private::Poll::Ready(Ok(v));
-                            }
-                        }
+                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    let (mut __self, __join1) = match ::core::mem::replace(
+                        &mut __next,
+                        __CoroJump::__Resume,
+                    ) {
+                        __CoroJump::S2 { __v0, __in } => (__v0, __in),
                         _ => __coro::unreachable_state(),
+                    };
+                    let v = __join1;
+                    __self.hits += 1;
+                    {
+                        return ::coro_core::__private::Poll::Ready(Ok(v));
                     }
                 }
             }

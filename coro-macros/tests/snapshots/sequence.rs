@@ -48,16 +48,7 @@ fn add(
             __arg0: a,
             __arg1: b,
         },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
+        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -96,6 +87,7 @@ fn add(
                         }
                     }
                     {
+                        #[allow(unused_mut, unused_variables, unused_assignments)]
                         let (__out, (__coro_held::b(b),)) = __coro::resume_state!(
                             __state, __cx, __CoroState::S1 { __fut; __v1 }
                         );
@@ -113,6 +105,7 @@ fn add(
                     }
                 }
                 {
+                    #[allow(unused_mut, unused_variables, unused_assignments)]
                     let (__out, (__coro_held::temporary(mut __t2),)) = __coro::resume_state!(
                         __state, __cx, __CoroState::S2 { __fut; __v4 }
                     );

@@ -99,6 +99,8 @@ fn by_ref(x: &u8) -> u8 {
     *x
 }
 
+// The lifetime is named on purpose: the port checks that a named one is accepted.
+#[allow(clippy::needless_lifetimes)]
 #[coro_core::coroutine]
 fn named_lifetime<'a>(x: &'a u8) -> u8 {
     wake_once().await;

@@ -290,10 +290,12 @@ pub(crate) fn emit(
     );
     let ret = return_type(parsed, &kind);
     let must_use = must_use(attrs, &kind);
-    quote! {
+    // The user's `fn` and body braces (see `with_user_braces`).
+    let fn_token = &sig.fn_token;
+    let item = quote! {
         #(#attrs)*
         #must_use
-        #vis #constness #unsafety fn #ident #generics_decl (#inputs) -> #ret #where_clause {
+        #vis #constness #unsafety #fn_token #ident #generics_decl (#inputs) -> #ret #where_clause {
             use ::coro_core::__private as #private;
             #(#items)*
             // Pinned; only `__fut` is structurally pinned (see `coro_core::state`).
@@ -335,7 +337,22 @@ pub(crate) fn emit(
             }
             #body
         }
+    };
+    with_user_braces(item, parsed.body.brace_token.span.join())
+}
+
+/// `item` with its body's braces spanned as the user's: rustc's `dead_code` reports an item
+/// only when its span is the user's, and an item's span runs from its first token (the
+/// user's `fn`) to its body's closing brace; with either of the macro's, a coroutine function
+/// nobody calls would never be reported.
+fn with_user_braces(item: TokenStream, braces: Span) -> TokenStream {
+    let mut trees: Vec<TokenTree> = item.into_iter().collect();
+    if let Some(TokenTree::Group(body)) = trees.last_mut() {
+        let mut respanned = proc_macro2::Group::new(body.delimiter(), body.stream());
+        respanned.set_span(braces);
+        *body = respanned;
     }
+    trees.into_iter().collect()
 }
 
 /// `#[allow(clippy::all, clippy::pedantic)]`, for clippy only: outside clippy, rustc still

@@ -165,6 +165,8 @@ fn methods() {
     assert_eq!(c.n, 3);
 }
 
+// A named lifetime beside an elided one, on purpose (clippy says the same of the `async fn`).
+#[allow(clippy::needless_lifetimes)]
 #[coro_core::coroutine]
 fn borrowed<'a>(s: &'a str, extra: &str) -> usize {
     let n = ready_later(s.len()).await;
@@ -438,6 +440,8 @@ fn a_shadowed_parameter_still_drops_with_the_parameters() {
     assert_eq!(take_log(), ["a1", "drop a1", "drop a0"]);
 }
 
+// Short names, shadowed on purpose (clippy says the same of the `async fn`).
+#[allow(clippy::many_single_char_names)]
 #[coro_core::coroutine]
 fn shadow_in_patterns(x: Option<u32>, t: Tracer) -> u32 {
     let n = 1;

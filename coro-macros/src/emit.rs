@@ -246,22 +246,26 @@ pub(crate) fn emit(
     // Where a `mut` variable is moved into a drop flag, or moved and given a new value after
     // a suspension, the assignment that needs the `mut` is to the flag or to a later arm's
     // copy, and no store of the variable stands for it (see `touched`): such a coroutine
-    // leaves `unused_mut` out.
-    let unused_mut = l
-        .vars
-        .all
-        .iter()
-        .enumerate()
-        .any(|(v, var)| {
-            var.mutable && (var.flag.is_some() || e.redeclared.iter().any(|r| r.contains(&v)))
-        })
-        .then(|| quote!(unused_mut,));
+    // leaves `unused_mut` out. A drop flag's branch that leaves by a jump still builds the
+    // flag's value after it (lower/flags), unreachable code of the macro's own: a coroutine
+    // with a flag leaves `unreachable_code` out.
+    let flagged = l.vars.all.iter().any(|var| var.flag.is_some());
+    let mut lenient = Vec::new();
+    if l.vars.all.iter().enumerate().any(|(v, var)| {
+        var.mutable && (var.flag.is_some() || e.redeclared.iter().any(|r| r.contains(&v)))
+    }) {
+        lenient.push(quote!(unused_mut));
+    }
+    if flagged {
+        lenient.push(quote!(unreachable_code));
+    }
+    let lenient = (!lenient.is_empty()).then(|| quote!(#[allow(#(#lenient),*)]));
     let new_frame = kind.frame();
     let clippy = clippy_allow();
     let frame = quote! {
         #new_frame(
             __CoroState::S0 { #(#start_slots: #start_values,)* },
-            #[allow(#unused_mut unused_braces, unused_parens, unused_macros, unreachable_code)]
+            #lenient
             #clippy
             // The state's type comes from the frame's `FnMut` bound.
             move |mut #state, #input| #closure_ret {

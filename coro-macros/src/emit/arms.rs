@@ -25,10 +25,13 @@ impl Emitter<'_> {
         let private = names::private();
         let body = self.nodes(&state.body);
         // The arm's copies of the stored variables (and the ones it declares again) are the
-        // macro's, not the user's bindings: whether the user's variable is used, or needs its
-        // `mut`, is rustc's to say on the user's own `let` (see `Emitter::store`), so the
-        // copies are left out of those two lints.
-        let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments)]);
+        // macro's, not the user's bindings: whether the user's variable is used, needs its
+        // `mut` or has its value read is rustc's to say on the user's own `let` (see
+        // `super::touched`), so the copies are left out of those lints. And of
+        // `unreachable_code`: after a future whose output is `!` (awaiting a `-> !`
+        // coroutine), the rest of the arm's preamble is unreachable.
+        let allow =
+            quote!(#[allow(unused_mut, unused_variables, unused_assignments, unreachable_code)]);
         if s == 0 {
             let slots = self.l_args();
             return arm_of(
@@ -130,9 +133,12 @@ impl Emitter<'_> {
             let input = input.expect("resume states take the output");
             arm_of(
                 quote! {
-                    #allow_taken
+                    #allow
                     let (#out, (#(#binders,)*)) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
+                    // A statement of the macro's, so the first that a future whose output is
+                    // `!` leaves unreachable is not the user's.
+                    #[allow(unreachable_code)]
                     let #input = #out;
                 },
                 body,
@@ -196,6 +202,17 @@ impl Emitter<'_> {
             } if !defs.iter().any(|d| self.mentioned.borrow().contains(d)) => TokenStream::new(),
             // Markers only occur where `lower` recorded jumps (`Node::jumps`, and jump values):
             // other code is copied as it is.
+            Node::Code {
+                tokens,
+                jumps,
+                defs,
+                assigns: false,
+                ..
+            } if defs.len() == 1
+                && self.l.vars.all[defs[0]].ident.to_string().starts_with("__") =>
+            {
+                quiet_hoisted(self.marked(tokens, jumps))
+            }
             Node::Code { tokens, jumps, .. } => self.marked(tokens, jumps),
             // The construct around a condition, scrutinee, initialiser or future is assembled
             // from token trees, moving each stream in once (see `Tree`).
@@ -270,6 +287,7 @@ impl Emitter<'_> {
                     quote!({ let #y #ty = #future; #store return #yielded; })
                 } else {
                     let fut = names::hidden("__fut");
+                    let future = quiet_parens(future);
                     let transfer = self.transfer(*target, &quote!(#fut: #future,), site);
                     Tree::new().braced(transfer).into()
                 }
@@ -277,13 +295,15 @@ impl Emitter<'_> {
         }
     }
 
-    /// Jump `j` as a block.
+    /// Jump `j` as a block: `#[allow(unreachable_code)] { .. }` (see `jump_stmts`), a
+    /// statement of its own, so that nothing without the `allow` comes between the user's
+    /// code and the jump.
     fn jump(&self, j: usize) -> TokenStream {
-        Tree::new().braced(self.jump_stmts(j)).into()
+        self.jump_stmts(j)
     }
 
-    /// The statements of jump `j`, without the braces around them (a jump marker's braces
-    /// hold them directly: no block nested in a block).
+    /// Jump `j` as one statement, `#[allow(unreachable_code)] { .. }` (a jump marker's
+    /// braces hold it directly).
     fn jump_stmts(&self, j: usize) -> TokenStream {
         let jump = &self.l.jumps[j];
         // A value that is itself a jump (`None => break,` ending a loop's body, whose value
@@ -294,6 +314,18 @@ impl Emitter<'_> {
                 return self.jump_stmts(inner);
             }
         }
+        // A jump is the macro's code, reached when the user's code before it completes: after
+        // a statement that never does (a branch ending in `panic!(..);`), after a value that
+        // never does (a `return`, a `loop` with no `break`), or at the end of a `let .. else`
+        // block, it is unreachable, and rustc reports unreachable code in a macro's expansion
+        // too. So it is allowed to be, which hides nothing of the user's but a jump's value.
+        let code = self.jump_code(j);
+        quote!(#[allow(unreachable_code)] { #code })
+    }
+
+    /// `jump_stmts` without the `allow` around it.
+    fn jump_code(&self, j: usize) -> TokenStream {
+        let jump = &self.l.jumps[j];
         let value = jump.value.clone().map(|v| {
             if jump.inner.is_empty() {
                 v
@@ -447,6 +479,71 @@ impl Emitter<'_> {
             })
             .collect()
     }
+}
+
+/// `let __t1 = (a + b);`, an operand normalize hoisted in front of an await (`(a + b) *
+/// f().await`), with the parentheses spanned as the macro's: the user's expression needed
+/// them, the `let` it became does not, and rustc's `unused_parens` would say so on the user's
+/// code. Any other code is returned as it is.
+fn quiet_hoisted(code: TokenStream) -> TokenStream {
+    let trees: Vec<TokenTree> = code.clone().into_iter().collect();
+    let hoisted = match trees.as_slice() {
+        [TokenTree::Ident(l), rest @ ..] if l == "let" => match rest {
+            [TokenTree::Ident(m), TokenTree::Ident(name), rest @ ..] if m == "mut" => {
+                Some((name, rest))
+            }
+            [TokenTree::Ident(name), rest @ ..] => Some((name, rest)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((name, rest)) = hoisted else {
+        return code;
+    };
+    match rest {
+        [
+            TokenTree::Punct(eq),
+            TokenTree::Group(g),
+            TokenTree::Punct(semi),
+        ] if name.to_string().starts_with("__")
+            && eq.as_char() == '='
+            && semi.as_char() == ';'
+            && g.delimiter() == Delimiter::Parenthesis =>
+        {
+            let mut quiet = Group::new(Delimiter::Parenthesis, g.stream());
+            quiet.set_span(Span::call_site().located_at(g.span()));
+            let mut trees = trees;
+            let at = trees.len() - 2;
+            trees[at] = TokenTree::Group(quiet);
+            trees.into_iter().collect()
+        }
+        _ => code,
+    }
+}
+
+/// `into_future((a as B))` (or `({ .. })`) with the inner delimiters spanned as the
+/// macro's: the user's `(a as B).await` needs them, the argument of the call it became does
+/// not, and rustc's `unused_parens` (`unused_braces`) would say so on the user's code.
+fn quiet_parens(future: TokenStream) -> TokenStream {
+    let mut trees: Vec<TokenTree> = future.into_iter().collect();
+    if let Some(TokenTree::Group(args)) = trees.last_mut() {
+        let mut inner = args.stream().into_iter();
+        if let (Some(TokenTree::Group(only)), None) = (inner.next(), inner.next()) {
+            if args.delimiter() == Delimiter::Parenthesis
+                && matches!(only.delimiter(), Delimiter::Parenthesis | Delimiter::Brace)
+            {
+                let mut quiet = Group::new(only.delimiter(), only.stream());
+                quiet.set_span(Span::call_site().located_at(only.span()));
+                let mut outer = Group::new(
+                    Delimiter::Parenthesis,
+                    std::iter::once(TokenTree::Group(quiet)).collect(),
+                );
+                outer.set_span(args.span());
+                *args = outer;
+            }
+        }
+    }
+    trees.into_iter().collect()
 }
 
 /// The jump that `value` consists of, when it is one jump marker and nothing else.

@@ -45,7 +45,7 @@ fn send_or_keep(
             __arg0: job,
             __arg1: urgent,
         },
-        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
+        #[allow(unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -98,16 +98,23 @@ fn send_or_keep(
                     }
                 }
                 {
-                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (
                         __out,
                         (__coro_held::job(mut __flag0), __coro_held::log(log)),
                     ) = __coro::resume_state!(
                         __state, __cx, __CoroState::S1 { __fut; __v1, __v3 }
                     );
+                    #[allow(unreachable_code)]
                     let __aw1 = __out;
                     ::core::mem::drop(__aw1);
                     log.close();
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::Poll::Ready(());
                     }

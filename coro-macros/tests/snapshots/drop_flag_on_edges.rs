@@ -65,13 +65,7 @@ fn send_or_wait(
             __arg0: job,
             __arg1: urgent,
         },
-        #[allow(
-            unused_mut,
-            unused_braces,
-            unused_parens,
-            unused_macros,
-            unreachable_code
-        )]
+        #[allow(unused_mut, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -132,18 +126,30 @@ fn send_or_wait(
                                 }
                             }
                             {
-                                #[allow(unused_mut, unused_variables, unused_assignments)]
+                                #[allow(
+                                    unused_mut,
+                                    unused_variables,
+                                    unused_assignments,
+                                    unreachable_code
+                                )]
                                 let (
                                     __out,
                                     (__coro_held::job(job), __coro_held::log(log)),
                                 ) = __coro::resume_state!(
                                     __state, __cx, __CoroState::S1 { __fut; __v0, __v3 }
                                 );
-                                #[allow(unused_mut, unused_variables, unused_assignments)]
+                                #[allow(
+                                    unused_mut,
+                                    unused_variables,
+                                    unused_assignments,
+                                    unreachable_code
+                                )]
                                 let mut __flag0;
+                                #[allow(unreachable_code)]
                                 let __aw2 = __out;
                                 ::core::mem::drop(__aw2);
                                 __flag0 = ::core::option::Option::Some(job);
+                                #[allow(unreachable_code)]
                                 {
                                     __next = __CoroJump::S3 {
                                         __v1: __flag0,
@@ -154,15 +160,27 @@ fn send_or_wait(
                             }
                         }
                         {
-                            #[allow(unused_mut, unused_variables, unused_assignments)]
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_assignments,
+                                unreachable_code
+                            )]
                             let (__out, (__coro_held::log(log),)) = __coro::resume_state!(
                                 __state, __cx, __CoroState::S2 { __fut; __v3 }
                             );
-                            #[allow(unused_mut, unused_variables, unused_assignments)]
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_assignments,
+                                unreachable_code
+                            )]
                             let mut __flag0;
+                            #[allow(unreachable_code)]
                             let __aw1 = __out;
                             ::core::mem::drop(__aw1);
                             __flag0 = ::core::option::Option::None;
+                            #[allow(unreachable_code)]
                             {
                                 __next = __CoroJump::S3 {
                                     __v1: __flag0,
@@ -173,7 +191,12 @@ fn send_or_wait(
                         }
                     }
                     {
-                        #[allow(unused_mut, unused_variables, unused_assignments)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_assignments,
+                            unreachable_code
+                        )]
                         let (mut __flag0, log) = match ::core::mem::replace(
                             &mut __next,
                             __CoroJump::__Resume,
@@ -193,16 +216,23 @@ fn send_or_wait(
                     }
                 }
                 {
-                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (
                         __out,
                         (__coro_held::job(mut __flag0), __coro_held::log(log)),
                     ) = __coro::resume_state!(
                         __state, __cx, __CoroState::S4 { __fut; __v1, __v3 }
                     );
+                    #[allow(unreachable_code)]
                     let __aw3 = __out;
                     ::core::mem::drop(__aw3);
                     log.close();
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::Poll::Ready(());
                     }

@@ -38,7 +38,6 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 { __arg0: a },
-        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -73,11 +72,19 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
                     }
                 }
                 {
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (__out, ()) = __coro::resume_state!(
                         __state, __cx, __CoroState::S1 { __fut; }
                     );
+                    #[allow(unreachable_code)]
                     let __aw1 = __out;
                     let x = __aw1;
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::Poll::Ready(helper(x));
                     }

@@ -61,7 +61,6 @@ fn count(
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 { __arg0: names },
-        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -99,6 +98,7 @@ fn count(
                                         let mut __iter1 = ::core::iter::IntoIterator::into_iter(
                                             names,
                                         );
+                                        #[allow(unreachable_code)]
                                         {
                                             __next = __CoroJump::S1 {
                                                 __v1: guard,
@@ -114,7 +114,12 @@ fn count(
                                 }
                             }
                             {
-                                #[allow(unused_mut, unused_variables, unused_assignments)]
+                                #[allow(
+                                    unused_mut,
+                                    unused_variables,
+                                    unused_assignments,
+                                    unreachable_code
+                                )]
                                 let (guard, mut total, mut __iter1) = match ::core::mem::replace(
                                     &mut __next,
                                     __CoroJump::__Resume,
@@ -127,15 +132,18 @@ fn count(
                                         ::core::option::Option::Some(name) => {
                                             if name.is_empty() {
                                                 {
-                                                    __next = __CoroJump::S1 {
-                                                        __v1: guard,
-                                                        __v2: {
-                                                            let _ = &mut total;
-                                                            total
-                                                        },
-                                                        __v3: __iter1,
-                                                    };
-                                                    continue '__dispatch;
+                                                    #[allow(unreachable_code)]
+                                                    {
+                                                        __next = __CoroJump::S1 {
+                                                            __v1: guard,
+                                                            __v2: {
+                                                                let _ = &mut total;
+                                                                total
+                                                            },
+                                                            __v3: __iter1,
+                                                        };
+                                                        continue '__dispatch;
+                                                    }
                                                 };
                                             }
                                             {
@@ -169,7 +177,12 @@ fn count(
                             }
                         }
                         {
-                            #[allow(unused_mut, unused_variables, unused_assignments)]
+                            #[allow(
+                                unused_mut,
+                                unused_variables,
+                                unused_assignments,
+                                unreachable_code
+                            )]
                             let (guard, mut total) = match ::core::mem::replace(
                                 &mut __next,
                                 __CoroJump::__Resume,
@@ -177,13 +190,19 @@ fn count(
                                 __CoroJump::S2 { __v1, __v2 } => (__v1, __v2),
                                 _ => __coro::unreachable_state(),
                             };
+                            #[allow(unreachable_code)]
                             {
                                 return ::coro_core::__private::Poll::Ready(total);
                             }
                         }
                     }
                     {
-                        #[allow(unused_mut, unused_variables, unused_assignments)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_assignments,
+                            unreachable_code
+                        )]
                         let (
                             __out,
                             (
@@ -194,9 +213,11 @@ fn count(
                         ) = __coro::resume_state!(
                             __state, __cx, __CoroState::S3 { __fut; __v1, __v2, __v3 }
                         );
+                        #[allow(unreachable_code)]
                         let __aw2 = __out;
                         let mut __t3 = __aw2;
                         total += __t3.len();
+                        #[allow(unreachable_code)]
                         {
                             __next = __CoroJump::S4 {
                                 __v1: guard,
@@ -211,7 +232,12 @@ fn count(
                     }
                 }
                 {
-                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (guard, mut total, mut __iter1) = match ::core::mem::replace(
                         &mut __next,
                         __CoroJump::__Resume,
@@ -219,6 +245,7 @@ fn count(
                         __CoroJump::S4 { __v1, __v2, __v3 } => (__v1, __v2, __v3),
                         _ => __coro::unreachable_state(),
                     };
+                    #[allow(unreachable_code)]
                     {
                         __next = __CoroJump::S1 {
                             __v1: guard,

@@ -59,7 +59,6 @@ fn load(
             __arg0: self,
             __arg1: key,
         },
-        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -103,11 +102,18 @@ fn load(
                         }
                     }
                     {
-                        #[allow(unused_mut, unused_variables, unused_assignments)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_assignments,
+                            unreachable_code
+                        )]
                         let (__out, (__coro_held::self_(mut __self),)) = __coro::resume_state!(
                             __state, __cx, __CoroState::S1 { __fut; __v0 }
                         );
+                        #[allow(unreachable_code)]
                         let __aw1 = __out;
+                        #[allow(unreachable_code)]
                         {
                             __next = __CoroJump::S2 {
                                 __in: match ::coro_core::__private::Branch::branch(
@@ -132,7 +138,12 @@ fn load(
                     }
                 }
                 {
-                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (mut __self, __join1) = match ::core::mem::replace(
                         &mut __next,
                         __CoroJump::__Resume,
@@ -142,6 +153,7 @@ fn load(
                     };
                     let v = __join1;
                     __self.hits += 1;
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::Poll::Ready(Ok(v));
                     }

@@ -48,7 +48,6 @@ fn add(
             __arg0: a,
             __arg1: b,
         },
-        #[allow(unused_braces, unused_parens, unused_macros, unreachable_code)]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -87,10 +86,16 @@ fn add(
                         }
                     }
                     {
-                        #[allow(unused_mut, unused_variables, unused_assignments)]
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_assignments,
+                            unreachable_code
+                        )]
                         let (__out, (__coro_held::b(b),)) = __coro::resume_state!(
                             __state, __cx, __CoroState::S1 { __fut; __v1 }
                         );
+                        #[allow(unreachable_code)]
                         let __aw1 = __out;
                         let x = __aw1;
                         let mut __t2 = x;
@@ -105,11 +110,18 @@ fn add(
                     }
                 }
                 {
-                    #[allow(unused_mut, unused_variables, unused_assignments)]
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (__out, (__coro_held::temporary(mut __t2),)) = __coro::resume_state!(
                         __state, __cx, __CoroState::S2 { __fut; __v4 }
                     );
+                    #[allow(unreachable_code)]
                     let __aw3 = __out;
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::Poll::Ready(__t2 + __aw3);
                     }

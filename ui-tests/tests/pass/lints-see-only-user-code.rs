@@ -1,6 +1,7 @@
 //! Under `deny(warnings)`, a body that uses every local it binds, and every `mut` it writes,
-//! compiles without a warning: the macro's own copies of the locals, its stores and its
-//! rebindings never set off `unused_variables`, `unused_mut` or `unused_assignments`.
+//! and has no code after a diverging one compiles without a warning: the macro's own copies of
+//! the locals, its stores, rebindings and jumps never set off `unused_variables`,
+//! `unused_mut`, `unused_assignments`, `unreachable_code` or `unused_parens`.
 #![deny(warnings)]
 
 use coro_core::{Generator, GeneratorState, yield_};
@@ -76,6 +77,55 @@ fn everything(words: Vec<&'static str>, limit: u32) -> Result<u32, std::num::Par
     Ok(total + last + i + r.len() as u32)
 }
 
+#[coro_core::coroutine]
+fn gives_up() -> ! {
+    ready(()).await;
+    panic!("never returns")
+}
+
+/// Diverging code in the user's body, none of it followed by user code: the jumps the macro
+/// writes after it are unreachable, and rustc must not say so.
+#[coro_core::coroutine]
+fn diverging(k: u32, v: Option<u32>) -> u32 {
+    if k == 9 {
+        // Awaiting a `-> !` coroutine.
+        return gives_up().await;
+    }
+    // A branch that awaits, then panics.
+    if k == 7 {
+        ready(()).await;
+        panic!("seven");
+    }
+    // An awaiting `match` with an arm that returns.
+    let base = match v {
+        Some(n) if n > 10 => ready(n).await,
+        Some(n) => n + 1,
+        None => return 0,
+    };
+    // `let .. else` whose `else` awaits.
+    let Some(m) = v else {
+        ready(()).await;
+        return base;
+    };
+    // Parentheses the user's code needs: an `as` before `.await`, an operand hoisted in
+    // front of an await.
+    let f = (ready(m) as core::future::Ready<u32>).await;
+    let f = {
+        let doubled = f * 2;
+        ready(doubled / 2)
+    }
+    .await;
+    let g = (base + f) * ready(2).await;
+    // A tail `loop` that only leaves by `return`.
+    let mut i = 0;
+    loop {
+        i += ready(1).await;
+        if i > 2 {
+            return g + i;
+        }
+    }
+}
+
 #[coro_core::coroutine(yield = u32)]
 fn counter(n: u32) -> u32 {
     let mut sum = 0;
@@ -89,6 +139,8 @@ fn counter(n: u32) -> u32 {
 fn main() {
     let out = coro_core::block_on(everything(vec!["1", "0", "3"], 100));
     assert_eq!(out, Ok(2 + 6 + 1 + 3 + 2 + 2));
+    assert_eq!(coro_core::block_on(diverging(1, None)), 0);
+    assert_eq!(coro_core::block_on(diverging(1, Some(2))), (3 + 2) * 2 + 3);
     let mut acc = Acc { total: 1 };
     assert_eq!(coro_core::block_on(acc.add(2)), 3);
     assert_eq!(coro_core::block_on(acc.into_total()), 3);

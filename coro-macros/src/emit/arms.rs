@@ -104,7 +104,16 @@ impl Emitter<'_> {
         }
         let fields: Vec<&Ident> = taken.iter().map(|(f, _)| f).collect();
         let binders: Vec<&Binding> = taken.iter().map(|(_, b)| b).collect();
-        let allow_taken = (!binders.is_empty()).then(|| allow.clone());
+        // Only where a copy has a user's name: hidden ones (`__t2`, `__flag0`) are spanned as
+        // the macro's, which rustc does not lint; each attribute is one more for rustc to read.
+        let user_named = |b: &Binding| !b.ident.to_string().starts_with("__");
+        let allow_taken = binders.iter().any(|b| user_named(b)).then(|| allow.clone());
+        // After a future whose output is `!`, the rest of `resume_state!` is unreachable.
+        let allow_resumed = if allow_taken.is_some() {
+            allow.clone()
+        } else {
+            quote!(#[allow(unreachable_code)])
+        };
         let fut = names::hidden("__fut");
         let out = names::hidden("__out");
         let input = state.input.map(|v| &self.l.vars.all[v].ident);
@@ -133,7 +142,7 @@ impl Emitter<'_> {
             let input = input.expect("resume states take the output");
             arm_of(
                 quote! {
-                    #allow
+                    #allow_resumed
                     let (#out, (#(#binders,)*)) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
                     #(#macros)* #(#aliases)*
                     // A statement of the macro's, so the first that a future whose output is
@@ -159,12 +168,16 @@ impl Emitter<'_> {
             // copies covers only them, not the user's code after it.
             let next = names::hidden("__next");
             let slots: Vec<&Ident> = pattern.iter().filter_map(|b| b.field.as_ref()).collect();
-            let binders = pattern.iter().map(|b| Binding {
-                field: None,
-                held: None,
-                mutable: b.mutable,
-                ident: b.ident.clone(),
-            });
+            let binders: Vec<Binding> = pattern
+                .iter()
+                .map(|b| Binding {
+                    field: None,
+                    held: None,
+                    mutable: b.mutable,
+                    ident: b.ident.clone(),
+                })
+                .collect();
+            let allow = binders.iter().any(user_named).then_some(allow);
             arm_of(
                 quote! {
                     #allow
@@ -192,7 +205,23 @@ impl Emitter<'_> {
     }
 
     fn nodes(&self, nodes: &[Node]) -> TokenStream {
-        nodes.iter().map(|n| self.node(n)).collect()
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| match n {
+                // First in its block, with no value: no code of the user's comes before it
+                // there, so it needs no `allow(unreachable_code)` (see `jump_stmts`), one
+                // attribute less for rustc to read.
+                Node::Jump(j)
+                    if i == 0
+                        && self.l.jumps[*j].value.is_none()
+                        && !matches!(self.l.jumps[*j].cont, Cont::Unreachable) =>
+                {
+                    Tree::new().braced(self.jump_code(*j)).into()
+                }
+                n => self.node(n),
+            })
+            .collect()
     }
 
     fn node(&self, node: &Node) -> TokenStream {

@@ -72,12 +72,7 @@ fn scaled(a: u32) -> impl ::coro_core::Coroutine<Output = u32> + ::core::fmt::De
                     }
                 }
                 {
-                    #[allow(
-                        unused_mut,
-                        unused_variables,
-                        unused_assignments,
-                        unreachable_code
-                    )]
+                    #[allow(unreachable_code)]
                     let (__out, ()) = __coro::resume_state!(
                         __state, __cx, __CoroState::S1 { __fut; }
                     );

@@ -245,7 +245,6 @@ fn count(
                         __CoroJump::S4 { __v1, __v2, __v3 } => (__v1, __v2, __v3),
                         _ => __coro::unreachable_state(),
                     };
-                    #[allow(unreachable_code)]
                     {
                         __next = __CoroJump::S1 {
                             __v1: guard,

@@ -102,12 +102,7 @@ fn load(
                         }
                     }
                     {
-                        #[allow(
-                            unused_mut,
-                            unused_variables,
-                            unused_assignments,
-                            unreachable_code
-                        )]
+                        #[allow(unreachable_code)]
                         let (__out, (__coro_held::self_(mut __self),)) = __coro::resume_state!(
                             __state, __cx, __CoroState::S1 { __fut; __v0 }
                         );
@@ -138,12 +133,6 @@ fn load(
                     }
                 }
                 {
-                    #[allow(
-                        unused_mut,
-                        unused_variables,
-                        unused_assignments,
-                        unreachable_code
-                    )]
                     let (mut __self, __join1) = match ::core::mem::replace(
                         &mut __next,
                         __CoroJump::__Resume,

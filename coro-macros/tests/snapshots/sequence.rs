@@ -110,12 +110,7 @@ fn add(
                     }
                 }
                 {
-                    #[allow(
-                        unused_mut,
-                        unused_variables,
-                        unused_assignments,
-                        unreachable_code
-                    )]
+                    #[allow(unreachable_code)]
                     let (__out, (__coro_held::temporary(mut __t2),)) = __coro::resume_state!(
                         __state, __cx, __CoroState::S2 { __fut; __v4 }
                     );

@@ -23,7 +23,7 @@
 use crate::lower::{Lowerer, Node};
 use crate::normalize::has_await;
 use crate::vars::VarId;
-use proc_macro2::{Ident, TokenStream, TokenTree};
+use proc_macro2::{Ident, Spacing, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -308,17 +308,34 @@ pub(super) fn is_name(expr: &Expr, name: &Ident) -> bool {
     matches!(expr, Expr::Path(p) if p.qself.is_none() && p.path.is_ident(name))
 }
 
-/// How many times the identifier `name` occurs in `tokens`.
+/// How many times the identifier `name` occurs in `tokens` where it may name a local
+/// (`names_a_local`).
 pub(super) fn mentions(tokens: &TokenStream, name: &Ident) -> usize {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|t| match t {
-            TokenTree::Ident(i) => usize::from(i == *name),
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    (0..tokens.len())
+        .map(|k| match &tokens[k] {
+            TokenTree::Ident(i) => usize::from(i == name && names_a_local(&tokens, k)),
             TokenTree::Group(g) => mentions(&g.stream(), name),
             TokenTree::Punct(_) | TokenTree::Literal(_) => 0,
         })
         .sum()
+}
+
+/// May the identifier `tokens[k]` name a local? Not as a field or method (`.x`), a path's
+/// later segment (`a::x`) or a label (`'x`), nor as a path's first segment (`x::`), a macro's
+/// name (`x!`) or a field's name in a struct expression or pattern (`P { x: e }`; a shorthand
+/// field, `P { x }`, does name the local).
+pub(super) fn names_a_local(tokens: &[TokenTree], k: usize) -> bool {
+    let punct = |k: usize| match tokens.get(k) {
+        Some(TokenTree::Punct(p)) => Some((p.as_char(), p.spacing())),
+        _ => None,
+    };
+    let before = k.checked_sub(1).and_then(punct);
+    let path_segment = before == Some((':', Spacing::Alone))
+        && k.checked_sub(2).and_then(punct) == Some((':', Spacing::Joint));
+    !matches!(before, Some(('.' | '\'', _)))
+        && !path_segment
+        && !matches!(punct(k + 1), Some(('!' | ':', _)))
 }
 
 /// Could the code leave before it completes, other than by a panic (`break`, `continue`,

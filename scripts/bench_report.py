@@ -704,13 +704,34 @@ so it is a real suspension; `core::future::ready` never suspends.
   `other_variant`). Our instance is inlined too, and the row is within noise of rustc's:
   both take under a nanosecond for the whole call (it was about 3× before, in a same-run
   comparison).
-- `straight_line_8`: neither flavour's `drive` is inlined, and one call runs 64 instructions
-  against rustc's 40 (`valgrind --tool=cachegrind`, 1M calls of each). The difference is
-  decoding the niche-encoded discriminant before the jump table (rustc's coroutine keeps a tag
-  byte) and register moves where the resume entries join the straight path. A local sits at a
-  different offset in each variant because the fields are innermost-first, the order that gives
-  rustc's drop order on cancellation; ordering them outermost-first (which would break that
-  order) removes 7 of the 24 extra instructions. One or two nanoseconds per call.
+- `straight_line_8`: neither flavour's `drive` is inlined, and one call of it runs 61
+  instructions against rustc's 43 (`valgrind --tool=callgrind` on the bench binary: `drive`'s
+  inclusive count over its calls; `bench/examples/resume_calls.rs` counts a whole call plus
+  the loop around it with cachegrind: 70 against 52). Two things cost them, both in the layout
+  rustc picks for our enum, and neither has a fix that keeps everything else:
+  - A local sits at a different offset in each variant: the variants declare their locals
+    innermost-first, so that their drop glue drops a cancelled coroutine's locals in rustc's
+    order, and each resume entry joins the straight path with the values in other registers,
+    which LLVM shuffles at every join. Declaring them outermost-first, with a generated `Drop`
+    on the enum that drops them innermost-first (it moves the locals out in that order, drops
+    the future in place and leaves `__Running`; a no-op when at most one field has a
+    destructor), passes the drop-order, differential and Miri tests and brings a call to 54
+    instructions (63 in the example). But the `Drop` impl, one per coroutine with two stored
+    locals in a state, adds 12 % to `cargo check` of the compile benchmark's 200 coroutines
+    (3.53 → 3.96 G instructions, about 2 M per coroutine; without the impl the reordering
+    costs 1 %), and `nested_chain_depth4` runs 1170 instructions instead of 1155 (the nested
+    frames' drops keep tests that plain fields' glue did not need). Not taken.
+  - The discriminant is the niche of an awaited `Ready<u64>` (an `Option`'s tag): 3
+    instructions to decode where rustc's coroutine reads a tag byte. And in a niche-filling
+    layout the largest variant puts its future first while every other variant starts after
+    the niche, so even outermost-first the last state's locals sit 8 bytes off the others'.
+    Hiding the future's niche as well (`__fut: MaybeUninit<F>`, dropped by the enum's `Drop`)
+    makes rustc choose a tag and the locals share their offsets in every variant: 53
+    instructions per call against rustc's 52, in a crate holding only this case, for a state
+    of 80 bytes instead of 72 (rustc's: 88). Not taken: every coroutine would need the `Drop`
+    impl above, and the release build of the bench crate with it did not finish (one LLVM
+    codegen unit still running after 15 minutes, where the crate builds in about one; cause
+    not found).
 - Per real suspension (`yield_loop_100`, `nested_chain_depth4`) the two are on par: the time
   goes to the suspensions themselves. Compare also coro-loop's coroutine and `async fn` rows in
   §1.

@@ -52,16 +52,6 @@ fn early(
     }
     ::coro_core::__private::Frame::new(
         __CoroState::S0 { __arg0: a },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -103,10 +93,13 @@ fn early(
                             }
                         }
                         {
+                            #[allow(unreachable_code)]
                             let (__out, ()) = __coro::resume_state!(
                                 __state, __cx, __CoroState::S1 { __fut; }
                             );
+                            #[allow(unreachable_code)]
                             let __aw1 = __out;
+                            #[allow(unreachable_code)]
                             {
                                 __next = __CoroJump::S2 {
                                     __in: match ::coro_core::__private::Branch::branch(
@@ -129,29 +122,34 @@ fn early(
                         }
                     }
                     {
-                        match ::core::mem::replace(&mut __next, __CoroJump::__Resume) {
-                            __CoroJump::S2 { __in: __join1 } => {
-                                let x = __join1;
-                                if x > 3 {
-                                    return ::coro_core::__private::Poll::Ready(Some(x));
-                                }
-                                {
-                                    __state
-                                        .set(__CoroState::S3 {
-                                            __fut: ::coro_core::__private::into_future(ready(x)),
-                                        });
-                                    break '__s3;
-                                }
-                            }
+                        let (__join1,) = match ::core::mem::replace(
+                            &mut __next,
+                            __CoroJump::__Resume,
+                        ) {
+                            __CoroJump::S2 { __in } => (__in,),
                             _ => __coro::unreachable_state(),
+                        };
+                        let x = __join1;
+                        if x > 3 {
+                            return ::coro_core::__private::Poll::Ready(Some(x));
+                        }
+                        {
+                            __state
+                                .set(__CoroState::S3 {
+                                    __fut: ::coro_core::__private::into_future(ready(x)),
+                                });
+                            break '__s3;
                         }
                     }
                 }
                 {
+                    #[allow(unreachable_code)]
                     let (__out, ()) = __coro::resume_state!(
                         __state, __cx, __CoroState::S3 { __fut; }
                     );
+                    #[allow(unreachable_code)]
                     let __aw2 = __out;
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::Poll::Ready(Some(__aw2 + 1));
                     }

@@ -45,16 +45,6 @@ fn counted(
     }
     ::coro_core::__private::GenFrame::new(
         __CoroState::S0 { __arg0: n },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -108,6 +98,12 @@ fn counted(
                     }
                 }
                 {
+                    #[allow(
+                        unused_mut,
+                        unused_variables,
+                        unused_assignments,
+                        unreachable_code
+                    )]
                     let (__coro_held::m(m),) = __coro::take_state!(
                         __state, __CoroState::S1 { __v1 }
                     );
@@ -123,6 +119,7 @@ fn counted(
                     if m > 1 {
                         return ::coro_core::__private::GeneratorState::Complete(Ok(m));
                     }
+                    #[allow(unreachable_code)]
                     {
                         return ::coro_core::__private::GeneratorState::Complete(Ok(0));
                     }

@@ -43,16 +43,6 @@ fn numbers(n: u32) -> impl ::coro_core::Stream<Item = u32> + ::core::fmt::Debug 
     }
     ::coro_core::__private::StreamFrame::new(
         __CoroState::S0 { __arg0: n },
-        #[allow(
-            unused_mut,
-            unused_variables,
-            unused_braces,
-            unused_parens,
-            unused_assignments,
-            unused_macros,
-            unused_labels,
-            unreachable_code
-        )]
         #[cfg_attr(clippy, allow(clippy::all, clippy::pedantic))]
         move |
             mut __state,
@@ -92,9 +82,11 @@ fn numbers(n: u32) -> impl ::coro_core::Stream<Item = u32> + ::core::fmt::Debug 
                             }
                         }
                         {
+                            #[allow(unreachable_code)]
                             let (__out, ()) = __coro::resume_state!(
                                 __state, __cx, __CoroState::S1 { __fut; }
                             );
+                            #[allow(unreachable_code)]
                             let __aw1 = __out;
                             let m = __aw1;
                             {
@@ -110,6 +102,12 @@ fn numbers(n: u32) -> impl ::coro_core::Stream<Item = u32> + ::core::fmt::Debug 
                         }
                     }
                     {
+                        #[allow(
+                            unused_mut,
+                            unused_variables,
+                            unused_assignments,
+                            unreachable_code
+                        )]
                         let (__coro_held::m(m),) = __coro::take_state!(
                             __state, __CoroState::S2 { __v2 }
                         );
@@ -136,6 +134,7 @@ fn numbers(n: u32) -> impl ::coro_core::Stream<Item = u32> + ::core::fmt::Debug 
                     let () = __coro::take_state!(__state, __CoroState::S3 {});
                     let __aw3 = ();
                     ::core::mem::drop(__aw3);
+                    #[allow(unreachable_code)]
                     {
                         return {
                             let () = ();

@@ -637,7 +637,7 @@ in a coroutine as they see it in an `async fn` (README, "Where Rust differs"): t
 carries one blanket `allow` of eight lints. Instead each statement the expansion adds that binds
 one of the user's names carries an `allow` of its own, and so does each jump (rustc reports
 `unreachable_code` inside another crate's macro output too). One run on the same machine
-after the lint change, cachegrind as above, on the final code of 2026-12-01's eighth session:
+after the lint change, cachegrind as above, on the final code of 2026-12-01's third session:
 **18.61 M** instructions per coroutine by default (17.29 M just before the change, on the same
 tree), **14.50 M** with the opt-in, `async fn` 1.46 M. The 1.3 M come from the attribute on
 each jump, the attributes of the resume arms and the statements that keep a `mut` local's later

@@ -48,6 +48,9 @@ impl Emitter<'_> {
         // A shadowed variable is bound under its hidden name and read through a macro of the
         // same name (see `names::shadow_name`); macros must come before any use.
         let mut macros = Vec::new();
+        // Locals declared again (see below), each with how many stored ones come before it in
+        // the source, so that it takes its place among the payload's bindings (`bind_payload`).
+        let mut declared = Vec::new();
         for (id, ident) in &state.scope {
             let Some(ident) = ident else { continue };
             let var = &self.l.vars.all[*id];
@@ -74,7 +77,7 @@ impl Emitter<'_> {
                 ));
             } else if self.redeclared[s].contains(id) {
                 let m = var.mutable.then(|| quote!(mut));
-                aliases.push(quote!(#allow let #m #ident;));
+                declared.push((taken.len(), quote!(#allow let #m #ident;)));
                 // Pin the type with an assignment that never runs (see `Var::type_of`).
                 let companion = var.type_of.and_then(|c| {
                     state
@@ -108,6 +111,11 @@ impl Emitter<'_> {
         // the macro's, which rustc does not lint; each attribute is one more for rustc to read.
         let user_named = |b: &Binding| !b.ident.to_string().starts_with("__");
         let allow_taken = binders.iter().any(|b| user_named(b)).then(|| allow.clone());
+        let (payload, before, after) = if state.yields || state.resume {
+            bind_payload(&binders, std::mem::take(&mut declared), &allow)
+        } else {
+            Default::default()
+        };
         // After a future whose output is `!`, the rest of `resume_state!` is unreachable.
         let allow_resumed = if allow_taken.is_some() {
             allow.clone()
@@ -131,8 +139,10 @@ impl Emitter<'_> {
             };
             arm_of(
                 quote! {
+                    #before
                     #allow_taken
-                    let (#(#binders,)*) = #private::take_state!(#st, __CoroState::#name { #(#fields),* });
+                    let #payload = #private::take_state!(#st, __CoroState::#name { #(#fields),* });
+                    #after
                     #(#macros)* #(#aliases)*
                     let #input = #sent;
                 },
@@ -142,8 +152,10 @@ impl Emitter<'_> {
             let input = input.expect("resume states take the output");
             arm_of(
                 quote! {
+                    #before
                     #allow_resumed
-                    let (#out, (#(#binders,)*)) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
+                    let (#out, #payload) = #private::resume_state!(#st, #cx, __CoroState::#name { #fut ; #(#fields),* });
+                    #after
                     #(#macros)* #(#aliases)*
                     // A statement of the macro's, so the first that a future whose output is
                     // `!` leaves unreachable is not the user's.
@@ -177,14 +189,17 @@ impl Emitter<'_> {
                     ident: b.ident.clone(),
                 })
                 .collect();
+            let (payload, before, after) = bind_payload(&binders, declared, &allow);
             let allow = binders.iter().any(user_named).then_some(allow);
             arm_of(
                 quote! {
+                    #before
                     #allow
-                    let (#(#binders,)*) = match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
+                    let #payload = match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
                         __CoroJump::#name { #(#slots),* } => (#(#slots,)*),
                         _ => #private::unreachable_state(),
                     };
+                    #after
                     #(#macros)* #(#aliases)*
                 },
                 body,
@@ -657,4 +672,46 @@ pub(super) fn mentioned(
     let mut out = std::collections::BTreeSet::new();
     walk(l, payloads, nodes, &mut out);
     out
+}
+
+/// How an arm binds its payload: a tuple pattern of `binders`, with each local of `declared`
+/// (its declaration, and how many of the bindings come before it in the source) declared in
+/// its place among them, so that a `return` or a panic in the arm drops it where rustc would:
+/// after the locals declared later, before the earlier ones. A local that comes before every
+/// binding is declared before the `let`, one after all of them after it; with one in between,
+/// the `let` binds the whole tuple to a hidden name and runs of its fields are moved out into
+/// the bindings between the declarations. Returns the pattern, then the code before and after
+/// the `let`.
+fn bind_payload<B: ToTokens>(
+    binders: &[B],
+    declared: Vec<(usize, TokenStream)>,
+    allow: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let n = binders.len();
+    if declared.iter().all(|&(at, _)| at == 0) {
+        let code = declared.into_iter().map(|(_, code)| code).collect();
+        return (quote!((#(#binders,)*)), code, TokenStream::new());
+    }
+    if declared.iter().all(|&(at, _)| at == n) {
+        let code = declared.into_iter().map(|(_, code)| code).collect();
+        return (quote!((#(#binders,)*)), TokenStream::new(), code);
+    }
+    let whole = names::hidden("__payload");
+    let mut after = TokenStream::new();
+    let mut from = 0;
+    let mut cuts: Vec<(usize, Option<TokenStream>)> = declared
+        .into_iter()
+        .map(|(at, code)| (at, Some(code)))
+        .collect();
+    cuts.push((n, None));
+    for (to, code) in cuts {
+        if to > from {
+            let run = &binders[from..to];
+            let fields = (from..to).map(proc_macro2::Literal::usize_unsuffixed);
+            after.extend(quote!(#allow let (#(#run,)*) = (#(#whole.#fields,)*);));
+            from = to;
+        }
+        after.extend(code);
+    }
+    (quote!(#whole), TokenStream::new(), after)
 }

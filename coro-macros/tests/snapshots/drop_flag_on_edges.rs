@@ -132,10 +132,7 @@ fn send_or_wait(
                                     unused_assignments,
                                     unreachable_code
                                 )]
-                                let (
-                                    __out,
-                                    (__coro_held::job(job), __coro_held::log(log)),
-                                ) = __coro::resume_state!(
+                                let (__out, __payload) = __coro::resume_state!(
                                     __state, __cx, __CoroState::S1 { __fut; __v0, __v3 }
                                 );
                                 #[allow(
@@ -144,7 +141,21 @@ fn send_or_wait(
                                     unused_assignments,
                                     unreachable_code
                                 )]
+                                let (__coro_held::job(job),) = (__payload.0,);
+                                #[allow(
+                                    unused_mut,
+                                    unused_variables,
+                                    unused_assignments,
+                                    unreachable_code
+                                )]
                                 let mut __flag0;
+                                #[allow(
+                                    unused_mut,
+                                    unused_variables,
+                                    unused_assignments,
+                                    unreachable_code
+                                )]
+                                let (__coro_held::log(log),) = (__payload.1,);
                                 #[allow(unreachable_code)]
                                 let __aw2 = __out;
                                 ::core::mem::drop(__aw2);
@@ -166,16 +177,16 @@ fn send_or_wait(
                                 unused_assignments,
                                 unreachable_code
                             )]
-                            let (__out, (__coro_held::log(log),)) = __coro::resume_state!(
-                                __state, __cx, __CoroState::S2 { __fut; __v3 }
-                            );
+                            let mut __flag0;
                             #[allow(
                                 unused_mut,
                                 unused_variables,
                                 unused_assignments,
                                 unreachable_code
                             )]
-                            let mut __flag0;
+                            let (__out, (__coro_held::log(log),)) = __coro::resume_state!(
+                                __state, __cx, __CoroState::S2 { __fut; __v3 }
+                            );
                             #[allow(unreachable_code)]
                             let __aw1 = __out;
                             ::core::mem::drop(__aw1);

@@ -4,13 +4,13 @@
 //! `cargo bench -p coro-bench --bench resume -- --warm-up-time 1 --measurement-time 3`
 #![allow(missing_docs, clippy::unused_async, clippy::many_single_char_names)]
 
-use core::future::{Future, ready};
+use core::future::Future;
 use core::hint::black_box;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use coro_bench::{coro_helpers, rustc_helpers, yield_now};
+use coro_bench::{coro_helpers, rustc_helpers};
 
 /// Number of awaits in the loop cases.
 const N: u64 = 100;
@@ -26,66 +26,12 @@ fn drive<F: Future>(fut: F) -> F::Output {
     }
 }
 
-async fn ready_loop_rustc(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        total += ready(i).await;
-    }
-    total
-}
-
-#[coro_core::coroutine]
-fn ready_loop_coro(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        total += ready(i).await;
-    }
-    total
-}
-
-async fn yield_loop_rustc(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        yield_now().await;
-        total += i;
-    }
-    total
-}
-
-#[coro_core::coroutine]
-fn yield_loop_coro(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        yield_now().await;
-        total += i;
-    }
-    total
-}
-
-async fn straight_line_rustc(x: u64) -> u64 {
-    let a = ready(x).await;
-    let b = ready(a + 1).await;
-    let c = ready(b * 2).await;
-    let d = ready(c + a).await;
-    let e = ready(d ^ b).await;
-    let f = ready(e + c).await;
-    let g = ready(f * 3).await;
-    let h = ready(g + d).await;
-    a + b + c + d + e + f + g + h
-}
-
-#[coro_core::coroutine]
-fn straight_line_coro(x: u64) -> u64 {
-    let a = ready(x).await;
-    let b = ready(a + 1).await;
-    let c = ready(b * 2).await;
-    let d = ready(c + a).await;
-    let e = ready(d ^ b).await;
-    let f = ready(e + c).await;
-    let g = ready(f * 3).await;
-    let h = ready(g + d).await;
-    a + b + c + d + e + f + g + h
-}
+#[path = "../workloads/resume.rs"]
+mod bodies;
+use bodies::{
+    ready_loop_coro, ready_loop_rustc, straight_line_coro, straight_line_rustc, yield_loop_coro,
+    yield_loop_rustc,
+};
 
 fn bench_resume(c: &mut Criterion) {
     assert_eq!(drive(ready_loop_coro(N)), drive(ready_loop_rustc(N)));

@@ -3,12 +3,12 @@
 //! and the same with 0 calls; the difference over the count is the cost of one call.
 #![allow(clippy::unused_async, clippy::many_single_char_names)]
 
-use core::future::{Future, ready};
+use core::future::Future;
 use core::hint::black_box;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 
-use coro_bench::{coro_helpers, rustc_helpers, yield_now};
+use coro_bench::{coro_helpers, rustc_helpers};
 
 /// Polls `fut` with a no-op waker until it is ready, as the bench's driver does. Never inlined,
 /// so that one call of it is one whole coroutine, as in the bench's `straight_line_8` (where
@@ -25,66 +25,12 @@ fn drive<F: Future>(fut: F) -> F::Output {
     }
 }
 
-async fn ready_loop_rustc(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        total += ready(i).await;
-    }
-    total
-}
-
-#[coro_core::coroutine]
-fn ready_loop_coro(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        total += ready(i).await;
-    }
-    total
-}
-
-async fn yield_loop_rustc(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        yield_now().await;
-        total += i;
-    }
-    total
-}
-
-#[coro_core::coroutine]
-fn yield_loop_coro(n: u64) -> u64 {
-    let mut total = 0;
-    for i in 0..n {
-        yield_now().await;
-        total += i;
-    }
-    total
-}
-
-async fn straight_line_rustc(x: u64) -> u64 {
-    let a = ready(x).await;
-    let b = ready(a + 1).await;
-    let c = ready(b * 2).await;
-    let d = ready(c + a).await;
-    let e = ready(d ^ b).await;
-    let f = ready(e + c).await;
-    let g = ready(f * 3).await;
-    let h = ready(g + d).await;
-    a + b + c + d + e + f + g + h
-}
-
-#[coro_core::coroutine]
-fn straight_line_coro(x: u64) -> u64 {
-    let a = ready(x).await;
-    let b = ready(a + 1).await;
-    let c = ready(b * 2).await;
-    let d = ready(c + a).await;
-    let e = ready(d ^ b).await;
-    let f = ready(e + c).await;
-    let g = ready(f * 3).await;
-    let h = ready(g + d).await;
-    a + b + c + d + e + f + g + h
-}
+#[path = "../workloads/resume.rs"]
+mod bodies;
+use bodies::{
+    ready_loop_coro, ready_loop_rustc, straight_line_coro, straight_line_rustc, yield_loop_coro,
+    yield_loop_rustc,
+};
 
 fn main() {
     let mut args = std::env::args().skip(1);

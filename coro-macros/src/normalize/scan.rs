@@ -203,7 +203,7 @@ pub(super) fn operands_by_ref(expr: &Expr) -> Vec<bool> {
         Expr::Binary(b) if is_comparison(&b.op) => vec![true, true],
         // A field read by arithmetic (`self.n + f().await`) is nearly always a `Copy` number:
         // read in place after the await, it is not a move of the variable, which a hoisted
-        // `let __t = self.n;` would be (vars/collector.rs reads a field operand of arithmetic
+        // `let __t = self.n;` would be (vars/collector/walk.rs reads a field operand of arithmetic
         // as a read, a `let` initialiser as a move).
         Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
             vec![is_field_read(&b.left), is_field_read(&b.right)]

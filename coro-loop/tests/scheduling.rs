@@ -313,6 +313,13 @@ fn reentrant_run_until_complete_panics_clearly() {
 }
 
 #[test]
+#[should_panic(expected = "coro_loop::run called while an event loop is running on this thread")]
+fn run_inside_a_running_loop_names_run() {
+    // asyncio: RuntimeError: asyncio.run() cannot be called from a running event loop.
+    coro_loop::run(async { coro_loop::run(async {}) });
+}
+
+#[test]
 #[should_panic(expected = "closed event loop; create a new one with coro_loop::new_event_loop()")]
 fn a_closed_loop_panics_clearly() {
     let lp = virtual_loop();

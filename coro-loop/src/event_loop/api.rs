@@ -317,6 +317,13 @@ where
     F: IntoFuture + 'static,
     F::Output: 'static,
 {
+    // Checked before a loop exists, so the message names what the user called (asyncio's
+    // "asyncio.run() cannot be called from a running event loop").
+    assert!(
+        running_loop().is_none(),
+        "coro_loop::run called while an event loop is running on this thread; `.await` the \
+         future inside the running loop instead, or schedule it with coro_loop::create_task"
+    );
     let guard = CloseOnDrop(EventLoop::new());
     guard.0.run_until_complete(main)
 }

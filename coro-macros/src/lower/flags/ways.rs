@@ -66,7 +66,35 @@ impl Lowerer {
     /// move it outside any branch, loop, closure or short-circuit operand: see `certain`.)
     fn certainly_moves(&mut self, e: &Expr, v: VarId) -> bool {
         self.vars.uses_expr(&certain(e));
-        self.vars.moves().contains(&v)
+        self.vars.moves().contains(&v) || self.every_branch_moves(e, v)
+    }
+
+    /// Is `e` an `if` with an `else`, or a `match`, each of whose branches certainly moves
+    /// `v` (`match k { 0 => drop(x), _ => { log(..); drop(x) } }`), or a plain block ending in
+    /// one? No pattern of it may bind `v`'s name (a branch's move would be another local's).
+    fn every_branch_moves(&mut self, e: &Expr, v: VarId) -> bool {
+        let Some(name) = self.vars.all[v].current.clone() else {
+            return false;
+        };
+        if pattern_binds(e, &name) {
+            return false;
+        }
+        match e {
+            Expr::Match(m) => {
+                !m.arms.is_empty() && m.arms.iter().all(|a| self.certainly_moves(&a.body, v))
+            }
+            Expr::If(i) => i.else_branch.as_ref().is_some_and(|(_, els)| {
+                let then = block_expr(i.then_branch.clone());
+                self.certainly_moves(&then, v) && self.certainly_moves(els, v)
+            }),
+            Expr::Block(b) if b.label.is_none() => match b.block.stmts.split_last() {
+                Some((Stmt::Expr(last, _), before)) if !lets_bind(before, &name) => {
+                    self.every_branch_moves(last, v)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// `certainly_moves` for a statement.

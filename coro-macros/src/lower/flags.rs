@@ -17,6 +17,7 @@ use quote::quote;
 use syn::{Expr, Stmt};
 
 mod fills;
+mod formats;
 mod moved_again;
 mod refills;
 mod sites;

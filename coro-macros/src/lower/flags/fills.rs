@@ -20,6 +20,7 @@
 //! second pass run whatever the first found. The second pass rewrites the statement only for
 //! an `x` the first confirmed; otherwise it lowers the statement as written.
 
+use super::formats::may_capture;
 use crate::lower::{Lowerer, Node};
 use crate::normalize::has_await;
 use crate::vars::VarId;
@@ -177,9 +178,8 @@ impl Lowerer {
             if named && !only_assigns(&current, &name) || !named && runs == 0 {
                 continue;
             }
-            let once = assigns_once(&current, &name)
-                && !leaves(&current.to_token_stream())
-                && !self.bypassed.contains(&v);
+            let once =
+                assigns_once(&current, &name) && !leaves(&current) && !self.bypassed.contains(&v);
             let mut next = current;
             Fill {
                 name: &name,
@@ -309,14 +309,16 @@ pub(super) fn is_name(expr: &Expr, name: &Ident) -> bool {
 }
 
 /// How many times the identifier `name` occurs in `tokens` where it may name a local
-/// (`names_a_local`).
+/// (`names_a_local`), or a string literal may capture it as a format string.
 pub(super) fn mentions(tokens: &TokenStream, name: &Ident) -> usize {
     let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
     (0..tokens.len())
         .map(|k| match &tokens[k] {
             TokenTree::Ident(i) => usize::from(i == name && names_a_local(&tokens, k)),
             TokenTree::Group(g) => mentions(&g.stream(), name),
-            TokenTree::Punct(_) | TokenTree::Literal(_) => 0,
+            // A format string's capture (`format!("{x}")`) names it too (formats.rs).
+            TokenTree::Literal(l) => usize::from(may_capture(l, name)),
+            TokenTree::Punct(_) => 0,
         })
         .sum()
 }
@@ -338,13 +340,87 @@ pub(super) fn names_a_local(tokens: &[TokenTree], k: usize) -> bool {
         && !matches!(punct(k + 1), Some(('!' | ':', _)))
 }
 
-/// Could the code leave before it completes, other than by a panic (`break`, `continue`,
-/// `return`, `?`)?
-pub(super) fn leaves(tokens: &TokenStream) -> bool {
+/// Could `stmt` leave before it completes, other than by a panic: a `break`/`continue` not
+/// aimed at a loop or labelled block inside it (`'b: { if c { break 'b; } .. }` stays), a
+/// `return` or a `?` (not in a closure or async block, which are bodies of their own)? A
+/// macro's tokens count when they hold any of those (they may expand to one).
+pub(super) fn leaves(stmt: &Stmt) -> bool {
+    let mut l = Leaves {
+        loops: 0,
+        labels: Vec::new(),
+        found: false,
+    };
+    l.visit_stmt(stmt);
+    l.found
+}
+
+struct Leaves<'a> {
+    /// How many loops around the code being read, inside the statement.
+    loops: usize,
+    /// The labels of the loops and blocks around it, inside the statement.
+    labels: Vec<&'a Ident>,
+    found: bool,
+}
+
+impl<'a> Leaves<'a> {
+    fn jump(&mut self, label: Option<&syn::Lifetime>) {
+        self.found |= match label {
+            Some(l) => !self.labels.contains(&&l.ident),
+            None => self.loops == 0,
+        };
+    }
+
+    /// Reads `body`, the body of a loop or labelled block inside the statement.
+    fn inside(&mut self, label: Option<&'a syn::Label>, is_loop: bool, body: &'a syn::Block) {
+        self.labels.extend(label.map(|l| &l.name.ident));
+        self.loops += usize::from(is_loop);
+        self.visit_block(body);
+        self.loops -= usize::from(is_loop);
+        if label.is_some() {
+            self.labels.pop();
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Leaves<'a> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        match e {
+            Expr::Break(b) => {
+                self.jump(b.label.as_ref());
+                visit::visit_expr(self, e);
+            }
+            Expr::Continue(c) => self.jump(c.label.as_ref()),
+            Expr::Return(_) | Expr::Try(_) => {
+                self.found = true;
+            }
+            Expr::Loop(l) => self.inside(l.label.as_ref(), true, &l.body),
+            // A `for` loop's iterator is read outside its loop (a `while` condition may
+            // not hold an unlabelled `break` either: E0590).
+            Expr::While(w) => {
+                self.visit_expr(&w.cond);
+                self.inside(w.label.as_ref(), true, &w.body);
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr(&f.expr);
+                self.inside(f.label.as_ref(), true, &f.body);
+            }
+            Expr::Block(b) if b.label.is_some() => self.inside(b.label.as_ref(), false, &b.block),
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => visit::visit_expr(self, e),
+        }
+    }
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        self.found |= jump_tokens(&m.tokens);
+    }
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+/// Do `tokens` hold `break`, `continue`, `return` or `?`?
+fn jump_tokens(tokens: &TokenStream) -> bool {
     tokens.clone().into_iter().any(|t| match t {
         TokenTree::Ident(i) => i == "break" || i == "continue" || i == "return",
         TokenTree::Punct(p) => p.as_char() == '?',
-        TokenTree::Group(g) => leaves(&g.stream()),
+        TokenTree::Group(g) => jump_tokens(&g.stream()),
         TokenTree::Literal(_) => false,
     })
 }
@@ -382,6 +458,7 @@ fn assigns_once(stmt: &Stmt, name: &Ident) -> bool {
                 one_of([&*b.left, &*b.right], name)
             }
             Expr::Await(a) => expr(&a.base, name),
+            Expr::Loop(l) => once_through(l, name),
             Expr::Unary(u) => expr(&u.expr, name),
             Expr::Reference(r) => expr(&r.expr, name),
             Expr::Cast(c) => expr(&c.expr, name),
@@ -404,6 +481,29 @@ fn assigns_once(stmt: &Stmt, name: &Ident) -> bool {
             .filter(|s| mentions(&s.to_token_stream(), name) > 0);
         match (naming.next(), naming.next()) {
             (Some(Stmt::Expr(e, _)), None) => expr(e, name),
+            _ => false,
+        }
+    }
+    // A loop whose body runs once: every statement but the last completes (none leaves),
+    // and the last is a `break` out of it; one of them names `name` and assigns it once.
+    fn once_through(l: &syn::ExprLoop, name: &Ident) -> bool {
+        let Some((Stmt::Expr(Expr::Break(b), _), rest)) = l.body.stmts.split_last() else {
+            return false;
+        };
+        let ours = match (&b.label, &l.label) {
+            (None, _) => true,
+            (Some(to), Some(own)) => to.ident == own.name.ident,
+            (Some(_), None) => false,
+        };
+        let mut naming = rest
+            .iter()
+            .filter(|s| mentions(&s.to_token_stream(), name) > 0);
+        match (naming.next(), naming.next()) {
+            (Some(Stmt::Expr(e, _)), None) => {
+                ours && !rest.iter().any(leaves)
+                    && mentions(&b.to_token_stream(), name) == 0
+                    && expr(e, name)
+            }
             _ => false,
         }
     }

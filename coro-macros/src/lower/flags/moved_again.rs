@@ -29,6 +29,7 @@
 //! shorthand field (`P { x }`) becomes `P { x: __againN }`.
 
 use super::fills::{binds_name, is_name, leaves, mentions, names_a_local};
+use super::formats::{FormatArgs, may_capture};
 use super::sites::assigns;
 use crate::lower::Lowerer;
 use crate::names;
@@ -106,6 +107,9 @@ impl Runs<'_> {
         {
             return None;
         }
+        // Whether a statement of the run so far names `x`: from the first that does, the new
+        // value is the block's local (see the module's comment).
+        let mut named = false;
         for (k, stmt) in stmts.iter().enumerate().skip(start + 1) {
             // A binding of the name (but a nested block's `let`), or a format string that
             // captures it, would not be renamed the way the code means it.
@@ -116,7 +120,11 @@ impl Runs<'_> {
             if self.l.vars.moves().contains(&self.v) {
                 return self.l.stmt_certainly_moves(stmt, self.v).then_some(k);
             }
-            if leaves(&stmt.to_token_stream()) {
+            // Code that may leave the block before `x` is named leaves with the new value in
+            // the flag, as a statement that fills it and leaves does (fills.rs); after that,
+            // the block's local would drop before the locals declared after `x`.
+            named |= mentions(&stmt.to_token_stream(), self.name) > 0;
+            if leaves(stmt) && named {
                 return None;
             }
         }
@@ -218,7 +226,20 @@ impl VisitMut for Rename<'_> {
         visit_mut::visit_field_value_mut(self, f);
     }
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
-        m.tokens = rename_tokens(std::mem::take(&mut m.tokens), self.name, self.to);
+        let Some(mut format) = FormatArgs::of(m) else {
+            m.tokens = rename_tokens(std::mem::take(&mut m.tokens), self.name, self.to);
+            return;
+        };
+        // A formatting macro's arguments are expressions: renamed as such, and a capture of
+        // the name by its format string by a named argument (formats.rs).
+        for k in 0..format.args.len() {
+            let named = format.is_named(k);
+            match &mut format.args[k] {
+                Expr::Assign(a) if named => self.visit_expr_mut(&mut a.right),
+                e => self.visit_expr_mut(e),
+            }
+        }
+        m.tokens = format.rename(self.name, self.to);
     }
     fn visit_block_mut(&mut self, b: &mut Block) {
         for stmt in &mut b.stmts {
@@ -252,8 +273,9 @@ fn rename_tokens(tokens: TokenStream, name: &Ident, to: &Ident) -> TokenStream {
 }
 
 /// Does `stmt` bind `name` (an arm, an `if let`, a closure's parameter, or a `let` other than
-/// one of a nested block, which `Rename` follows), or hold a macro that may capture it in a
-/// format string (`format!("{x}")`, which no rename reaches)?
+/// one of a nested block, which `Rename` follows), or hold a macro other than a formatting
+/// one of the standard library that may capture it in a format string (`log!("{x}")`, which
+/// no rename reaches; formats.rs)?
 fn binds(stmt: &Stmt, name: &Ident) -> bool {
     struct Finder<'a>(&'a Ident, bool);
     impl<'ast> Visit<'ast> for Finder<'_> {
@@ -278,7 +300,12 @@ fn binds(stmt: &Stmt, name: &Ident) -> bool {
             }
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            self.1 |= captures(&m.tokens, self.0);
+            // A formatting macro's capture is renamed (`Rename`); another macro's string
+            // literal might be a format string that no rename reaches.
+            match FormatArgs::of(m) {
+                Some(format) => format.args.iter().for_each(|e| self.visit_expr(e)),
+                None => self.1 |= captures(&m.tokens, self.0),
+            }
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
@@ -287,14 +314,11 @@ fn binds(stmt: &Stmt, name: &Ident) -> bool {
     f.1
 }
 
-/// Does a string literal in `tokens` hold `{name}` or `{name:`, a format string's capture?
+/// May a string literal in `tokens` capture `name` as a format string (formats.rs
+/// `may_capture`)?
 fn captures(tokens: &TokenStream, name: &Ident) -> bool {
-    let (whole, with_spec) = (format!("{{{name}}}"), format!("{{{name}:"));
     tokens.clone().into_iter().any(|t| match t {
-        TokenTree::Literal(l) => {
-            let l = l.to_string();
-            l.contains(&whole) || l.contains(&with_spec)
-        }
+        TokenTree::Literal(l) => may_capture(&l, name),
         TokenTree::Group(g) => captures(&g.stream(), name),
         TokenTree::Ident(_) | TokenTree::Punct(_) => false,
     })

@@ -11,9 +11,9 @@
 //! f().await;` (stores `__flagN`)
 //!
 //! When every path that completes the statement assigns `x` exactly once, and none leaves it
-//! (no `break`, `continue`, `return` or `?`), `x` is certainly there again afterwards: it takes
-//! its value back from the flag (`x = Option::unwrap(__flagN);`, never `None` there) and is an
-//! ordinary local from there on, which later statements may use.
+//! (`leaves`: no `break` or `continue` out of it, no `return` or `?`), `x` is certainly there
+//! again afterwards: it takes its value back from the flag (`x = Option::unwrap(__flagN);`,
+//! never `None` there) and is an ordinary local from there on, which later statements may use.
 //!
 //! The first pass has no flag yet: it reads such an assignment as `drop(e)` (the same uses,
 //! and not a use of `x`, so the watch goes on), and a node that claims to assign `x` makes the

@@ -4,8 +4,9 @@
 //! the same path (`if e { x = D::new(); consume(x); }`): rustc drops the old value (if its flag
 //! says it is there) when the new one is assigned, and the move empties the flag again.
 //!
-//! Such a run of statements in one block (`x = e;`, statements that neither leave nor assign
-//! `x`, then one that certainly moves `x`, see ways.rs `certain`) puts the new value through
+//! Such a run of statements in one block (`x = e;`, statements that do not assign `x` nor,
+//! once one has named it, leave the block, then one that certainly moves `x`, see ways.rs
+//! `certain` and `every_branch_moves`) puts the new value through
 //! the flag, which drops the old one in rustc's order (`e` first), and takes it out into a
 //! local of the block's own just before the first statement that names `x`; from there on
 //! the run uses that local instead of `x`:
@@ -21,12 +22,14 @@
 //! after `x` (rustc: after them; ARCHITECTURE.md, "Drop flags"). The flag is
 //! `None` after the run, as rustc's is after the move; the paths that skip it keep the flag
 //! as it was. Nothing else of the statement reads `x` then, so the rest is what fills.rs
-//! follows. The first pass has no flag: there the run binds `let mut __againN = e;` at its
-//! start.
+//! follows. A `?` or `break` before the first statement that names `x` leaves with the new
+//! value in the flag, as a statement that fills the flag and leaves does (fills.rs). The
+//! first pass has no flag: there the run binds `let mut __againN = e;` at its start.
 //!
 //! The rename follows what names the local: a field or method of that name (`p.x`), a
 //! struct's field name (`P { x: 1 }`), a path segment or a label keeps its spelling, and a
-//! shorthand field (`P { x }`) becomes `P { x: __againN }`.
+//! shorthand field (`P { x }`) becomes `P { x: __againN }`. A formatting macro's capture
+//! (`format!("{x:?}")`) is renamed with a named argument (formats.rs).
 
 use super::fills::{binds_name, is_name, leaves, mentions, names_a_local};
 use super::formats::{FormatArgs, may_capture};
@@ -83,8 +86,9 @@ struct Runs<'a> {
 
 impl Runs<'_> {
     /// The run that starts at `stmts[start]`, if one does: `x = e;` (`e` naming neither `x`
-    /// nor an `.await`), statements that may use `x` but neither move nor assign it nor leave
-    /// the block, then one that certainly moves `x` and does not assign it. Returns the first
+    /// nor an `.await`), statements that may use `x` but neither move nor assign it nor, once
+    /// one has named it, leave the block, then one that certainly moves `x` and does not
+    /// assign it. Returns the first
     /// statement that names `x` and the last one of the run.
     fn run(&mut self, stmts: &[Stmt], start: usize) -> Option<(usize, usize)> {
         let end = self.run_end(stmts, start)?;

@@ -7,7 +7,8 @@
 //!   (these two in [`returns`]).
 //!
 //! A call of the function inside itself is rejected with the indirection that fixes it
-//! ([`recursion`]). It also rewrites the generators' `yield_!`/`yield_from!`
+//! ([`recursion`]), and a `break`/`continue` that rustc would reject in an `async fn` with
+//! rustc's reason ([`jumps`]: the lowering would otherwise aim it at its own loops). It also rewrites the generators' `yield_!`/`yield_from!`
 //! (check/generators.rs), and expands `dbg!` and a message-less `assert!` around an `.await`
 //! itself, so the text they print is the user's and not that of the temporary `normalize`
 //! hoists the await into (check/printing.rs).
@@ -16,6 +17,7 @@
 //! visitor does not rewrite inside them.
 
 mod generators;
+mod jumps;
 mod printing;
 mod recursion;
 mod returns;
@@ -47,6 +49,10 @@ pub(crate) fn check(parsed: &Parsed, body: &mut Block) -> syn::Result<()> {
         suspend_paths: Vec::new(),
         errors: None,
     };
+    // The jumps are checked on the body as written, before `yield_from!` becomes a loop.
+    if let Some(err) = jumps::check(body) {
+        checker.error(err);
+    }
     checker.visit_block_mut(body);
     // `yield_!(v)` is rewritten away, so a `use coro_core::yield_;` would look unused: invoke
     // each path once with the marker arm, which expands to nothing.

@@ -5,7 +5,8 @@
 //!   liveness over the state graph, iterated to a fixed point because loops make cycles); a live
 //!   variable is initialised at `t`, or rustc would reject the original program; or
 //! - *kept*: no use of it anywhere may move it, so it is still initialised and must be dropped
-//!   at the end of its scope, after the resume, as rustc's `async fn` does.
+//!   at the end of its scope, after the resume, as rustc's `async fn` does; unless it is
+//!   certainly a reference (`vars::Var::reference`), which has no drop to keep in place.
 //!
 //! Aliases (`let r = &x;`) are never stored: a use of `r` counts as a use of `x`, and the
 //! emitter rebuilds `r` from `x` after the resume.
@@ -80,8 +81,10 @@ fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
                 continue;
             }
             // Live; or never moved anywhere; or at least not on any path to here: then it is
-            // still initialised and must drop at its scope's end, as rustc drops it.
-            let needed = live_in[s].contains(id) || !var.maybe_moved || !moved_in[s].contains(id);
+            // still initialised and must drop at its scope's end, as rustc drops it. A
+            // reference has no drop to keep in place: it is stored only while live.
+            let kept = !var.reference && (!var.maybe_moved || !moved_in[s].contains(id));
+            let needed = live_in[s].contains(id) || kept;
             if !needed {
                 continue;
             }

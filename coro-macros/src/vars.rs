@@ -16,7 +16,7 @@ mod collector;
 mod values;
 pub(crate) use values::{
     borrowed_root, code_text, fresh_value, place_root, ref_bindings, surely_copy, surely_copy_let,
-    surely_owned,
+    surely_owned, surely_reference,
 };
 
 pub(crate) type VarId = usize;
@@ -52,6 +52,11 @@ pub(crate) struct Var {
     /// The variable this one certainly borrows from (`let it = v.iter();`, `let h = &v[0];`,
     /// a `ref` binding of a match on `v`), with the code that borrows it, for errors.
     pub borrows: Option<(VarId, String)>,
+    /// Certainly a reference into a place, or a `Copy` value read through one (`ref x`, or a
+    /// binding of a pattern matched against `&v`, `v.as_ref()`, …): it has no drop glue, so
+    /// it is stored only while live (dropping it at its scope's end would change nothing, and
+    /// storing it beside what it borrows cannot compile).
+    pub reference: bool,
     /// `let a = pin!(fut);`: where the `pin!` is. `a` borrows a temporary of the statement,
     /// which cannot be kept across a suspension (liveness/borrows.rs `held_borrows`).
     pub pinned: Option<proc_macro2::Span>,
@@ -155,6 +160,7 @@ impl Vars {
             copy: false,
             owned: false,
             borrows: None,
+            reference: false,
             pinned: None,
             moved_yet: false,
         });
@@ -225,6 +231,7 @@ impl Vars {
             copy: false,
             owned: false,
             borrows: None,
+            reference: false,
             pinned: None,
             moved_yet: false,
         });
@@ -274,6 +281,24 @@ impl Vars {
             .into_iter()
             .map(|(ident, mutable)| self.declare(ident, mutable, false))
             .collect()
+    }
+
+    /// Marks the bindings `defs` of `pat`, matched against `scrutinee` (an arm's, or a `let`'s
+    /// initialiser), that are certainly references (`Var::reference`): all of them when the
+    /// scrutinee's value is one, its `ref` bindings when it is a place of a variable. (A `ref`
+    /// binding of a temporary, `let ref r = D::new();`, keeps that temporary alive: not one.)
+    pub fn mark_references(&mut self, scrutinee: &Expr, pat: &Pat, defs: &[VarId]) {
+        let all = surely_reference(scrutinee);
+        let by_ref = if place_root(scrutinee).is_some() {
+            ref_bindings(pat)
+        } else {
+            Vec::new()
+        };
+        for &d in defs {
+            if all || by_ref.contains(&self.all[d].ident) {
+                self.all[d].reference = true;
+            }
+        }
     }
 
     /// The variables `node` reads, in first-use order; marks those it may move.

@@ -81,6 +81,7 @@ impl Lowerer {
     }
 
     fn mark_borrows_by(&mut self, scrutinee: &Expr, pat: &Pat, defs: &[VarId], text: &str) {
+        self.vars.mark_references(scrutinee, pat, defs);
         let (root, all) = match scrutinee {
             Expr::Reference(r) => (crate::vars::place_root(&r.expr), true),
             place => (crate::vars::place_root(place), false),

@@ -106,6 +106,24 @@ pub(crate) fn fresh_value(init: &Expr) -> bool {
     }
 }
 
+/// Methods whose every common version returns a reference, or an `Option` of one, into its
+/// receiver (`Option::as_ref` and `AsRef::as_ref`, `first`, `trim`, …): a value with no drop
+/// glue of its own. (See `borrowed_root` for the names left out.)
+const REFERENCES: &[&str] = &[
+    "as_slice",
+    "as_bytes",
+    "as_mut_slice",
+    "first",
+    "get_mut",
+    "first_mut",
+    "last_mut",
+    "trim",
+    "as_deref",
+    "as_deref_mut",
+    "as_ref",
+    "as_mut",
+];
+
 /// The variable `init` certainly borrows, as `let x = init;` keeps it: `&v.f` / `&v[i]` (a
 /// plain `&v` is an alias, rebuilt after each resume), `v.iter()` and the like followed only by
 /// iterator adapters, or `v.as_slice()` and the like as the last call.
@@ -153,18 +171,6 @@ pub(crate) fn borrowed_root(init: &Expr) -> Option<Ident> {
         "flat_map",
         "flatten",
     ];
-    const REFERENCES: &[&str] = &[
-        "as_slice",
-        "as_bytes",
-        "as_mut_slice",
-        "first",
-        "get_mut",
-        "first_mut",
-        "last_mut",
-        "trim",
-        "as_deref",
-        "as_deref_mut",
-    ];
     match init {
         Expr::Reference(r) if !matches!(&*r.expr, Expr::Path(_)) => place_root(&r.expr),
         Expr::MethodCall(m) => {
@@ -186,6 +192,23 @@ pub(crate) fn borrowed_root(init: &Expr) -> Option<Ident> {
         }
         Expr::Paren(p) => borrowed_root(&p.expr),
         _ => None,
+    }
+}
+
+/// Is the value of `scrutinee` certainly a reference, or an `Option` of one, into a place
+/// (`&v.f`, `&mut v[i]`, `v.as_ref()`, `v.first()`; `REFERENCES`)? Every binding of a
+/// pattern matched against it is then a reference, or a `Copy` value read through one (a
+/// move out of a reference is an error): nothing with drop glue, so when it is dropped is
+/// unobservable. The place must be rooted at a variable: a borrowed temporary (`&D::new()`,
+/// `make().first()`) has drop glue and its own end, which an early drop would move.
+pub(crate) fn surely_reference(scrutinee: &Expr) -> bool {
+    match scrutinee {
+        Expr::Reference(r) => place_root(&r.expr).is_some(),
+        Expr::MethodCall(m) => {
+            REFERENCES.contains(&m.method.to_string().as_str()) && place_root(&m.receiver).is_some()
+        }
+        Expr::Paren(p) => surely_reference(&p.expr),
+        _ => false,
     }
 }
 

@@ -24,8 +24,8 @@ pub(crate) type Payloads = Vec<Vec<VarId>>;
 type Set = BTreeSet<VarId>;
 
 pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
-    let (payloads, hidden) = analyze(l);
-    held_borrows(l, &payloads)?;
+    let (payloads, hidden, live_in) = analyze(l);
+    held_borrows(l, &payloads, &live_in)?;
     let Some(&id) = hidden.first() else {
         return Ok(payloads);
     };
@@ -48,7 +48,9 @@ pub(crate) fn payloads(l: &Lowered) -> syn::Result<Payloads> {
     ))
 }
 
-fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
+/// The payloads; the variables some state needs but cannot name (see `payloads`); and per
+/// state, the variables live on entry.
+fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>, Vec<Set>) {
     let mut hidden = Vec::new();
     let mut live_in: Vec<Set> = vec![Set::new(); l.states.len()];
     loop {
@@ -96,7 +98,7 @@ fn analyze(l: &Lowered) -> (Payloads, Vec<VarId>) {
         }
         payloads.push(stored);
     }
-    (payloads, hidden)
+    (payloads, hidden, live_in)
 }
 
 /// Every site that enters state `s` from a reachable state can still name `id`. Sites in

@@ -126,7 +126,9 @@ const REFERENCES: &[&str] = &[
 
 /// The variable `init` certainly borrows, as `let x = init;` keeps it: `&v.f` / `&v[i]` (a
 /// plain `&v` is an alias, rebuilt after each resume), `v.iter()` and the like followed only by
-/// iterator adapters, or `v.as_slice()` and the like as the last call.
+/// iterator adapters, `v.as_slice()` and the like as the last call, or
+/// `IntoIterator::into_iter(&v)` (how a `for` loop over `&v` starts, normalize/compound.rs;
+/// `&v: IntoIterator` iterates over what `v` holds itself).
 ///
 /// Without types a method is known by its name only, and the held-borrow error this feeds
 /// (liveness/borrows.rs `held_borrows`) must never reject a program rustc accepts. So a name is listed
@@ -190,9 +192,22 @@ pub(crate) fn borrowed_root(init: &Expr) -> Option<Ident> {
                 .then(|| place_root(&call.receiver))
                 .flatten()
         }
+        // Only of a variable itself: through a field, the variable could be a reference
+        // (an awaited value's hidden local, say) and the iterator borrow what it points to.
+        Expr::Call(c) if calls_into_iter(&c.func) && c.args.len() == 1 => match &c.args[0] {
+            Expr::Reference(r) if matches!(&*r.expr, Expr::Path(_)) => place_root(&r.expr),
+            _ => None,
+        },
         Expr::Paren(p) => borrowed_root(&p.expr),
         _ => None,
     }
+}
+
+/// `IntoIterator::into_iter`, by any path ending so.
+fn calls_into_iter(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    crate::syntax::segment_names(&p.path)
+        .ends_with(&["IntoIterator".to_owned(), "into_iter".to_owned()])
 }
 
 /// Is the value of `scrutinee` certainly a reference, or an `Option` of one, into a place

@@ -1,11 +1,11 @@
 //! A binding that certainly is a reference (a `ref` binding, a binding of a pattern matched
-//! against `&v`, `v.as_ref()` or `v.first()`, and one of a borrowed awaited value) and is dead
-//! at a suspension is not stored there: storing it beside the local it borrows could not
-//! compile, and it has no drop glue, so not keeping it to its scope's end changes nothing.
-//! Each shape compiles and behaves as `async fn`, cancelled after every number of polls. (Where
-//! the pattern matches `v` itself or `v` is a method's receiver, `v` counts as possibly moved
-//! and drops at the suspension when dead, so those tests read it after the await.) Same
-//! harness as `drop_flags.rs`.
+//! against `&v`, `v.as_ref()` or `v.first()`, one of a borrowed awaited value, a `let` of
+//! `&v[i]` or `v.first()`) and is dead at a suspension is not stored there: storing it beside
+//! the local it borrows could not compile, and it has no drop glue, so not keeping it to its
+//! scope's end changes nothing. Each shape compiles and behaves as `async fn`, cancelled after
+//! every number of polls. (Where the pattern matches `v` itself or `v` is a method's
+//! receiver, `v` counts as possibly moved and drops at the suspension when dead, so those
+//! tests read it after the await.) Same harness as `drop_flags.rs`.
 #![allow(
     clippy::needless_pass_by_value,
     clippy::single_match_else,
@@ -148,6 +148,19 @@ twin! {
     }
 }
 
+twin! {
+    fn reference_given_a_new_value / reference_given_a_new_value_ref () -> u32 {
+        let v = vec![D("a"), D("b")];
+        let mut h = &v[0];
+        log(format!("head {}", h.0));
+        later(()).await;
+        h = &v[1];
+        log(format!("then {}", h.0));
+        later(()).await;
+        1
+    }
+}
+
 #[test]
 fn dead_references_are_not_stored() {
     for o in [None, Some("o")] {
@@ -169,6 +182,7 @@ fn dead_references_are_not_stored() {
         assert_same_at_every_cancel(|| through_first_ref(n), || through_first(n));
         assert_same_at_every_cancel(|| let_of_a_first_ref(n), || let_of_a_first(n));
     }
+    assert_same_at_every_cancel(reference_given_a_new_value_ref, reference_given_a_new_value);
 }
 
 #[test]

@@ -290,6 +290,12 @@ pub(crate) fn borrowed_variable(expr: &Expr) -> Option<String> {
     (p.qself.is_none() && name.starts_with(|c: char| c.is_lowercase() || c == '_')).then_some(name)
 }
 
+/// Is `name` a local `hoist_borrowed` made of a borrowed temporary (`__tmp1`)?
+pub(super) fn is_hoisted_temporary(name: &str) -> bool {
+    name.strip_prefix("__tmp")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Does evaluating `expr` make a new value (a temporary when borrowed), rather than name a
 /// place?
 pub(super) fn creates_temporary(expr: &Expr) -> bool {

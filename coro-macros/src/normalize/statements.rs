@@ -7,7 +7,8 @@
 use super::Normalizer;
 use super::compound;
 use super::scan::{is_compound, leaves_part_unbound, single_await, stmt_has_await};
-use crate::syntax::{block_expr, ident_expr, ident_pat, let_ident, paren, tail_block};
+use super::temporaries::drop_temporaries;
+use crate::syntax::{block_expr, ident_expr, ident_pat, let_ident, paren, preceded, tail_block};
 use proc_macro2::{Span, TokenStream};
 use syn::{Block, Expr, Local, LocalInit, Stmt};
 
@@ -94,7 +95,7 @@ impl Normalizer {
             expr,
             diverge,
         } = init;
-        let diverge = match diverge {
+        let mut diverge = match diverge {
             Some((else_token, els)) => Some((else_token, Box::new(self.compound(*els)?))),
             None => None,
         };
@@ -103,11 +104,20 @@ impl Normalizer {
         // there until the local drops, so the pattern takes the value through a block, whose
         // value is a temporary of the statement (`let _ = { __aw1 };`).
         let unbound = leaves_part_unbound(&local.pat);
-        let expr = if diverge.is_some() {
-            // `let P = e else { .. }` binds into the enclosing scope, so its temporaries do too.
+        // The temporaries a `let .. else` borrows, ended right after it (see below).
+        let mut ends = Vec::new();
+        let expr = if let Some((_, els)) = &mut diverge {
+            // `let P = e else { .. }` binds into the enclosing scope, so its hoisted statements
+            // go there too, and the temporaries they borrow are dropped explicitly where rustc
+            // drops them: at the end of the statement, and before the `else` block runs.
             let mut pre = Vec::new();
             let value = self.expr(*expr, &mut pre)?;
             let single = single_await(&pre, &value).is_some();
+            ends = drop_temporaries(&pre);
+            if !ends.is_empty() {
+                let user = std::mem::replace(&mut **els, Expr::Verbatim(TokenStream::new()));
+                **els = preceded(ends.clone(), user);
+            }
             out.extend(pre);
             if unbound && single {
                 // A block right before `else` is not allowed: `let P = ({ __aw1 }) else { .. }`.
@@ -177,6 +187,7 @@ impl Normalizer {
             diverge,
         });
         out.push(Stmt::Local(local));
+        out.extend(ends);
         Ok(())
     }
 }

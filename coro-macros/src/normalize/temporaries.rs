@@ -4,8 +4,9 @@
 //! end of the statement, as rustc's do, instead of ending with the operand's hoisted `let`.
 
 use super::Normalizer;
-use super::scan::{creates_temporary, single_await};
+use super::scan::{creates_temporary, is_hoisted_temporary, single_await};
 use crate::syntax::{ident_expr, let_ident};
+use proc_macro2::Ident;
 use syn::{Expr, Stmt};
 
 impl Normalizer {
@@ -92,4 +93,26 @@ impl Normalizer {
             _ => false,
         }
     }
+}
+
+/// The local `hoist_borrowed` made in `stmt` (`let mut __tmp1 = D::new();`), if it is one.
+fn hoisted_local(stmt: &Stmt) -> Option<&Ident> {
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let syn::Pat::Ident(pat) = &local.pat else {
+        return None;
+    };
+    is_hoisted_temporary(&pat.ident.to_string()).then_some(&pat.ident)
+}
+
+/// `::core::mem::drop(__tmpN);` for each local `hoist_borrowed` made in `pre`, the last made
+/// first: the end of their statement when its hoisted statements cannot be scoped by a block
+/// of their own (a `let .. else`'s, whose bindings outlive the statement).
+pub(super) fn drop_temporaries(pre: &[Stmt]) -> Vec<Stmt> {
+    pre.iter()
+        .rev()
+        .filter_map(hoisted_local)
+        .map(|tmp| syn::parse_quote!(::core::mem::drop(#tmp);))
+        .collect()
 }

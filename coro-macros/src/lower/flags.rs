@@ -16,6 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Expr, Stmt};
 
+mod emptied;
 mod fills;
 mod formats;
 mod moved_again;

@@ -166,7 +166,11 @@ impl Lowerer {
             let first_pass = self.vars.first_pass();
             let flag = self.vars.all[v].flag;
             let watched = self.vars.watched.get(&v) == Some(&false);
-            if (first_pass && !watched) || (!first_pass && flag.is_none()) {
+            // A local a statement moved for certain (emptied.rs) is watched from here on.
+            let emptied = first_pass
+                && !self.vars.watched.contains_key(&v)
+                && !self.deciding.iter().any(|(d, _)| *d == v);
+            if (first_pass && !watched && !emptied) || (!first_pass && flag.is_none()) {
                 continue;
             }
             let target = flag.map(|f| self.vars.all[f].ident.clone());
@@ -180,6 +184,14 @@ impl Lowerer {
             }
             let once =
                 assigns_once(&current, &name) && !leaves(&current) && !self.bypassed.contains(&v);
+            if emptied {
+                // A definition, as without a flag: nothing to keep in one.
+                if once {
+                    continue;
+                }
+                self.vars.watched.insert(v, false);
+                self.watch.push((v, false));
+            }
             let mut next = current;
             Fill {
                 name: &name,

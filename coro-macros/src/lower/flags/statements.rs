@@ -34,11 +34,15 @@ impl Lowerer {
 
     /// An await-free statement, after `flag_rewrite`.
     pub(in crate::lower) fn plain_flagged(&mut self, stmt: &Stmt) -> Vec<Node> {
+        // A local it moves for certain may take a flag that a later assignment fills
+        // (emptied.rs).
+        let moved = self.moved_for_certain(stmt);
         let (stmt, flags) = match self.flag_rewrite(stmt) {
             Ok(rewritten) => rewritten,
             Err(candidates) => {
-                let nodes = self.plain_then_flags(stmt);
+                let mut nodes = self.plain_then_flags(stmt);
                 self.watch_candidates(candidates);
+                self.empty_flags(stmt, moved, &mut nodes);
                 return nodes;
             }
         };
@@ -55,6 +59,7 @@ impl Lowerer {
             defs.extend(flags);
             *assigns = true;
         }
+        self.empty_flags(&stmt, moved, &mut nodes);
         nodes
     }
 

@@ -416,7 +416,7 @@ fn has_labelled_block(e: &syn::ExprIf) -> bool {
 /// `move` closure or `async move` block (which takes what it names when created, whatever
 /// its body does later). Anything else (a loop, other closure, macro, early exit) becomes
 /// `()`. Only read for the uses it holds.
-fn certain(e: &Expr) -> Expr {
+pub(super) fn certain(e: &Expr) -> Expr {
     let unit: Expr = syn::parse_quote!(());
     let mut e = e.clone();
     match &mut e {

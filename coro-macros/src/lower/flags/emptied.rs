@@ -1,0 +1,108 @@
+//! A local that an await-free statement moves for certain, then given a new value on some
+//! paths only (ARCHITECTURE.md, "Drop flags", **Emptied by a certain move**; difftest
+//! finding 1). rustc's drop flag for `x` is clear after the move and set again by the
+//! assignment, so the new value drops at the end of `x`'s scope. Without a flag, `x` may be
+//! moved and, when no later code reads it, dead: a state does not store it, and the new
+//! value drops at the next state boundary.
+//!
+//! The statement that moves `x` is a decision whose every path moves it: `x` joins the locals
+//! it decided (`take_decided`), and fills.rs puts a later assignment's value in the flag. The
+//! flag starts empty, set just before the move (while `x` is still there to give it a type):
+//!
+//! ```text
+//! drop(x);                          ==>  __flagN = None; if false { __flagN = Some(<x's type>) }
+//! if c { later().await }                 drop(x);
+//! else { x = D::new(); }                 if c { later().await } else { __flagN = Some(D::new()); }
+//! later().await;                         later().await;                      // stores __flagN
+//! ```
+//!
+//! The first pass watches `x` from its first new value on (fills.rs), so a move that nothing
+//! fills again, or whose new value no state boundary follows, gets no flag.
+
+use super::ways::certain;
+use crate::lower::{Lowerer, Node};
+use crate::names;
+use crate::vars::VarId;
+use quote::quote;
+use syn::Stmt;
+
+impl Lowerer {
+    /// The locals that `stmt`, an await-free statement not lowered yet, moves whenever it
+    /// completes (`certain`: not in a branch, loop or closure). Read ahead: the statement's
+    /// own lowering reads them again.
+    pub(super) fn moved_for_certain(&mut self, stmt: &Stmt) -> Vec<VarId> {
+        let expr = match stmt {
+            Stmt::Expr(e, _) => e,
+            Stmt::Local(l) => match &l.init {
+                Some(init) => &init.expr,
+                None => return Vec::new(),
+            },
+            Stmt::Item(_) | Stmt::Macro(_) => return Vec::new(),
+        };
+        self.reading_ahead(|l| {
+            l.vars.uses_expr(&certain(expr));
+            l.vars.moves()
+        })
+    }
+
+    /// `stmt`, lowered into `nodes`, moved `moved` for certain (`moved_for_certain`): those
+    /// that a later assignment may fill join the locals it decided, and, when the previous
+    /// pass gave one a flag, the flag is emptied before the statement.
+    pub(super) fn empty_flags(&mut self, stmt: &Stmt, moved: Vec<VarId>, nodes: &mut Vec<Node>) {
+        for v in moved {
+            if !self.emptied(stmt, v) {
+                continue;
+            }
+            self.decided.push(v);
+            let (Some(flag), Some(name)) = (self.vars.all[v].flag, &self.vars.all[v].current)
+            else {
+                continue;
+            };
+            let name = names::expr_name(name);
+            let flag_name = &self.vars.all[flag].ident;
+            // `None` alone has no type where no `Some` reaches the same binding (an arm that
+            // returns next): the dead assignment gives it `x`'s.
+            let tokens = quote! {
+                #flag_name = ::core::option::Option::None;
+                if false {
+                    #flag_name = ::core::option::Option::Some(
+                        ::coro_core::__private::type_of(&#name).never(),
+                    );
+                }
+            };
+            nodes.insert(
+                0,
+                Node::Code {
+                    tokens,
+                    uses: vec![v],
+                    moves: Vec::new(),
+                    defs: vec![flag],
+                    assigns: true,
+                    uninit: false,
+                    jumps: Vec::new(),
+                },
+            );
+        }
+    }
+
+    /// Can `v`, moved for certain by `stmt`, take a flag that a later assignment fills? The
+    /// conditions of any flag (ARCHITECTURE.md, "Drop flags", **What must hold**), and the
+    /// statement leaves it moved: it neither assigns it nor hides its name, and no other
+    /// decision of the statement, of a site around it or of a loop's exits holds it.
+    fn emptied(&self, stmt: &Stmt, v: VarId) -> bool {
+        let var = &self.vars.all[v];
+        let Some(name) = var.current.as_ref() else {
+            return false;
+        };
+        var.user_index.is_some()
+            && *name == var.ident
+            && self.vars.lookup(&name.to_string()) == Some(v)
+            && !var.copy
+            && var.alias.is_none()
+            && !self.declared_outside_innermost_loop(v)
+            && !self.by_exits.contains(&v)
+            && !self.deciding.iter().any(|(d, _)| *d == v)
+            && !self.decided.contains(&v)
+            && !super::assigns(stmt, name)
+    }
+}

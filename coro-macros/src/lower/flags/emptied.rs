@@ -1,5 +1,5 @@
-//! A local that an await-free statement moves for certain, then given a new value on some
-//! paths only (ARCHITECTURE.md, "Drop flags", **Emptied by a certain move**; difftest
+//! A local that an await-free statement (or an awaited future's expression) moves for
+//! certain, then given a new value on some paths only (ARCHITECTURE.md, "Drop flags", **Emptied by a certain move**; difftest
 //! finding 1). rustc's drop flag for `x` is clear after the move and set again by the
 //! assignment, so the new value drops at the end of `x`'s scope. Without a flag, `x` may be
 //! moved and, when no later code reads it, dead: a state does not store it, and the new
@@ -16,6 +16,10 @@
 //! later().await;                         later().await;                      // stores __flagN
 //! ```
 //!
+//! An expression evaluated on its own empties the flag in a tuple's first field, before the
+//! expression (`({ __flagN = None; .. }, e).1`), which keeps `e`'s temporaries alive as long
+//! as before.
+//!
 //! The first pass watches `x` from its first new value on (fills.rs), so a move that nothing
 //! fills again, or whose new value no state boundary follows, gets no flag.
 
@@ -23,8 +27,9 @@ use super::ways::certain;
 use crate::lower::{Lowerer, Node};
 use crate::names;
 use crate::vars::VarId;
+use proc_macro2::TokenStream;
 use quote::quote;
-use syn::Stmt;
+use syn::{Expr, Stmt};
 
 impl Lowerer {
     /// The locals that `stmt`, an await-free statement not lowered yet, moves whenever it
@@ -49,6 +54,50 @@ impl Lowerer {
     /// that a later assignment may fill join the locals it decided, and, when the previous
     /// pass gave one a flag, the flag is emptied before the statement.
     pub(super) fn empty_flags(&mut self, stmt: &Stmt, moved: Vec<VarId>, nodes: &mut Vec<Node>) {
+        let (tokens, flags, emptied) = self.empty(stmt, moved);
+        if !flags.is_empty() {
+            let node = Node::Code {
+                tokens,
+                uses: emptied,
+                moves: Vec::new(),
+                defs: flags,
+                assigns: true,
+                uninit: false,
+                jumps: Vec::new(),
+            };
+            nodes.insert(0, node);
+        }
+    }
+
+    /// `empty_flags` for an expression evaluated on its own (an awaited future's, a
+    /// condition, a scrutinee): the flags are emptied in a tuple's first field, and the
+    /// expression is its second, so its temporaries live as long as before (a block would end
+    /// them). A place expression stays as it is (in a tuple it would be moved, where a
+    /// scrutinee only borrows it), and decides nothing. Returns the expression and adds the
+    /// flags it sets to `flags`.
+    pub(super) fn empty_flags_expr(
+        &mut self,
+        e: Expr,
+        moved: Vec<VarId>,
+        flags: &mut Vec<VarId>,
+    ) -> Expr {
+        if is_place(&e) {
+            return e;
+        }
+        let (tokens, emptied, _) = self.empty(&Stmt::Expr(e.clone(), None), moved);
+        if emptied.is_empty() {
+            return e;
+        }
+        flags.extend(emptied);
+        syn::parse_quote!(({ #tokens }, #e).1)
+    }
+
+    /// Those of `moved` that `stmt` leaves moved (`emptied`) join the locals it decided.
+    /// Returns the code that empties the flags the previous pass gave them, those flags, and
+    /// the locals it names.
+    fn empty(&mut self, stmt: &Stmt, moved: Vec<VarId>) -> (TokenStream, Vec<VarId>, Vec<VarId>) {
+        let mut tokens = TokenStream::new();
+        let (mut flags, mut named) = (Vec::new(), Vec::new());
         for v in moved {
             if !self.emptied(stmt, v) {
                 continue;
@@ -62,27 +111,18 @@ impl Lowerer {
             let flag_name = &self.vars.all[flag].ident;
             // `None` alone has no type where no `Some` reaches the same binding (an arm that
             // returns next): the dead assignment gives it `x`'s.
-            let tokens = quote! {
+            tokens.extend(quote! {
                 #flag_name = ::core::option::Option::None;
                 if false {
                     #flag_name = ::core::option::Option::Some(
                         ::coro_core::__private::type_of(&#name).never(),
                     );
                 }
-            };
-            nodes.insert(
-                0,
-                Node::Code {
-                    tokens,
-                    uses: vec![v],
-                    moves: Vec::new(),
-                    defs: vec![flag],
-                    assigns: true,
-                    uninit: false,
-                    jumps: Vec::new(),
-                },
-            );
+            });
+            flags.push(flag);
+            named.push(v);
         }
+        (tokens, flags, named)
     }
 
     /// Can `v`, moved for certain by `stmt`, take a flag that a later assignment fills? The
@@ -104,5 +144,15 @@ impl Lowerer {
             && !self.deciding.iter().any(|(d, _)| *d == v)
             && !self.decided.contains(&v)
             && !super::assigns(stmt, name)
+    }
+}
+
+/// Is `e` a place expression (a path, field, index or dereference)?
+fn is_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) | Expr::Field(_) | Expr::Index(_) => true,
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
+        Expr::Paren(p) => is_place(&p.expr),
+        _ => false,
     }
 }

@@ -70,11 +70,15 @@ impl Lowerer {
         &mut self,
         e: &Expr,
     ) -> (Expr, Vec<VarId>, Vec<VarId>, Vec<VarId>) {
-        let (e, flags, watch) = match self.flag_rewrite(&Stmt::Expr(e.clone(), None)) {
+        // A local it moves for certain may take a flag that a later assignment fills
+        // (emptied.rs).
+        let emptied = self.moved_for_certain(&Stmt::Expr(e.clone(), None));
+        let (e, mut flags, watch) = match self.flag_rewrite(&Stmt::Expr(e.clone(), None)) {
             Ok((Stmt::Expr(rewritten, _), flags)) => (rewritten, flags, Vec::new()),
             Ok(_) => unreachable!("rewritten as it was given, an expression"),
             Err(candidates) => (e.clone(), Vec::new(), candidates),
         };
+        let e = self.empty_flags_expr(e, emptied, &mut flags);
         let mut uses = self.vars.uses_expr(&e);
         uses.retain(|u| !flags.contains(u));
         let moves = self.vars.moves();

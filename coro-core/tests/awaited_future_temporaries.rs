@@ -4,10 +4,9 @@
 //! The shapes: a `let` initialiser (bound, `_`, and `let .. else`), an expression statement, a
 //! body's tail, an awaiting `match`'s scrutinee (to the `match`'s end), a block's tail (edition
 //! 2024: to the block's end, before its locals), beside an operand hoisted in front of the
-//! await, and a future that panics. The coroutine drops such a temporary before the first poll,
-//! a known difference (PORTED-FINDINGS.md, finding 3b): those tests are ignored, to show what
-//! a fix must do. A temporary borrowed by an operand left of the await does live to the end of
-//! its statement, and in a `let .. else` drops before the `else` block runs, as in rustc.
+//! await, and a future that panics (PORTED-FINDINGS.md, finding 3b). A temporary borrowed by
+//! an operand left of the await lives to the end of its statement too, and in a `let .. else`
+//! both kinds drop before the `else` block runs, as in rustc.
 //! Each body is compiled as an `async fn` (the reference) and as a `#[coro_core::coroutine]
 //! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events; a future that
 //! panics must unwind through the same drops.
@@ -181,7 +180,6 @@ twin! {
 }
 
 #[test]
-#[ignore = "known difference (PORTED-FINDINGS.md 3b): the temporary drops before the first poll"]
 fn a_borrowed_temporary_of_the_awaited_future_lives_to_the_statement_end() {
     assert_same_at_every_cancel(let_bound_ref, let_bound);
     assert_same_at_every_cancel(let_unbound_ref, let_unbound);
@@ -200,25 +198,21 @@ fn one_left_of_the_await_in_a_let_else_drops_before_the_else_block() {
 }
 
 #[test]
-#[ignore = "known difference (PORTED-FINDINGS.md 3b): the temporary drops before the first poll"]
 fn one_in_a_scrutinee_lives_to_the_match_end() {
     assert_same_at_every_cancel(scrutinee_ref, scrutinee);
 }
 
 #[test]
-#[ignore = "known difference (PORTED-FINDINGS.md 3b): the temporary drops before the first poll"]
 fn one_in_a_block_tail_drops_before_the_block_locals() {
     assert_same_at_every_cancel(block_tail_ref, block_tail);
 }
 
 #[test]
-#[ignore = "known difference (PORTED-FINDINGS.md 3b): the temporary drops before the first poll"]
 fn one_beside_a_hoisted_operand_drops_first() {
     assert_same_at_every_cancel(beside_an_operand_ref, beside_an_operand);
 }
 
 #[test]
-#[ignore = "known difference (PORTED-FINDINGS.md 3b): the temporary drops before the first poll"]
 fn the_order_is_the_async_fns_after_one_poll() {
     let (_, got) = ported_common::run_for(let_bound(), 1);
     assert_eq!(
@@ -259,7 +253,6 @@ fn unwind_log<F: Future>(fut: F) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "known difference (PORTED-FINDINGS.md 3b): the temporary drops before the first poll"]
 fn a_panicking_future_unwinds_through_the_temporary_as_async_fn() {
     assert_eq!(unwind_log(panics()), unwind_log(panics_ref()));
     assert_eq!(

@@ -82,7 +82,8 @@ impl Normalizer {
         }
         match expr {
             Expr::Await(a) => {
-                let future = self.expr(*a.base, pre)?;
+                let mut future = self.expr(*a.base, pre)?;
+                self.hoist_future_temporaries(&mut future, pre);
                 let aw = self.fresh("aw");
                 let dot = a.dot_token;
                 let await_token = a.await_token;

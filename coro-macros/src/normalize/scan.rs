@@ -277,7 +277,9 @@ pub(super) fn binds_tighter_than_postfix(e: &Expr) -> bool {
 }
 
 /// `&x` / `&mut x` of a plain lower-case variable: a borrow of one of the coroutine's own
-/// variables (a `static` would be upper-case).
+/// variables (a `static` would be upper-case). Not a temporary the rewrite made a local
+/// (`&__tmp1`, see `Normalizer::hoist_borrowed`): whether a future may borrow that is rustc's
+/// to decide, on the user's temporary, as it would without the rewrite.
 pub(crate) fn borrowed_variable(expr: &Expr) -> Option<String> {
     let Expr::Reference(r) = expr else {
         return None;
@@ -287,7 +289,8 @@ pub(crate) fn borrowed_variable(expr: &Expr) -> Option<String> {
     };
     let ident = p.path.get_ident()?;
     let name = ident.to_string();
-    (p.qself.is_none() && name.starts_with(|c: char| c.is_lowercase() || c == '_')).then_some(name)
+    let variable = name.starts_with(|c: char| c.is_lowercase() || c == '_');
+    (p.qself.is_none() && variable && !is_hoisted_temporary(&name)).then_some(name)
 }
 
 /// Is `name` a local `hoist_borrowed` made of a borrowed temporary (`__tmp1`)?

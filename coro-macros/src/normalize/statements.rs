@@ -7,7 +7,7 @@
 use super::Normalizer;
 use super::compound;
 use super::scan::{is_compound, leaves_part_unbound, single_await, stmt_has_await};
-use super::temporaries::drop_temporaries;
+use super::temporaries::{drop_temporaries, single_await_past_temporaries};
 use crate::syntax::{block_expr, ident_expr, ident_pat, let_ident, paren, preceded, tail_block};
 use proc_macro2::{Span, TokenStream};
 use syn::{Block, Expr, Local, LocalInit, Stmt};
@@ -104,7 +104,7 @@ impl Normalizer {
         // there until the local drops, so the pattern takes the value through a block, whose
         // value is a temporary of the statement (`let _ = { __aw1 };`).
         let unbound = leaves_part_unbound(&local.pat);
-        // The temporaries a `let .. else` borrows, ended right after it (see below).
+        // The temporaries a hoisted `let` borrows, ended right after it (see below).
         let mut ends = Vec::new();
         let expr = if let Some((_, els)) = &mut diverge {
             // `let P = e else { .. }` binds into the enclosing scope, so its hoisted statements
@@ -112,7 +112,7 @@ impl Normalizer {
             // drops them: at the end of the statement, and before the `else` block runs.
             let mut pre = Vec::new();
             let value = self.expr(*expr, &mut pre)?;
-            let single = single_await(&pre, &value).is_some();
+            let single = single_await_past_temporaries(&pre, &value).is_some();
             ends = drop_temporaries(&pre);
             if !ends.is_empty() {
                 let user = std::mem::replace(&mut **els, Expr::Verbatim(TokenStream::new()));
@@ -132,7 +132,10 @@ impl Normalizer {
                 let mut pre = Vec::new();
                 let spans = await_spans(&expr);
                 let value = self.expr(*expr, &mut pre)?;
-                if single_await(&pre, &value).is_some() {
+                if single_await_past_temporaries(&pre, &value).is_some() {
+                    // `let r = f(&D::new()).await;`: the temporary the future borrows lasts
+                    // to the end of the statement, after what the pattern leaves unbound.
+                    ends = drop_temporaries(&pre);
                     out.extend(pre);
                     let mut value = on_user_spans(value, spans);
                     if compound::binds_by_mut_ref(&local.pat) {

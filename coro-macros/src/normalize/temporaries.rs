@@ -4,9 +4,12 @@
 //! end of the statement, as rustc's do, instead of ending with the operand's hoisted `let`.
 
 use super::Normalizer;
-use super::scan::{creates_temporary, is_hoisted_temporary, single_await};
+use super::scan::{
+    creates_temporary, is_hoisted_temporary, single_await, surely_runtime_temporary,
+};
 use crate::syntax::{ident_expr, let_ident};
 use proc_macro2::Ident;
+use syn::spanned::Spanned;
 use syn::{Expr, Stmt};
 
 impl Normalizer {
@@ -38,6 +41,20 @@ impl Normalizer {
         self.hoist_borrowed(e, pre, creates_temporary)
     }
 
+    /// The awaited future's own expression (`f(&D::new())` of `f(&D::new()).await`) is made
+    /// before the first poll and stored in the state, so its temporaries would end there;
+    /// rustc keeps them to the end of the statement, across the await. One it borrows gets a
+    /// local of its own, as for an operand hoisted in front of an await: the future holds the
+    /// local's borrow only while it is made unless it keeps it, and a future that keeps it
+    /// (an `async fn look(d: &D)`) cannot be stored beside the local, which rustc reports on
+    /// the user's temporary. Only temporaries rustc cannot promote to constants are hoisted:
+    /// `f(&[1, 2]).await` may keep its `'static` borrow.
+    ///
+    /// Input: `f(&D::new()).await`. Output: `let mut __tmp1 = D::new();`, `f(&__tmp1).await`.
+    pub(super) fn hoist_future_temporaries(&mut self, future: &mut Expr, pre: &mut Vec<Stmt>) {
+        self.hoist_borrowed(future, pre, surely_runtime_temporary);
+    }
+
     /// [`Self::hoist_temporaries`] for the borrowed expressions `temporary` accepts.
     pub(super) fn hoist_borrowed(
         &mut self,
@@ -47,7 +64,9 @@ impl Normalizer {
     ) -> bool {
         match e {
             Expr::Reference(r) if temporary(&r.expr) => {
-                let tmp = self.fresh("tmp");
+                // Located at the user's expression, so a borrow error names that.
+                let mut tmp = self.fresh("tmp");
+                tmp.set_span(r.expr.span().resolved_at(tmp.span()));
                 let value = std::mem::replace(&mut *r.expr, ident_expr(&tmp));
                 pre.push(let_ident(true, &tmp, value));
                 true
@@ -106,9 +125,17 @@ fn hoisted_local(stmt: &Stmt) -> Option<&Ident> {
     is_hoisted_temporary(&pat.ident.to_string()).then_some(&pat.ident)
 }
 
+/// If `pre` is one await whose result is `value` besides the temporaries it borrows
+/// (`let mut __tmp1 = D::new(); let __aw2 = f(&__tmp1).await;`), returns the result's name.
+pub(super) fn single_await_past_temporaries(pre: &[Stmt], value: &Expr) -> Option<Ident> {
+    let rest: Vec<&Stmt> = pre.iter().filter(|s| hoisted_local(s).is_none()).collect();
+    let [awaited] = rest[..] else { return None };
+    single_await(std::slice::from_ref(awaited), value)
+}
+
 /// `::core::mem::drop(__tmpN);` for each local `hoist_borrowed` made in `pre`, the last made
-/// first: the end of their statement when its hoisted statements cannot be scoped by a block
-/// of their own (a `let .. else`'s, whose bindings outlive the statement).
+/// first: the end of their statement when its hoisted statements are not scoped by a block of
+/// their own (a `let`'s, whose bindings outlive the statement).
 pub(super) fn drop_temporaries(pre: &[Stmt]) -> Vec<Stmt> {
     pre.iter()
         .rev()

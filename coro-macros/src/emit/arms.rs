@@ -179,7 +179,7 @@ impl Emitter<'_> {
             // The payload is moved out into a `let` of its own, so that the `allow` on the
             // copies covers only them, not the user's code after it.
             let next = names::hidden("__next");
-            let slots: Vec<&Ident> = pattern.iter().filter_map(|b| b.field.as_ref()).collect();
+            let taken = quote!(::core::mem::replace(&mut #next, __CoroJump::__Resume));
             let binders: Vec<Binding> = pattern
                 .iter()
                 .map(|b| Binding {
@@ -189,21 +189,35 @@ impl Emitter<'_> {
                     ident: b.ident.clone(),
                 })
                 .collect();
-            let (payload, before, after) = bind_payload(&binders, declared, &allow);
-            let allow = binders.iter().any(user_named).then_some(allow);
-            arm_of(
+            let allow_copies = binders.iter().any(user_named).then(|| allow.clone());
+            let take = if splits_payload(&declared, binders.len()) {
+                // Bound whole and cut into runs (see `bind_payload`).
+                let slots: Vec<&Ident> = pattern.iter().filter_map(|b| b.field.as_ref()).collect();
+                let (payload, before, after) = bind_payload(&binders, declared, &allow);
                 quote! {
                     #before
-                    #allow
-                    let #payload = match ::core::mem::replace(&mut #next, __CoroJump::__Resume) {
+                    #allow_copies
+                    let #payload = match #taken {
                         __CoroJump::#name { #(#slots),* } => (#(#slots,)*),
                         _ => #private::unreachable_state(),
                     };
                     #after
-                    #(#macros)* #(#aliases)*
-                },
-                body,
-            )
+                }
+            } else {
+                // Each field straight into its binding: a `let .. else` is less for rustc
+                // to lower and check than a `match` building a tuple to destructure.
+                // (`bind_payload` only places the declared locals before or after it here.)
+                let (_, before, after) = bind_payload(&binders, declared, &allow);
+                quote! {
+                    #before
+                    #allow_copies
+                    let __CoroJump::#name { #(#pattern),* } = #taken else {
+                        #private::unreachable_state()
+                    };
+                    #after
+                }
+            };
+            arm_of(quote!(#take #(#macros)* #(#aliases)*), body)
         }
     }
 
@@ -714,4 +728,10 @@ fn bind_payload<B: ToTokens>(
         after.extend(code);
     }
     (quote!(#whole), TokenStream::new(), after)
+}
+
+/// Whether `bind_payload` binds a payload of `n` fields whole and cuts it into runs: some
+/// local of `declared` goes between its bindings, or locals go both before and after them.
+fn splits_payload(declared: &[(usize, TokenStream)], n: usize) -> bool {
+    !declared.iter().all(|&(at, _)| at == 0) && !declared.iter().all(|&(at, _)| at == n)
 }

@@ -72,6 +72,7 @@ pub(crate) fn emit(
         variant: &variant,
         rank: order.iter().enumerate().map(|(i, &s)| (s, i)).collect(),
         current: std::cell::Cell::new(0),
+        arm_state: std::cell::Cell::new(0),
         dispatch: syn::Lifetime::new("'__dispatch", Span::mixed_site()),
     };
 
@@ -492,8 +493,9 @@ fn held_newtypes(
 /// The user's `mut` variables that some arm taking them back from the state (or declaring them
 /// again) names in its code, so may mutate. rustc decides `unused_mut` on the user's own `let`,
 /// which sees only its own arm (the later arms' copies are the macro's and leave the lint
-/// out, see `emit::arms`), so each store of such a variable into a state borrows it `&mut` as
-/// it moves it (`Emitter::store`), standing for what the later arms may do. A `mut` variable
+/// out, see `emit::arms`), so each store of such a variable into a state from the arm that
+/// holds the user's binding borrows it `&mut` as it moves it (`Emitter::store`), standing for
+/// what the later arms may do. A `mut` variable
 /// no later arm names is left alone: rustc still reports a `mut` nothing needs, as in an
 /// `async fn`.
 fn touched(
@@ -545,6 +547,8 @@ struct Emitter<'a> {
     rank: HashMap<usize, usize>,
     /// The rank of the arm being printed: a jump to a later one is a `break` to its label.
     current: std::cell::Cell<usize>,
+    /// The state whose arm is being printed.
+    arm_state: std::cell::Cell<usize>,
     dispatch: syn::Lifetime,
 }
 
@@ -552,5 +556,12 @@ impl Emitter<'_> {
     /// Join and loop-head states: entered only by a jump within a step, never suspended in.
     fn transient(&self, s: usize) -> bool {
         s != 0 && !self.l.states[s].resume
+    }
+
+    /// Whether variable `v`, in the arm being printed, is the macro's copy (taken back from
+    /// the state, or declared again) rather than the user's own binding.
+    fn copied(&self, v: usize) -> bool {
+        let s = self.arm_state.get();
+        s != 0 && (self.payloads[s].contains(&v) || self.redeclared[s].contains(&v))
     }
 }

@@ -18,6 +18,7 @@ use quote::{ToTokens, TokenStreamExt, quote};
 impl Emitter<'_> {
     pub(super) fn arm(&self, s: usize) -> TokenStream {
         let state = &self.l.states[s];
+        self.arm_state.set(s);
         *self.mentioned.borrow_mut() = mentioned(self.l, self.payloads, &state.body);
         let name = &self.variant[&s];
         let st = names::hidden("__state");
@@ -463,7 +464,9 @@ impl Emitter<'_> {
         let fields = payload.iter().map(|&v| names::var_field(v));
         // A stored `mut` variable in `super::touched` is borrowed `&mut` as it is moved in:
         // the user's `mut` is needed by a later arm (see there). In its own field, so after
-        // everything the jump evaluates before.
+        // everything the jump evaluates before. Only where the arm holds the user's own
+        // binding: a copy's `mut` is the macro's and allowed, and the arm that declared the
+        // variable has stored it, borrowed, already.
         let values = payload.iter().map(|v| {
             let name = site
                 .iter()
@@ -471,7 +474,7 @@ impl Emitter<'_> {
                 .and_then(|(_, n)| n.clone())
                 .map(VarName);
             match name {
-                Some(name) if self.touched.contains(v) => {
+                Some(name) if self.touched.contains(v) && !self.copied(*v) => {
                     Some(quote!({ let _ = &mut #name; #name }))
                 }
                 name => name.map(ToTokens::into_token_stream),

@@ -208,13 +208,10 @@ fn send_or_wait(
                             unused_assignments,
                             unreachable_code
                         )]
-                        let (mut __flag0, log) = match ::core::mem::replace(
+                        let __CoroJump::S3 { __v1: mut __flag0, __v3: log } = ::core::mem::replace(
                             &mut __next,
                             __CoroJump::__Resume,
-                        ) {
-                            __CoroJump::S3 { __v1, __v3 } => (__v1, __v3),
-                            _ => __coro::unreachable_state(),
-                        };
+                        ) else { __coro::unreachable_state() };
                         {
                             __state
                                 .set(__CoroState::S4 {

@@ -120,13 +120,12 @@ fn count(
                                     unused_assignments,
                                     unreachable_code
                                 )]
-                                let (guard, mut total, mut __iter1) = match ::core::mem::replace(
-                                    &mut __next,
-                                    __CoroJump::__Resume,
-                                ) {
-                                    __CoroJump::S1 { __v1, __v2, __v3 } => (__v1, __v2, __v3),
-                                    _ => __coro::unreachable_state(),
-                                };
+                                let __CoroJump::S1 {
+                                    __v1: guard,
+                                    __v2: mut total,
+                                    __v3: mut __iter1,
+                                } = ::core::mem::replace(&mut __next, __CoroJump::__Resume)
+                                else { __coro::unreachable_state() };
                                 {
                                     match ::core::iter::Iterator::next(&mut __iter1) {
                                         ::core::option::Option::Some(name) => {
@@ -136,10 +135,7 @@ fn count(
                                                     {
                                                         __next = __CoroJump::S1 {
                                                             __v1: guard,
-                                                            __v2: {
-                                                                let _ = &mut total;
-                                                                total
-                                                            },
+                                                            __v2: total,
                                                             __v3: __iter1,
                                                         };
                                                         continue '__dispatch;
@@ -152,10 +148,7 @@ fn count(
                                                         .set(__CoroState::S3 {
                                                             __fut: ::coro_core::__private::into_future(fetch(name)),
                                                             __v1: __coro_held::guard(guard),
-                                                            __v2: __coro_held::total({
-                                                                let _ = &mut total;
-                                                                total
-                                                            }),
+                                                            __v2: __coro_held::total(total),
                                                             __v3: __coro_held::for_loop_iterator(__iter1),
                                                         });
                                                     break '__s3;
@@ -165,10 +158,7 @@ fn count(
                                         ::core::option::Option::None => {
                                             __next = __CoroJump::S2 {
                                                 __v1: guard,
-                                                __v2: {
-                                                    let _ = &mut total;
-                                                    total
-                                                },
+                                                __v2: total,
                                             };
                                             break '__s2;
                                         }
@@ -183,13 +173,10 @@ fn count(
                                 unused_assignments,
                                 unreachable_code
                             )]
-                            let (guard, mut total) = match ::core::mem::replace(
+                            let __CoroJump::S2 { __v1: guard, __v2: mut total } = ::core::mem::replace(
                                 &mut __next,
                                 __CoroJump::__Resume,
-                            ) {
-                                __CoroJump::S2 { __v1, __v2 } => (__v1, __v2),
-                                _ => __coro::unreachable_state(),
-                            };
+                            ) else { __coro::unreachable_state() };
                             #[allow(unreachable_code)]
                             {
                                 return ::coro_core::__private::Poll::Ready(total);
@@ -221,10 +208,7 @@ fn count(
                         {
                             __next = __CoroJump::S4 {
                                 __v1: guard,
-                                __v2: {
-                                    let _ = &mut total;
-                                    total
-                                },
+                                __v2: total,
                                 __v3: __iter1,
                             };
                             break '__s4;
@@ -238,20 +222,17 @@ fn count(
                         unused_assignments,
                         unreachable_code
                     )]
-                    let (guard, mut total, mut __iter1) = match ::core::mem::replace(
-                        &mut __next,
-                        __CoroJump::__Resume,
-                    ) {
-                        __CoroJump::S4 { __v1, __v2, __v3 } => (__v1, __v2, __v3),
-                        _ => __coro::unreachable_state(),
+                    let __CoroJump::S4 {
+                        __v1: guard,
+                        __v2: mut total,
+                        __v3: mut __iter1,
+                    } = ::core::mem::replace(&mut __next, __CoroJump::__Resume) else {
+                        __coro::unreachable_state()
                     };
                     {
                         __next = __CoroJump::S1 {
                             __v1: guard,
-                            __v2: {
-                                let _ = &mut total;
-                                total
-                            },
+                            __v2: total,
                             __v3: __iter1,
                         };
                         continue '__dispatch;

@@ -133,13 +133,10 @@ fn load(
                     }
                 }
                 {
-                    let (mut __self, __join1) = match ::core::mem::replace(
+                    let __CoroJump::S2 { __v0: mut __self, __in: __join1 } = ::core::mem::replace(
                         &mut __next,
                         __CoroJump::__Resume,
-                    ) {
-                        __CoroJump::S2 { __v0, __in } => (__v0, __in),
-                        _ => __coro::unreachable_state(),
-                    };
+                    ) else { __coro::unreachable_state() };
                     let v = __join1;
                     __self.hits += 1;
                     #[allow(unreachable_code)]

@@ -122,13 +122,10 @@ fn early(
                         }
                     }
                     {
-                        let (__join1,) = match ::core::mem::replace(
+                        let __CoroJump::S2 { __in: __join1 } = ::core::mem::replace(
                             &mut __next,
                             __CoroJump::__Resume,
-                        ) {
-                            __CoroJump::S2 { __in } => (__in,),
-                            _ => __coro::unreachable_state(),
-                        };
+                        ) else { __coro::unreachable_state() };
                         let x = __join1;
                         if x > 3 {
                             return ::coro_core::__private::Poll::Ready(Some(x));

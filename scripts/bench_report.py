@@ -646,6 +646,40 @@ body cost users more than this does. The wall-clock table above is from a quiete
 round seven's (6.64 ms then, 6.04 ms now, for more instructions): between sessions compare the
 instruction counts, not the milliseconds.
 
+Round ten (issue #6) worked in the emitter only, measured as above (cachegrind, incremental
+check, baseline subtracted), main and the new code in the same session: **18.65 M → 18.37 M**
+instructions per coroutine by default (−1.5%), 14.53 M → 14.26 M with the opt-in, `async fn`
+1.46 M. The command: in each crate of `$CARGO_TARGET_DIR/coro-compile-bench/` (made by
+`python3 scripts/bench_compile.py --n 200 --runs 1`), after a plain `cargo check`, `touch
+src/lib.rs` and `valgrind --tool=cachegrind --cache-sim=no --trace-children=yes cargo check`,
+summing the `summary:` totals of the rustc processes; per coroutine = (coro − baseline) / 200.
+The changes: the arm of a join or loop head binds its payload with `let __CoroJump::Sk {{ __v1:
+x, .. }} = replace(&mut __next, __Resume) else {{ unreachable_state() }};` instead of a `match`
+that built a tuple of the fields and a `let` that took it apart again (−0.22 M; a payload cut
+into runs around a local declared again keeps the tuple); and a touched `mut` local is stored
+as `{{ let _ = &mut x; x }}` only from the arm that holds the user's binding, since in later arms
+`x` is the macro's copy, whose `mut` is allowed (−0.04 M). Nearly all of it is rustc's: in the
+macro's profile (`callgrind`, 201 expansions) the macro went from 1.60 G to 1.59 G, the
+emitter from 694 M to 686 M, `ts_concat_trees` from 266 M to 260 M. Tried and dropped, each
+against the same tree: moving the jump's `#[allow(unreachable_code)]` into a `macro_rules!` of
+coro-core (`jump! {{ .. }}` expanding to the attribute and the block) **+0.21 M**: the attribute
+survives the expansion (rustc reports `unreachable_code` in another crate's macro output, so it
+cannot go), the call is as many tokens as the attribute, and rustc pays one more expansion per
+jump; a statement form of `resume_state!` that also emits the arm's `let`s and their `allow`s
+−0.01 M, and a `take_jump!` for the `match` form above −0.04 M (the attribute macro hands fewer
+tokens through the bridge, about 0.2 M per expansion, and rustc gives most of it back expanding
+the `macro_rules!`; the inline `let .. else` saves more, with no macro); leaving out the braces
+around an await's store and a jump that opens its block −0.03 M (dropped: too little to risk
+moving where rustc reports an unreachable await). Attributes on an expression statement are
+still unstable (`#[allow(..)] x = ..;` is E0658), so a jump keeps its block. A jump whose
+value is the arm's own input (`__aw1`) cannot lose its `allow` either (from how rustc's type
+check tracks divergence, not tried): each statement is checked with the outer divergence
+reset, so reading a `!` value inside the jump makes the jump's next statement the first
+unreachable one. The bridge's cost is per token tree rather than per call (main's profile:
+about 1,550 trees and 290 `ts_concat_trees` calls per expansion, 770 instructions per tree,
+three quarters of it on rustc's side of the bridge): it shrinks only with less output, and
+output moved into a `macro_rules!` is paid for again by rustc.
+
 What still limits it: the ≤ 3 ms target (about 10 M instructions per coroutine) is missed by
 about 8.5 M; before round four rustc alone spent 9.5 M on what the macro emits (more now), so
 even a macro that cost nothing would miss it. rustc's share has to shrink too, which means emitting less: a join or

@@ -1,12 +1,15 @@
 //! Uses inside macro invocations, which `syn` leaves as tokens: a formatting macro's
 //! arguments are parsed and only borrowed (as `format_args!` does), and `{name}` in its format
-//! string reads `name`; in any other macro, every identifier is read as a use that may move.
+//! string reads `name`; `matches!(v, pat)` is read as the `match` it stands for; in any other
+//! macro, every identifier is read as a use that may move.
 //! Separate because it reads tokens and strings rather than the syntax tree.
 
 use super::Collector;
 use proc_macro2::{TokenStream, TokenTree};
+use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::{Expr, Macro, Token};
+use syn::visit::Visit;
+use syn::{Expr, Macro, Pat, Token};
 
 const FORMAT_MACROS: &[&str] = &[
     "println",
@@ -57,6 +60,18 @@ impl Collector<'_> {
                 return;
             }
         }
+        if name == "matches" {
+            if let Ok(m) = mac.parse_body_with(parse_matches) {
+                self.scrutinee(&m.scrutinee, [&m.pat]);
+                self.with_scope(|c| {
+                    c.bind(&m.pat);
+                    if let Some(guard) = &m.guard {
+                        c.visit_expr(guard);
+                    }
+                });
+                return;
+            }
+        }
         self.tokens(mac.tokens.clone(), true);
     }
 
@@ -92,4 +107,28 @@ impl Collector<'_> {
             }
         }
     }
+}
+
+/// The arguments of `matches!(scrutinee, pat if guard)`.
+struct Matches {
+    scrutinee: Expr,
+    pat: Pat,
+    guard: Option<Expr>,
+}
+
+fn parse_matches(input: ParseStream<'_>) -> syn::Result<Matches> {
+    let scrutinee = input.parse()?;
+    input.parse::<Token![,]>()?;
+    let pat = Pat::parse_multi_with_leading_vert(input)?;
+    let guard = if input.parse::<Option<Token![if]>>()?.is_some() {
+        Some(input.parse()?)
+    } else {
+        None
+    };
+    input.parse::<Option<Token![,]>>()?;
+    Ok(Matches {
+        scrutinee,
+        pat,
+        guard,
+    })
 }

@@ -1,9 +1,9 @@
 //! How the collector reads each form of user code (its `syn::visit` methods): which
 //! positions may move a variable and which only borrow or copy it (`&x`, assignment targets,
-//! comparisons, fields and operands of arithmetic, `let` patterns that bind nothing by
-//! value), and where the fragment's own bindings come into and go out of scope. Separate from
-//! collector.rs, which records what this walk finds, so that each rule about a position reads
-//! on its own.
+//! comparisons, fields and operands of arithmetic, the place matched by a `let`, `if let`,
+//! `while let` or `match` whose patterns bind nothing by value), and where the fragment's own
+//! bindings come into and go out of scope. Separate from collector.rs, which records what
+//! this walk finds, so that each rule about a position reads on its own.
 
 use super::Collector;
 use super::exits::leaves_the_function;
@@ -11,12 +11,14 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Macro, Pat};
 
 /// Does `pat` bind nothing by value: only `_`, `..`, literals, ranges, paths (unit structs,
-/// constants) and `ref`/`ref mut` bindings, in any tuple, struct, slice or `|` around them?
-/// Matching a place against such a pattern moves nothing out of it. A plain binding (`_x`,
-/// `a` in `(a, _)`) moves, wholly or in part; a `&` pattern or a macro is not looked into.
-fn binds_nothing_by_value(pat: &Pat) -> bool {
+/// constants, `None`) and `ref`/`ref mut` bindings, in any tuple, struct, slice or `|` around
+/// them? Matching a place against such a pattern moves nothing out of it. A plain binding
+/// (`_x`, `a` in `(a, _)`) moves, wholly or in part; a `&` pattern or a macro is not looked
+/// into.
+pub(super) fn binds_nothing_by_value(pat: &Pat) -> bool {
     match pat {
         Pat::Wild(_) | Pat::Rest(_) | Pat::Lit(_) | Pat::Range(_) | Pat::Path(_) => true,
+        Pat::Ident(i) if i.subpat.is_none() && i.by_ref.is_none() => is_path_name(i),
         Pat::Ident(i) => {
             i.by_ref.is_some()
                 && i.subpat
@@ -32,6 +34,12 @@ fn binds_nothing_by_value(pat: &Pat) -> bool {
         Pat::Or(o) => o.cases.iter().all(binds_nothing_by_value),
         _ => false,
     }
+}
+
+/// `None`, `MAX`: a lone capitalised name is a unit variant, unit struct or constant, not a
+/// binding; syn cannot tell them apart, and `vars::bindings` reads them the same way.
+fn is_path_name(i: &syn::PatIdent) -> bool {
+    i.mutability.is_none() && i.ident.to_string().starts_with(|c: char| c.is_uppercase())
 }
 
 /// `x`, `t.f`, `(x)`: a variable or a field path rooted at one.
@@ -59,6 +67,22 @@ fn is_field_place(expr: &Expr) -> bool {
     }
 }
 
+impl Collector<'_> {
+    /// Reads `expr`, matched against `pats` by a `let`, `let … else`, `if let`, `while let`,
+    /// `match` or `matches!`. When no pattern binds anything by value (`let _ = g;`,
+    /// `if let Some(ref n) = g`, `match g { 0 => .., _ => .. }`), the place `g` is matched
+    /// in place: it stays whole and drops at the end of its scope, so it is read, not moved.
+    /// (A guard reads on its own; it moves nothing out of the scrutinee.) A value that is
+    /// not a place (`let _ = f(g);`) is read as usual.
+    pub(super) fn scrutinee<'p>(&mut self, expr: &Expr, pats: impl IntoIterator<Item = &'p Pat>) {
+        if pats.into_iter().all(binds_nothing_by_value) {
+            self.field_read(expr);
+        } else {
+            self.visit_expr(expr);
+        }
+    }
+}
+
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item(&mut self, _: &syn::Item) {}
 
@@ -68,15 +92,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
         if let Some(init) = &l.init {
-            // `let _ = g;`, `let P(ref n, _) = g;`: a pattern that binds nothing by value
-            // matches the place `g` in place, as `match g { .. }` does; `g` stays whole and
-            // drops at the end of its scope. A value that is not a place (`let _ = f(g);`)
-            // is still read as usual.
-            if binds_nothing_by_value(&l.pat) {
-                self.field_read(&init.expr);
-            } else {
-                self.visit_expr(&init.expr);
-            }
+            self.scrutinee(&init.expr, [&l.pat]);
             // The `else` block always leaves: when by a jump out of the statement, what it
             // moves is moved on that jump's path only, as for a branch (`branch`).
             if let Some((_, e)) = &init.diverge {
@@ -106,6 +122,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 Expr::Block(b) if b.label.is_none() => c.branch(&b.block),
                 e => c.visit_expr(e),
             });
+        }
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.scrutinee(&m.expr, m.arms.iter().map(|a| &a.pat));
+        for arm in &m.arms {
+            self.visit_arm(arm);
         }
     }
 
@@ -172,7 +195,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     /// later use of the outer variable would go unseen, and a state that must store it
     /// would not, E0425.)
     fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
-        self.visit_expr(&l.expr);
+        self.scrutinee(&l.expr, [&*l.pat]);
         self.bind(&l.pat);
     }
 

@@ -3,9 +3,9 @@
 //! `None`) is matched in place: it is read, not moved, so when it is not read again it still
 //! drops at the end of its scope, as in `async fn`, and not at the next suspension. A pattern
 //! that binds by value still moves (the last twins). The constructs here have no `.await`
-//! inside: one that awaits still reads its scrutinee on its own, as a possible move
-//! (difftest/FINDINGS.md, finding 1). Each body runs against `async fn`, cancelled after every
-//! number of polls. Same harness as `drop_flags.rs`.
+//! inside; those that await are in `matched_in_place_awaiting.rs` (difftest/FINDINGS.md,
+//! finding 1). Each body runs against `async fn`, cancelled after every number of polls. Same
+//! harness as `drop_flags.rs`.
 #![allow(
     clippy::needless_pass_by_value,
     clippy::single_match_else,

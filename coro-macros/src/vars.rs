@@ -306,6 +306,17 @@ impl Vars {
         self.collect(false, |c| c.visit_expr(expr))
     }
 
+    /// `uses_expr` for `expr` matched against `pats` on its own (an awaiting `match`'s or
+    /// `if let`'s scrutinee, an awaiting `let … else`'s value): a place that no pattern binds
+    /// by value is matched in place, read and not moved (`Collector::scrutinee`).
+    pub fn uses_scrutinee<'p>(
+        &mut self,
+        expr: &Expr,
+        pats: impl IntoIterator<Item = &'p Pat>,
+    ) -> Vec<VarId> {
+        self.collect(false, |c| c.scrutinee(expr, pats))
+    }
+
     pub fn uses_stmt(&mut self, stmt: &syn::Stmt) -> Vec<VarId> {
         self.collect(false, |c| c.visit_stmt(stmt))
     }

@@ -273,7 +273,9 @@ impl Lowerer {
                 let Expr::Match(m) = &tagged else {
                     unreachable!("tagging keeps the expression's kind")
                 };
-                let (mut scrutinee, flags, mut uses, mut moves) = self.flagged_expr(&m.expr);
+                let pats: Vec<&Pat> = m.arms.iter().map(|a| &a.pat).collect();
+                let (mut scrutinee, flags, mut uses, mut moves) =
+                    self.flagged_scrutinee(&m.expr, &pats);
                 let ahead = self.assigned_ahead();
                 let mut arms = Vec::new();
                 let mut prelude = TokenStream::new();
@@ -365,7 +367,7 @@ impl Lowerer {
         let (cond, uses, then) = if let Expr::Let(l) = &*i.cond {
             let mut l = l.clone();
             let uses;
-            (*l.expr, flags, uses, moves) = self.flagged_expr(&l.expr);
+            (*l.expr, flags, uses, moves) = self.flagged_scrutinee(&l.expr, &[&*l.pat]);
             ahead = self.assigned_ahead();
             jumps = self.mark_operand(&mut l.expr, &mut moves, &mut prelude);
             self.vars.push();
@@ -423,7 +425,7 @@ impl Lowerer {
     }
 
     fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> syn::Result<Vec<Node>> {
-        let mut uses = self.vars.uses_expr(init);
+        let mut uses = self.vars.uses_scrutinee(init, [pat]);
         let mut moves = self.vars.moves();
         self.take_assigned(&Stmt::Expr(init.clone(), None), &mut uses);
         let ahead = self.assigned_ahead();

@@ -11,7 +11,7 @@ use crate::names;
 use crate::vars::VarId;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use syn::{Block, Expr, Stmt, Token};
+use syn::{Block, Expr, Pat, Stmt, Token};
 
 impl Lowerer {
     /// `plain`, then the drop flags of the variables it declares (see `declare_flags`).
@@ -70,6 +70,25 @@ impl Lowerer {
         &mut self,
         e: &Expr,
     ) -> (Expr, Vec<VarId>, Vec<VarId>, Vec<VarId>) {
+        self.flagged(e, None)
+    }
+
+    /// `flagged_expr` for a scrutinee matched against `pats` (an awaiting `match`'s or
+    /// `if let`'s): a place that no pattern binds by value is matched in place, read and not
+    /// moved, as in await-free code (`Vars::uses_scrutinee`).
+    pub(in crate::lower) fn flagged_scrutinee(
+        &mut self,
+        e: &Expr,
+        pats: &[&Pat],
+    ) -> (Expr, Vec<VarId>, Vec<VarId>, Vec<VarId>) {
+        self.flagged(e, Some(pats))
+    }
+
+    fn flagged(
+        &mut self,
+        e: &Expr,
+        pats: Option<&[&Pat]>,
+    ) -> (Expr, Vec<VarId>, Vec<VarId>, Vec<VarId>) {
         // A local it moves for certain may take a flag that a later assignment fills
         // (emptied.rs).
         let emptied = self.moved_for_certain(&Stmt::Expr(e.clone(), None));
@@ -79,7 +98,10 @@ impl Lowerer {
             Err(candidates) => (e.clone(), Vec::new(), candidates),
         };
         let e = self.empty_flags_expr(e, emptied, &mut flags);
-        let mut uses = self.vars.uses_expr(&e);
+        let mut uses = match pats {
+            Some(pats) => self.vars.uses_scrutinee(&e, pats.iter().copied()),
+            None => self.vars.uses_expr(&e),
+        };
         uses.retain(|u| !flags.contains(u));
         let moves = self.vars.moves();
         // (The caller puts `assigned_ahead` next to the construct.)

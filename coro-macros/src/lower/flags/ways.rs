@@ -13,7 +13,7 @@ use crate::lower::{Lowerer, block_expr, branches};
 use crate::normalize::has_await;
 use crate::vars::VarId;
 use proc_macro2::Ident;
-use syn::{Block, Expr, Stmt, Token};
+use syn::{Block, Expr, Pat, Stmt, Token};
 
 impl Lowerer {
     /// What the branches of the `if`/`match` `site` may move, with the conditions of its
@@ -409,8 +409,18 @@ fn has_labelled_block(e: &syn::ExprIf) -> bool {
     f.0
 }
 
+/// `certain` of the scrutinee `e` of a `match` or `if let`, still matched against its
+/// patterns `pats`, every arm empty: a place that no pattern binds by value is matched in
+/// place, read and not moved (`Collector::scrutinee`); the arms keep what the patterns bind
+/// out of scope after it.
+fn certain_match<'p>(e: &Expr, pats: impl IntoIterator<Item = &'p Pat>) -> Expr {
+    let e = certain(e);
+    let pats = pats.into_iter();
+    syn::parse_quote!(match #e { #(#pats => (),)* })
+}
+
 /// The part of `e` that runs whenever `e` completes normally: the first condition or scrutinee
-/// of an `if`/`match` (or `if let`) without its branches, the left operand of `&&`/`||`, an awaited
+/// of an `if`/`match` (or `if let`) without its branches (a scrutinee with its patterns), the left operand of `&&`/`||`, an awaited
 /// expression, the operands of other operators and calls, the statements of a plain block (of a
 /// labelled one, those before the first that may `break` to it), a
 /// `move` closure or `async move` block (which takes what it names when created, whatever
@@ -422,12 +432,12 @@ pub(super) fn certain(e: &Expr) -> Expr {
     match &mut e {
         Expr::If(i) => {
             return match &*i.cond {
-                Expr::Let(l) => certain(&l.expr),
+                Expr::Let(l) => certain_match(&l.expr, [&*l.pat]),
                 c => certain(c),
             };
         }
-        Expr::Match(m) => return certain(&m.expr),
-        Expr::Let(l) => return certain(&l.expr),
+        Expr::Match(m) => return certain_match(&m.expr, m.arms.iter().map(|a| &a.pat)),
+        Expr::Let(l) => return certain_match(&l.expr, [&*l.pat]),
         Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
             return certain(&b.left);
         }

@@ -74,7 +74,11 @@ impl Collector<'_> {
     /// in place: it stays whole and drops at the end of its scope, so it is read, not moved.
     /// (A guard reads on its own; it moves nothing out of the scrutinee.) A value that is
     /// not a place (`let _ = f(g);`) is read as usual.
-    pub(super) fn scrutinee<'p>(&mut self, expr: &Expr, pats: impl IntoIterator<Item = &'p Pat>) {
+    pub(in crate::vars) fn scrutinee<'p>(
+        &mut self,
+        expr: &Expr,
+        pats: impl IntoIterator<Item = &'p Pat>,
+    ) {
         if pats.into_iter().all(binds_nothing_by_value) {
             self.field_read(expr);
         } else {

@@ -52,15 +52,38 @@ impl Lowerer {
             uses,
             defs,
             assigns,
+            uninit,
             ..
         } = &mut nodes[0]
         {
             uses.retain(|u| !flags.contains(u));
-            defs.extend(flags);
-            *assigns = true;
+            if *assigns && *uninit {
+                // A statement that may assign a local (`if c { drop(x); y = e; }`) is no
+                // definition of what it assigns, but it sets its flags on every path: they
+                // are defined by a node of their own. Listed with `y`, a flag counted as
+                // maybe unset was stored at no later state, and a `None` that an awaiting
+                // site set for it on another edge had nothing to give it a type (E0282).
+                nodes.insert(1, Self::flags_set(flags));
+            } else {
+                defs.extend(flags);
+                *assigns = true;
+            }
         }
         self.empty_flags(&stmt, moved, &mut nodes);
         nodes
+    }
+
+    /// A node without code that says the statement before it has set `flags`.
+    fn flags_set(flags: Vec<VarId>) -> Node {
+        Node::Code {
+            tokens: TokenStream::new(),
+            uses: Vec::new(),
+            moves: Vec::new(),
+            defs: flags,
+            assigns: true,
+            uninit: false,
+            jumps: Vec::new(),
+        }
     }
 
     /// An expression evaluated on its own (a condition, a scrutinee, an awaited future), after

@@ -4,13 +4,22 @@
 //! The shapes: a `let` initialiser (bound, `_`, and `let .. else`), an expression statement, a
 //! body's tail, an awaiting `match`'s scrutinee (to the `match`'s end), a block's tail (edition
 //! 2024: to the block's end, before its locals), beside an operand hoisted in front of the
-//! await, and a future that panics (PORTED-FINDINGS.md, finding 3b). A temporary borrowed by
+//! await, and a future that panics (PORTED-FINDINGS.md, finding 3b). A value borrowed through
+//! a place projected from it (`f(&*LOCK.lock()).await`, a guard held across the await;
+//! `&make().field`, `&make()[i]`) lives as long. A temporary borrowed by
 //! an operand left of the await lives to the end of its statement too, and in a `let .. else`
 //! both kinds drop before the `else` block runs, as in rustc.
 //! Each body is compiled as an `async fn` (the reference) and as a `#[coro_core::coroutine]
 //! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events; a future that
 //! panics must unwind through the same drops.
 #![allow(clippy::needless_pass_by_value, clippy::unused_async)]
+// The shapes under test spell out the borrow of a guard (`&*`, `&mut *`).
+#![allow(
+    clippy::borrow_deref_ref,
+    clippy::explicit_auto_deref,
+    clippy::unnecessary_mut_passed,
+    clippy::unused_self
+)]
 
 #[macro_use]
 mod ported_common;
@@ -258,5 +267,225 @@ fn a_panicking_future_unwinds_through_the_temporary_as_async_fn() {
     assert_eq!(
         unwind_log(panics_in_a_statement()),
         unwind_log(panics_in_a_statement_ref())
+    );
+}
+
+/// A lock, and [`Guard`]s that borrow it as `std::sync::MutexGuard` borrows its mutex.
+struct Lock;
+
+impl Lock {
+    fn lock(&self, name: &'static str) -> Guard<'_> {
+        log(format!("lock {name}"));
+        Guard(D(name), std::marker::PhantomData)
+    }
+}
+
+/// A guard whose `Deref` target is logged and whose drop logs "unlock" before its `D` drops.
+struct Guard<'a>(D, std::marker::PhantomData<&'a Lock>);
+
+impl std::ops::Deref for Guard<'_> {
+    type Target = D;
+    fn deref(&self) -> &D {
+        log(format!("deref {}", self.0.0));
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Guard<'_> {
+    fn deref_mut(&mut self) -> &mut D {
+        log(format!("deref_mut {}", self.0.0));
+        &mut self.0
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        log("unlock");
+    }
+}
+
+static LOCK: Lock = Lock;
+
+/// A value holding a `D`, itself traced.
+struct Holder {
+    d: D,
+    _own: D,
+}
+
+fn holder(name: &'static str) -> Holder {
+    log(format!("holder {name}"));
+    Holder {
+        d: D(name),
+        _own: D("holder"),
+    }
+}
+
+twin! {
+    fn through_deref / through_deref_ref () -> u32 {
+        let _a = new("a");
+        let r = f(&*LOCK.lock("t")).await;
+        log("after");
+        r
+    }
+}
+
+twin! {
+    fn through_deref_mut / through_deref_mut_ref () {
+        let _a = new("a");
+        traced(&mut *LOCK.lock("t")).await;
+        log("after");
+    }
+}
+
+twin! {
+    fn through_deref_of_a_local_lock / through_deref_of_a_local_lock_ref () -> u32 {
+        let lock = Lock;
+        f(&*lock.lock("t")).await;
+        log("after");
+        0
+    }
+}
+
+twin! {
+    fn through_a_field / through_a_field_ref () -> u32 {
+        let _a = new("a");
+        let r = f(&holder("t").d).await;
+        log("after");
+        r
+    }
+}
+
+twin! {
+    fn through_a_parenthesised_deref / through_a_parenthesised_deref_ref () -> u32 {
+        let r = f(&(*LOCK.lock("t"))).await;
+        log("after");
+        r
+    }
+}
+
+twin! {
+    fn through_an_index / through_an_index_ref (i: usize) -> u32 {
+        let r = maybe(&[new("t0"), new("t1")][i]).await.unwrap_or(0);
+        log("after");
+        r
+    }
+}
+
+twin! {
+    fn through_a_struct_literal_field / through_a_struct_literal_field_ref () -> u32 {
+        let r = f(&Holder { d: new("t"), _own: new("own") }.d).await;
+        log("after");
+        r
+    }
+}
+
+/// [`holder`] of a borrowed `D`.
+fn holder_of(d: &D) -> Holder {
+    log(format!("holder of {}", d.0));
+    Holder {
+        d: D("held"),
+        _own: D("holder"),
+    }
+}
+
+twin! {
+    fn through_a_field_of_a_borrowing_value / through_a_field_of_a_borrowing_value_ref () -> u32 {
+        let r = f(&holder_of(&new("inner")).d).await;
+        log("after");
+        r
+    }
+}
+
+twin! {
+    fn panics_through_deref / panics_through_deref_ref () -> u32 {
+        let _a = new("a");
+        let r = boom(&*LOCK.lock("t")).await;
+        log("unreachable");
+        r
+    }
+}
+
+#[test]
+fn a_temporary_borrowed_through_a_projection_lives_to_the_statement_end() {
+    assert_same_at_every_cancel(through_deref_ref, through_deref);
+    assert_same_at_every_cancel(through_deref_mut_ref, through_deref_mut);
+    assert_same_at_every_cancel(through_a_field_ref, through_a_field);
+    assert_same_at_every_cancel(
+        through_a_parenthesised_deref_ref,
+        through_a_parenthesised_deref,
+    );
+    for i in [0, 1] {
+        assert_same_at_every_cancel(|| through_an_index_ref(i), || through_an_index(i));
+    }
+    assert_same_at_every_cancel(
+        through_a_field_of_a_borrowing_value_ref,
+        through_a_field_of_a_borrowing_value,
+    );
+    assert_same_at_every_cancel(
+        through_a_struct_literal_field_ref,
+        through_a_struct_literal_field,
+    );
+}
+
+#[test]
+fn a_guard_is_held_across_the_await_as_in_an_async_fn() {
+    let (_, got) = ported_common::run_for(through_deref(), 1);
+    assert_eq!(
+        got,
+        [
+            ">poll 1", "new a", "lock t", "deref t", "f sees t", "<pending", ">drop", "unlock",
+            "drop t", "drop a", "<dropped"
+        ]
+    );
+}
+
+#[test]
+fn a_panicking_future_unwinds_through_the_guard_as_async_fn() {
+    assert_eq!(
+        unwind_log(panics_through_deref()),
+        unwind_log(panics_through_deref_ref())
+    );
+}
+
+/// Left (PORTED-FINDINGS.md, 3b): a guard that borrows a local (`lock.lock()`) is not hoisted,
+/// since a coroutine cannot hold a borrow of a local across an await; it unlocks before the
+/// first poll.
+#[test]
+#[ignore = "PORTED-FINDINGS 3b: a temporary that may borrow a local still drops early"]
+fn a_guard_of_a_local_lock_is_held_across_the_await() {
+    assert_same_at_every_cancel(
+        through_deref_of_a_local_lock_ref,
+        through_deref_of_a_local_lock,
+    );
+}
+
+static KEPT: D = D("static");
+
+fn static_ref() -> &'static D {
+    log("static_ref");
+    &KEPT
+}
+
+/// Keeps its borrow until it is ready, as an `async fn` does.
+async fn keep(d: &D) -> u32 {
+    later(()).await;
+    log(format!("keep sees {}", d.0));
+    4
+}
+
+twin! {
+    fn through_a_returned_reference / through_a_returned_reference_ref () -> u32 {
+        let r = keep(&*static_ref()).await;
+        keep(&*static_ref()).await;
+        log("after");
+        r
+    }
+}
+
+#[test]
+fn a_reborrow_of_a_returned_reference_may_be_kept_by_the_future() {
+    assert_same_at_every_cancel(
+        through_a_returned_reference_ref,
+        through_a_returned_reference,
     );
 }

@@ -105,7 +105,7 @@ impl Normalizer {
                 }
                 // The scrutinee's temporaries last until the `match` ends: one it borrows
                 // (`f(&D::new())`) becomes a local of the block around the `match`.
-                self.hoist_borrowed(&mut m.expr, &mut pre, surely_runtime_temporary);
+                self.hoist_borrowed(&mut m.expr, &mut pre, surely_runtime_temporary, false);
                 for arm in &mut m.arms {
                     if let Some((_, guard)) = &arm.guard {
                         if has_await(guard) {
@@ -198,7 +198,7 @@ impl Normalizer {
                 } = f;
                 let mut pre = Vec::new();
                 let mut iterable = self.expr(*iterable, &mut pre)?;
-                self.hoist_borrowed(&mut iterable, &mut pre, surely_runtime_temporary);
+                self.hoist_borrowed(&mut iterable, &mut pre, surely_runtime_temporary, false);
                 let into_iter = syntax::call(
                     at,
                     syntax::path(at, &["core", "iter", "IntoIterator", "into_iter"]),

@@ -381,3 +381,36 @@ pub(super) fn surely_runtime_temporary(expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// Does `expr` name no variable (local, parameter or `self`), outside the callee of a call?
+/// A value made from none cannot borrow one (`LOCK.lock()`, `holder("t")`), so a local of the
+/// statement can hold it across an await; one made from a variable may borrow it
+/// (`m.lock()`), and a coroutine cannot keep such a borrow of a local across an await. The
+/// arguments of a macro that are not expressions count as naming one.
+pub(super) fn names_no_variable(expr: &Expr) -> bool {
+    struct Find(bool);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_expr_path(&mut self, p: &syn::ExprPath) {
+            self.0 |= p.path.get_ident().is_some_and(|i| {
+                i.to_string()
+                    .starts_with(|c: char| c.is_lowercase() || c == '_')
+            });
+        }
+        fn visit_expr_call(&mut self, c: &syn::ExprCall) {
+            if !matches!(&*c.func, Expr::Path(_)) {
+                self.visit_expr(&c.func);
+            }
+            c.args.iter().for_each(|a| self.visit_expr(a));
+        }
+        fn visit_macro(&mut self, m: &syn::Macro) {
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            match m.parse_body_with(parser) {
+                Ok(args) => args.iter().for_each(|a| self.visit_expr(a)),
+                Err(_) => self.0 = true,
+            }
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::visit_expr(&mut f, expr);
+    !f.0
+}

@@ -13,8 +13,10 @@
 //! fn`; both are polled 0, 1, 2, … times, dropped, and must log the same events; a future that
 //! panics must unwind through the same drops.
 #![allow(clippy::needless_pass_by_value, clippy::unused_async)]
-// The shapes under test spell out the borrow of a guard (`&*`, `&mut *`).
+// The shapes under test spell out the borrow of a guard (`&*`, `&mut *`), and hold a
+// `MutexGuard` across an await as an `async fn` does, which is what is compared.
 #![allow(
+    clippy::await_holding_lock,
     clippy::borrow_deref_ref,
     clippy::explicit_auto_deref,
     clippy::unnecessary_mut_passed,
@@ -488,4 +490,28 @@ fn a_reborrow_of_a_returned_reference_may_be_kept_by_the_future() {
         through_a_returned_reference_ref,
         through_a_returned_reference,
     );
+}
+
+static MUTEX: std::sync::Mutex<D> = std::sync::Mutex::new(D("locked"));
+
+twin! {
+    fn a_std_mutex_guard / a_std_mutex_guard_ref () -> u32 {
+        f(&*MUTEX.lock().unwrap()).await
+    }
+}
+
+/// Whether `MUTEX` is locked while the future waits at its first await.
+fn locked_while_pending<F: Future>(fut: F) -> bool {
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    let mut fut = std::pin::pin!(fut);
+    assert!(fut.as_mut().poll(&mut cx).is_pending());
+    MUTEX.try_lock().is_err()
+}
+
+#[test]
+fn a_std_mutex_stays_locked_across_the_await_as_in_an_async_fn() {
+    assert!(locked_while_pending(a_std_mutex_guard_ref()));
+    assert!(locked_while_pending(a_std_mutex_guard()));
+    assert!(MUTEX.try_lock().is_ok());
 }

@@ -238,6 +238,23 @@ impl Lowerer {
         if sites.is_empty() {
             return Vec::new();
         }
+        // Reading the sites apart from their statement must not end a watch: there a name
+        // that a `let` of the statement shadows (`{ let x = ..; if peek(&x) > 0 { .. } }`)
+        // reads as the outer local, which the statement does not use. The caller collects
+        // the statement's own uses.
+        let watched = self.vars.watched.clone();
+        let out = self.candidates(stmt, &sites, &shadowed);
+        self.vars.watched = watched;
+        out
+    }
+
+    /// `flags` for a statement with `sites`, each with the names `let`s around it shadow.
+    fn candidates(
+        &mut self,
+        stmt: &Stmt,
+        sites: &[Expr],
+        shadowed: &[Vec<Ident>],
+    ) -> Vec<(VarId, usize, Vec<Way>, ExitWays)> {
         // Before reading the statement itself (see `present_at`).
         let moved_before = self.moved_yet();
         let site_moves: Vec<Vec<VarId>> = sites.iter().map(|s| self.branch_moves(s)).collect();

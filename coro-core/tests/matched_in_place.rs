@@ -21,19 +21,7 @@
 #[macro_use]
 mod ported_common;
 
-use ported_common::{D, assert_same_at_every_cancel, later, log};
-
-/// A tracer whose number is compared by pattern (`T { n: 0, .. }`).
-struct T {
-    n: u32,
-    name: &'static str,
-}
-
-impl Drop for T {
-    fn drop(&mut self) {
-        log(format!("drop {}", self.name));
-    }
-}
+use ported_common::{D, Numbered, assert_same_at_every_cancel, later, log};
 
 /// A unit struct with drop glue, matched by its name (`Err(Mark)`).
 struct Mark;
@@ -84,10 +72,10 @@ twin! {
 
 twin! {
     fn match_by_literal / match_by_literal_ref (n: u32) -> u32 {
-        let t = T { n, name: "t" };
+        let t = Numbered { n, name: "t" };
         let r = match t {
-            T { n: 0, .. } => 10,
-            T { n: 1..=5, name: "t" } => 11,
+            Numbered { n: 0, .. } => 10,
+            Numbered { n: 1..=5, name: "t" } => 11,
             _ => 12,
         };
         later(()).await;

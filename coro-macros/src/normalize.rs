@@ -40,11 +40,11 @@ pub(crate) use scan::{
 };
 
 use crate::names;
-use crate::syntax::{block_expr, ident_expr, let_ident, paren, tail_block};
+use crate::syntax::{block_expr, ident_expr, is_compound_assign, let_ident, paren, tail_block};
 use proc_macro2::{Span, TokenStream};
 use scan::{
-    binds_tighter_than_postfix, is_assign_op, is_compound, is_constant_path, is_deferrable,
-    let_in_chain, mentioned_in, operands, operands_by_ref,
+    binds_tighter_than_postfix, is_compound, is_constant_path, is_deferrable, let_in_chain,
+    mentioned_in, operands, operands_by_ref,
 };
 use syn::spanned::Spanned;
 use syn::{Block, Expr, Stmt, Token};
@@ -158,7 +158,7 @@ impl Normalizer {
                 "a `const { .. }` block is evaluated at compile time, where nothing can be \
                  awaited. Await outside the block",
             )),
-            Expr::Binary(mut b) if is_assign_op(&b.op) => {
+            Expr::Binary(mut b) if is_compound_assign(&b.op) => {
                 self.assignment(&mut b.left, &mut b.right, true, pre)?;
                 Ok(Expr::Binary(b))
             }

@@ -170,3 +170,21 @@ pub(crate) fn preceded(pre: Vec<Stmt>, expr: Expr) -> Expr {
         },
     })
 }
+
+/// Whether `op` is a compound assignment (`+=`, `<<=`, ..): it writes its left operand.
+pub(crate) fn is_compound_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp as B;
+    matches!(
+        op,
+        B::AddAssign(_)
+            | B::SubAssign(_)
+            | B::MulAssign(_)
+            | B::DivAssign(_)
+            | B::RemAssign(_)
+            | B::BitXorAssign(_)
+            | B::BitAndAssign(_)
+            | B::BitOrAssign(_)
+            | B::ShlAssign(_)
+            | B::ShrAssign(_)
+    )
+}

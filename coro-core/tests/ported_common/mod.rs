@@ -203,3 +203,16 @@ pub fn panic_message<R>(f: impl FnOnce() -> R) -> String {
         "<non-string panic payload>".to_string()
     }
 }
+
+/// A tracer with a number to match by pattern (`Numbered { n: 0, .. }`): a place matched
+/// without binding anything by value, which is a read and not a move.
+pub struct Numbered {
+    pub n: u32,
+    pub name: &'static str,
+}
+
+impl Drop for Numbered {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.name));
+    }
+}

@@ -122,23 +122,6 @@ pub(super) fn mentioned_in(expr: &Expr, later: &[&mut Expr]) -> bool {
     later.iter().any(|e| find(e.to_token_stream(), &name))
 }
 
-pub(super) fn is_assign_op(op: &syn::BinOp) -> bool {
-    use syn::BinOp as B;
-    matches!(
-        op,
-        B::AddAssign(_)
-            | B::SubAssign(_)
-            | B::MulAssign(_)
-            | B::DivAssign(_)
-            | B::RemAssign(_)
-            | B::BitXorAssign(_)
-            | B::BitAndAssign(_)
-            | B::BitOrAssign(_)
-            | B::ShlAssign(_)
-            | B::ShrAssign(_)
-    )
-}
-
 /// If `pre` is exactly one await and `value` is its result, returns the result's name.
 pub(super) fn single_await(pre: &[Stmt], value: &Expr) -> Option<syn::Ident> {
     let [Stmt::Local(local)] = pre else {

@@ -233,7 +233,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 self.place(&b.right);
                 self.borrow = was;
             }
-            Expr::Binary(b) if is_assign(&b.op) => {
+            Expr::Binary(b) if crate::syntax::is_compound_assign(&b.op) => {
                 let was = std::mem::replace(&mut self.borrow, true);
                 self.place(&b.left);
                 self.borrow = was;
@@ -283,23 +283,6 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_macro(&mut self, mac: &'ast Macro) {
         self.read_macro(mac);
     }
-}
-
-fn is_assign(op: &syn::BinOp) -> bool {
-    use syn::BinOp as B;
-    matches!(
-        op,
-        B::AddAssign(_)
-            | B::SubAssign(_)
-            | B::MulAssign(_)
-            | B::DivAssign(_)
-            | B::RemAssign(_)
-            | B::BitXorAssign(_)
-            | B::BitAndAssign(_)
-            | B::BitOrAssign(_)
-            | B::ShlAssign(_)
-            | B::ShrAssign(_)
-    )
 }
 
 fn is_comparison(op: &syn::BinOp) -> bool {

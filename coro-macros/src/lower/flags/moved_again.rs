@@ -55,8 +55,7 @@ impl Lowerer {
         flag: Option<&Ident>,
     ) -> (Stmt, usize) {
         // Reading the runs must not end `v`'s watch, nor count as code read so far.
-        let watched = self.vars.watched.clone();
-        let out = self.reading_ahead(|l| {
+        self.reading_ahead(|l| {
             let mut runs = Runs {
                 l,
                 v,
@@ -68,9 +67,7 @@ impl Lowerer {
             let mut stmt = stmt.clone();
             runs.visit_stmt_mut(&mut stmt);
             (stmt, runs.count)
-        });
-        self.vars.watched = watched;
-        out
+        })
     }
 }
 

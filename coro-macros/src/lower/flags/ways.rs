@@ -37,15 +37,20 @@ impl Lowerer {
     }
 
     /// Runs `read`, which reads code ahead of the point being lowered (a construct's parts,
-    /// before they are lowered), then forgets which variables those reads may have moved:
-    /// `moved_yet` is about the code before that point (`present_at`), and lowering reads
-    /// that code again, in source order, when it gets there.
+    /// before they are lowered), then forgets which variables those reads may have moved and
+    /// which watches they ended: `moved_yet` is about the code before that point
+    /// (`present_at`), and lowering reads that code again, in source order, when it gets
+    /// there. A part read apart from the `let`s before it may also read a name they shadow
+    /// as the outer local (`{ let x = ..; match x { .. } }` in an awaiting arm), which no
+    /// use of the outer one is.
     pub(in crate::lower) fn reading_ahead<R>(&mut self, read: impl FnOnce(&mut Self) -> R) -> R {
         let before: Vec<bool> = self.vars.all.iter().map(|v| v.moved_yet).collect();
+        let watched = self.vars.watched.clone();
         let out = read(self);
         for (var, was) in self.vars.all.iter_mut().zip(before) {
             var.moved_yet = was;
         }
+        self.vars.watched = watched;
         out
     }
 

@@ -84,6 +84,23 @@ impl Lowerer {
         if is_place(&e) {
             return e;
         }
+        // A generator's `__coro_yield(v)` must stay that call for the lowering to see a
+        // `yield_!` (lower/constructs.rs): the flags are emptied in its argument instead.
+        if let Expr::Call(mut call) = e {
+            if !names::is_yield_marker(&call.func) || call.args.len() != 1 {
+                return self.empty_flags_expr_of(Expr::Call(call), moved, flags);
+            }
+            if let Some(value) = call.args.pop() {
+                let value = self.empty_flags_expr_of(value.into_value(), moved, flags);
+                call.args.push(value);
+            }
+            return Expr::Call(call);
+        }
+        self.empty_flags_expr_of(e, moved, flags)
+    }
+
+    /// `empty_flags_expr` once the expression is known to be one the flags may wrap.
+    fn empty_flags_expr_of(&mut self, e: Expr, moved: Vec<VarId>, flags: &mut Vec<VarId>) -> Expr {
         let (tokens, emptied, _) = self.empty(&Stmt::Expr(e.clone(), None), moved);
         if emptied.is_empty() {
             return e;
